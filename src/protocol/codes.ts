@@ -1,0 +1,71 @@
+/**
+ * The one catalogue of error codes and WebSocket close codes.
+ * docs/errors.md mirrors this file; change both together.
+ */
+
+export interface ErrorSpec {
+  /** Human message used when a handler has nothing more specific to say. */
+  readonly message: string;
+  /** True when sending the same frame again later may succeed. */
+  readonly retryable: boolean;
+}
+
+export const ERRORS = {
+  bad_json: { message: 'Frame is not valid JSON', retryable: false },
+  bad_frame: { message: 'Frame does not match the protocol schema', retryable: false },
+  binary_unsupported: { message: 'Binary frames are not supported; send JSON text', retryable: false },
+  unknown_type: { message: 'Unknown frame type', retryable: false },
+  not_ready: { message: 'Send hello first and wait for welcome', retryable: true },
+  already_hello: { message: 'hello was already accepted on this connection', retryable: false },
+  nick_invalid: { message: 'Nickname is not allowed', retryable: false },
+  nick_taken: { message: 'Nickname is in use by another session', retryable: false },
+  session_unknown: { message: 'Session token is unknown or expired', retryable: false },
+  room_invalid: { message: 'Room name is not allowed', retryable: false },
+  room_exists: { message: 'A room with this name already exists', retryable: false },
+  room_not_found: { message: 'Room does not exist', retryable: false },
+  not_member: { message: 'Join the room first', retryable: false },
+  body_too_long: { message: 'Message body is too long', retryable: false },
+  body_empty: { message: 'Message body is empty', retryable: false },
+  id_conflict: { message: 'This client id was already used for a different message', retryable: false },
+  internal: { message: 'Internal server error', retryable: true },
+  unavailable: { message: 'Server is shutting down; retry on another connection', retryable: true },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+/**
+ * Close codes. 1000-1015 are the standard ones; 4000-4099 mean "reconnect",
+ * 4400-4499 mean "stop: reconnecting will not help".
+ */
+export const CLOSE = {
+  normal: 1000,
+  going_away: 1001,
+  protocol_error: 1002,
+  too_big: 1009,
+  server_error: 1011,
+  /** The peer missed heartbeats. */
+  heartbeat_timeout: 4000,
+  /** The connection's outbound queue overflowed; resume from the last seq. */
+  slow_consumer: 4001,
+  /** The same session connected elsewhere and this connection was replaced. */
+  replaced: 4002,
+  /** hello was not sent in time. */
+  hello_timeout: 4003,
+  /** The nickname or session was rejected. */
+  rejected: 4400,
+  /** The client speaks a protocol version the server does not. */
+  unsupported_protocol: 4401,
+} as const;
+
+export type CloseName = keyof typeof CLOSE;
+export type CloseCode = (typeof CLOSE)[CloseName];
+
+/** Whether a client should reconnect after the server closed with this code. */
+export function shouldReconnect(code: number): boolean {
+  if (code >= 4400 && code <= 4499) return false;
+  // 1000 from the server means "done"; a client-initiated close never reconnects anyway.
+  if (code === CLOSE.normal) return false;
+  return true;
+}

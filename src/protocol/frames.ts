@@ -1,0 +1,155 @@
+/**
+ * Wire types. Every frame is one JSON object in one WebSocket text frame, with a `type`.
+ * Client → server frames are inferred from the runtime schemas in schema.ts;
+ * server → client frames are declared here.
+ */
+import type { ErrorCode } from './codes.ts';
+import type { ClientFrame } from './schema.ts';
+
+export type { ClientFrame } from './schema.ts';
+export type ClientFrameType = ClientFrame['type'];
+export type ClientFrameOf<T extends ClientFrameType> = Extract<ClientFrame, { type: T }>;
+
+/** Kinds of room log entries. Later kinds (edit, delete, reaction…) extend this union. */
+export type EventKind = 'text' | 'image' | 'file' | 'system';
+
+export interface UserRef {
+  readonly id: string;
+  readonly nick: string;
+}
+
+/** One entry of a room's durable log. `seq` is 1, 2, 3… per room, without gaps. */
+export interface RoomEvent {
+  readonly room: string;
+  readonly seq: number;
+  /** Server-assigned, globally unique event id. */
+  readonly id: string;
+  /** The sender's client id (idempotency key) when a client sent it. */
+  readonly cid?: string;
+  /** Attached by the server from the connection's identity; never taken from the client. */
+  readonly sender: UserRef;
+  readonly kind: EventKind;
+  readonly body: string;
+  /** Commit time, ms since the epoch. */
+  readonly ts: number;
+}
+
+export interface RoomInfo {
+  readonly name: string;
+  readonly title: string;
+  /** Random id fixed at creation; a different epoch means the log was reset. */
+  readonly epoch: string;
+  /** seq of the newest event (0 when empty). */
+  readonly head: number;
+  readonly createdAt: number;
+}
+
+export interface ServerLimits {
+  readonly maxBodyChars: number;
+  readonly maxFrameBytes: number;
+  readonly historyMaxLimit: number;
+}
+
+export interface WelcomeFrame {
+  readonly type: 'welcome';
+  readonly v: number;
+  /** Opaque token: send it in the next hello to stay the same user. */
+  readonly session: string;
+  readonly user: UserRef;
+  /** The server pings at this interval; expect traffic at least this often. */
+  readonly heartbeatMs: number;
+  readonly limits: ServerLimits;
+}
+
+export interface EventFrame extends RoomEvent {
+  readonly type: 'event';
+}
+
+export interface AckFrame {
+  readonly type: 'ack';
+  /** The client id of the send this answers. */
+  readonly id: string;
+  readonly room: string;
+  readonly seq: number;
+  readonly ts: number;
+  /** True when this id had been stored before: the original seq is returned. */
+  readonly duplicate: boolean;
+}
+
+export interface RoomFrame {
+  readonly type: 'room';
+  readonly id: string;
+  readonly room: RoomInfo;
+}
+
+export interface RoomsFrame {
+  readonly type: 'rooms';
+  readonly id: string;
+  readonly rooms: RoomInfo[];
+}
+
+export interface JoinedFrame {
+  readonly type: 'joined';
+  readonly id: string;
+  readonly room: RoomInfo;
+  /**
+   * The seq after which the server replays events, followed by live ones.
+   * 0 with `reset` true when the client's epoch did not match: drop local state.
+   */
+  readonly from: number;
+  readonly reset: boolean;
+}
+
+export interface LeftFrame {
+  readonly type: 'left';
+  readonly id: string;
+  readonly room: string;
+}
+
+export interface HistoryFrame {
+  readonly type: 'history';
+  readonly id: string;
+  readonly room: string;
+  /** Ascending by seq. */
+  readonly events: RoomEvent[];
+  /** True when more events exist beyond this page in the requested direction. */
+  readonly more: boolean;
+}
+
+export interface PresenceFrame {
+  readonly type: 'presence';
+  readonly room: string;
+  /** Everyone in the room with at least one open connection. */
+  readonly online: UserRef[];
+}
+
+export interface ErrorFrame {
+  readonly type: 'error';
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** The `id` of the frame this answers, when it had one. */
+  readonly id?: string;
+  readonly retryable: boolean;
+}
+
+export interface PongFrame {
+  readonly type: 'pong';
+  readonly id?: string;
+  readonly ts: number;
+}
+
+export type ServerFrame =
+  | WelcomeFrame
+  | EventFrame
+  | AckFrame
+  | RoomFrame
+  | RoomsFrame
+  | JoinedFrame
+  | LeftFrame
+  | HistoryFrame
+  | PresenceFrame
+  | ErrorFrame
+  | PongFrame;
+
+export type ServerFrameType = ServerFrame['type'];
+export type ServerFrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>;

@@ -1,0 +1,24 @@
+/** Protocol limits shared by server and client. The server may lower them by config. */
+export const PROTOCOL_VERSION = 1;
+
+export const LIMITS = {
+  /** Largest inbound WebSocket frame, in bytes. */
+  maxFrameBytes: 64 * 1024,
+  /** Longest message body, in characters (after normalisation). */
+  maxBodyChars: 4000,
+  nickMin: 1,
+  nickMax: 32,
+  roomMin: 1,
+  roomMax: 32,
+  titleMax: 80,
+  clientIdMax: 64,
+  /** Largest history page. */
+  historyMaxLimit: 200,
+  historyDefaultLimit: 50,
+} as const;
+
+/** Nicknames: letters, digits (any script), space, and - _ . ; no leading/trailing space. */
+export const NICK_PATTERN = /^[\p{L}\p{N}_.-](?:[\p{L}\p{N} _.-]*[\p{L}\p{N}_.-])?$/u;
+
+/** Room names are lowercase slugs so they are safe in URLs, logs and HTML. */
+export const ROOM_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;

@@ -1,0 +1,150 @@
+/** Runtime schemas for client → server frames, and the one decoder the server uses. */
+import * as v from 'valibot';
+import { ERRORS, type ErrorCode } from './codes.ts';
+import { LIMITS, NICK_PATTERN, PROTOCOL_VERSION, ROOM_PATTERN } from './limits.ts';
+
+/** Control characters other than tab and newline never reach storage. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** NFC-normalise and strip control and bidi-override characters. */
+export function cleanText(s: string): string {
+  return s.normalize('NFC').replace(CONTROL_CHARS, '');
+}
+
+const requestId = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.clientIdMax));
+const seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+
+export const nickSchema = v.pipe(
+  v.string(),
+  v.transform((s) => cleanText(s).trim()),
+  v.minLength(LIMITS.nickMin, 'nickname is empty'),
+  v.maxLength(LIMITS.nickMax, `nickname is longer than ${LIMITS.nickMax} characters`),
+  v.regex(NICK_PATTERN, 'nickname may hold letters, digits, space, "-", "_" and "."'),
+);
+
+export const roomNameSchema = v.pipe(
+  v.string(),
+  v.minLength(LIMITS.roomMin, 'room name is empty'),
+  v.maxLength(LIMITS.roomMax, `room name is longer than ${LIMITS.roomMax} characters`),
+  v.regex(ROOM_PATTERN, 'room names are lowercase letters, digits, "-" and "_"'),
+);
+
+const titleSchema = v.pipe(
+  v.string(),
+  v.transform((s) => cleanText(s).replace(/\s+/g, ' ').trim()),
+  v.maxLength(LIMITS.titleMax),
+);
+
+export const bodySchema = v.pipe(v.string(), v.transform(cleanText));
+
+export const helloSchema = v.object({
+  type: v.literal('hello'),
+  v: v.literal(PROTOCOL_VERSION),
+  nick: nickSchema,
+  session: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(128))),
+});
+
+export const createSchema = v.object({
+  type: v.literal('create'),
+  id: requestId,
+  room: roomNameSchema,
+  title: v.optional(titleSchema),
+});
+
+export const roomsSchema = v.object({ type: v.literal('rooms'), id: requestId });
+
+export const joinSchema = v.object({
+  type: v.literal('join'),
+  id: requestId,
+  room: roomNameSchema,
+  /** The last seq the client has; the server replays everything after it. */
+  after: v.optional(seq),
+  /** The epoch the client's `after` belongs to. */
+  epoch: v.optional(v.pipe(v.string(), v.maxLength(64))),
+});
+
+export const leaveSchema = v.object({ type: v.literal('leave'), id: requestId, room: roomNameSchema });
+
+export const sendSchema = v.object({
+  type: v.literal('send'),
+  /** Client-generated; the idempotency key of this message. */
+  id: requestId,
+  room: roomNameSchema,
+  kind: v.literal('text'),
+  body: bodySchema,
+});
+
+export const historySchema = v.object({
+  type: v.literal('history'),
+  id: requestId,
+  room: roomNameSchema,
+  before: v.optional(seq),
+  after: v.optional(seq),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.historyMaxLimit))),
+});
+
+export const pingSchema = v.object({ type: v.literal('ping'), id: v.optional(requestId) });
+
+const FRAME_SCHEMAS = {
+  hello: helloSchema,
+  create: createSchema,
+  rooms: roomsSchema,
+  join: joinSchema,
+  leave: leaveSchema,
+  send: sendSchema,
+  history: historySchema,
+  ping: pingSchema,
+} as const;
+
+export type ClientFrame = { [K in keyof typeof FRAME_SCHEMAS]: v.InferOutput<(typeof FRAME_SCHEMAS)[K]> }[keyof typeof FRAME_SCHEMAS];
+
+export const CLIENT_FRAME_TYPES = Object.keys(FRAME_SCHEMAS) as ClientFrame['type'][];
+
+export interface DecodeFailure {
+  readonly ok: false;
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** The request id, when the frame had a readable one. */
+  readonly id?: string;
+}
+
+export type DecodeResult = { readonly ok: true; readonly frame: ClientFrame } | DecodeFailure;
+
+function fail(code: ErrorCode, message: string = ERRORS[code].message, id?: string): DecodeFailure {
+  return id === undefined ? { ok: false, code, message } : { ok: false, code, message, id };
+}
+
+function readableId(raw: Record<string, unknown>): string | undefined {
+  const id = raw['id'];
+  return typeof id === 'string' && id.length > 0 && id.length <= LIMITS.clientIdMax ? id : undefined;
+}
+
+/** Parse one text frame into a typed client frame, or say precisely what is wrong. */
+export function decodeClientFrame(text: string): DecodeResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return fail('bad_json');
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return fail('bad_frame', 'Frame must be a JSON object with a "type"');
+  }
+  const obj = raw as Record<string, unknown>;
+  const id = readableId(obj);
+  const type = obj['type'];
+  if (typeof type !== 'string' || !Object.hasOwn(FRAME_SCHEMAS, type)) {
+    return fail('unknown_type', `Unknown frame type ${JSON.stringify(String(type)).slice(0, 40)}`, id);
+  }
+  const result = v.safeParse(FRAME_SCHEMAS[type as keyof typeof FRAME_SCHEMAS], obj);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+    const field = path || 'frame';
+    if (field === 'nick') return fail('nick_invalid', `Invalid nickname: ${issue.message}`, id);
+    if (field === 'room') return fail('room_invalid', `Invalid room name: ${issue.message}`, id);
+    return fail('bad_frame', `Invalid ${type} frame: ${field}: ${issue.message}`, id);
+  }
+  return { ok: true, frame: result.output as ClientFrame };
+}
