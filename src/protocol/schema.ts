@@ -97,7 +97,9 @@ const FRAME_SCHEMAS = {
   ping: pingSchema,
 } as const;
 
-export type ClientFrame = { [K in keyof typeof FRAME_SCHEMAS]: v.InferOutput<(typeof FRAME_SCHEMAS)[K]> }[keyof typeof FRAME_SCHEMAS];
+export type ClientFrame = {
+  [K in keyof typeof FRAME_SCHEMAS]: v.InferOutput<(typeof FRAME_SCHEMAS)[K]>;
+}[keyof typeof FRAME_SCHEMAS];
 
 export const CLIENT_FRAME_TYPES = Object.keys(FRAME_SCHEMAS) as ClientFrame['type'][];
 

@@ -1,0 +1,72 @@
+/** `parley serve [options]`: what `npm start` runs. */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createParleyServer, helpText, resolveOptions, type ServerOptions } from './index.ts';
+
+const USAGE = `Usage: parley serve [options]
+
+Runs the Parley chat server: HTTP + WebSocket (/ws) on one port, SQLite under --data-dir.
+Every option can also be set by its environment variable; flags win.
+
+Options:
+${helpText()}
+  --help                     show this help
+`;
+
+const SECRET_KEY = /secret|password|token|key/i;
+
+/** The effective configuration, with anything secret-looking redacted, for the start-up log. */
+export function describeConfig(options: ServerOptions): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : v]));
+}
+
+function buildWebIfMissing(webDir: string | null): void {
+  if (!webDir || existsSync(join(webDir, 'index.html'))) return;
+  if (!existsSync('web/vite.config.ts')) return;
+  process.stderr.write(`web app not built in ${webDir}; building it now…\n`);
+  const result = spawnSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) process.stderr.write('web build failed; serving the API only\n');
+}
+
+async function serve(argv: string[]): Promise<void> {
+  let options: ServerOptions;
+  try {
+    options = resolveOptions(argv, process.env);
+  } catch (err) {
+    process.stderr.write(`parley: ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  buildWebIfMissing(options.webDir);
+  const server = createParleyServer(options);
+  server.log.info({ config: describeConfig(options) }, 'effective configuration');
+  const port = await server.listen();
+  process.stdout.write(`Parley is running on http://localhost:${port}\n`);
+  const stop = (signal: string): void => {
+    server.log.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        server.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || rest.includes('--help')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (command === 'serve') return serve(rest);
+  process.stderr.write(`parley: unknown command "${command}"\n\n${USAGE}`);
+  process.exit(2);
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,140 @@
+/** One client socket: decode → dispatch in order, outbound writes with a bounded queue. */
+import type { WebSocket } from 'ws';
+import { CLOSE, decodeClientFrame, ERRORS, type ErrorCode, type ServerFrame, type UserRef } from '../protocol/index.ts';
+import type { ServerContext } from './context.ts';
+import { dispatch } from './handlers/index.ts';
+import { prepareFrame, writePrepared, type PreparedFrame } from './wire.ts';
+
+/** Per-room delivery state of one connection. */
+export interface RoomCursor {
+  /** Highest seq written to this socket; live events at or below it are skipped. */
+  lastSent: number;
+  /** While the join replay runs, live events wait here. */
+  pending: { seq: number; prepared: PreparedFrame }[] | null;
+}
+
+let nextId = 1;
+/** Grace for a close handshake before the socket is cut (a slow peer may never read it). */
+const CLOSE_GRACE_MS = 2_000;
+
+export class Connection {
+  readonly id = nextId++;
+  readonly ws: WebSocket;
+  readonly ctx: ServerContext;
+  readonly ip: string;
+  user: UserRef | undefined;
+  readonly rooms = new Map<string, RoomCursor>();
+  /** Cleared on every ping, set by any pong or frame; see heartbeat.ts. */
+  alive = true;
+  #chain: Promise<void> = Promise.resolve();
+  #closing = false;
+  readonly #helloTimer: NodeJS.Timeout;
+
+  constructor(ws: WebSocket, ctx: ServerContext, ip: string) {
+    this.ws = ws;
+    this.ctx = ctx;
+    this.ip = ip;
+    this.#helloTimer = setTimeout(() => {
+      if (!this.user) this.close(CLOSE.hello_timeout, 'hello timeout');
+    }, ctx.options.helloTimeoutMs);
+    ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('close', () => void this.#onClose());
+    ws.on('error', (err) => ctx.log.debug({ conn: this.id, err: err.message }, 'socket error'));
+  }
+
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  send(frame: ServerFrame): void {
+    this.sendPrepared(prepareFrame(JSON.stringify(frame)));
+  }
+
+  sendPrepared(prepared: PreparedFrame): void {
+    if (this.#closing || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount + prepared.bytes > this.ctx.options.maxQueuedBytes) {
+      this.ctx.log.warn({ conn: this.id, queued: this.ws.bufferedAmount }, 'slow consumer closed');
+      this.close(CLOSE.slow_consumer, 'outbound queue full; resume from your last seq');
+      return;
+    }
+    writePrepared(this.ws, prepared);
+  }
+
+  /** A committed room event from the hub: written once, in order, never twice. */
+  deliverEvent(room: string, seq: number, prepared: PreparedFrame): void {
+    const cursor = this.rooms.get(room);
+    if (!cursor) return;
+    if (cursor.pending) {
+      cursor.pending.push({ seq, prepared });
+      return;
+    }
+    if (seq <= cursor.lastSent) return;
+    cursor.lastSent = seq;
+    this.sendPrepared(prepared);
+  }
+
+  error(code: ErrorCode, id?: string, message: string = ERRORS[code].message): void {
+    const frame: ServerFrame = { type: 'error', code, message, retryable: ERRORS[code].retryable };
+    this.send(id === undefined ? frame : { ...frame, id });
+  }
+
+  /** Resolves once the socket has drained below half its queue limit (used between replay pages). */
+  drained(): Promise<void> {
+    const limit = this.ctx.options.maxQueuedBytes / 2;
+    if (this.ws.bufferedAmount <= limit || this.#closing) return Promise.resolve();
+    const socket = (this.ws as unknown as { _socket?: NodeJS.EventEmitter })._socket;
+    if (!socket) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        socket.off('drain', done);
+        this.ws.off('close', done);
+        resolve();
+      };
+      socket.on('drain', done);
+      this.ws.on('close', done);
+    });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.ws.close(code, reason);
+    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  #onMessage(data: Buffer, isBinary: boolean): void {
+    this.alive = true;
+    if (isBinary) {
+      this.error('binary_unsupported');
+      return;
+    }
+    const decoded = decodeClientFrame(data.toString('utf8'));
+    if (!decoded.ok) {
+      this.error(decoded.code, decoded.id, decoded.message);
+      return;
+    }
+    // Frames run one after another so a send always sees the join before it.
+    this.#chain = this.#chain
+      .then(() => (this.#closing ? undefined : dispatch(this, decoded.frame)))
+      .catch((err: unknown) => {
+        this.ctx.log.error({ conn: this.id, err }, 'handler failed');
+        const id = 'id' in decoded.frame ? decoded.frame.id : undefined;
+        this.error('internal', id);
+      });
+  }
+
+  async #onClose(): Promise<void> {
+    this.#closing = true;
+    clearTimeout(this.#helloTimer);
+    const { ctx, user } = this;
+    ctx.connections.delete(this);
+    if (!user) return;
+    for (const room of this.rooms.keys()) {
+      await ctx.hub.unsubscribe(room, this);
+      if (await ctx.presence.exit(room, user)) ctx.presenceChanged(room);
+    }
+    this.rooms.clear();
+    await ctx.presence.disconnect(user);
+  }
+}

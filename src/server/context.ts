@@ -1,0 +1,20 @@
+/** What every handler can reach: the node's parts, wired once in index.ts. */
+import type { Logger } from './log.ts';
+import type { Broker } from './broker/broker.ts';
+import type { Connection } from './connection.ts';
+import type { Hub } from './hub.ts';
+import type { ServerOptions } from './options.ts';
+import type { Presence } from './presence/presence.ts';
+import type { Store } from './store/store.ts';
+
+export interface ServerContext {
+  readonly options: ServerOptions;
+  readonly log: Logger;
+  readonly store: Store;
+  readonly broker: Broker;
+  readonly hub: Hub;
+  readonly presence: Presence;
+  readonly connections: Set<Connection>;
+  /** Marks a room's online list as changed; one presence frame per room goes out per tick. */
+  presenceChanged(room: string): void;
+}

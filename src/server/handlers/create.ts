@@ -1,0 +1,12 @@
+import type { ClientFrameOf } from '../../protocol/index.ts';
+import type { Connection } from '../connection.ts';
+
+export async function create(conn: Connection, frame: ClientFrameOf<'create'>): Promise<void> {
+  const room = await conn.ctx.store.createRoom(frame.room, frame.title || frame.room);
+  if (!room) {
+    conn.error('room_exists', frame.id, `Room "${frame.room}" already exists`);
+    return;
+  }
+  conn.ctx.log.info({ room: room.name, by: conn.user?.id }, 'room created');
+  conn.send({ type: 'room', id: frame.id, room });
+}

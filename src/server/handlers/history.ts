@@ -1,0 +1,22 @@
+import { LIMITS, type ClientFrameOf } from '../../protocol/index.ts';
+import type { Connection } from '../connection.ts';
+
+export async function history(conn: Connection, frame: ClientFrameOf<'history'>): Promise<void> {
+  const { store } = conn.ctx;
+  const user = conn.user;
+  if (!user) return;
+  if (!(await store.getRoom(frame.room))) {
+    conn.error('room_not_found', frame.id, `Room "${frame.room}" does not exist`);
+    return;
+  }
+  if (!conn.rooms.has(frame.room) && !(await store.isMember(frame.room, user.id))) {
+    conn.error('not_member', frame.id, `Join "${frame.room}" before reading its history`);
+    return;
+  }
+  const page = await store.history(frame.room, {
+    before: frame.before,
+    after: frame.after,
+    limit: frame.limit ?? LIMITS.historyDefaultLimit,
+  });
+  conn.send({ type: 'history', id: frame.id, room: frame.room, events: page.events, more: page.more });
+}

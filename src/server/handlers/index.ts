@@ -1,0 +1,27 @@
+/** Routes each decoded client frame to its handler (one file per command). */
+import type { ClientFrame, ClientFrameOf, ClientFrameType } from '../../protocol/index.ts';
+import type { Connection } from '../connection.ts';
+import { create } from './create.ts';
+import { hello } from './hello.ts';
+import { history } from './history.ts';
+import { join } from './join.ts';
+import { leave } from './leave.ts';
+import { ping } from './ping.ts';
+import { rooms } from './rooms.ts';
+import { send } from './send.ts';
+
+export type Handler<T extends ClientFrameType> = (conn: Connection, frame: ClientFrameOf<T>) => Promise<void> | void;
+
+const HANDLERS: { [T in ClientFrameType]: Handler<T> } = { hello, create, rooms, join, leave, send, history, ping };
+
+/** Frames a connection may send before its hello is accepted. */
+const BEFORE_HELLO = new Set<ClientFrameType>(['hello', 'ping']);
+
+export function dispatch(conn: Connection, frame: ClientFrame): Promise<void> | void {
+  if (!conn.user && !BEFORE_HELLO.has(frame.type)) {
+    conn.error('not_ready', 'id' in frame ? frame.id : undefined);
+    return;
+  }
+  const handler = HANDLERS[frame.type] as Handler<typeof frame.type>;
+  return handler(conn, frame);
+}

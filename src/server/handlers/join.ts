@@ -1,0 +1,55 @@
+/**
+ * join: subscribe to live events first, then replay (after, head] from the store in pages,
+ * then release the live events that arrived meanwhile — no gap, no duplicate.
+ */
+import { LIMITS, type ClientFrameOf, type RoomInfo } from '../../protocol/index.ts';
+import type { Connection, RoomCursor } from '../connection.ts';
+import { prepareFrame } from '../wire.ts';
+
+export async function join(conn: Connection, frame: ClientFrameOf<'join'>): Promise<void> {
+  const { store, hub, presence } = conn.ctx;
+  const user = conn.user;
+  if (!user) return;
+  if (!(await store.getRoom(frame.room))) {
+    conn.error('room_not_found', frame.id, `Room "${frame.room}" does not exist`);
+    return;
+  }
+  await store.addMember(frame.room, user.id);
+
+  const previous = conn.rooms.get(frame.room);
+  const cursor: RoomCursor = { lastSent: 0, pending: [] };
+  conn.rooms.set(frame.room, cursor);
+  if (!previous) await hub.subscribe(frame.room, conn);
+  // Read the head only after subscribing: anything committed later reaches `pending`.
+  const room = (await store.getRoom(frame.room)) as RoomInfo;
+  const resumable = frame.after !== undefined && frame.epoch === room.epoch && frame.after <= room.head;
+  const from = resumable ? (frame.after as number) : room.head;
+  const reset = frame.after !== undefined && !resumable;
+  cursor.lastSent = from;
+  conn.send({ type: 'joined', id: frame.id, room, from, reset });
+
+  await replay(conn, frame.room, cursor, room.head);
+  const live = cursor.pending ?? [];
+  cursor.pending = null;
+  for (const { seq, prepared } of live) conn.deliverEvent(frame.room, seq, prepared);
+
+  if (!previous && (await presence.enter(frame.room, user))) conn.ctx.presenceChanged(frame.room);
+  else conn.send({ type: 'presence', room: frame.room, online: await presence.online(frame.room) });
+}
+
+async function replay(conn: Connection, room: string, cursor: RoomCursor, head: number): Promise<void> {
+  while (cursor.lastSent < head && !conn.closing) {
+    const page = await conn.ctx.store.history(room, {
+      after: cursor.lastSent,
+      before: head + 1,
+      limit: LIMITS.historyMaxLimit,
+    });
+    if (page.events.length === 0) return;
+    for (const event of page.events) {
+      cursor.lastSent = event.seq;
+      conn.sendPrepared(prepareFrame(JSON.stringify({ type: 'event', ...event })));
+    }
+    // Bounded memory: wait for the socket to drain before reading the next page.
+    await conn.drained();
+  }
+}

@@ -1,0 +1,14 @@
+import type { ClientFrameOf } from '../../protocol/index.ts';
+import type { Connection } from '../connection.ts';
+
+export async function leave(conn: Connection, frame: ClientFrameOf<'leave'>): Promise<void> {
+  const { hub, store, presence } = conn.ctx;
+  const user = conn.user;
+  if (!user) return;
+  if (conn.rooms.delete(frame.room)) {
+    await hub.unsubscribe(frame.room, conn);
+    if (await presence.exit(frame.room, user)) conn.ctx.presenceChanged(frame.room);
+  }
+  await store.removeMember(frame.room, user.id);
+  conn.send({ type: 'left', id: frame.id, room: frame.room });
+}

@@ -1,0 +1,94 @@
+/** HTTP routes: health, a small read-only REST surface, and the built web app. */
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import sirv from 'sirv';
+import * as v from 'valibot';
+import { LIMITS, roomNameSchema } from '../protocol/index.ts';
+import type { ServerContext } from './context.ts';
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy':
+    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; style-src 'self'; " +
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+type Respond = (status: number, body: unknown) => void;
+
+export function createHttpHandler(ctx: ServerContext): (req: IncomingMessage, res: ServerResponse) => void {
+  const { webDir } = ctx.options;
+  const serveWeb =
+    webDir && existsSync(webDir) ? sirv(webDir, { single: true, etag: true, gzip: false, dev: false }) : undefined;
+  const startedAt = Date.now();
+
+  return (req, res) => {
+    for (const [k, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, value);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const respond: Respond = (status, body) => {
+      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      respond(405, { error: 'method_not_allowed', message: 'Only GET is served over HTTP; use the WebSocket' });
+      return;
+    }
+    if (url.pathname === '/healthz') {
+      respond(200, { status: 'ok', connections: ctx.connections.size, uptimeMs: Date.now() - startedAt });
+      return;
+    }
+    if (url.pathname.startsWith('/api/')) {
+      apiRoute(ctx, url, respond).catch((err: unknown) => {
+        ctx.log.error({ err }, 'api failed');
+        respond(500, { error: 'internal', message: 'Internal server error' });
+      });
+      return;
+    }
+    if (serveWeb) {
+      serveWeb(req, res, () => respond(404, { error: 'not_found', message: 'No such page' }));
+      return;
+    }
+    respond(404, { error: 'not_found', message: 'The web app is not built; run npm run build:web' });
+  };
+}
+
+const seqParam = (s: string | null): number | undefined => {
+  if (s === null) return undefined;
+  const n = Number(s);
+  return Number.isSafeInteger(n) && n >= 0 ? n : Number.NaN;
+};
+
+async function apiRoute(ctx: ServerContext, url: URL, respond: Respond): Promise<void> {
+  const { store } = ctx;
+  if (url.pathname === '/api/rooms') {
+    respond(200, { rooms: await store.listRooms() });
+    return;
+  }
+  const m = /^\/api\/rooms\/([^/]+)\/history$/.exec(url.pathname);
+  if (m) {
+    const name = decodeURIComponent(m[1] ?? '');
+    if (!v.is(roomNameSchema, name)) {
+      respond(400, { error: 'room_invalid', message: 'Room name is not allowed' });
+      return;
+    }
+    if (!(await store.getRoom(name))) {
+      respond(404, { error: 'room_not_found', message: `Room "${name}" does not exist` });
+      return;
+    }
+    const before = seqParam(url.searchParams.get('before'));
+    const after = seqParam(url.searchParams.get('after'));
+    const limit = seqParam(url.searchParams.get('limit')) ?? LIMITS.historyDefaultLimit;
+    if (Number.isNaN(before) || Number.isNaN(after) || !(limit >= 1 && limit <= LIMITS.historyMaxLimit)) {
+      respond(400, {
+        error: 'bad_request',
+        message: `before/after must be non-negative integers and limit 1..${LIMITS.historyMaxLimit}`,
+      });
+      return;
+    }
+    respond(200, { room: name, ...(await store.history(name, { before, after, limit })) });
+    return;
+  }
+  respond(404, { error: 'not_found', message: 'No such API route' });
+}

@@ -1,0 +1,49 @@
+/** Local fan-out: room → connections on this node. Each event is framed once per broadcast. */
+import type { Broker, BrokerMessage } from './broker/broker.ts';
+import type { Connection } from './connection.ts';
+import { prepareFrame } from './wire.ts';
+
+export class Hub {
+  readonly #rooms = new Map<string, Set<Connection>>();
+  readonly #broker: Broker;
+
+  constructor(broker: Broker) {
+    this.#broker = broker;
+    broker.onMessage((m) => this.#deliver(m));
+  }
+
+  async subscribe(room: string, conn: Connection): Promise<void> {
+    let subs = this.#rooms.get(room);
+    if (!subs) {
+      this.#rooms.set(room, (subs = new Set()));
+      await this.#broker.subscribe(room);
+    }
+    subs.add(conn);
+  }
+
+  async unsubscribe(room: string, conn: Connection): Promise<void> {
+    const subs = this.#rooms.get(room);
+    if (!subs?.delete(conn) || subs.size > 0) return;
+    this.#rooms.delete(room);
+    await this.#broker.unsubscribe(room);
+  }
+
+  /** Sends an ephemeral frame (presence, typing) to everyone in the room on this node. */
+  broadcast(room: string, json: string): void {
+    const subs = this.#rooms.get(room);
+    if (!subs || subs.size === 0) return;
+    const prepared = prepareFrame(json);
+    for (const conn of subs) conn.sendPrepared(prepared);
+  }
+
+  subscribers(room: string): number {
+    return this.#rooms.get(room)?.size ?? 0;
+  }
+
+  #deliver(message: BrokerMessage): void {
+    const subs = this.#rooms.get(message.room);
+    if (!subs || subs.size === 0) return;
+    const prepared = prepareFrame(message.payload);
+    for (const conn of subs) conn.deliverEvent(message.room, message.seq, prepared);
+  }
+}

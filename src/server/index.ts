@@ -1,0 +1,136 @@
+/** createParleyServer: wires store, broker, presence, hub, HTTP and WebSocket on one port. */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { CLOSE, type PresenceFrame } from '../protocol/index.ts';
+import { MemoryBroker } from './broker/memory-broker.ts';
+import { Connection } from './connection.ts';
+import type { ServerContext } from './context.ts';
+import { startHeartbeat } from './heartbeat.ts';
+import { createHttpHandler } from './http.ts';
+import { Hub } from './hub.ts';
+import { createLogger, type Logger } from './log.ts';
+import { resolveOptions, type ServerOptions } from './options.ts';
+import { MemoryPresence } from './presence/memory-presence.ts';
+import { SqliteStore } from './store/sqlite-store.ts';
+import type { Store } from './store/store.ts';
+
+export { DEFAULTS, helpText, resolveOptions, type ServerOptions } from './options.ts';
+
+export interface ParleyServer {
+  readonly options: ServerOptions;
+  readonly log: Logger;
+  readonly store: Store;
+  readonly http: HttpServer;
+  /** Resolves with the bound port once listening. */
+  listen(): Promise<number>;
+  /** Graceful stop: refuse new sockets, close open ones with 1001 and a reconnect hint, flush the store. */
+  close(): Promise<void>;
+}
+
+export function createParleyServer(overrides: Partial<ServerOptions> = {}): ParleyServer {
+  const options = resolveOptions([], {}, overrides);
+  const log = createLogger(options.logLevel);
+  const store = new SqliteStore(options.dataDir);
+  const broker = new MemoryBroker();
+  const hub = new Hub(broker);
+  const presence = new MemoryPresence();
+  const connections = new Set<Connection>();
+  const dirtyRooms = new Set<string>();
+
+  const flushPresence = async (): Promise<void> => {
+    const rooms = [...dirtyRooms];
+    dirtyRooms.clear();
+    for (const room of rooms) {
+      const frame: PresenceFrame = { type: 'presence', room, online: await presence.online(room) };
+      hub.broadcast(room, JSON.stringify(frame));
+    }
+  };
+  const ctx: ServerContext = {
+    options,
+    log,
+    store,
+    broker,
+    hub,
+    presence,
+    connections,
+    presenceChanged(room) {
+      // Coalesced: a burst of joins and leaves yields one presence frame per room.
+      if (dirtyRooms.size === 0) setImmediate(() => void flushPresence());
+      dirtyRooms.add(room);
+    },
+  };
+
+  const http = createServer(createHttpHandler(ctx));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
+  let stopHeartbeat: (() => void) | undefined;
+  let closing = false;
+
+  http.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== '/ws' || closing) {
+      socket.end(`HTTP/1.1 ${closing ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      connections.add(new Connection(ws, ctx, req.socket.remoteAddress ?? ''));
+    });
+  });
+
+  async function ensureDefaultRooms(): Promise<void> {
+    for (const name of options.defaultRooms) {
+      if (!(await store.getRoom(name))) await store.createRoom(name, name);
+    }
+  }
+
+  return {
+    options,
+    log,
+    store,
+    http,
+    async listen() {
+      await ensureDefaultRooms();
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(options.port, options.host, () => {
+          http.off('error', reject);
+          resolve();
+        });
+      });
+      stopHeartbeat = startHeartbeat(connections, options.heartbeatMs);
+      const port = (http.address() as AddressInfo).port;
+      log.info({ port, host: options.host }, 'listening');
+      return port;
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      stopHeartbeat?.();
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      for (const conn of connections) {
+        // Spread reconnects so thousands of clients do not come back in the same millisecond.
+        const retryMs = Math.floor(Math.random() * options.shutdownSpreadMs);
+        conn.close(CLOSE.going_away, JSON.stringify({ retryMs }));
+      }
+      http.closeIdleConnections();
+      await waitFor(() => connections.size === 0, 3_000);
+      for (const conn of connections) conn.ws.terminate();
+      wss.close();
+      await closed;
+      await broker.close();
+      await store.close();
+      log.info('stopped');
+    },
+  };
+}
+
+function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (condition() || Date.now() > deadline) resolve();
+      else setTimeout(check, 20);
+    };
+    check();
+  });
+}

@@ -1,0 +1,55 @@
+/** Single-node presence: reference counts per user and per (room, user). */
+import type { UserRef } from '../../protocol/index.ts';
+import type { Presence } from './presence.ts';
+
+interface Held {
+  readonly user: UserRef;
+  count: number;
+}
+
+export class MemoryPresence implements Presence {
+  /** Lower-cased nickname → the user holding it. */
+  readonly #nicks = new Map<string, Held>();
+  readonly #rooms = new Map<string, Map<string, Held>>();
+
+  async connect(user: UserRef): Promise<boolean> {
+    const key = user.nick.toLowerCase();
+    const held = this.#nicks.get(key);
+    if (held && held.user.id !== user.id) return false;
+    if (held) held.count++;
+    else this.#nicks.set(key, { user, count: 1 });
+    return true;
+  }
+
+  async disconnect(user: UserRef): Promise<void> {
+    const key = user.nick.toLowerCase();
+    const held = this.#nicks.get(key);
+    if (held?.user.id === user.id && --held.count === 0) this.#nicks.delete(key);
+  }
+
+  async enter(room: string, user: UserRef): Promise<boolean> {
+    let members = this.#rooms.get(room);
+    if (!members) this.#rooms.set(room, (members = new Map()));
+    const held = members.get(user.id);
+    if (held) {
+      held.count++;
+      return false;
+    }
+    members.set(user.id, { user, count: 1 });
+    return true;
+  }
+
+  async exit(room: string, user: UserRef): Promise<boolean> {
+    const members = this.#rooms.get(room);
+    const held = members?.get(user.id);
+    if (!members || !held || --held.count > 0) return false;
+    members.delete(user.id);
+    if (members.size === 0) this.#rooms.delete(room);
+    return true;
+  }
+
+  async online(room: string): Promise<UserRef[]> {
+    const members = this.#rooms.get(room);
+    return members ? [...members.values()].map((h) => h.user).sort((a, b) => a.nick.localeCompare(b.nick)) : [];
+  }
+}

@@ -1,0 +1,240 @@
+/** Embedded default store: one SQLite file in WAL mode, with group commit. */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { nanoid } from 'nanoid';
+import type { EventKind, RoomEvent, RoomInfo, UserRef } from '../../protocol/index.ts';
+import type { AppendInput, AppendResult, HistoryPage, HistoryQuery, Store } from './store.ts';
+
+const MIGRATIONS_DIR = new URL('./migrations/sqlite/', import.meta.url);
+
+interface RoomRow {
+  name: string;
+  title: string;
+  epoch: string;
+  head: number;
+  created_at: number;
+}
+
+interface EventRow {
+  room: string;
+  seq: number;
+  id: string;
+  cid: string | null;
+  sender_id: string;
+  sender_nick: string;
+  kind: string;
+  body: string;
+  ts: number;
+}
+
+interface Pending {
+  readonly input: AppendInput;
+  readonly resolve: (r: AppendResult) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+const toRoom = (r: RoomRow): RoomInfo => ({
+  name: r.name,
+  title: r.title,
+  epoch: r.epoch,
+  head: r.head,
+  createdAt: r.created_at,
+});
+
+const toEvent = (r: EventRow): RoomEvent => ({
+  room: r.room,
+  seq: r.seq,
+  id: r.id,
+  ...(r.cid === null ? {} : { cid: r.cid }),
+  sender: { id: r.sender_id, nick: r.sender_nick },
+  kind: r.kind as EventKind,
+  body: r.body,
+  ts: r.ts,
+});
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+export function openSqlite(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // FULL: a commit survives power loss, which is what "durable before ack" promises.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d+_.*\.sql$/.test(f))
+    .sort();
+  for (const file of files) {
+    const version = Number.parseInt(file, 10);
+    if (version <= current) continue;
+    const sql = readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8');
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version}`);
+    })();
+  }
+}
+
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+  #pending: Pending[] = [];
+  #flushScheduled = false;
+  readonly #stmt;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.#db = openSqlite(join(dataDir, 'parley.db'));
+    const db = this.#db;
+    this.#stmt = {
+      insertRoom: db.prepare(
+        'INSERT INTO rooms (name, title, epoch, head, created_at) VALUES (?, ?, ?, 0, ?) ON CONFLICT DO NOTHING',
+      ),
+      getRoom: db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE name = ?'),
+      listRooms: db.prepare<[], RoomRow>('SELECT * FROM rooms ORDER BY name'),
+      bumpHead: db.prepare<[string], { head: number }>(
+        'UPDATE rooms SET head = head + 1 WHERE name = ? RETURNING head',
+      ),
+      byCid: db.prepare<[string, string, string], EventRow>(
+        'SELECT * FROM events WHERE room = ? AND sender_id = ? AND cid = ?',
+      ),
+      insertEvent: db.prepare(
+        'INSERT INTO events (room, seq, id, cid, sender_id, sender_nick, kind, body, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      after: db.prepare<[string, number, number, number], EventRow>(
+        'SELECT * FROM events WHERE room = ? AND seq > ? AND seq < ? ORDER BY seq ASC LIMIT ?',
+      ),
+      before: db.prepare<[string, number, number, number], EventRow>(
+        'SELECT * FROM events WHERE room = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+      ),
+      addMember: db.prepare('INSERT INTO members (room, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      removeMember: db.prepare('DELETE FROM members WHERE room = ? AND user_id = ?'),
+      isMember: db.prepare<[string, string], { one: number }>(
+        'SELECT 1 AS one FROM members WHERE room = ? AND user_id = ?',
+      ),
+      insertSession: db.prepare('INSERT INTO sessions (token_hash, user_id, nick, created_at) VALUES (?, ?, ?, ?)'),
+      findSession: db.prepare<[string], { user_id: string; nick: string }>(
+        'SELECT user_id, nick FROM sessions WHERE token_hash = ?',
+      ),
+    };
+  }
+
+  async createRoom(name: string, title: string): Promise<RoomInfo | undefined> {
+    const info = this.#stmt.insertRoom.run(name, title, nanoid(12), Date.now());
+    return info.changes === 1 ? this.getRoom(name) : undefined;
+  }
+
+  async getRoom(name: string): Promise<RoomInfo | undefined> {
+    const row = this.#stmt.getRoom.get(name);
+    return row && toRoom(row);
+  }
+
+  async listRooms(): Promise<RoomInfo[]> {
+    return this.#stmt.listRooms.all().map(toRoom);
+  }
+
+  append(input: AppendInput): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ input, resolve, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        // Group commit: every append of this tick shares one transaction and one fsync.
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const batch = this.#pending;
+    this.#pending = [];
+    let results: AppendResult[];
+    try {
+      results = this.#db.transaction(() => batch.map((p) => this.#appendOne(p.input)))();
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(results[i] as AppendResult));
+  }
+
+  #appendOne(input: AppendInput): AppendResult {
+    if (input.cid !== undefined) {
+      const prior = this.#stmt.byCid.get(input.room, input.sender.id, input.cid);
+      if (prior) {
+        const same = prior.kind === input.kind && prior.body === input.body;
+        return same ? { status: 'duplicate', event: toEvent(prior) } : { status: 'conflict' };
+      }
+    }
+    const bumped = this.#stmt.bumpHead.get(input.room);
+    if (!bumped) return { status: 'no_room' };
+    const event: RoomEvent = {
+      room: input.room,
+      seq: bumped.head,
+      id: nanoid(),
+      ...(input.cid === undefined ? {} : { cid: input.cid }),
+      sender: { id: input.sender.id, nick: input.sender.nick },
+      kind: input.kind,
+      body: input.body,
+      ts: Date.now(),
+    };
+    this.#stmt.insertEvent.run(
+      event.room,
+      event.seq,
+      event.id,
+      input.cid ?? null,
+      event.sender.id,
+      event.sender.nick,
+      event.kind,
+      event.body,
+      event.ts,
+    );
+    return { status: 'appended', event };
+  }
+
+  async history(room: string, q: HistoryQuery): Promise<HistoryPage> {
+    const upper = q.before ?? Number.MAX_SAFE_INTEGER;
+    if (q.after !== undefined) {
+      const rows = this.#stmt.after.all(room, q.after, upper, q.limit + 1);
+      return { events: rows.slice(0, q.limit).map(toEvent), more: rows.length > q.limit };
+    }
+    const rows = this.#stmt.before.all(room, 0, upper, q.limit + 1);
+    return { events: rows.slice(0, q.limit).reverse().map(toEvent), more: rows.length > q.limit };
+  }
+
+  async addMember(room: string, userId: string): Promise<void> {
+    this.#stmt.addMember.run(room, userId, Date.now());
+  }
+
+  async removeMember(room: string, userId: string): Promise<void> {
+    this.#stmt.removeMember.run(room, userId);
+  }
+
+  async isMember(room: string, userId: string): Promise<boolean> {
+    return this.#stmt.isMember.get(room, userId) !== undefined;
+  }
+
+  async createSession(user: UserRef): Promise<string> {
+    const token = randomBytes(24).toString('base64url');
+    this.#stmt.insertSession.run(hashToken(token), user.id, user.nick, Date.now());
+    return token;
+  }
+
+  async findSession(token: string): Promise<UserRef | undefined> {
+    const row = this.#stmt.findSession.get(hashToken(token));
+    return row && { id: row.user_id, nick: row.nick };
+  }
+
+  async close(): Promise<void> {
+    // Appends queued in this tick still commit before the file closes.
+    if (this.#pending.length > 0) this.#flush();
+    this.#db.close();
+  }
+}

@@ -1,0 +1,90 @@
+/** Starts the real server as a child process on 127.0.0.1, port 0, with a temporary database. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { withDeadline } from './wait.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+export interface TestServer {
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** Everything the server printed (stdout and stderr), for debugging failures. */
+  output(): string;
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<void>;
+  /** SIGKILL and wait for exit: no graceful shutdown. */
+  kill(): Promise<void>;
+  /** Stop (or kill) and start again on the same port and database. */
+  restart(opts?: { kill?: boolean }): Promise<void>;
+  /** Stop and delete the database. */
+  dispose(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Extra CLI flags, e.g. ['--heartbeat-ms', '500']. */
+  args?: string[];
+  /** Serve the built web app (dist/web); off by default. */
+  web?: boolean;
+  dataDir?: string;
+}
+
+function spawnServer(
+  port: number,
+  dataDir: string,
+  opts: StartOptions,
+  log: string[],
+): { child: ChildProcess; port: Promise<number> } {
+  const args = ['bin/parley.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir];
+  if (!opts.web) args.push('--web-dir', 'none');
+  args.push('--log-level', process.env['PARLEY_TEST_LOG'] ?? 'warn', ...(opts.args ?? []));
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
+  const bound = new Promise<number>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      const text = d.toString();
+      log.push(text);
+      const m = /running on http:\/\/localhost:(\d+)/.exec(text);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${log.join('')}`)));
+  });
+  return { child, port: withDeadline(bound, 20_000, 'server start') };
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return withDeadline(new Promise<void>((r) => child.once('exit', () => r())), 15_000, 'server exit');
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'));
+  const log: string[] = [];
+  let current = spawnServer(0, dataDir, opts, log);
+  const port = await current.port;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    current.child.kill(signal);
+    await exited(current.child);
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    port,
+    dataDir,
+    output: () => log.join(''),
+    stop: () => stop('SIGTERM'),
+    kill: () => stop('SIGKILL'),
+    async restart(o = {}) {
+      await stop(o.kill ? 'SIGKILL' : 'SIGTERM');
+      current = spawnServer(port, dataDir, opts, log);
+      await current.port;
+    },
+    async dispose() {
+      await stop('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
