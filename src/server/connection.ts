@@ -120,7 +120,12 @@ export class Connection {
       .catch((err: unknown) => {
         this.ctx.log.error({ conn: this.id, err }, 'handler failed');
         const id = 'id' in decoded.frame ? decoded.frame.id : undefined;
-        this.error('internal', id);
+        // The failure may have come from the socket itself; never let the error path throw too.
+        try {
+          this.error('internal', id);
+        } catch {
+          this.ws.terminate();
+        }
       });
   }
 

@@ -2,7 +2,8 @@
  * Pre-framed WebSocket writes: an event is serialized and framed once per broadcast and the
  * same buffers are written to every subscriber (as engine.io does with wsPreEncodedFrame).
  */
-import { WebSocket } from 'ws';
+import * as wsModule from 'ws';
+import type { WebSocket } from 'ws';
 
 /** The parts of ws's Sender that @types/ws does not declare. */
 interface SenderStatic {
@@ -16,7 +17,7 @@ interface SenderInstance {
   sendFrame(list: Buffer[], cb?: (err?: Error) => void): void;
 }
 
-const Sender = (WebSocket as unknown as { Sender: SenderStatic }).Sender;
+const Sender = (wsModule as unknown as { Sender: SenderStatic }).Sender;
 const TEXT_OPCODE = 1;
 /** ws's Sender state when nothing is queued (no compression or blob in flight). */
 const SENDER_IDLE = 0;

@@ -88,12 +88,13 @@ export class RawClient {
     type: T,
     frame: { id: string } & Record<string, unknown>,
   ): Promise<ServerFrameOf<T>> {
+    const start = this.frames.length;
     this.sendJson(frame);
     const reply = await withDeadline(
       new Promise<ServerFrame>((resolve) => {
         const match = (f: ServerFrame): boolean =>
           'id' in f && f.id === frame.id && (f.type === type || f.type === 'error');
-        const prior = this.frames.find(match);
+        const prior = this.frames.slice(start).find(match);
         if (prior) resolve(prior);
         else this.#waiters.push({ match, resolve });
       }),

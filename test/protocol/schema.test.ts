@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CLIENT_FRAME_TYPES,
+  CLOSE,
+  decodeClientFrame,
+  ERROR_CODES,
+  ERRORS,
+  shouldReconnect,
+} from '../../src/protocol/index.ts';
+
+describe('decodeClientFrame', () => {
+  it('accepts every well-formed client frame', () => {
+    const frames = [
+      { type: 'hello', v: 1, nick: 'Ada Lovelace' },
+      { type: 'hello', v: 1, nick: '李雷', session: 'abc' },
+      { type: 'create', id: '1', room: 'dev-chat', title: 'Dev chat' },
+      { type: 'rooms', id: '1' },
+      { type: 'join', id: '1', room: 'general', after: 10, epoch: 'e' },
+      { type: 'leave', id: '1', room: 'general' },
+      { type: 'send', id: 'm1', room: 'general', kind: 'text', body: 'hi' },
+      { type: 'history', id: '1', room: 'general', before: 5, limit: 20 },
+      { type: 'ping' },
+    ];
+    const seen = new Set<string>();
+    for (const f of frames) {
+      const r = decodeClientFrame(JSON.stringify(f));
+      expect(r, JSON.stringify(f)).toMatchObject({ ok: true, frame: { type: f.type } });
+      seen.add(f.type);
+    }
+    expect([...seen].sort()).toEqual([...CLIENT_FRAME_TYPES].sort());
+  });
+
+  it('names the failing field and keeps the request id', () => {
+    const r = decodeClientFrame('{"type":"history","id":"q","room":"general","limit":"ten"}');
+    expect(r).toMatchObject({ ok: false, code: 'bad_frame', id: 'q' });
+    expect(!r.ok && r.message).toContain('limit');
+  });
+
+  it('rejects unsafe nicknames and room names', () => {
+    for (const nick of ['', ' ', '<b>', 'a'.repeat(33), 'x\u202e', ' lead']) {
+      const r = decodeClientFrame(JSON.stringify({ type: 'hello', v: 1, nick }));
+      if (nick === 'x\u202e' || nick === ' lead') expect(r.ok).toBe(true);
+      else expect(r, nick).toMatchObject({ ok: false, code: 'nick_invalid' });
+    }
+    for (const room of ['General', 'a b', '../x', '', '-x', 'a'.repeat(33)]) {
+      expect(decodeClientFrame(JSON.stringify({ type: 'join', id: '1', room })), room).toMatchObject({
+        ok: false,
+        code: 'room_invalid',
+      });
+    }
+  });
+
+  it('strips unknown keys instead of passing them on', () => {
+    const r = decodeClientFrame('{"type":"send","id":"a","room":"r","kind":"text","body":"b","sender":"admin"}');
+    expect(r.ok && 'sender' in r.frame).toBe(false);
+  });
+
+  it('rejects the wrong protocol version', () => {
+    expect(decodeClientFrame('{"type":"hello","v":2,"nick":"a"}')).toMatchObject({ ok: false, code: 'bad_frame' });
+  });
+});
+
+describe('codes', () => {
+  it('every error code has a message and a retry flag', () => {
+    for (const code of ERROR_CODES) {
+      expect(ERRORS[code].message.length).toBeGreaterThan(5);
+      expect(typeof ERRORS[code].retryable).toBe('boolean');
+    }
+  });
+
+  it('close codes say reconnect or stop by range', () => {
+    expect(shouldReconnect(CLOSE.going_away)).toBe(true);
+    expect(shouldReconnect(CLOSE.slow_consumer)).toBe(true);
+    expect(shouldReconnect(1006)).toBe(true);
+    expect(shouldReconnect(CLOSE.rejected)).toBe(false);
+    expect(shouldReconnect(CLOSE.normal)).toBe(false);
+  });
+});
