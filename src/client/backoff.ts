@@ -21,3 +21,17 @@ export function backoffDelay(attempt: number, options: BackoffOptions, random: (
   const r = Math.min(Math.max(random(), 0), 1);
   return Math.min(Math.floor(r * ceiling), Math.max(0, ceiling - 1));
 }
+
+/**
+ * A server shutting down closes with a reason like {"retryMs":1234}: its own spread of the
+ * reconnect crowd. Returns that delay, or undefined when the reason holds no hint.
+ */
+export function retryHintMs(reason: string | undefined): number | undefined {
+  if (!reason || reason[0] !== '{') return undefined;
+  try {
+    const hint = (JSON.parse(reason) as { retryMs?: unknown }).retryMs;
+    return typeof hint === 'number' && Number.isFinite(hint) && hint >= 0 ? Math.floor(hint) : undefined;
+  } catch {
+    return undefined;
+  }
+}

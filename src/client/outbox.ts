@@ -15,6 +15,8 @@ export interface OutboxEntry {
   sentOn: number | undefined;
   /** Retryable server errors so far, for spacing out resends on the same connection. */
   failures: number;
+  /** Waiting out the pause after a retryable error; not written until it ends. */
+  paused: boolean;
 }
 
 export class Outbox {

@@ -132,8 +132,11 @@ export class Connection {
   async #onClose(): Promise<void> {
     this.#closing = true;
     clearTimeout(this.#helloTimer);
-    const { ctx, user } = this;
+    const { ctx } = this;
     ctx.connections.delete(this);
+    // Let the handler in progress finish first, so cleanup sees every room it joined.
+    await this.#chain;
+    const user = this.user;
     if (!user) return;
     for (const room of this.rooms.keys()) {
       await ctx.hub.unsubscribe(room, this);

@@ -13,12 +13,14 @@ export class Hub {
   }
 
   async subscribe(room: string, conn: Connection): Promise<void> {
-    let subs = this.#rooms.get(room);
-    if (!subs) {
-      this.#rooms.set(room, (subs = new Set()));
-      await this.#broker.subscribe(room);
+    // Added before any await so a close racing this call always finds it to remove.
+    const subs = this.#rooms.get(room);
+    if (subs) {
+      subs.add(conn);
+      return;
     }
-    subs.add(conn);
+    this.#rooms.set(room, new Set([conn]));
+    await this.#broker.subscribe(room);
   }
 
   async unsubscribe(room: string, conn: Connection): Promise<void> {

@@ -33,7 +33,11 @@ export async function join(conn: Connection, frame: ClientFrameOf<'join'>): Prom
   cursor.pending = null;
   for (const { seq, prepared } of live) conn.deliverEvent(frame.room, seq, prepared);
 
-  if (!previous && (await presence.enter(frame.room, user))) conn.ctx.presenceChanged(frame.room);
+  if (previous) {
+    conn.send({ type: 'presence', room: frame.room, online: await presence.online(frame.room) });
+    return;
+  }
+  if (await presence.enter(frame.room, user)) conn.ctx.presenceChanged(frame.room);
   else conn.send({ type: 'presence', room: frame.room, online: await presence.online(frame.room) });
 }
 

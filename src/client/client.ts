@@ -1,0 +1,763 @@
+/**
+ * The Parley client: one explicit connection state machine that owns the transport, the
+ * heartbeat, the rooms it has joined (re-joined after every reconnect), the outbox of
+ * unacknowledged sends, and every pending request.
+ */
+import type {
+  AckFrame,
+  ClientFrame,
+  ClientFrameOf,
+  ErrorFrame,
+  EventFrame,
+  JoinedFrame,
+  RoomEvent,
+  RoomInfo,
+  ServerFrame,
+  ServerFrameOf,
+  ServerFrameType,
+  UserRef,
+  WelcomeFrame,
+} from '../protocol/index.ts';
+// Values come from the leaf modules: the protocol index also pulls in the server's schema library.
+import { CLOSE, shouldReconnect } from '../protocol/codes.ts';
+import { LIMITS, PROTOCOL_VERSION } from '../protocol/limits.ts';
+import { backoffDelay, DEFAULT_BACKOFF, retryHintMs, type BackoffOptions } from './backoff.ts';
+import { ClientError } from './errors.ts';
+import { Emitter } from './events.ts';
+import { Heartbeat } from './heartbeat.ts';
+import { newId } from './ids.ts';
+import { Outbox, type OutboxEntry } from './outbox.ts';
+import { RoomTracker } from './room.ts';
+import { Transport, type WebSocketConstructor } from './transport.ts';
+import type { ClientEvents, ClientOptions, ConnectionState, HistoryQuery, ParleyClient, SendResult } from './types.ts';
+import { watchWakeSignals } from './wake.ts';
+
+/** A connection that stayed up this long resets the backoff. */
+const STABLE_MS = 10_000;
+const DEFAULT_HEARTBEAT_SLACK_MS = 10_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+
+type Timer = ReturnType<typeof setTimeout>;
+
+/** Frames that carry a request id and get exactly one answer with it. */
+type RequestFrame = Extract<ClientFrame, { type: 'create' | 'rooms' | 'join' | 'leave' | 'history' }>;
+
+interface PendingRequest {
+  readonly frame: RequestFrame;
+  readonly expect: ServerFrameType;
+  /** Hold the request until this room's join has completed on the current connection. */
+  readonly room: string | undefined;
+  /** When the connection drops: send again after reconnect (idempotent), reject, or drop silently. */
+  readonly onDrop: 'retry' | 'reject' | 'forget';
+  /** When no answer comes in time: reject it, or treat the connection as unusable. */
+  readonly onTimeout: 'reject' | 'reconnect';
+  readonly resolve: (frame: ServerFrame) => void;
+  readonly reject: (error: ClientError) => void;
+}
+
+interface RequestOptions {
+  room?: string;
+  onDrop: PendingRequest['onDrop'];
+  onTimeout?: PendingRequest['onTimeout'];
+  /** Wait for a connection (true) or fail at once with `disconnected` (false). */
+  queue?: boolean;
+}
+
+interface RoomState {
+  readonly name: string;
+  readonly tracker: RoomTracker;
+  info: RoomInfo | undefined;
+  /** The connection on which the join completed; sends wait until it is the current one. */
+  joinedOn: number | undefined;
+  /** Request id of the join in flight. */
+  joining: string | undefined;
+  waiters: { resolve: (info: RoomInfo) => void; reject: (error: ClientError) => void }[];
+  /** Token of the running gap fill, so only one runs per room. */
+  filling: object | undefined;
+  /** Retryable join failures in a row, for spacing out join retries. */
+  failures: number;
+  retryTimer: Timer | undefined;
+}
+
+interface CloseInfo {
+  code?: number;
+  reason?: string;
+}
+
+export class Client implements ParleyClient {
+  readonly #url: string;
+  readonly #nick: string;
+  readonly #Ctor: WebSocketConstructor;
+  readonly #backoff: BackoffOptions;
+  readonly #slackMs: number;
+  readonly #timeoutMs: number;
+  readonly #emitter = new Emitter<ClientEvents>();
+
+  #state: ConnectionState = 'idle';
+  #user: UserRef | undefined;
+  #session: string | undefined;
+  #transport: Transport | undefined;
+  /** Number of the current connection; answers and joins are tied to one. */
+  #conn = 0;
+  /** Drops since the last stable connection: the backoff attempt. */
+  #failures = 0;
+  #heartbeat: Heartbeat | undefined;
+  /** reconnect: the backoff wait; welcome: deadline for open + hello; stable: resets the backoff. */
+  readonly #timers: { reconnect?: Timer; welcome?: Timer; stable?: Timer } = {};
+  #unwatchWake: (() => void) | undefined;
+  /** An error frame received before welcome: if the close that follows is final, it is why. */
+  #helloError: ClientError | undefined;
+
+  readonly #rooms = new Map<string, RoomState>();
+  readonly #outbox = new Outbox();
+  /** Requests written to the current connection, by id. */
+  readonly #inflight = new Map<string, PendingRequest>();
+  /** Requests waiting for a connection (or for their room's join), oldest first. */
+  #waiting: PendingRequest[] = [];
+  /** Answer deadlines of requests and sends on the current connection, by id. */
+  readonly #deadlines = new Map<string, Timer>();
+  /** Delayed resends after retryable send errors. */
+  readonly #resendTimers = new Set<Timer>();
+
+  constructor(options: ClientOptions) {
+    const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (!Ctor) {
+      throw new ClientError('no_websocket', 'No WebSocket implementation: pass options.WebSocket', false);
+    }
+    this.#url = options.url;
+    this.#nick = options.nick;
+    this.#session = options.session;
+    this.#Ctor = Ctor;
+    this.#backoff = {
+      minMs: options.backoff?.minMs ?? DEFAULT_BACKOFF.minMs,
+      maxMs: options.backoff?.maxMs ?? DEFAULT_BACKOFF.maxMs,
+    };
+    this.#slackMs = options.heartbeatSlackMs ?? DEFAULT_HEARTBEAT_SLACK_MS;
+    this.#timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  get user(): UserRef | undefined {
+    return this.#user;
+  }
+
+  get session(): string | undefined {
+    return this.#session;
+  }
+
+  on<E extends keyof ClientEvents>(event: E, fn: (payload: ClientEvents[E]) => void): () => void {
+    return this.#emitter.on(event, fn);
+  }
+
+  connect(): void {
+    // While reconnecting, connect() skips the rest of the backoff wait.
+    if (this.#state === 'idle' || this.#state === 'reconnecting') this.#open();
+  }
+
+  close(): void {
+    if (this.#state === 'closed') return;
+    this.#finish(new ClientError('closed', 'The client was closed', false), {
+      code: CLOSE.normal,
+      reason: 'client closed',
+    });
+  }
+
+  lastSeq(room: string): number | undefined {
+    return this.#rooms.get(room)?.tracker.lastSeq;
+  }
+
+  // ---- requests -------------------------------------------------------------------------
+
+  rooms(): Promise<RoomInfo[]> {
+    return this.#request({ type: 'rooms', id: newId() }, 'rooms', { onDrop: 'retry' }).then((f) => f.rooms);
+  }
+
+  createRoom(name: string, title?: string): Promise<RoomInfo> {
+    const id = newId();
+    const frame: RequestFrame =
+      title === undefined ? { type: 'create', id, room: name } : { type: 'create', id, room: name, title };
+    // Not idempotent (a retry could meet room_exists), so a drop rejects it instead of resending.
+    return this.#request(frame, 'room', { onDrop: 'reject' }).then((f) => f.room);
+  }
+
+  history(room: string, q: HistoryQuery = {}): Promise<{ events: RoomEvent[]; more: boolean }> {
+    const frame: ClientFrameOf<'history'> = { type: 'history', id: newId(), room };
+    if (q.before !== undefined) frame.before = q.before;
+    if (q.after !== undefined) frame.after = q.after;
+    if (q.limit !== undefined) frame.limit = q.limit;
+    return this.#request(frame, 'history', { room, onDrop: 'retry' }).then((f) => ({
+      events: f.events,
+      more: f.more,
+    }));
+  }
+
+  join(room: string): Promise<RoomInfo> {
+    if (this.#state === 'closed') return Promise.reject(this.#closedError());
+    let rs = this.#rooms.get(room);
+    if (!rs) {
+      rs = newRoomState(room);
+      this.#rooms.set(room, rs);
+    }
+    if (rs.info && rs.joinedOn === this.#conn && this.#connected()) return Promise.resolve(rs.info);
+    const state = rs;
+    return new Promise((resolve, reject) => {
+      state.waiters.push({ resolve, reject });
+      if (this.#connected() && state.joining === undefined && state.retryTimer === undefined) this.#sendJoin(state);
+    });
+  }
+
+  leave(room: string): Promise<void> {
+    if (this.#state === 'closed') return Promise.reject(this.#closedError());
+    const rs = this.#rooms.get(room);
+    if (rs) this.#forgetRoom(rs, new ClientError('not_member', `Left room "${room}"`, false));
+    return this.#request({ type: 'leave', id: newId(), room }, 'left', { onDrop: 'retry' }).then(() => undefined);
+  }
+
+  send(room: string, body: string): Promise<SendResult> {
+    if (this.#state === 'closed') return Promise.reject(this.#closedError());
+    return new Promise((resolve, reject) => {
+      const entry: OutboxEntry = {
+        id: newId(),
+        room,
+        body,
+        resolve,
+        reject,
+        sentOn: undefined,
+        failures: 0,
+        paused: false,
+      };
+      this.#outbox.add(entry);
+      if (this.#connected() && this.#gateOpen(room)) this.#writeSend(entry);
+    });
+  }
+
+  #request<T extends ServerFrameType>(frame: RequestFrame, expect: T, opts: RequestOptions): Promise<ServerFrameOf<T>> {
+    if (this.#state === 'closed') return Promise.reject(this.#closedError());
+    return new Promise((resolve, reject) => {
+      const pending: PendingRequest = {
+        frame,
+        expect,
+        room: opts.room,
+        onDrop: opts.onDrop,
+        onTimeout: opts.onTimeout ?? 'reject',
+        // Safe: #answer only resolves with a frame whose type is `expect`.
+        resolve: resolve as (frame: ServerFrame) => void,
+        reject,
+      };
+      if (this.#connected() && this.#gateOpen(opts.room)) this.#dispatch(pending);
+      else if (opts.queue ?? true) this.#waiting.push(pending);
+      else reject(new ClientError('disconnected', 'Not connected', true, frame.id));
+    });
+  }
+
+  // ---- connection lifecycle --------------------------------------------------------------
+
+  #open(): void {
+    this.#clearTimer('reconnect');
+    this.#unwatchWake ??= watchWakeSignals(() => {
+      if (this.#state === 'reconnecting') this.#open();
+    });
+    const conn = ++this.#conn;
+    this.#helloError = undefined;
+    this.#setState('connecting', {});
+    if (this.#state !== 'connecting' || this.#conn !== conn) return; // a state listener intervened
+    try {
+      this.#transport = new Transport(this.#Ctor, this.#url, {
+        open: () => this.#onOpen(conn),
+        frame: (frame) => {
+          if (this.#conn === conn) this.#onFrame(frame);
+        },
+        garbage: (text) => {
+          const sample = text.slice(0, 80);
+          this.#emitter.emit('error', new ClientError('bad_frame', `Unreadable frame from server: ${sample}`, false));
+        },
+        closed: (code, reason) => {
+          if (this.#conn !== conn) return;
+          this.#transport = undefined;
+          this.#dropped({ code, reason });
+        },
+      });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const error = new ClientError('bad_url', `Cannot open ${this.#url}: ${message}`, false);
+      this.#emitter.emit('error', error);
+      this.#finish(error, { reason: error.message });
+      return;
+    }
+    // The open + hello exchange gets the same deadline as any request.
+    this.#timers.welcome = setTimeout(() => {
+      this.#timers.welcome = undefined;
+      this.#abort(CLOSE.hello_timeout, 'no welcome in time');
+    }, this.#timeoutMs);
+  }
+
+  #onOpen(conn: number): void {
+    if (this.#conn !== conn) return;
+    const hello: ClientFrame =
+      this.#session === undefined
+        ? { type: 'hello', v: PROTOCOL_VERSION, nick: this.#nick }
+        : { type: 'hello', v: PROTOCOL_VERSION, nick: this.#nick, session: this.#session };
+    this.#transport?.send(hello);
+  }
+
+  #onWelcome(frame: WelcomeFrame): void {
+    if (this.#state !== 'connecting') return;
+    this.#clearTimer('welcome');
+    this.#user = frame.user;
+    this.#session = frame.session;
+    this.#heartbeat = new Heartbeat({
+      intervalMs: frame.heartbeatMs,
+      slackMs: this.#slackMs,
+      ping: () => this.#transport?.send({ type: 'ping' }),
+      dead: () => this.#abort(CLOSE.heartbeat_timeout, 'heartbeat timeout'),
+    });
+    this.#timers.stable = setTimeout(() => {
+      this.#timers.stable = undefined;
+      this.#failures = 0;
+    }, STABLE_MS);
+    const conn = this.#conn;
+    this.#setState('connected', {});
+    if (!this.#isCurrent(conn)) return;
+    this.#emitter.emit('welcome', { user: frame.user, session: frame.session });
+    if (!this.#isCurrent(conn)) return;
+    this.#resume();
+  }
+
+  /** After welcome: re-join every room (sends follow each join), then release waiting requests. */
+  #resume(): void {
+    for (const rs of this.#rooms.values()) {
+      if (rs.joining === undefined && rs.retryTimer === undefined) this.#sendJoin(rs);
+    }
+    this.#flush();
+  }
+
+  /** The connection ended without close(): decide between reconnecting and giving up. */
+  #dropped(info: CloseInfo): void {
+    this.#heartbeat?.stop();
+    this.#heartbeat = undefined;
+    this.#clearTimer('welcome');
+    this.#clearTimer('stable');
+    for (const timer of this.#deadlines.values()) clearTimeout(timer);
+    this.#deadlines.clear();
+    for (const rs of this.#rooms.values()) {
+      rs.joinedOn = undefined;
+      rs.joining = undefined;
+      if (rs.retryTimer !== undefined) clearTimeout(rs.retryTimer);
+      rs.retryTimer = undefined;
+    }
+    const inflight = [...this.#inflight.values()];
+    this.#inflight.clear();
+    // Idempotent requests go back to the front of the queue: they were made before the waiting ones.
+    this.#waiting = [...inflight.filter((p) => p.onDrop === 'retry'), ...this.#waiting];
+
+    const code = info.code ?? 1006;
+    const helloError = this.#helloError;
+    if (!shouldReconnect(code) || (helloError !== undefined && !helloError.retryable)) {
+      const error =
+        helloError ??
+        new ClientError('closed', `The server closed the connection (${code} ${info.reason ?? ''})`, false);
+      // A hello rejection was already emitted when its error frame arrived.
+      if (!helloError) this.#emitter.emit('error', error);
+      this.#finish(error, info);
+      return;
+    }
+    for (const p of inflight) {
+      if (p.onDrop === 'reject') {
+        p.reject(new ClientError('disconnected', 'The connection dropped before the answer came', true, p.frame.id));
+      }
+    }
+    this.#failures++;
+    // Honour a shutting-down server's own spread; otherwise exponential backoff with full jitter.
+    const hint = retryHintMs(info.reason);
+    const delayMs =
+      hint === undefined ? backoffDelay(this.#failures - 1, this.#backoff) : Math.min(hint, this.#backoff.maxMs);
+    this.#setState('reconnecting', { delayMs, ...info });
+    if (this.#state !== 'reconnecting') return;
+    this.#timers.reconnect = setTimeout(() => {
+      this.#timers.reconnect = undefined;
+      if (this.#state === 'reconnecting') this.#open();
+    }, delayMs);
+  }
+
+  /** Give up on the current connection from our side (dead peer, missed deadline) and reconnect. */
+  #abort(code: number, reason: string): void {
+    const transport = this.#transport;
+    if (!transport) return;
+    this.#transport = undefined;
+    transport.close(code, reason, true);
+    this.#dropped({ code, reason });
+  }
+
+  /** Final state: close the socket, stop every timer and listener, reject everything pending. */
+  #finish(error: ClientError, info: CloseInfo): void {
+    const transport = this.#transport;
+    this.#transport = undefined;
+    transport?.close(CLOSE.normal, 'client closed');
+    this.#heartbeat?.stop();
+    this.#heartbeat = undefined;
+    this.#clearTimer('reconnect');
+    this.#clearTimer('welcome');
+    this.#clearTimer('stable');
+    for (const timer of this.#deadlines.values()) clearTimeout(timer);
+    this.#deadlines.clear();
+    for (const timer of this.#resendTimers) clearTimeout(timer);
+    this.#resendTimers.clear();
+    this.#unwatchWake?.();
+    this.#unwatchWake = undefined;
+
+    this.#setState('closed', info);
+
+    const pending = [...this.#inflight.values(), ...this.#waiting];
+    this.#inflight.clear();
+    this.#waiting = [];
+    for (const p of pending) if (p.onDrop !== 'forget') p.reject(error);
+    for (const rs of this.#rooms.values()) {
+      if (rs.retryTimer !== undefined) clearTimeout(rs.retryTimer);
+      rs.retryTimer = undefined;
+      rs.joinedOn = undefined;
+      rs.joining = undefined;
+      const waiters = rs.waiters;
+      rs.waiters = [];
+      for (const w of waiters) w.reject(error);
+    }
+    for (const entry of this.#outbox.drain()) entry.reject(error);
+  }
+
+  #setState(next: ConnectionState, info: CloseInfo & { delayMs?: number }): void {
+    const prev = this.#state;
+    if (prev === next) return;
+    this.#state = next;
+    const payload: ClientEvents['state'] = { state: next, prev, attempt: this.#failures };
+    if (info.delayMs !== undefined) payload.delayMs = info.delayMs;
+    if (info.code !== undefined) payload.code = info.code;
+    if (info.reason !== undefined) payload.reason = info.reason;
+    this.#emitter.emit('state', payload);
+  }
+
+  // ---- inbound frames -------------------------------------------------------------------
+
+  #onFrame(frame: ServerFrame): void {
+    this.#heartbeat?.seen();
+    switch (frame.type) {
+      case 'welcome':
+        return this.#onWelcome(frame);
+      case 'event':
+        return this.#onEvent(frame);
+      case 'ack':
+        return this.#onAck(frame);
+      case 'error':
+        return this.#onError(frame);
+      case 'presence':
+        this.#emitter.emit('presence', { room: frame.room, online: frame.online });
+        return;
+      case 'pong':
+        return; // heartbeat pings carry no id; any inbound frame already counted as a sign of life
+      case 'room':
+      case 'rooms':
+      case 'joined':
+      case 'left':
+      case 'history':
+        return this.#answer(frame.id, frame);
+      default:
+        // A frame type this SDK does not know yet (a newer server): ignore it.
+        return;
+    }
+  }
+
+  #answer(id: string, frame: ServerFrame): void {
+    const pending = this.#inflight.get(id);
+    if (!pending) return;
+    this.#inflight.delete(id);
+    this.#clearDeadline(id);
+    if (frame.type === pending.expect) pending.resolve(frame);
+    else {
+      pending.reject(new ClientError('bad_response', `Expected ${pending.expect}, got ${frame.type}`, false, id));
+    }
+  }
+
+  #onError(frame: ErrorFrame): void {
+    const error = new ClientError(frame.code, frame.message, frame.retryable, frame.id);
+    if (frame.id !== undefined) {
+      const pending = this.#inflight.get(frame.id);
+      if (pending) {
+        this.#inflight.delete(frame.id);
+        this.#clearDeadline(frame.id);
+        pending.reject(error);
+        return;
+      }
+      const entry = this.#outbox.get(frame.id);
+      if (entry) {
+        this.#clearDeadline(frame.id);
+        if (error.retryable) this.#resendLater(entry);
+        else {
+          this.#outbox.take(entry.id);
+          entry.reject(error);
+        }
+        return;
+      }
+    }
+    if (this.#state === 'connecting') this.#helloError = error;
+    this.#emitter.emit('error', error);
+  }
+
+  #onEvent(frame: EventFrame): void {
+    const rs = this.#rooms.get(frame.room);
+    if (!rs) return; // a room we left; late events are not ours any more
+    const { type: _type, ...event } = frame;
+    this.#deliver(rs, rs.tracker.receive(event));
+    if (rs.tracker.gapAfter() !== undefined) void this.#fillGap(rs);
+  }
+
+  #onAck(frame: AckFrame): void {
+    const entry = this.#outbox.take(frame.id);
+    if (!entry) return; // an ack for a send that already failed or was settled
+    this.#clearDeadline(frame.id);
+    entry.resolve({ id: frame.id, room: frame.room, seq: frame.seq, ts: frame.ts, duplicate: frame.duplicate });
+  }
+
+  // ---- rooms ----------------------------------------------------------------------------
+
+  #sendJoin(rs: RoomState): void {
+    const id = newId();
+    rs.joining = id;
+    const resume = rs.tracker.resumePoint();
+    const frame: RequestFrame = resume
+      ? { type: 'join', id, room: rs.name, after: resume.after, epoch: resume.epoch }
+      : { type: 'join', id, room: rs.name };
+    this.#dispatch({
+      frame,
+      expect: 'joined',
+      room: undefined,
+      // Rooms are re-joined on every welcome anyway; a join that hangs means the connection is bad.
+      onDrop: 'forget',
+      onTimeout: 'reconnect',
+      resolve: (f) => this.#onJoined(rs, id, f as JoinedFrame),
+      reject: (err) => this.#onJoinFailed(rs, id, err),
+    });
+  }
+
+  #onJoined(rs: RoomState, id: string, frame: JoinedFrame): void {
+    if (this.#rooms.get(rs.name) !== rs || rs.joining !== id) return;
+    rs.joining = undefined;
+    rs.joinedOn = this.#conn;
+    rs.info = frame.room;
+    rs.failures = 0;
+    const outcome = rs.tracker.joined(frame.room, frame.from, frame.reset);
+    if (outcome.reset) this.#emitter.emit('reset', { room: rs.name, room_info: frame.room });
+    if (this.#rooms.get(rs.name) !== rs) return; // the app left the room from its reset listener
+    const waiters = rs.waiters;
+    rs.waiters = [];
+    for (const w of waiters) w.resolve(frame.room);
+    this.#deliver(rs, outcome.deliver);
+    // Sends and requests that waited for this room go out now, after the join.
+    this.#flush();
+    if (rs.tracker.gapAfter() !== undefined) void this.#fillGap(rs);
+  }
+
+  #onJoinFailed(rs: RoomState, id: string, error: ClientError): void {
+    if (this.#rooms.get(rs.name) !== rs || rs.joining !== id) return;
+    rs.joining = undefined;
+    if (error.retryable) {
+      const conn = this.#conn;
+      rs.retryTimer = setTimeout(
+        () => {
+          rs.retryTimer = undefined;
+          if (this.#connected() && this.#conn === conn && this.#rooms.get(rs.name) === rs) this.#sendJoin(rs);
+        },
+        backoffDelay(rs.failures++, this.#backoff),
+      );
+      return;
+    }
+    const hadWaiters = rs.waiters.length > 0;
+    this.#forgetRoom(rs, error);
+    // A re-join after reconnect has nobody waiting on it: tell the app.
+    if (!hadWaiters) this.#emitter.emit('error', error);
+  }
+
+  /** Stop tracking a room: its waiters and queued sends fail with `error`. */
+  #forgetRoom(rs: RoomState, error: ClientError): void {
+    this.#rooms.delete(rs.name);
+    if (rs.retryTimer !== undefined) clearTimeout(rs.retryTimer);
+    rs.retryTimer = undefined;
+    rs.filling = undefined;
+    const waiters = rs.waiters;
+    rs.waiters = [];
+    for (const w of waiters) w.reject(error);
+    for (const entry of this.#outbox.drain(rs.name)) {
+      this.#clearDeadline(entry.id);
+      entry.reject(error);
+    }
+    // Requests held for this room's join are no longer held.
+    this.#flush();
+  }
+
+  #deliver(rs: RoomState, events: RoomEvent[]): void {
+    for (const event of events) {
+      if (this.#rooms.get(rs.name) !== rs) return;
+      this.#emitter.emit('event', event);
+    }
+  }
+
+  /** Fetch missing events with history, page by page, until the room is contiguous again. */
+  async #fillGap(rs: RoomState): Promise<void> {
+    if (rs.filling) return;
+    const token = {};
+    rs.filling = token;
+    const generation = rs.tracker.generation;
+    const stale = (): boolean =>
+      this.#state !== 'connected' ||
+      this.#rooms.get(rs.name) !== rs ||
+      rs.tracker.generation !== generation ||
+      rs.filling !== token;
+    try {
+      for (let after = rs.tracker.gapAfter(); after !== undefined && !stale(); after = rs.tracker.gapAfter()) {
+        const frame: RequestFrame = {
+          type: 'history',
+          id: newId(),
+          room: rs.name,
+          after,
+          limit: LIMITS.historyMaxLimit,
+        };
+        const page = await this.#request(frame, 'history', { room: rs.name, onDrop: 'reject', queue: false });
+        if (stale()) return;
+        this.#deliver(rs, rs.tracker.fill(page.events));
+        if (rs.tracker.lastSeq === after) {
+          // History has nothing after `after` although later events exist: never wedge the room.
+          const message = `Room "${rs.name}": events after seq ${after} are missing; skipped ahead`;
+          this.#emitter.emit('error', new ClientError('gap_unfilled', message, false));
+          this.#deliver(rs, rs.tracker.skipGap());
+        }
+      }
+    } catch {
+      // Dropped or timed out: a re-join replays from lastSeq, or the next event retries.
+    } finally {
+      if (rs.filling === token) rs.filling = undefined;
+    }
+  }
+
+  // ---- outbound -------------------------------------------------------------------------
+
+  #connected(): boolean {
+    return this.#state === 'connected' && this.#transport !== undefined;
+  }
+
+  #isCurrent(conn: number): boolean {
+    return this.#conn === conn && this.#connected();
+  }
+
+  /** A frame for `room` may go out once the room (if we track it) has joined on this connection. */
+  #gateOpen(room: string | undefined): boolean {
+    if (room === undefined) return true;
+    const rs = this.#rooms.get(room);
+    return rs === undefined || rs.joinedOn === this.#conn;
+  }
+
+  /** Write every waiting request and unsent send whose room is ready, in their original order. */
+  #flush(): void {
+    if (!this.#connected()) return;
+    const held: PendingRequest[] = [];
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const p of waiting) {
+      if (this.#connected() && this.#gateOpen(p.room)) this.#dispatch(p);
+      else held.push(p);
+    }
+    this.#waiting = [...held, ...this.#waiting];
+    for (const entry of this.#outbox.unsent(this.#conn)) {
+      if (this.#connected() && this.#gateOpen(entry.room) && !entry.paused) this.#writeSend(entry);
+    }
+  }
+
+  #dispatch(p: PendingRequest): void {
+    this.#inflight.set(p.frame.id, p);
+    this.#transport?.send(p.frame);
+    this.#startDeadline(p.frame.id);
+  }
+
+  #writeSend(entry: OutboxEntry): void {
+    entry.sentOn = this.#conn;
+    // Same id on every resend: the server answers a repeat with the original seq.
+    this.#transport?.send({ type: 'send', id: entry.id, room: entry.room, kind: 'text', body: entry.body });
+    this.#startDeadline(entry.id);
+  }
+
+  /** A retryable error for a send: try again on this connection after a backoff pause. */
+  #resendLater(entry: OutboxEntry): void {
+    entry.sentOn = undefined;
+    entry.paused = true;
+    const timer = setTimeout(
+      () => {
+        this.#resendTimers.delete(timer);
+        entry.paused = false;
+        this.#flush();
+      },
+      backoffDelay(entry.failures++, this.#backoff),
+    );
+    this.#resendTimers.add(timer);
+  }
+
+  #startDeadline(id: string): void {
+    this.#clearDeadline(id);
+    this.#deadlines.set(
+      id,
+      setTimeout(() => this.#onDeadline(id), this.#timeoutMs),
+    );
+  }
+
+  #clearDeadline(id: string): void {
+    const timer = this.#deadlines.get(id);
+    if (timer !== undefined) clearTimeout(timer);
+    this.#deadlines.delete(id);
+  }
+
+  #onDeadline(id: string): void {
+    this.#deadlines.delete(id);
+    const pending = this.#inflight.get(id);
+    if (pending && pending.onTimeout === 'reject') {
+      this.#inflight.delete(id);
+      pending.reject(new ClientError('timeout', `No answer to ${pending.frame.type} in time`, true, id));
+      return;
+    }
+    // An unanswered join or send: the connection is not working. Reconnecting resends them
+    // (sends with the same id), which keeps exactly-once; rejecting would invite duplicates.
+    if (pending || this.#outbox.get(id)) this.#abort(CLOSE.heartbeat_timeout, 'request timed out');
+  }
+
+  #clearTimer(which: 'reconnect' | 'welcome' | 'stable'): void {
+    const timer = this.#timers[which];
+    if (timer !== undefined) clearTimeout(timer);
+    this.#timers[which] = undefined;
+  }
+
+  #closedError(): ClientError {
+    return new ClientError('closed', 'The client is closed', false);
+  }
+}
+
+function newRoomState(name: string): RoomState {
+  return {
+    name,
+    tracker: new RoomTracker(name),
+    info: undefined,
+    joinedOn: undefined,
+    joining: undefined,
+    waiters: [],
+    filling: undefined,
+    failures: 0,
+    retryTimer: undefined,
+  };
+}
+
+export function createClient(options: ClientOptions): ParleyClient {
+  const client = new Client(options);
+  // Connect on the next microtask so the caller can subscribe to the first state change.
+  if (options.autoConnect ?? true) {
+    queueMicrotask(() => {
+      if (client.state === 'idle') client.connect();
+    });
+  }
+  return client;
+}
