@@ -17,7 +17,19 @@ describe('docs', () => {
     for (const code of Object.values(CLOSE)) expect(protocol, String(code)).toMatch(row(String(code)));
   });
   it('document every frame type', () => {
-    const server = ['welcome', 'event', 'ack', 'room', 'rooms', 'joined', 'left', 'history', 'presence', 'error', 'pong'];
+    const server = [
+      'welcome',
+      'event',
+      'ack',
+      'room',
+      'rooms',
+      'joined',
+      'left',
+      'history',
+      'presence',
+      'error',
+      'pong',
+    ];
     for (const type of [...CLIENT_FRAME_TYPES, ...server]) expect(protocol, type).toMatch(row(`\`${type}\``));
   });
   it('document every option with its flag and environment variable', () => {
