@@ -28,7 +28,7 @@ import { Heartbeat } from './heartbeat.ts';
 import { newId } from './ids.ts';
 import { Outbox, type OutboxEntry } from './outbox.ts';
 import { RoomTracker } from './room.ts';
-import { Transport, type WebSocketConstructor } from './transport.ts';
+import { ABNORMAL_CLOSE, Transport, type WebSocketConstructor } from './transport.ts';
 import type { ClientEvents, ClientOptions, ConnectionState, HistoryQuery, ParleyClient, SendResult } from './types.ts';
 import { watchWakeSignals } from './wake.ts';
 
@@ -105,8 +105,8 @@ export class Client implements ParleyClient {
   /** reconnect: the backoff wait; welcome: deadline for open + hello; stable: resets the backoff. */
   readonly #timers: { reconnect?: Timer; welcome?: Timer; stable?: Timer } = {};
   #unwatchWake: (() => void) | undefined;
-  /** An error frame received before welcome: if the close that follows is final, it is why. */
-  #helloError: ClientError | undefined;
+  /** close() was called: nothing can reopen the client. */
+  #final = false;
 
   readonly #rooms = new Map<string, RoomState>();
   readonly #outbox = new Outbox();
@@ -153,11 +153,16 @@ export class Client implements ParleyClient {
   }
 
   connect(): void {
-    // While reconnecting, connect() skips the rest of the backoff wait.
-    if (this.#state === 'idle' || this.#state === 'reconnecting') this.#open();
+    // While reconnecting, connect() skips the rest of the backoff wait. After the server ended
+    // the connection for good it starts over (the app's "try again"); after close() it does nothing.
+    if (this.#state === 'closed' && !this.#final) this.#failures = 0;
+    else if (this.#state !== 'idle' && this.#state !== 'reconnecting') return;
+    this.#open();
   }
 
   close(): void {
+    if (this.#final) return;
+    this.#final = true;
     if (this.#state === 'closed') return;
     this.#finish(new ClientError('closed', 'The client was closed', false), {
       code: CLOSE.normal,
@@ -261,7 +266,6 @@ export class Client implements ParleyClient {
       if (this.#state === 'reconnecting') this.#open();
     });
     const conn = ++this.#conn;
-    this.#helloError = undefined;
     this.#setState('connecting', {});
     if (this.#state !== 'connecting' || this.#conn !== conn) return; // a state listener intervened
     try {
@@ -271,6 +275,7 @@ export class Client implements ParleyClient {
           if (this.#conn === conn) this.#onFrame(frame);
         },
         garbage: (text) => {
+          if (this.#conn !== conn) return;
           const sample = text.slice(0, 80);
           this.#emitter.emit('error', new ClientError('bad_frame', `Unreadable frame from server: ${sample}`, false));
         },
@@ -336,6 +341,14 @@ export class Client implements ParleyClient {
 
   /** The connection ended without close(): decide between reconnecting and giving up. */
   #dropped(info: CloseInfo): void {
+    const code = info.code ?? ABNORMAL_CLOSE;
+    if (!shouldReconnect(code)) {
+      const message = `The server closed the connection for good (${code} ${info.reason ?? ''})`;
+      const error = new ClientError('closed', message, false);
+      this.#emitter.emit('error', error);
+      if (this.#state !== 'closed') this.#finish(error, info);
+      return;
+    }
     this.#heartbeat?.stop();
     this.#heartbeat = undefined;
     this.#clearTimer('welcome');
@@ -352,23 +365,12 @@ export class Client implements ParleyClient {
     this.#inflight.clear();
     // Idempotent requests go back to the front of the queue: they were made before the waiting ones.
     this.#waiting = [...inflight.filter((p) => p.onDrop === 'retry'), ...this.#waiting];
-
-    const code = info.code ?? 1006;
-    const helloError = this.#helloError;
-    if (!shouldReconnect(code) || (helloError !== undefined && !helloError.retryable)) {
-      const error =
-        helloError ??
-        new ClientError('closed', `The server closed the connection (${code} ${info.reason ?? ''})`, false);
-      // A hello rejection was already emitted when its error frame arrived.
-      if (!helloError) this.#emitter.emit('error', error);
-      this.#finish(error, info);
-      return;
-    }
     for (const p of inflight) {
       if (p.onDrop === 'reject') {
         p.reject(new ClientError('disconnected', 'The connection dropped before the answer came', true, p.frame.id));
       }
     }
+    // Unacknowledged sends stay in the outbox: they go again, same id, after the room's re-join.
     this.#failures++;
     // Honour a shutting-down server's own spread; otherwise exponential backoff with full jitter.
     const hint = retryHintMs(info.reason);
@@ -499,8 +501,12 @@ export class Client implements ParleyClient {
         return;
       }
     }
-    if (this.#state === 'connecting') this.#helloError = error;
     this.#emitter.emit('error', error);
+    // hello was refused (nick_taken, nick_invalid, bad_frame…): the same hello cannot succeed.
+    // Stop now instead of waiting for a close: the server does not always send one.
+    if (this.#state === 'connecting' && !error.retryable) {
+      this.#finish(error, { code: CLOSE.rejected, reason: error.code });
+    }
   }
 
   #onEvent(frame: EventFrame): void {

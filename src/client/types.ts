@@ -62,8 +62,9 @@ export interface ParleyClient {
   readonly state: ConnectionState;
   readonly user: UserRef | undefined;
   readonly session: string | undefined;
+  /** Start (idle), skip the backoff wait (reconnecting), or start over after the server closed for good. */
   connect(): void;
-  /** Final: state 'closed', pending promises reject. */
+  /** Final: state 'closed', pending promises reject; connect() does nothing afterwards. */
   close(): void;
   /** Returns the unsubscribe function. */
   on<E extends keyof ClientEvents>(event: E, fn: (payload: ClientEvents[E]) => void): () => void;
