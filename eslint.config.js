@@ -21,7 +21,10 @@ export default tseslint.config(
   },
   {
     files: ['src/protocol/**'],
-    rules: restrict(['**/server/**', '**/client/**', 'ws', 'better-sqlite3', 'pino'], 'src/protocol imports nothing from server or client.'),
+    rules: restrict(
+      ['**/server/**', '**/client/**', 'ws', 'better-sqlite3', 'pino'],
+      'src/protocol imports nothing from server or client.',
+    ),
   },
   { files: ['src/client/**'], rules: restrict(['**/server/**', '**/web/**'], 'src/client imports only src/protocol.') },
   { files: ['src/server/**'], rules: restrict(['**/client/**', '**/web/**'], 'src/server imports only src/protocol.') },

@@ -1,0 +1,246 @@
+/**
+ * More of the browser app against the real server: a refused nickname, paging back through
+ * history, creating rooms, unread counts, and the narrow (phone) layout.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createClient, type ParleyClient } from '../../src/client/index.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+import { launchChromium, screenshotPath, skipBrowserTests } from './chromium.ts';
+import { ensureWebBuilt } from './web-build.ts';
+
+const MOBILE_SHOT = screenshotPath('mobile.png');
+const SOON = 10_000;
+const SEEDED = 120;
+
+function bodies(page: Page): Promise<string[]> {
+  return page.locator('.messages article.message[data-seq] .body').allTextContents();
+}
+
+function seqsOf(page: Page): Promise<number[]> {
+  return page
+    .locator('.messages article.message[data-seq]')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
+}
+
+async function waitForBody(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(
+    (t) => [...document.querySelectorAll('.messages article.message[data-seq] .body')].some((e) => e.textContent === t),
+    text,
+    { timeout: SOON },
+  );
+}
+
+async function waitForRoom(page: Page, room: string): Promise<void> {
+  await page
+    .locator(`.messages[data-room="${room}"][data-status="joined"][data-loaded="true"]`)
+    .waitFor({ timeout: SOON });
+}
+
+async function login(page: Page, url: string, nick: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('input[name="nick"]').fill(nick);
+  await page.getByRole('button', { name: 'Join the chat' }).click();
+  await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
+  await waitForRoom(page, 'general');
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  const box = page.locator('textarea[name="message"]');
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** A Node SDK client, for seeding messages and holding a nickname. */
+async function nodeClient(url: string, nick: string): Promise<ParleyClient> {
+  const client = createClient({ url, nick, WebSocket });
+  await new Promise<void>((resolve, reject) => {
+    client.on('welcome', () => resolve());
+    client.on('error', (e) => reject(e));
+  });
+  return client;
+}
+
+describe.skipIf(skipBrowserTests('e2e rooms'))('rooms, history and nicknames in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let ctxE: BrowserContext;
+  let ctxF: BrowserContext;
+  let erin: Page;
+  let frank: Page;
+  let dana: ParleyClient;
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    browser = await launchChromium();
+    server = await startServer({ web: true });
+    ctxE = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+    ctxF = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+    erin = await ctxE.newPage();
+    frank = await ctxF.newPage();
+    // dana stays online (holding her nickname) and fills general with history.
+    dana = await nodeClient(server.wsUrl, 'dana');
+    await dana.join('general');
+    for (let i = 1; i <= SEEDED; i += 20) {
+      await Promise.all(Array.from({ length: 20 }, (_, k) => dana.send('general', `seed ${i + k}`)));
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    dana?.close();
+    await browser?.close();
+    await server?.dispose();
+  }, 30_000);
+
+  it('refuses a nickname in use, then lets you pick another', async () => {
+    await erin.goto(server.url);
+    const input = erin.locator('input[name="nick"]');
+    await input.fill('dana');
+    await erin.getByRole('button', { name: 'Join the chat' }).click();
+    await erin
+      .getByRole('alert')
+      .filter({ hasText: /in use/i })
+      .waitFor({ timeout: SOON });
+    await expect(input.inputValue()).resolves.toBe('dana');
+    await expect(input.isEnabled()).resolves.toBe(true);
+
+    await input.fill('erin');
+    await erin.getByRole('button', { name: 'Join the chat' }).click();
+    await waitForRoom(erin, 'general');
+    await expect(erin.locator('.me-nick').textContent()).resolves.toBe('erin');
+  });
+
+  it('shows the last 50 messages and pages back with "load older"', async () => {
+    await waitForBody(erin, `seed ${SEEDED}`);
+    expect(await seqsOf(erin)).toEqual(Array.from({ length: 50 }, (_, i) => SEEDED - 49 + i));
+
+    const older = erin.getByRole('button', { name: 'Load older messages' });
+    await older.click();
+    await waitForBody(erin, `seed ${SEEDED - 99}`);
+    // Loading older messages keeps the ones you were reading in view.
+    await expect(erin.locator('.body', { hasText: `seed ${SEEDED - 49}` }).isVisible()).resolves.toBe(true);
+
+    await older.click();
+    await waitForBody(erin, 'seed 1');
+    await erin.getByText('This is the start of #general.').waitFor({ timeout: SOON });
+    expect(await older.count()).toBe(0);
+    expect(await seqsOf(erin)).toEqual(Array.from({ length: SEEDED }, (_, i) => i + 1));
+    expect(await bodies(erin)).toEqual(Array.from({ length: SEEDED }, (_, i) => `seed ${i + 1}`));
+  });
+
+  it('creates a room; others find it, join it and see unread counts', async () => {
+    // A taken name is refused with the server's message.
+    await erin.locator('.create-room summary').click();
+    await erin.locator('input[name="room"]').fill('general');
+    await erin.getByRole('button', { name: 'Create room' }).click();
+    await erin
+      .locator('.create-room [role="alert"]')
+      .filter({ hasText: /exists/i })
+      .waitFor({ timeout: SOON });
+
+    // Typed names become slugs.
+    await erin.locator('input[name="room"]').fill('Design Review');
+    await expect(erin.locator('input[name="room"]').inputValue()).resolves.toBe('design-review');
+    await erin.locator('input[name="title"]').fill('Design <b>review</b>');
+    await erin.getByRole('button', { name: 'Create room' }).click();
+    await waitForRoom(erin, 'design-review');
+    await expect(erin.locator('.room-name').textContent()).resolves.toContain('design-review');
+    await expect(erin.locator('.room-title').textContent()).resolves.toBe('Design <b>review</b>');
+    await expect(erin.locator('.room-link.active').getAttribute('data-room')).resolves.toBe('design-review');
+    await send(erin, 'first design note');
+    await waitForBody(erin, 'first design note');
+
+    await login(frank, server.url, 'frank');
+    await frank.getByRole('button', { name: 'Refresh' }).click();
+    await frank.locator('.room-link[data-room="design-review"]').click();
+    await waitForRoom(frank, 'design-review');
+    await waitForBody(frank, 'first design note');
+    await frank.locator('.people .person-nick', { hasText: 'erin' }).waitFor({ timeout: SOON });
+
+    // Back in general, frank is told about new messages in design-review.
+    await frank.locator('.room-link[data-room="general"]').click();
+    await waitForRoom(frank, 'general');
+    await send(erin, 'second design note');
+    await send(erin, 'third design note');
+    const badge = frank.locator('.room-link[data-room="design-review"] .unread');
+    await frank.waitForFunction(
+      () => document.querySelector('.room-link[data-room="design-review"] .unread')?.textContent === '2',
+      undefined,
+      { timeout: SOON },
+    );
+    await frank.locator('.room-link[data-room="design-review"]').click();
+    await waitForBody(frank, 'third design note');
+    expect(await badge.count()).toBe(0);
+    expect(await bodies(frank)).toEqual(['first design note', 'second design note', 'third design note']);
+  });
+
+  it('starts over as a new user when the saved session is unknown', async () => {
+    const ctx = await browser.newContext();
+    try {
+      const page = await ctx.newPage();
+      await page.goto(server.url);
+      await page.evaluate(() =>
+        sessionStorage.setItem('parley.session', JSON.stringify({ nick: 'hank', session: 'no-such-session' })),
+      );
+      await page.reload();
+      await waitForRoom(page, 'general');
+      await expect(page.locator('.me-nick').textContent()).resolves.toBe('hank');
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('a duplicated tab (same session) steps back instead of fighting the original', async () => {
+    const ctx = await browser.newContext();
+    try {
+      const first = await ctx.newPage();
+      await login(first, server.url, 'ivan');
+      const saved = await first.evaluate(() => sessionStorage.getItem('parley.session'));
+      expect(saved).toBeTruthy();
+      // "Duplicate tab" copies sessionStorage into the new tab.
+      const copy = await ctx.newPage();
+      await copy.goto(server.url);
+      await copy.evaluate((s) => sessionStorage.setItem('parley.session', s!), saved);
+      await copy.reload();
+      await copy
+        .getByRole('alert')
+        .filter({ hasText: /another tab/i })
+        .waitFor({ timeout: SOON });
+      // The original keeps working.
+      await first.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
+      await send(first, 'still here');
+      await first
+        .locator('.messages article.message[data-status="sent"] .body', { hasText: 'still here' })
+        .waitFor({ timeout: SOON });
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('fits a phone screen: the room list slides in and out', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true });
+    try {
+      const page = await ctx.newPage();
+      await login(page, server.url, 'gina');
+      await waitForBody(page, `seed ${SEEDED}`);
+      await send(page, 'Hello from my phone!\nLine two.');
+      await waitForBody(page, 'Hello from my phone!\nLine two.');
+      const sidebar = page.locator('.sidebar');
+      await expect(sidebar.isVisible()).resolves.toBe(false);
+      // Nothing sticks out sideways.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: MOBILE_SHOT });
+
+      await page.getByRole('button', { name: 'Rooms' }).click();
+      await sidebar.waitFor({ state: 'visible', timeout: SOON });
+      await page.locator('.room-link[data-room="design-review"]').click();
+      await sidebar.waitFor({ state: 'hidden', timeout: SOON });
+      await waitForRoom(page, 'design-review');
+      await waitForBody(page, 'third design note');
+    } finally {
+      await ctx.close();
+    }
+  });
+});

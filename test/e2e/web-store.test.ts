@@ -1,0 +1,224 @@
+/**
+ * The web app's ChatStore against a scripted fake client (no browser, no server): merging
+ * history with live events, pending → sent/failed sends, resets and login errors.
+ */
+import { describe, expect, it } from 'vitest';
+import type {
+  ClientEvents,
+  ClientOptions,
+  ParleyClient,
+  RoomEvent,
+  RoomInfo,
+  SendResult,
+} from '../../src/client/index.ts';
+import { ClientError } from '../../src/client/index.ts';
+import { ChatStore, pendingItems, sentCids } from '../../web/src/chat-store.ts';
+import { mergeEvents } from '../../web/src/room-log.ts';
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (v: T) => void;
+  reject: (e: unknown) => void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const ALICE = { id: 'u-alice', nick: 'alice' };
+const BOB = { id: 'u-bob', nick: 'bob' };
+
+function info(head: number, epoch = 'e1'): RoomInfo {
+  return { name: 'general', title: 'General', epoch, head, createdAt: 1 };
+}
+
+function ev(seq: number, body = `m${seq}`, sender = BOB, cid?: string): RoomEvent {
+  return {
+    room: 'general',
+    seq,
+    id: `ev${seq}`,
+    sender,
+    kind: 'text',
+    body,
+    ts: 1_700_000_000_000 + seq,
+    ...(cid ? { cid } : {}),
+  };
+}
+
+/** A ParleyClient whose answers the test hands out by hand. */
+class FakeClient implements ParleyClient {
+  state: ParleyClient['state'] = 'idle';
+  user = undefined;
+  session = undefined;
+  readonly listeners = new Map<string, Set<(p: never) => void>>();
+  readonly joins: Array<Deferred<RoomInfo>> = [];
+  readonly histories: Array<{ room: string; q: unknown; d: Deferred<{ events: RoomEvent[]; more: boolean }> }> = [];
+  readonly sends: Array<{ body: string; d: Deferred<SendResult> }> = [];
+  closed = false;
+
+  constructor(readonly opts: ClientOptions) {}
+
+  connect(): void {}
+  close(): void {
+    this.closed = true;
+  }
+  on<E extends keyof ClientEvents>(event: E, fn: (payload: ClientEvents[E]) => void): () => void {
+    const set = this.listeners.get(event) ?? new Set();
+    this.listeners.set(event, set);
+    set.add(fn as (p: never) => void);
+    return () => set.delete(fn as (p: never) => void);
+  }
+  emit<E extends keyof ClientEvents>(event: E, payload: ClientEvents[E]): void {
+    for (const fn of this.listeners.get(event) ?? []) (fn as (p: ClientEvents[E]) => void)(payload);
+  }
+  rooms(): Promise<RoomInfo[]> {
+    return Promise.resolve([info(0)]);
+  }
+  createRoom(name: string): Promise<RoomInfo> {
+    return Promise.resolve({ ...info(0), name });
+  }
+  join(): Promise<RoomInfo> {
+    const d = deferred<RoomInfo>();
+    this.joins.push(d);
+    return d.promise;
+  }
+  leave(): Promise<void> {
+    return Promise.resolve();
+  }
+  send(_room: string, body: string): Promise<SendResult> {
+    const d = deferred<SendResult>();
+    this.sends.push({ body, d });
+    return d.promise;
+  }
+  history(room: string, q?: unknown): Promise<{ events: RoomEvent[]; more: boolean }> {
+    const d = deferred<{ events: RoomEvent[]; more: boolean }>();
+    this.histories.push({ room, q, d });
+    return d.promise;
+  }
+  lastSeq(): number | undefined {
+    return undefined;
+  }
+}
+
+/** Lets pending promise callbacks run. */
+const flush = () => new Promise<void>((r) => setTimeout(r, 0));
+
+async function joinedStore(head: number): Promise<{ store: ChatStore; fake: FakeClient }> {
+  let fake!: FakeClient;
+  const store = new ChatStore({
+    url: 'ws://test/ws',
+    nick: 'alice',
+    createClient: (o) => (fake = new FakeClient(o)),
+  });
+  store.start();
+  fake.emit('welcome', { user: ALICE, session: 's1' });
+  fake.joins[0]!.resolve(info(head));
+  await flush();
+  return { store, fake };
+}
+
+const view = (store: ChatStore) => store.getState().views['general']!;
+const seqs = (store: ChatStore) => view(store).events.map((e) => e.seq);
+
+describe('mergeEvents', () => {
+  it('keeps seqs unique and ascending whatever the arrival order', () => {
+    const a = mergeEvents([], [ev(3), ev(4)]);
+    const b = mergeEvents(a, [ev(5)]);
+    const c = mergeEvents(b, [ev(1), ev(2), ev(3)]);
+    expect(c.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(mergeEvents(c, [ev(2), ev(5)])).toBe(c);
+  });
+});
+
+describe('ChatStore', () => {
+  it('joins general on welcome and loads the last page before head + 1', async () => {
+    const { store, fake } = await joinedStore(120);
+    expect(fake.opts.autoConnect).toBe(false);
+    expect(fake.histories[0]).toMatchObject({ room: 'general', q: { before: 121, limit: 50 } });
+    // A live event arrives before the history page: merged by seq, shown once.
+    fake.emit('event', ev(121));
+    fake.histories[0]!.d.resolve({ events: Array.from({ length: 50 }, (_, i) => ev(71 + i)), more: true });
+    await flush();
+    fake.emit('event', ev(121));
+    expect(seqs(store)).toEqual(Array.from({ length: 51 }, (_, i) => 71 + i));
+    expect(view(store)).toMatchObject({ loaded: true, hasOlder: true, status: 'joined' });
+
+    void store.loadOlder('general');
+    expect(fake.histories[1]).toMatchObject({ q: { before: 71, limit: 50 } });
+    fake.histories[1]!.d.resolve({ events: Array.from({ length: 70 }, (_, i) => ev(1 + i)), more: false });
+    await flush();
+    expect(seqs(store)).toEqual(Array.from({ length: 121 }, (_, i) => 1 + i));
+    expect(view(store).hasOlder).toBe(false);
+  });
+
+  it('shows a send as pending, then sent on ack, once in the log', async () => {
+    const { store, fake } = await joinedStore(0);
+    store.send('general', 'hello');
+    expect(pendingItems(view(store))).toMatchObject([{ body: 'hello', status: 'pending' }]);
+    // The event can overtake the ack.
+    fake.emit('event', ev(1, 'hello', ALICE, 'c1'));
+    fake.sends[0]!.d.resolve({ id: 'c1', room: 'general', seq: 1, ts: 1, duplicate: false });
+    await flush();
+    expect(pendingItems(view(store))).toEqual([]);
+    expect(sentCids(view(store)).has('c1')).toBe(true);
+    expect(seqs(store)).toEqual([1]);
+  });
+
+  it('marks a rejected send failed, and retry sends it again', async () => {
+    const { store, fake } = await joinedStore(0);
+    store.send('general', 'oops');
+    fake.sends[0]!.d.reject(new ClientError('body_too_long', 'Message body is too long', false));
+    await flush();
+    const [item] = pendingItems(view(store));
+    expect(item).toMatchObject({ status: 'failed', error: 'Message body is too long' });
+    store.retry('general', item!.key);
+    expect(pendingItems(view(store))).toMatchObject([{ status: 'pending', body: 'oops' }]);
+    fake.sends[1]!.d.resolve({ id: 'c2', room: 'general', seq: 1, ts: 1, duplicate: false });
+    await flush();
+    expect(pendingItems(view(store))).toMatchObject([{ status: 'sent', seq: 1 }]);
+  });
+
+  it('drops the room on reset, ignores stale pages, and reloads', async () => {
+    const { store, fake } = await joinedStore(10);
+    fake.emit('reset', { room: 'general', room_info: info(3, 'e2') });
+    fake.histories[0]!.d.resolve({ events: [ev(9), ev(10)], more: true }); // the old epoch's answer
+    await flush();
+    expect(seqs(store)).toEqual([]);
+    expect(fake.histories[1]).toMatchObject({ q: { before: 4, limit: 50 } });
+    fake.histories[1]!.d.resolve({ events: [ev(1), ev(2), ev(3)], more: false });
+    await flush();
+    expect(seqs(store)).toEqual([1, 2, 3]);
+    expect(view(store).info?.epoch).toBe('e2');
+  });
+
+  it('reports a refused nickname as a login error', () => {
+    let fake!: FakeClient;
+    const store = new ChatStore({ url: 'ws://t/ws', nick: 'bob', createClient: (o) => (fake = new FakeClient(o)) });
+    store.start();
+    fake.emit('error', new ClientError('nick_taken', 'Nickname is in use by another session', false));
+    expect(store.getState().loginError).toEqual({
+      code: 'nick_taken',
+      message: 'Nickname is in use by another session',
+    });
+    store.dispose();
+    expect(fake.closed).toBe(true);
+  });
+
+  it('counts unread messages of other rooms', async () => {
+    const { store, fake } = await joinedStore(0);
+    store.openRoom('random');
+    fake.joins[1]!.resolve({ ...info(0), name: 'random' });
+    await flush();
+    fake.emit('event', ev(1));
+    fake.emit('event', ev(2, 'mine', ALICE));
+    expect(view(store).unread).toBe(1);
+    store.openRoom('general');
+    expect(view(store).unread).toBe(0);
+  });
+});

@@ -1,0 +1,435 @@
+/**
+ * The app's state, kept outside the component tree: one ChatStore wraps one SDK client,
+ * turns its events into an immutable ChatState snapshot, and tells subscribers when it
+ * changes. Components read snapshots and call methods; they never touch the client.
+ */
+import type {
+  ClientError,
+  ConnectionState,
+  ParleyClient,
+  RoomEvent,
+  RoomInfo,
+  UserRef,
+  createClient,
+} from '../../src/client/index.ts';
+import { errorCode, errorText } from './format.ts';
+import { hasSeq, mergeEvents, oldestSeq } from './room-log.ts';
+
+export const DEFAULT_ROOM = 'general';
+export const PAGE_SIZE = 50;
+/** Errors that mean "this nickname/session cannot connect": back to the nickname screen. */
+export const LOGIN_ERRORS: ReadonlySet<string> = new Set(['nick_taken', 'nick_invalid', 'session_unknown']);
+/** Sent items kept (per room) only to mark "sent" on their log entries. */
+const SENT_KEEP = 100;
+
+export type SendStatus = 'pending' | 'sent' | 'failed';
+
+export interface OutboxItem {
+  readonly key: string;
+  readonly body: string;
+  readonly status: SendStatus;
+  readonly createdAt: number;
+  /** The send's client id, known once the server acked it (= the event's `cid`). */
+  readonly cid?: string;
+  readonly seq?: number;
+  readonly error?: string;
+}
+
+export interface RoomView {
+  readonly name: string;
+  readonly info?: RoomInfo;
+  readonly status: 'joining' | 'joined' | 'error';
+  readonly error?: string;
+  /** Ascending by seq, each seq once. */
+  readonly events: readonly RoomEvent[];
+  /** The latest page arrived (or the room was empty). */
+  readonly loaded: boolean;
+  readonly historyError?: string;
+  readonly hasOlder: boolean;
+  readonly loadingOlder: boolean;
+  readonly online: readonly UserRef[];
+  readonly unread: number;
+  readonly outbox: readonly OutboxItem[];
+}
+
+export interface ConnInfo {
+  readonly state: ConnectionState;
+  readonly attempt: number;
+  /** When the next reconnect attempt starts (ms since the epoch), while reconnecting. */
+  readonly retryAt?: number;
+  readonly code?: number;
+  readonly reason?: string;
+}
+
+export interface ChatState {
+  readonly nick: string;
+  readonly user?: UserRef;
+  /** A welcome arrived at least once. */
+  readonly welcomed: boolean;
+  readonly conn: ConnInfo;
+  readonly rooms: readonly RoomInfo[];
+  readonly roomsError?: string;
+  readonly current: string;
+  readonly views: Readonly<Record<string, RoomView>>;
+  /** The server refused this nickname or session; the client is closed. */
+  readonly loginError?: { readonly code: string; readonly message: string };
+  /** A transient problem worth showing. */
+  readonly notice?: string;
+}
+
+export interface ChatStoreOptions {
+  readonly url: string;
+  readonly nick: string;
+  readonly session?: string;
+  readonly room?: string;
+  readonly createClient: typeof createClient;
+  /** Called on every welcome, e.g. to persist the session token. */
+  readonly onWelcome?: (user: UserRef, session: string) => void;
+  /** Called when the current room changes. */
+  readonly onRoom?: (room: string) => void;
+  /** Called once by dispose(). */
+  readonly onDispose?: () => void;
+}
+
+type Listener = (state: ChatState) => void;
+
+function newView(name: string): RoomView {
+  return {
+    name,
+    status: 'joining',
+    events: [],
+    loaded: false,
+    hasOlder: false,
+    loadingOlder: false,
+    online: [],
+    unread: 0,
+    outbox: [],
+  };
+}
+
+function sortRooms(rooms: Iterable<RoomInfo>): RoomInfo[] {
+  return [...rooms].sort((a, b) =>
+    a.name === DEFAULT_ROOM ? -1 : b.name === DEFAULT_ROOM ? 1 : a.name.localeCompare(b.name),
+  );
+}
+
+export class ChatStore {
+  private state: ChatState;
+  private readonly listeners = new Set<Listener>();
+  private readonly client: ParleyClient;
+  private readonly offs: Array<() => void> = [];
+  /** Bumped on (re)join and reset; answers for an older generation are dropped. */
+  private readonly gens = new Map<string, number>();
+  private keySeq = 0;
+  private disposed = false;
+
+  constructor(private readonly opts: ChatStoreOptions) {
+    this.state = {
+      nick: opts.nick,
+      welcomed: false,
+      conn: { state: 'idle', attempt: 0 },
+      rooms: [],
+      current: opts.room ?? DEFAULT_ROOM,
+      views: {},
+    };
+    this.client = opts.createClient({
+      url: opts.url,
+      nick: opts.nick,
+      ...(opts.session ? { session: opts.session } : {}),
+      autoConnect: false,
+    });
+    const c = this.client;
+    this.offs.push(
+      c.on('state', (s) =>
+        this.set({
+          conn: {
+            state: s.state,
+            attempt: s.attempt,
+            ...(s.state === 'reconnecting' && s.delayMs !== undefined ? { retryAt: Date.now() + s.delayMs } : {}),
+            ...(s.code !== undefined ? { code: s.code } : {}),
+            ...(s.reason ? { reason: s.reason } : {}),
+          },
+        }),
+      ),
+      c.on('welcome', (w) => this.onWelcome(w.user, w.session)),
+      c.on('event', (e) => this.onEvent(e)),
+      c.on('presence', (p) => this.updateView(p.room, (v) => ({ ...v, online: p.online }))),
+      c.on('reset', (r) => this.onReset(r.room, r.room_info)),
+      c.on('error', (e) => this.onError(e)),
+    );
+  }
+
+  getState(): ChatState {
+    return this.state;
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  start(): void {
+    this.client.connect();
+  }
+
+  /** Reconnect after the connection was closed for good. */
+  reconnect(): void {
+    if (this.disposed) return;
+    this.set({ notice: undefined });
+    this.client.connect();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const off of this.offs.splice(0)) off();
+    this.listeners.clear();
+    this.client.close();
+    this.opts.onDispose?.();
+  }
+
+  /** Give up on this nickname/session for a reason found outside the connection. */
+  refuse(code: string, message: string): void {
+    this.set({ loginError: { code, message } });
+  }
+
+  dismissNotice(): void {
+    this.set({ notice: undefined });
+  }
+
+  /** Make `name` the current room, joining it the first time. */
+  openRoom(name: string): void {
+    if (this.disposed) return;
+    this.set({ current: name });
+    this.opts.onRoom?.(name);
+    const view = this.state.views[name];
+    if (view && view.status !== 'error') {
+      if (view.unread) this.updateView(name, (v) => ({ ...v, unread: 0 }));
+      return;
+    }
+    this.setView(name, { ...(view ?? newView(name)), status: 'joining', error: undefined, unread: 0 });
+    void this.join(name);
+  }
+
+  async refreshRooms(): Promise<void> {
+    try {
+      const rooms = await this.client.rooms();
+      if (this.disposed) return;
+      this.set({ rooms: sortRooms(rooms), roomsError: undefined });
+    } catch (err) {
+      if (!this.disposed) this.set({ roomsError: errorText(err) });
+    }
+  }
+
+  /** Create a room and switch to it. Rejects with the server's error for the form to show. */
+  async createRoom(name: string, title?: string): Promise<void> {
+    const info = await this.client.createRoom(name, title || undefined);
+    if (this.disposed) return;
+    const rooms = new Map(this.state.rooms.map((r) => [r.name, r]));
+    rooms.set(info.name, info);
+    this.set({ rooms: sortRooms(rooms.values()) });
+    this.openRoom(info.name);
+  }
+
+  async loadOlder(room: string): Promise<void> {
+    const view = this.state.views[room];
+    if (!view || view.loadingOlder || !view.hasOlder) return;
+    const before = oldestSeq(view.events) ?? (view.info ? view.info.head + 1 : undefined);
+    if (before === undefined || before <= 1) {
+      this.updateView(room, (v) => ({ ...v, hasOlder: false }));
+      return;
+    }
+    const gen = this.gen(room);
+    this.updateView(room, (v) => ({ ...v, loadingOlder: true }));
+    try {
+      const page = await this.client.history(room, { before, limit: PAGE_SIZE });
+      if (this.gen(room) !== gen) return;
+      this.updateView(room, (v) => ({
+        ...v,
+        events: mergeEvents(v.events, page.events),
+        hasOlder: page.more,
+        loadingOlder: false,
+      }));
+    } catch (err) {
+      if (this.gen(room) !== gen) return;
+      this.updateView(room, (v) => ({ ...v, loadingOlder: false }));
+      this.set({ notice: `Could not load older messages: ${errorText(err)}` });
+    }
+  }
+
+  /** Retry the latest page after it failed. */
+  reloadHistory(room: string): void {
+    const view = this.state.views[room];
+    if (view?.info) void this.loadLatest(room, view.info, this.gen(room));
+  }
+
+  /** Show the message at once as pending; the server's ack marks it sent. */
+  send(room: string, body: string): void {
+    const item: OutboxItem = { key: `local-${++this.keySeq}`, body, status: 'pending', createdAt: Date.now() };
+    this.updateView(room, (v) => ({ ...v, outbox: [...v.outbox, item] }));
+    this.deliver(room, item.key, body);
+  }
+
+  retry(room: string, key: string): void {
+    const item = this.state.views[room]?.outbox.find((o) => o.key === key);
+    if (!item || item.status !== 'failed') return;
+    this.patchOutbox(room, key, { status: 'pending', error: undefined, createdAt: Date.now() });
+    this.deliver(room, key, item.body);
+  }
+
+  discard(room: string, key: string): void {
+    this.updateView(room, (v) => ({ ...v, outbox: v.outbox.filter((o) => o.key !== key) }));
+  }
+
+  // ---- internals ----
+
+  private deliver(room: string, key: string, body: string): void {
+    this.client.send(room, body).then(
+      (ack) => {
+        this.patchOutbox(room, key, { status: 'sent', cid: ack.id, seq: ack.seq });
+        this.trimOutbox(room);
+      },
+      (err: unknown) => this.patchOutbox(room, key, { status: 'failed', error: errorText(err) }),
+    );
+  }
+
+  private onWelcome(user: UserRef, session: string): void {
+    const first = !this.state.welcomed;
+    this.set({ user, welcomed: true, loginError: undefined, nick: user.nick });
+    this.opts.onWelcome?.(user, session);
+    void this.refreshRooms();
+    // After a reconnect the SDK resumes the rooms it had joined by itself.
+    if (first) this.openRoom(this.state.current);
+  }
+
+  private onEvent(e: RoomEvent): void {
+    const mine = e.sender.id === this.state.user?.id;
+    this.updateView(e.room, (v) => {
+      const events = mergeEvents(v.events, [e]);
+      if (events === v.events) return v;
+      const unread = e.room !== this.state.current && !mine && e.kind !== 'system' ? v.unread + 1 : v.unread;
+      const info = v.info && e.seq > v.info.head ? { ...v.info, head: e.seq } : v.info;
+      return { ...v, events, unread, ...(info ? { info } : {}) };
+    });
+  }
+
+  private onReset(room: string, info: RoomInfo): void {
+    const gen = this.bump(room);
+    this.updateView(room, (v) => ({
+      ...v,
+      info,
+      status: 'joined',
+      events: [],
+      loaded: false,
+      hasOlder: false,
+      loadingOlder: false,
+    }));
+    void this.loadLatest(room, info, gen);
+  }
+
+  private onError(e: ClientError): void {
+    if (LOGIN_ERRORS.has(e.code)) {
+      this.set({ loginError: { code: e.code, message: e.message } });
+      return;
+    }
+    // Errors that answer a request also reject its promise and are shown there.
+    if (e.id === undefined) this.set({ notice: e.message });
+  }
+
+  private async join(room: string): Promise<void> {
+    const gen = this.bump(room);
+    try {
+      const info = await this.client.join(room);
+      if (this.gen(room) !== gen) return;
+      this.updateView(room, (v) => ({ ...v, info, status: 'joined', error: undefined }));
+      await this.loadLatest(room, info, gen);
+    } catch (err) {
+      if (this.gen(room) !== gen) return;
+      if (errorCode(err) === 'room_not_found' && room !== DEFAULT_ROOM) {
+        // A remembered room that is gone: forget it and fall back to general.
+        const { [room]: _gone, ...views } = this.state.views;
+        this.set({ views });
+        if (this.state.current === room) this.openRoom(DEFAULT_ROOM);
+        return;
+      }
+      this.updateView(room, (v) => ({ ...v, status: 'error', error: errorText(err) }));
+    }
+  }
+
+  private async loadLatest(room: string, info: RoomInfo, gen: number): Promise<void> {
+    this.updateView(room, (v) => ({ ...v, historyError: undefined }));
+    if (info.head === 0) {
+      this.updateView(room, (v) => ({ ...v, loaded: true, hasOlder: false }));
+      return;
+    }
+    try {
+      const page = await this.client.history(room, { before: info.head + 1, limit: PAGE_SIZE });
+      if (this.gen(room) !== gen) return;
+      this.updateView(room, (v) => ({
+        ...v,
+        events: mergeEvents(v.events, page.events),
+        loaded: true,
+        hasOlder: page.more,
+      }));
+    } catch (err) {
+      if (this.gen(room) !== gen) return;
+      this.updateView(room, (v) => ({ ...v, historyError: errorText(err) }));
+    }
+  }
+
+  private gen(room: string): number {
+    return this.gens.get(room) ?? 0;
+  }
+
+  private bump(room: string): number {
+    const next = this.gen(room) + 1;
+    this.gens.set(room, next);
+    return next;
+  }
+
+  private patchOutbox(room: string, key: string, patch: Partial<OutboxItem>): void {
+    this.updateView(room, (v) => ({
+      ...v,
+      outbox: v.outbox.map((o) => (o.key === key ? { ...o, ...patch } : o)),
+    }));
+  }
+
+  /** Forget the oldest sent items whose log entry is already shown. */
+  private trimOutbox(room: string): void {
+    this.updateView(room, (v) => {
+      const landed = v.outbox.filter((o) => o.status === 'sent' && o.seq !== undefined && hasSeq(v.events, o.seq));
+      if (landed.length <= SENT_KEEP) return v;
+      const drop = new Set(landed.slice(0, landed.length - SENT_KEEP).map((o) => o.key));
+      return { ...v, outbox: v.outbox.filter((o) => !drop.has(o.key)) };
+    });
+  }
+
+  private setView(room: string, view: RoomView): void {
+    this.set({ views: { ...this.state.views, [room]: view } });
+  }
+
+  private updateView(room: string, fn: (v: RoomView) => RoomView): void {
+    const view = this.state.views[room];
+    if (!view) return;
+    const next = fn(view);
+    if (next !== view) this.setView(room, next);
+  }
+
+  private set(patch: Partial<ChatState>): void {
+    if (this.disposed) return;
+    this.state = { ...this.state, ...patch };
+    for (const fn of this.listeners) fn(this.state);
+  }
+}
+
+/** What the message list shows for a room: log entries, then local sends not yet in the log. */
+export function pendingItems(view: RoomView): readonly OutboxItem[] {
+  return view.outbox.filter((o) => !(o.seq !== undefined && hasSeq(view.events, o.seq)));
+}
+
+/** Client ids of messages this tab sent and the server acknowledged. */
+export function sentCids(view: RoomView): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const o of view.outbox) if (o.status === 'sent' && o.cid) out.add(o.cid);
+  return out;
+}

@@ -1,0 +1,95 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { BODY_MAX } from '../validate.ts';
+
+interface Props {
+  readonly room: string;
+  readonly disabled: boolean;
+  readonly onSend: (body: string) => void;
+}
+
+/** Unsent text per room, so switching rooms keeps what you were typing. */
+const drafts = new Map<string, string>();
+const MAX_HEIGHT_PX = 200;
+
+/** Drop blank leading lines and trailing whitespace; keep indentation inside. */
+function tidy(text: string): string {
+  return text.replace(/^(?:[ \t]*\r?\n)+/, '').trimEnd();
+}
+
+export function Composer({ room, disabled, onSend }: Props) {
+  const [text, setText] = useState(() => drafts.get(room) ?? '');
+  const ref = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    setText(drafts.get(room) ?? '');
+    ref.current?.focus();
+  }, [room]);
+
+  // Grow with the text up to a limit, then scroll.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT_PX)}px`;
+  }, [text]);
+
+  const update = (value: string) => {
+    setText(value);
+    if (value) drafts.set(room, value);
+    else drafts.delete(room);
+  };
+
+  const body = tidy(text);
+  const length = Array.from(body).length;
+  const tooLong = length > BODY_MAX;
+  const canSend = !disabled && body.length > 0 && !tooLong;
+
+  const submit = () => {
+    if (!canSend) return;
+    onSend(body);
+    update('');
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    // Enter sends, Shift+Enter is a new line; never send in the middle of an IME composition.
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      submit();
+    }
+  };
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <textarea
+        ref={ref}
+        name="message"
+        rows={1}
+        placeholder={disabled ? `Joining #${room}…` : `Message #${room}`}
+        aria-label={`Message #${room}`}
+        value={text}
+        onInput={(e) => update(e.currentTarget.value)}
+        onKeyDown={onKeyDown}
+        autoFocus
+      />
+      <div class="composer-side">
+        {length > BODY_MAX - 200 && (
+          <span class={tooLong ? 'counter over' : 'counter'} aria-live="polite">
+            {BODY_MAX - length}
+          </span>
+        )}
+        <button type="submit" class="primary send" disabled={!canSend} aria-label="Send">
+          Send
+        </button>
+      </div>
+      <p class="composer-hint muted">
+        <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line
+      </p>
+    </form>
+  );
+}

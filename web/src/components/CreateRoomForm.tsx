@@ -1,0 +1,76 @@
+import { useState } from 'preact/hooks';
+import { errorText } from '../format.ts';
+import { ROOM_MAX, TITLE_MAX, roomProblem, slugify } from '../validate.ts';
+
+interface Props {
+  readonly onCreate: (name: string, title: string) => Promise<void>;
+}
+
+export function CreateRoomForm({ onCreate }: Props) {
+  const [name, setName] = useState('');
+  const [title, setTitle] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const slug = name.trim();
+    const problem = roomProblem(slug);
+    if (problem) {
+      setError(problem);
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      await onCreate(slug, title.trim());
+      setName('');
+      setTitle('');
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <details class="create-room">
+      <summary>New room</summary>
+      <form onSubmit={submit} noValidate>
+        <label class="field">
+          <span>Name</span>
+          <input
+            name="room"
+            placeholder="e.g. design-review"
+            maxLength={ROOM_MAX}
+            autoCapitalize="off"
+            autoCorrect="off"
+            spellcheck={false}
+            value={name}
+            // Lowercase and dash as you type, so what you see is the slug you get.
+            onInput={(e) => setName(e.currentTarget.value.toLowerCase().replace(/\s/g, '-'))}
+            onBlur={() => setName(slugify(name))}
+          />
+        </label>
+        <label class="field">
+          <span>Title (optional)</span>
+          <input
+            name="title"
+            placeholder="What is it about?"
+            maxLength={TITLE_MAX}
+            value={title}
+            onInput={(e) => setTitle(e.currentTarget.value)}
+          />
+        </label>
+        {error && (
+          <p class="field-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="primary small" disabled={busy}>
+          {busy ? 'Creating…' : 'Create room'}
+        </button>
+      </form>
+    </details>
+  );
+}

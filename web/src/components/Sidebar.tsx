@@ -1,0 +1,88 @@
+import type { RoomInfo } from '../../../src/client/index.ts';
+import { DEFAULT_ROOM, type ChatState } from '../chat-store.ts';
+import { Avatar } from './Avatar.tsx';
+import { CreateRoomForm } from './CreateRoomForm.tsx';
+
+interface Props {
+  readonly state: ChatState;
+  readonly onOpen: (room: string) => void;
+  readonly onCreate: (name: string, title: string) => Promise<void>;
+  readonly onRefresh: () => void;
+  readonly onSignOut: () => void;
+}
+
+/** Rooms from the server, plus any room this tab joined that the list does not show yet. */
+function roomList(state: ChatState): Array<Pick<RoomInfo, 'name' | 'title'>> {
+  const byName = new Map<string, Pick<RoomInfo, 'name' | 'title'>>();
+  byName.set(DEFAULT_ROOM, { name: DEFAULT_ROOM, title: '' });
+  for (const r of state.rooms) byName.set(r.name, r);
+  for (const v of Object.values(state.views))
+    if (!byName.has(v.name)) byName.set(v.name, v.info ?? { name: v.name, title: '' });
+  return [...byName.values()];
+}
+
+export function Sidebar({ state, onOpen, onCreate, onRefresh, onSignOut }: Props) {
+  const rooms = roomList(state);
+  return (
+    <nav class="sidebar" aria-label="Rooms">
+      <div class="brand">
+        <span class="brand-mark" aria-hidden="true" />
+        Parley
+      </div>
+      <div class="section-head">
+        <h2>Rooms</h2>
+        <button
+          type="button"
+          class="icon-button"
+          onClick={onRefresh}
+          title="Refresh the room list"
+          aria-label="Refresh"
+        >
+          ↻
+        </button>
+      </div>
+      {state.roomsError && <p class="field-error">{state.roomsError}</p>}
+      <ul class="room-list">
+        {rooms.map((r) => {
+          const view = state.views[r.name];
+          const active = r.name === state.current;
+          const unread = view?.unread ?? 0;
+          return (
+            <li key={r.name}>
+              <button
+                type="button"
+                class={active ? 'room-link active' : 'room-link'}
+                aria-current={active ? 'page' : undefined}
+                data-room={r.name}
+                title={r.title || r.name}
+                onClick={() => onOpen(r.name)}
+              >
+                <span class="hash" aria-hidden="true">
+                  #
+                </span>
+                <span class="room-link-name">{r.name}</span>
+                {unread > 0 && (
+                  <span class="unread" aria-label={`${unread} unread`}>
+                    {unread > 99 ? '99+' : unread}
+                  </span>
+                )}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <CreateRoomForm onCreate={onCreate} />
+      {state.user && (
+        <div class="me">
+          <Avatar user={state.user} />
+          <div class="me-text">
+            <span class="me-nick">{state.user.nick}</span>
+            <button type="button" class="link" onClick={onSignOut}>
+              Sign out
+            </button>
+          </div>
+        </div>
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,66 @@
+/** Small display helpers. Everything here returns plain strings/numbers rendered as text. */
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+
+export function formatTime(ts: number): string {
+  return timeFormat.format(ts);
+}
+
+export function formatFull(ts: number): string {
+  return fullFormat.format(ts);
+}
+
+export function dayKey(ts: number): string {
+  const d = new Date(ts);
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+}
+
+export function formatDay(ts: number, now = Date.now()): string {
+  if (dayKey(ts) === dayKey(now)) return 'Today';
+  if (dayKey(ts) === dayKey(now - 86_400_000)) return 'Yesterday';
+  return dayFormat.format(ts);
+}
+
+/** Well-separated hues, so two people rarely look alike. */
+const HUES = [4, 28, 45, 95, 140, 168, 192, 212, 236, 262, 288, 318];
+
+/** A stable hue per user id, so each person keeps one colour. */
+export function hueOf(id: string): number {
+  // FNV-1a, then a murmur3 finaliser so ids that differ by one character spread well.
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return HUES[(h >>> 0) % HUES.length]!;
+}
+
+export function initialOf(nick: string): string {
+  const first = Array.from(nick.trim())[0];
+  return first ? first.toUpperCase() : '?';
+}
+
+/** A readable message for anything a promise rejected with. */
+export function errorText(err: unknown): string {
+  if (typeof err === 'object' && err !== null) {
+    const { message, code } = err as { message?: unknown; code?: unknown };
+    if (typeof message === 'string' && message) return message;
+    if (typeof code === 'string') return code;
+  }
+  return typeof err === 'string' && err ? err : 'Something went wrong';
+}
+
+export function errorCode(err: unknown): string | undefined {
+  if (typeof err === 'object' && err !== null) {
+    const { code } = err as { code?: unknown };
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}

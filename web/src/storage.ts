@@ -1,0 +1,70 @@
+/**
+ * Browser storage. The last nickname is remembered across visits (localStorage); the session
+ * token lives in sessionStorage, so a reload stays the same user while two tabs are two users.
+ * Storage can be unavailable (private mode, disabled cookies): every access is best-effort.
+ */
+
+const LAST_NICK = 'parley.lastNick';
+const SESSION = 'parley.session';
+const ROOM = 'parley.room';
+
+export interface SavedSession {
+  readonly nick: string;
+  readonly session: string;
+}
+
+function get(store: () => Storage, key: string): string | null {
+  try {
+    return store().getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function set(store: () => Storage, key: string, value: string | null): void {
+  try {
+    if (value === null) store().removeItem(key);
+    else store().setItem(key, value);
+  } catch {
+    // Storage full or disabled: the app works without it.
+  }
+}
+
+const local = (): Storage => window.localStorage;
+const session = (): Storage => window.sessionStorage;
+
+export function lastNick(): string {
+  return get(local, LAST_NICK) ?? '';
+}
+
+export function rememberNick(nick: string): void {
+  set(local, LAST_NICK, nick);
+}
+
+export function savedSession(): SavedSession | undefined {
+  const raw = get(session, SESSION);
+  if (!raw) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed === 'object' && parsed !== null) {
+      const { nick, session: token } = parsed as Record<string, unknown>;
+      if (typeof nick === 'string' && typeof token === 'string' && nick && token) return { nick, session: token };
+    }
+  } catch {
+    // Corrupt entry: forget it.
+  }
+  set(session, SESSION, null);
+  return undefined;
+}
+
+export function saveSession(value: SavedSession | null): void {
+  set(session, SESSION, value === null ? null : JSON.stringify(value));
+}
+
+export function savedRoom(): string | undefined {
+  return get(session, ROOM) ?? undefined;
+}
+
+export function saveRoom(room: string): void {
+  set(session, ROOM, room);
+}

@@ -1,0 +1,40 @@
+/**
+ * Client-side hints mirroring the server's rules (web/ may not import src/protocol).
+ * The server stays the authority: whatever passes here can still be refused there.
+ */
+
+export const NICK_MAX = 32;
+export const ROOM_MAX = 32;
+export const TITLE_MAX = 80;
+export const BODY_MAX = 4000;
+
+const NICK_PATTERN = /^[\p{L}\p{N}_.-](?:[\p{L}\p{N} _.-]*[\p{L}\p{N}_.-])?$/u;
+const ROOM_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** undefined when fine, else why not. */
+export function nickProblem(nick: string): string | undefined {
+  const n = nick.trim();
+  if (!n) return 'Pick a nickname.';
+  if (Array.from(n).length > NICK_MAX) return `At most ${NICK_MAX} characters.`;
+  if (!NICK_PATTERN.test(n)) return 'Use letters, digits, spaces, "-", "_" and ".".';
+  return undefined;
+}
+
+export function roomProblem(name: string): string | undefined {
+  if (!name) return 'Give the room a name.';
+  if (name.length > ROOM_MAX) return `At most ${ROOM_MAX} characters.`;
+  if (!ROOM_PATTERN.test(name)) return 'Lowercase letters, digits, "-" and "_"; start with a letter or digit.';
+  return undefined;
+}
+
+/** Turn what someone typed into a room slug: "My Room!" → "my-room". */
+export function slugify(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^[-_]+/, '')
+    .replace(/-+$/, '')
+    .slice(0, ROOM_MAX);
+}
