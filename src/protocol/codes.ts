@@ -15,6 +15,7 @@ export const ERRORS = {
   bad_frame: { message: 'Frame does not match the protocol schema', retryable: false },
   binary_unsupported: { message: 'Binary frames are not supported; send JSON text', retryable: false },
   unknown_type: { message: 'Unknown frame type', retryable: false },
+  version_unsupported: { message: 'Protocol version not supported', retryable: false },
   not_ready: { message: 'Send hello first and wait for welcome', retryable: true },
   already_hello: { message: 'hello was already accepted on this connection', retryable: false },
   nick_invalid: { message: 'Nickname is not allowed', retryable: false },

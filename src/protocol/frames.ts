@@ -93,8 +93,8 @@ export interface JoinedFrame {
   readonly id: string;
   readonly room: RoomInfo;
   /**
-   * The seq after which the server replays events, followed by live ones.
-   * 0 with `reset` true when the client's epoch did not match: drop local state.
+   * The seq after which the server replays events, followed by live ones. With `reset` true
+   * (the client's epoch or seq did not match) it is the head: drop local state and reload history.
    */
   readonly from: number;
   readonly reset: boolean;

@@ -109,12 +109,19 @@ export interface DecodeFailure {
   readonly message: string;
   /** The request id, when the frame had a readable one. */
   readonly id?: string;
+  /** The frame's type, when it was a known one. */
+  readonly type?: ClientFrame['type'];
 }
 
 export type DecodeResult = { readonly ok: true; readonly frame: ClientFrame } | DecodeFailure;
 
-function fail(code: ErrorCode, message: string = ERRORS[code].message, id?: string): DecodeFailure {
-  return id === undefined ? { ok: false, code, message } : { ok: false, code, message, id };
+function fail(
+  code: ErrorCode,
+  message: string = ERRORS[code].message,
+  id?: string,
+  type?: ClientFrame['type'],
+): DecodeFailure {
+  return { ok: false, code, message, ...(id === undefined ? {} : { id }), ...(type === undefined ? {} : { type }) };
 }
 
 function readableId(raw: Record<string, unknown>): string | undefined {
@@ -139,14 +146,18 @@ export function decodeClientFrame(text: string): DecodeResult {
   if (typeof type !== 'string' || !Object.hasOwn(FRAME_SCHEMAS, type)) {
     return fail('unknown_type', `Unknown frame type ${JSON.stringify(String(type)).slice(0, 40)}`, id);
   }
-  const result = v.safeParse(FRAME_SCHEMAS[type as keyof typeof FRAME_SCHEMAS], obj);
+  const known = type as ClientFrame['type'];
+  if (known === 'hello' && obj['v'] !== PROTOCOL_VERSION) {
+    return fail('version_unsupported', `This server speaks protocol version ${PROTOCOL_VERSION}`, id, known);
+  }
+  const result = v.safeParse(FRAME_SCHEMAS[known], obj);
   if (!result.success) {
     const issue = result.issues[0];
     const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
     const field = path || 'frame';
-    if (field === 'nick') return fail('nick_invalid', `Invalid nickname: ${issue.message}`, id);
-    if (field === 'room') return fail('room_invalid', `Invalid room name: ${issue.message}`, id);
-    return fail('bad_frame', `Invalid ${type} frame: ${field}: ${issue.message}`, id);
+    if (field === 'nick') return fail('nick_invalid', `Invalid nickname: ${issue.message}`, id, known);
+    if (field === 'room') return fail('room_invalid', `Invalid room name: ${issue.message}`, id, known);
+    return fail('bad_frame', `Invalid ${type} frame: ${field}: ${issue.message}`, id, known);
   }
   return { ok: true, frame: result.output as ClientFrame };
 }

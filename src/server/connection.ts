@@ -28,6 +28,11 @@ export class Connection {
   alive = true;
   #chain: Promise<void> = Promise.resolve();
   #closing = false;
+  /** Set on shutdown: new frames are refused while in-flight work finishes. */
+  #draining = false;
+  /** Sends stored or being stored whose ack has not been written yet. */
+  #inflight = 0;
+  #idle: (() => void) | undefined;
   readonly #helloTimer: NodeJS.Timeout;
 
   constructor(ws: WebSocket, ctx: ServerContext, ip: string) {
@@ -96,6 +101,27 @@ export class Connection {
     });
   }
 
+  /** Counts work that must finish (e.g. a send until its ack is written) before a graceful close. */
+  track(work: Promise<void>): void {
+    this.#inflight++;
+    void work.finally(() => {
+      if (--this.#inflight === 0) this.#idle?.();
+    });
+  }
+
+  /**
+   * Graceful close: refuse new frames, let the handler in progress and every tracked send
+   * finish (so their acks go out), then close. Gives up waiting after `timeoutMs`.
+   */
+  async shutdown(code: number, reason: string, timeoutMs: number): Promise<void> {
+    this.#draining = true;
+    const settled = this.#chain.then(() =>
+      this.#inflight === 0 ? undefined : new Promise<void>((resolve) => (this.#idle = resolve)),
+    );
+    await Promise.race([settled, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    this.close(code, reason);
+  }
+
   close(code: number, reason: string): void {
     if (this.#closing) return;
     this.#closing = true;
@@ -112,6 +138,14 @@ export class Connection {
     const decoded = decodeClientFrame(data.toString('utf8'));
     if (!decoded.ok) {
       this.error(decoded.code, decoded.id, decoded.message);
+      // A refused hello leaves nothing to do on this connection: close with a "stop" code.
+      if (!this.user && decoded.type === 'hello') {
+        this.close(decoded.code === 'version_unsupported' ? CLOSE.unsupported_protocol : CLOSE.rejected, decoded.code);
+      }
+      return;
+    }
+    if (this.#draining) {
+      this.error('unavailable', 'id' in decoded.frame ? decoded.frame.id : undefined);
       return;
     }
     // Frames run one after another so a send always sees the join before it.

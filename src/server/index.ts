@@ -15,6 +15,9 @@ import { MemoryPresence } from './presence/memory-presence.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 
+/** How long shutdown waits for in-flight sends, then for sockets to close. */
+const SHUTDOWN_DRAIN_MS = 3_000;
+
 export { DEFAULTS, helpText, resolveOptions, type ServerOptions } from './options.ts';
 
 export interface ParleyServer {
@@ -107,13 +110,15 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
       closing = true;
       stopHeartbeat?.();
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-      for (const conn of connections) {
-        // Spread reconnects so thousands of clients do not come back in the same millisecond.
-        const retryMs = Math.floor(Math.random() * options.shutdownSpreadMs);
-        conn.close(CLOSE.going_away, JSON.stringify({ retryMs }));
-      }
       http.closeIdleConnections();
-      await waitFor(() => connections.size === 0, 3_000);
+      await Promise.all(
+        [...connections].map((conn) => {
+          // Spread reconnects so thousands of clients do not come back in the same millisecond.
+          const retryMs = Math.floor(Math.random() * options.shutdownSpreadMs);
+          return conn.shutdown(CLOSE.going_away, JSON.stringify({ retryMs }), SHUTDOWN_DRAIN_MS);
+        }),
+      );
+      await waitFor(() => connections.size === 0, SHUTDOWN_DRAIN_MS);
       for (const conn of connections) conn.ws.terminate();
       wss.close();
       await closed;

@@ -56,7 +56,11 @@ describe('decodeClientFrame', () => {
   });
 
   it('rejects the wrong protocol version', () => {
-    expect(decodeClientFrame('{"type":"hello","v":2,"nick":"a"}')).toMatchObject({ ok: false, code: 'bad_frame' });
+    expect(decodeClientFrame('{"type":"hello","v":2,"nick":"a"}')).toMatchObject({
+      ok: false,
+      code: 'version_unsupported',
+      type: 'hello',
+    });
   });
 });
 

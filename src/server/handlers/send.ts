@@ -21,7 +21,7 @@ export function send(conn: Connection, frame: ClientFrameOf<'send'>): void {
     conn.error('body_too_long', frame.id, `Message body is longer than ${options.maxBodyChars} characters`);
     return;
   }
-  store
+  const work = store
     .append({ room: frame.room, sender: user, cid: frame.id, kind: frame.kind, body: frame.body })
     .then(async (result) => {
       switch (result.status) {
@@ -48,4 +48,5 @@ export function send(conn: Connection, frame: ClientFrameOf<'send'>): void {
       log.error({ err, room: frame.room }, 'append failed');
       conn.error('internal', frame.id, 'The message could not be stored; send it again');
     });
+  conn.track(work);
 }
