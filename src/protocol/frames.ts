@@ -10,8 +10,22 @@ export type { ClientFrame } from './schema.ts';
 export type ClientFrameType = ClientFrame['type'];
 export type ClientFrameOf<T extends ClientFrameType> = Extract<ClientFrame, { type: T }>;
 
-/** Kinds of room log entries. Later kinds (edit, delete, reaction…) extend this union. */
-export type EventKind = 'text' | 'image' | 'file' | 'system';
+/** Entries that are messages: they can be edited, deleted and reacted to. */
+export type MessageKind = 'text' | 'image' | 'file' | 'system';
+
+/**
+ * Entries that change something earlier in the log; `ref` is the seq of the message they change.
+ * edit: `body` is the new text. delete: a tombstone, `body` is empty.
+ * react / unreact: `body` is the emoji; a user's reactions are a set (adding twice is one).
+ */
+export type MutationKind = 'edit' | 'delete' | 'react' | 'unreact';
+
+/** Membership changes: `sender` became a member of the room, or stopped being one. */
+export type MembershipKind = 'join' | 'leave';
+
+export type EventKind = MessageKind | MutationKind | MembershipKind;
+
+export const MUTATION_KINDS: readonly MutationKind[] = ['edit', 'delete', 'react', 'unreact'];
 
 export interface UserRef {
   readonly id: string;
@@ -30,6 +44,8 @@ export interface RoomEvent {
   readonly sender: UserRef;
   readonly kind: EventKind;
   readonly body: string;
+  /** For mutation kinds: the seq of the message this event changes. */
+  readonly ref?: number;
   /** Commit time, ms since the epoch. */
   readonly ts: number;
 }

@@ -12,6 +12,8 @@ export const LIMITS = {
   roomMax: 32,
   titleMax: 80,
   clientIdMax: 64,
+  /** A reaction is one emoji (possibly a ZWJ sequence), at most this many UTF-16 units. */
+  reactionMax: 32,
   /** Largest history page. */
   historyMaxLimit: 200,
   historyDefaultLimit: 50,

@@ -84,6 +84,41 @@ export const historySchema = v.object({
   limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.historyMaxLimit))),
 });
 
+const refSchema = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER));
+
+export const editSchema = v.object({
+  type: v.literal('edit'),
+  /** Client-generated idempotency key, as for send. */
+  id: requestId,
+  room: roomNameSchema,
+  /** The seq of the message to change. */
+  ref: refSchema,
+  body: bodySchema,
+});
+
+export const deleteSchema = v.object({
+  type: v.literal('delete'),
+  id: requestId,
+  room: roomNameSchema,
+  ref: refSchema,
+});
+
+export const reactSchema = v.object({
+  type: v.literal('react'),
+  id: requestId,
+  room: roomNameSchema,
+  ref: refSchema,
+  emoji: v.pipe(
+    v.string(),
+    v.transform(cleanText),
+    v.minLength(1, 'emoji is empty'),
+    v.maxLength(LIMITS.reactionMax, `emoji is longer than ${LIMITS.reactionMax} characters`),
+    v.regex(/^\S+$/u, 'emoji may not contain spaces'),
+  ),
+  /** true adds the reaction, false removes it. */
+  on: v.boolean(),
+});
+
 export const pingSchema = v.object({ type: v.literal('ping'), id: v.optional(requestId) });
 
 const FRAME_SCHEMAS = {
@@ -93,6 +128,9 @@ const FRAME_SCHEMAS = {
   join: joinSchema,
   leave: leaveSchema,
   send: sendSchema,
+  edit: editSchema,
+  delete: deleteSchema,
+  react: reactSchema,
   history: historySchema,
   ping: pingSchema,
 } as const;

@@ -19,6 +19,9 @@ describe('decodeClientFrame', () => {
       { type: 'leave', id: '1', room: 'general' },
       { type: 'send', id: 'm1', room: 'general', kind: 'text', body: 'hi' },
       { type: 'history', id: '1', room: 'general', before: 5, limit: 20 },
+      { type: 'edit', id: 'e1', room: 'general', ref: 3, body: 'fixed' },
+      { type: 'delete', id: 'd1', room: 'general', ref: 3 },
+      { type: 'react', id: 'r1', room: 'general', ref: 3, emoji: '👍🏽', on: true },
       { type: 'ping' },
     ];
     const seen = new Set<string>();
@@ -53,6 +56,17 @@ describe('decodeClientFrame', () => {
   it('strips unknown keys instead of passing them on', () => {
     const r = decodeClientFrame('{"type":"send","id":"a","room":"r","kind":"text","body":"b","sender":"admin"}');
     expect(r.ok && 'sender' in r.frame).toBe(false);
+  });
+
+  it('rejects mutation frames without a valid target or emoji', () => {
+    const bad = [
+      { type: 'edit', id: 'e', room: 'general', ref: 0, body: 'x' },
+      { type: 'delete', id: 'd', room: 'general' },
+      { type: 'react', id: 'r', room: 'general', ref: 1, emoji: 'two words', on: true },
+      { type: 'react', id: 'r', room: 'general', ref: 1, emoji: '', on: true },
+      { type: 'react', id: 'r', room: 'general', ref: 1, emoji: '👍' },
+    ];
+    for (const f of bad) expect(decodeClientFrame(JSON.stringify(f)), JSON.stringify(f)).toMatchObject({ ok: false });
   });
 
   it('rejects the wrong protocol version', () => {

@@ -38,10 +38,13 @@ describe('rooms and messages', () => {
       a.sendJson({ type: 'send', id: `a${i}`, room: 'order', kind: 'text', body: `from a ${i}` });
       b.sendJson({ type: 'send', id: `b${i}`, room: 'order', kind: 'text', body: `from b ${i}` });
     }
-    await waitUntil(() => a.events('order').length === 40 && b.events('order').length === 40, { what: '40 events' });
-    const bodies = (c: RawClient) => c.frames.flatMap((f) => (f.type === 'event' ? [`${f.seq}:${f.body}`] : []));
+    await waitUntil(() => a.texts('order').length === 40 && b.texts('order').length === 40, { what: '40 events' });
+    const bodies = (c: RawClient) =>
+      c.frames.flatMap((f) => (f.type === 'event' && f.kind === 'text' ? [`${f.seq}:${f.body}`] : []));
     expect(bodies(a)).toEqual(bodies(b));
-    expect(a.events('order')).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    // Seqs 1 and 2 are a's and b's membership events; the messages follow without a gap.
+    expect(a.texts('order')).toEqual(Array.from({ length: 40 }, (_, i) => i + 3));
+    expect(a.events('order')).toEqual(Array.from({ length: 41 }, (_, i) => i + 2));
     // Each client's own messages keep the order it sent them in.
     const own = bodies(a).filter((s) => s.includes('from a'));
     expect(own.map((s) => s.split(':')[1])).toEqual(Array.from({ length: 20 }, (_, i) => `from a ${i}`));
@@ -52,10 +55,13 @@ describe('rooms and messages', () => {
     const a = await joined(undefined, 'idem');
     const first = await a.request('ack', { type: 'send', id: 'same-id', room: 'idem', kind: 'text', body: 'hello' });
     const again = await a.request('ack', { type: 'send', id: 'same-id', room: 'idem', kind: 'text', body: 'hello' });
-    expect(first).toMatchObject({ seq: 1, duplicate: false });
-    expect(again).toMatchObject({ seq: 1, duplicate: true, ts: first.ts });
+    expect(first).toMatchObject({ seq: 2, duplicate: false });
+    expect(again).toMatchObject({ seq: 2, duplicate: true, ts: first.ts });
     const page = await a.request('history', { type: 'history', id: 'h', room: 'idem' });
-    expect(page.events.map((e) => e.body)).toEqual(['hello']);
+    expect(page.events.map((e) => [e.kind, e.body])).toEqual([
+      ['join', ''],
+      ['text', 'hello'],
+    ]);
     await expect(
       a.request('ack', { type: 'send', id: 'same-id', room: 'idem', kind: 'text', body: 'different' }),
     ).rejects.toMatchObject({ frame: { code: 'id_conflict', id: 'same-id' } });
@@ -96,19 +102,21 @@ describe('rooms and messages', () => {
     const a = await joined(undefined, 'pages');
     for (let i = 1; i <= 25; i++) a.sendJson({ type: 'send', id: `p${i}`, room: 'pages', kind: 'text', body: `m${i}` });
     await a.next('ack', (f) => f.id === 'p25');
+    // Seq 1 is a's join; m1..m25 are seqs 2..26.
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
     const latest = await a.request('history', { type: 'history', id: 'h1', room: 'pages', limit: 10 });
-    expect(latest.events.map((e) => e.seq)).toEqual([16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+    expect(latest.events.map((e) => e.seq)).toEqual(range(17, 26));
     expect(latest.more).toBe(true);
-    const older = await a.request('history', { type: 'history', id: 'h2', room: 'pages', before: 16, limit: 10 });
-    expect(older.events.map((e) => e.seq)).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
-    const oldest = await a.request('history', { type: 'history', id: 'h3', room: 'pages', before: 6, limit: 10 });
+    const older = await a.request('history', { type: 'history', id: 'h2', room: 'pages', before: 17, limit: 10 });
+    expect(older.events.map((e) => e.seq)).toEqual(range(7, 16));
+    const oldest = await a.request('history', { type: 'history', id: 'h3', room: 'pages', before: 7, limit: 10 });
     expect(oldest).toMatchObject({ more: false });
-    expect(oldest.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
-    const forward = await a.request('history', { type: 'history', id: 'h4', room: 'pages', after: 20, limit: 10 });
-    expect(forward.events.map((e) => e.seq)).toEqual([21, 22, 23, 24, 25]);
+    expect(oldest.events.map((e) => e.seq)).toEqual(range(1, 6));
+    const forward = await a.request('history', { type: 'history', id: 'h4', room: 'pages', after: 21, limit: 10 });
+    expect(forward.events.map((e) => e.seq)).toEqual(range(22, 26));
     expect(forward.more).toBe(false);
     const list = await a.request('rooms', { type: 'rooms', id: 'r' });
-    expect(list.rooms.find((r) => r.name === 'pages')).toMatchObject({ head: 25 });
+    expect(list.rooms.find((r) => r.name === 'pages')).toMatchObject({ head: 26 });
     const rest = (await (await fetch(`${server.url}/api/rooms/pages/history?before=3`)).json()) as {
       events: { seq: number }[];
     };
@@ -136,7 +144,8 @@ describe('resume', () => {
     const epoch = reader.joinedFrame.room.epoch;
     for (let i = 1; i <= 5; i++)
       await writer.request('ack', { type: 'send', id: `r${i}`, room: 'resume', kind: 'text', body: `${i}` });
-    await waitUntil(() => reader.events('resume').length === 5, { what: 'reader to see 5' });
+    await waitUntil(() => reader.texts('resume').length === 5, { what: 'reader to see 5' });
+    const last = Math.max(...reader.events('resume'));
     reader.close();
     await reader.closed;
     for (let i = 6; i <= 450; i++)
@@ -144,11 +153,11 @@ describe('resume', () => {
     await writer.next('ack', (f) => f.id === 'r450');
     const back = await connect(reader.welcome.user.nick, reader.welcome.session);
     expect(back.welcome.user).toEqual(reader.welcome.user);
-    const j = await back.request('joined', { type: 'join', id: 'again', room: 'resume', after: 5, epoch });
-    expect(j).toMatchObject({ from: 5, reset: false });
+    const j = await back.request('joined', { type: 'join', id: 'again', room: 'resume', after: last, epoch });
+    expect(j).toMatchObject({ from: last, reset: false });
     writer.sendJson({ type: 'send', id: 'live', room: 'resume', kind: 'text', body: 'live' });
     await waitUntil(() => back.events('resume').length === 446, { what: 'replay + live' });
-    expect(back.events('resume')).toEqual(Array.from({ length: 446 }, (_, i) => i + 6));
+    expect(back.events('resume')).toEqual(Array.from({ length: 446 }, (_, i) => i + last + 1));
   });
 
   it('says reset when the epoch does not match, and a fresh join replays nothing', async () => {
@@ -203,16 +212,17 @@ describe('restart', () => {
     expect(
       await b.request('ack', { type: 'send', id: 'd10', room: 'durable', kind: 'text', body: 'd10' }),
     ).toMatchObject({
-      seq: 10,
+      seq: 11,
       duplicate: true,
     });
     expect(
       await b.request('ack', { type: 'send', id: 'd11', room: 'durable', kind: 'text', body: 'd11' }),
     ).toMatchObject({
-      seq: 11,
+      seq: 12,
       duplicate: false,
     });
     const page = await b.request('history', { type: 'history', id: 'h', room: 'durable' });
-    expect(page.events.map((e) => e.body)).toEqual(Array.from({ length: 11 }, (_, i) => `d${i + 1}`));
+    expect(page.events.map((e) => e.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(page.events.slice(1).map((e) => e.body)).toEqual(Array.from({ length: 11 }, (_, i) => `d${i + 1}`));
   });
 });

@@ -105,8 +105,14 @@ export class RawClient {
     return reply as ServerFrameOf<T>;
   }
 
+  /** Seqs of every event received for the room, in arrival order. */
   events(room: string): number[] {
     return this.frames.flatMap((f) => (f.type === 'event' && f.room === room ? [f.seq] : []));
+  }
+
+  /** Seqs of the text messages received for the room (no membership or mutation events). */
+  texts(room: string): number[] {
+    return this.frames.flatMap((f) => (f.type === 'event' && f.room === room && f.kind === 'text' ? [f.seq] : []));
   }
 
   close(): void {

@@ -6,13 +6,26 @@ import { hello } from './hello.ts';
 import { history } from './history.ts';
 import { join } from './join.ts';
 import { leave } from './leave.ts';
+import { edit, react, remove } from './mutate.ts';
 import { ping } from './ping.ts';
 import { rooms } from './rooms.ts';
 import { send } from './send.ts';
 
 export type Handler<T extends ClientFrameType> = (conn: Connection, frame: ClientFrameOf<T>) => Promise<void> | void;
 
-const HANDLERS: { [T in ClientFrameType]: Handler<T> } = { hello, create, rooms, join, leave, send, history, ping };
+const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
+  hello,
+  create,
+  rooms,
+  join,
+  leave,
+  send,
+  edit,
+  delete: remove,
+  react,
+  history,
+  ping,
+};
 
 /** Frames a connection may send before its hello is accepted. */
 const BEFORE_HELLO = new Set<ClientFrameType>(['hello', 'ping']);

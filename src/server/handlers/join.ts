@@ -3,6 +3,7 @@
  * then release the live events that arrived meanwhile — no gap, no duplicate.
  */
 import { LIMITS, type ClientFrameOf, type RoomInfo } from '../../protocol/index.ts';
+import { commit } from '../commit.ts';
 import type { Connection, RoomCursor } from '../connection.ts';
 import { prepareFrame } from '../wire.ts';
 
@@ -14,7 +15,10 @@ export async function join(conn: Connection, frame: ClientFrameOf<'join'>): Prom
     conn.error('room_not_found', frame.id, `Room "${frame.room}" does not exist`);
     return;
   }
-  await store.addMember(frame.room, user.id);
+  // Becoming a member is a log event too, so every member's copy of the room agrees on it.
+  if (await store.addMember(frame.room, user.id)) {
+    await commit(conn.ctx, { room: frame.room, sender: user, kind: 'join', body: '' });
+  }
 
   const previous = conn.rooms.get(frame.room);
   const cursor: RoomCursor = { lastSent: 0, pending: [] };

@@ -1,4 +1,5 @@
 import type { ClientFrameOf } from '../../protocol/index.ts';
+import { commit } from '../commit.ts';
 import type { Connection } from '../connection.ts';
 
 export async function leave(conn: Connection, frame: ClientFrameOf<'leave'>): Promise<void> {
@@ -9,6 +10,8 @@ export async function leave(conn: Connection, frame: ClientFrameOf<'leave'>): Pr
     await hub.unsubscribe(frame.room, conn);
     if (await presence.exit(frame.room, user)) conn.ctx.presenceChanged(frame.room);
   }
-  await store.removeMember(frame.room, user.id);
+  if (await store.removeMember(frame.room, user.id)) {
+    await commit(conn.ctx, { room: frame.room, sender: user, kind: 'leave', body: '' });
+  }
   conn.send({ type: 'left', id: frame.id, room: frame.room });
 }

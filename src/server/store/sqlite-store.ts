@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { nanoid } from 'nanoid';
 import type { EventKind, RoomEvent, RoomInfo, UserRef } from '../../protocol/index.ts';
-import type { AppendInput, AppendResult, HistoryPage, HistoryQuery, Store } from './store.ts';
+import type { AppendInput, AppendResult, HistoryPage, HistoryQuery, MessageState, Store } from './store.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/sqlite/', import.meta.url);
 
@@ -26,6 +26,7 @@ interface EventRow {
   sender_nick: string;
   kind: string;
   body: string;
+  ref: number | null;
   ts: number;
 }
 
@@ -51,6 +52,7 @@ const toEvent = (r: EventRow): RoomEvent => ({
   sender: { id: r.sender_id, nick: r.sender_nick },
   kind: r.kind as EventKind,
   body: r.body,
+  ...(r.ref === null ? {} : { ref: r.ref }),
   ts: r.ts,
 });
 
@@ -106,7 +108,11 @@ export class SqliteStore implements Store {
         'SELECT * FROM events WHERE room = ? AND sender_id = ? AND cid = ?',
       ),
       insertEvent: db.prepare(
-        'INSERT INTO events (room, seq, id, cid, sender_id, sender_nick, kind, body, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO events (room, seq, id, cid, sender_id, sender_nick, kind, body, ref, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      bySeq: db.prepare<[string, number], EventRow>('SELECT * FROM events WHERE room = ? AND seq = ?'),
+      deleted: db.prepare<[string, number], { one: number }>(
+        "SELECT 1 AS one FROM events WHERE room = ? AND ref = ? AND kind = 'delete' LIMIT 1",
       ),
       after: db.prepare<[string, number, number, number], EventRow>(
         'SELECT * FROM events WHERE room = ? AND seq > ? AND seq < ? ORDER BY seq ASC LIMIT ?',
@@ -169,7 +175,7 @@ export class SqliteStore implements Store {
     if (input.cid !== undefined) {
       const prior = this.#stmt.byCid.get(input.room, input.sender.id, input.cid);
       if (prior) {
-        const same = prior.kind === input.kind && prior.body === input.body;
+        const same = prior.kind === input.kind && prior.body === input.body && prior.ref === (input.ref ?? null);
         return same ? { status: 'duplicate', event: toEvent(prior) } : { status: 'conflict' };
       }
     }
@@ -183,6 +189,7 @@ export class SqliteStore implements Store {
       sender: { id: input.sender.id, nick: input.sender.nick },
       kind: input.kind,
       body: input.body,
+      ...(input.ref === undefined ? {} : { ref: input.ref }),
       ts: Date.now(),
     };
     this.#stmt.insertEvent.run(
@@ -194,6 +201,7 @@ export class SqliteStore implements Store {
       event.sender.nick,
       event.kind,
       event.body,
+      input.ref ?? null,
       event.ts,
     );
     return { status: 'appended', event };
@@ -209,12 +217,17 @@ export class SqliteStore implements Store {
     return { events: rows.slice(0, q.limit).reverse().map(toEvent), more: rows.length > q.limit };
   }
 
-  async addMember(room: string, userId: string): Promise<void> {
-    this.#stmt.addMember.run(room, userId, Date.now());
+  async message(room: string, seq: number): Promise<MessageState | undefined> {
+    const row = this.#stmt.bySeq.get(room, seq);
+    return row && { event: toEvent(row), deleted: this.#stmt.deleted.get(room, seq) !== undefined };
   }
 
-  async removeMember(room: string, userId: string): Promise<void> {
-    this.#stmt.removeMember.run(room, userId);
+  async addMember(room: string, userId: string): Promise<boolean> {
+    return this.#stmt.addMember.run(room, userId, Date.now()).changes === 1;
+  }
+
+  async removeMember(room: string, userId: string): Promise<boolean> {
+    return this.#stmt.removeMember.run(room, userId).changes === 1;
   }
 
   async isMember(room: string, userId: string): Promise<boolean> {

@@ -11,6 +11,14 @@ export interface AppendInput {
   readonly cid?: string;
   readonly kind: EventKind;
   readonly body: string;
+  /** For mutation kinds: the seq of the message changed. */
+  readonly ref?: number;
+}
+
+export interface MessageState {
+  readonly event: RoomEvent;
+  /** A delete event refers to it. */
+  readonly deleted: boolean;
 }
 
 export type AppendResult =
@@ -45,8 +53,12 @@ export interface Store {
    */
   append(input: AppendInput): Promise<AppendResult>;
   history(room: string, query: HistoryQuery): Promise<HistoryPage>;
-  addMember(room: string, userId: string): Promise<void>;
-  removeMember(room: string, userId: string): Promise<void>;
+  /** The event at this seq and whether it was deleted; undefined when there is none. */
+  message(room: string, seq: number): Promise<MessageState | undefined>;
+  /** True when the user was not a member before. */
+  addMember(room: string, userId: string): Promise<boolean>;
+  /** True when the user was a member. */
+  removeMember(room: string, userId: string): Promise<boolean>;
   isMember(room: string, userId: string): Promise<boolean>;
   /** Returns the new session's token; only its hash is stored. */
   createSession(user: UserRef): Promise<string>;

@@ -1,0 +1,44 @@
+/** The one write path into a room log: append, and only after the commit fan out and acknowledge. */
+import type { Connection } from './connection.ts';
+import type { ServerContext } from './context.ts';
+import type { AppendInput, AppendResult } from './store/store.ts';
+
+/** Appends and, when the event is new, publishes it to every subscriber. */
+export async function commit(ctx: ServerContext, input: AppendInput): Promise<AppendResult> {
+  const result = await ctx.store.append(input);
+  if (result.status === 'appended') {
+    const { event } = result;
+    await ctx.broker.publish({ room: event.room, seq: event.seq, payload: JSON.stringify({ type: 'event', ...event }) });
+  }
+  return result;
+}
+
+/**
+ * For client writes (send, edit, delete, react): `input.cid` is the frame id and the idempotency key.
+ * Not awaited by the connection's frame chain, so one client's writes share group commits;
+ * tracked so a graceful shutdown waits for the ack.
+ */
+export function commitAndAck(conn: Connection, input: AppendInput & { cid: string }): void {
+  const { room, cid } = input;
+  const work = commit(conn.ctx, input)
+    .then((result) => {
+      switch (result.status) {
+        case 'conflict':
+          conn.error('id_conflict', cid);
+          return;
+        case 'no_room':
+          conn.error('room_not_found', cid, `Room "${room}" does not exist`);
+          return;
+        case 'appended':
+        case 'duplicate': {
+          const { seq, ts } = result.event;
+          conn.send({ type: 'ack', id: cid, room, seq, ts, duplicate: result.status === 'duplicate' });
+        }
+      }
+    })
+    .catch((err: unknown) => {
+      conn.ctx.log.error({ err, room }, 'append failed');
+      conn.error('internal', cid, 'The message could not be stored; send it again');
+    });
+  conn.track(work);
+}

@@ -1,0 +1,60 @@
+/**
+ * edit, delete, react: events that change an earlier message, appended to the same room log
+ * (so resume replays them like messages). Validated against the target before the append;
+ * two racing changes can both pass, which the fold on the client tolerates (a deleted message
+ * ignores later edits and reactions).
+ */
+import type { ClientFrameOf, MutationKind } from '../../protocol/index.ts';
+import { commitAndAck } from '../commit.ts';
+import type { Connection } from '../connection.ts';
+import { checkBody } from './check-body.ts';
+
+const CHANGEABLE = new Set(['text', 'image', 'file']);
+
+/** Checks membership and the target; returns false after sending the error frame. */
+async function checkTarget(
+  conn: Connection,
+  frame: { id: string; room: string; ref: number },
+  ownOnly: boolean,
+): Promise<boolean> {
+  const user = conn.user;
+  if (!user) return false;
+  if (!conn.rooms.has(frame.room)) {
+    conn.error('not_member', frame.id, `Join "${frame.room}" before changing its messages`);
+    return false;
+  }
+  const target = await conn.ctx.store.message(frame.room, frame.ref);
+  if (!target || !CHANGEABLE.has(target.event.kind)) {
+    conn.error('target_not_found', frame.id, `There is no message ${frame.ref} in "${frame.room}"`);
+    return false;
+  }
+  if (target.deleted) {
+    conn.error('target_deleted', frame.id, `Message ${frame.ref} was deleted`);
+    return false;
+  }
+  if (ownOnly && target.event.sender.id !== user.id) {
+    conn.error('not_allowed', frame.id, 'Only the sender may change this message');
+    return false;
+  }
+  return true;
+}
+
+function append(conn: Connection, frame: { id: string; room: string; ref: number }, kind: MutationKind, body: string) {
+  const user = conn.user;
+  if (user) commitAndAck(conn, { room: frame.room, sender: user, cid: frame.id, kind, body, ref: frame.ref });
+}
+
+export async function edit(conn: Connection, frame: ClientFrameOf<'edit'>): Promise<void> {
+  if (!checkBody(conn, frame.id, frame.body) || !(await checkTarget(conn, frame, true))) return;
+  append(conn, frame, 'edit', frame.body);
+}
+
+export async function remove(conn: Connection, frame: ClientFrameOf<'delete'>): Promise<void> {
+  if (!(await checkTarget(conn, frame, true))) return;
+  append(conn, frame, 'delete', '');
+}
+
+export async function react(conn: Connection, frame: ClientFrameOf<'react'>): Promise<void> {
+  if (!(await checkTarget(conn, frame, false))) return;
+  append(conn, frame, frame.on ? 'react' : 'unreact', frame.emoji);
+}
