@@ -1,0 +1,24 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../../src/server/store/sqlite-store.ts';
+import type { Store } from '../../src/server/store/store.ts';
+import { storeContract } from './store.contract.ts';
+
+const dirs = new Map<Store, string>();
+
+storeContract('SQLite', {
+  async open() {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-store-'));
+    const store = new SqliteStore(dir);
+    dirs.set(store, dir);
+    return store;
+  },
+  async reopen(previous) {
+    const dir = dirs.get(previous) as string;
+    await previous.close();
+    const store = new SqliteStore(dir);
+    dirs.set(store, dir);
+    return store;
+  },
+});

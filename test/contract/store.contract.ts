@@ -1,0 +1,116 @@
+/** The contract every Store implementation meets; each engine's test file calls it with a factory. */
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../src/server/store/store.ts';
+
+export interface StoreFactory {
+  /** A new, empty store. */
+  open(): Promise<Store>;
+  /** The same data reopened (after close), as after a restart. */
+  reopen(previous: Store): Promise<Store>;
+}
+
+const alice = { id: 'u-alice', nick: 'alice' };
+const bob = { id: 'u-bob', nick: 'bob' };
+
+export function storeContract(name: string, factory: StoreFactory): void {
+  describe(`Store contract: ${name}`, () => {
+    it('creates rooms once, with a fixed epoch and head 0', async () => {
+      const store = await factory.open();
+      const room = await store.createRoom('general', 'General');
+      expect(room).toMatchObject({ name: 'general', title: 'General', head: 0 });
+      expect(room?.epoch.length).toBeGreaterThan(0);
+      expect(await store.createRoom('general', 'Again')).toBeUndefined();
+      expect(await store.getRoom('general')).toEqual(room);
+      expect((await store.listRooms()).map((r) => r.name)).toEqual(['general']);
+      expect(await store.getRoom('missing')).toBeUndefined();
+      await store.close();
+    });
+
+    it('assigns seq = head + 1 without gaps, across concurrent appends and rooms', async () => {
+      const store = await factory.open();
+      await store.createRoom('a', 'a');
+      await store.createRoom('b', 'b');
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          store.append({ room: i % 2 ? 'a' : 'b', sender: alice, cid: `c${i}`, kind: 'text', body: `m${i}` }),
+        ),
+      );
+      const seqs = (room: string) =>
+        results.flatMap((r, i) => (r.status === 'appended' && (i % 2 ? 'a' : 'b') === room ? [r.event.seq] : []));
+      expect(seqs('a')).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      expect(seqs('b')).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      expect((await store.getRoom('a'))?.head).toBe(50);
+      await store.close();
+    });
+
+    it('is idempotent on (room, sender, cid), and tells a different message under the same cid', async () => {
+      const store = await factory.open();
+      await store.createRoom('r', 'r');
+      const first = await store.append({ room: 'r', sender: alice, cid: 'x', kind: 'text', body: 'hi' });
+      const again = await store.append({ room: 'r', sender: alice, cid: 'x', kind: 'text', body: 'hi' });
+      expect(first.status).toBe('appended');
+      expect(again).toEqual({ status: 'duplicate', event: first.status === 'appended' ? first.event : undefined });
+      expect(await store.append({ room: 'r', sender: alice, cid: 'x', kind: 'text', body: 'other' })).toEqual({
+        status: 'conflict',
+      });
+      // The same cid from another sender is another message.
+      expect((await store.append({ room: 'r', sender: bob, cid: 'x', kind: 'text', body: 'hi' })).status).toBe(
+        'appended',
+      );
+      expect(await store.append({ room: 'nope', sender: alice, kind: 'text', body: 'x' })).toEqual({
+        status: 'no_room',
+      });
+      await store.close();
+    });
+
+    it('pages history in both directions and keeps refs', async () => {
+      const store = await factory.open();
+      await store.createRoom('r', 'r');
+      for (let i = 1; i <= 10; i++) await store.append({ room: 'r', sender: alice, kind: 'text', body: `m${i}` });
+      await store.append({ room: 'r', sender: bob, kind: 'react', body: '👍', ref: 3 });
+      const latest = await store.history('r', { limit: 4 });
+      expect(latest.events.map((e) => e.seq)).toEqual([8, 9, 10, 11]);
+      expect(latest.more).toBe(true);
+      expect(latest.events[3]).toMatchObject({ kind: 'react', ref: 3, sender: bob });
+      expect((await store.history('r', { before: 3, limit: 4 })).events.map((e) => e.seq)).toEqual([1, 2]);
+      const after = await store.history('r', { after: 8, limit: 2 });
+      expect(after).toMatchObject({ more: true });
+      expect(after.events.map((e) => e.seq)).toEqual([9, 10]);
+      expect((await store.history('r', { after: 2, before: 5, limit: 10 })).events.map((e) => e.seq)).toEqual([3, 4]);
+      expect(await store.message('r', 3)).toMatchObject({ deleted: false, event: { body: 'm3' } });
+      await store.append({ room: 'r', sender: alice, kind: 'delete', body: '', ref: 3 });
+      expect(await store.message('r', 3)).toMatchObject({ deleted: true });
+      expect(await store.message('r', 999)).toBeUndefined();
+      await store.close();
+    });
+
+    it('tracks membership and sessions', async () => {
+      const store = await factory.open();
+      await store.createRoom('r', 'r');
+      expect(await store.addMember('r', alice.id)).toBe(true);
+      expect(await store.addMember('r', alice.id)).toBe(false);
+      expect(await store.isMember('r', alice.id)).toBe(true);
+      expect(await store.removeMember('r', alice.id)).toBe(true);
+      expect(await store.removeMember('r', alice.id)).toBe(false);
+      expect(await store.isMember('r', alice.id)).toBe(false);
+      const token = await store.createSession(alice);
+      expect(await store.findSession(token)).toEqual(alice);
+      expect(await store.findSession(`${token}x`)).toBeUndefined();
+      await store.close();
+    });
+
+    it('keeps everything across a reopen', async () => {
+      const store = await factory.open();
+      const room = await store.createRoom('r', 'r');
+      await store.append({ room: 'r', sender: alice, cid: 'k', kind: 'text', body: 'kept' });
+      const token = await store.createSession(alice);
+      const again = await factory.reopen(store);
+      expect(await again.getRoom('r')).toMatchObject({ epoch: room?.epoch, head: 1 });
+      expect((await again.append({ room: 'r', sender: alice, cid: 'k', kind: 'text', body: 'kept' })).status).toBe(
+        'duplicate',
+      );
+      expect(await again.findSession(token)).toEqual(alice);
+      await again.close();
+    });
+  });
+}
