@@ -139,6 +139,14 @@ export interface PresenceFrame {
   readonly online: UserRef[];
 }
 
+/** Ephemeral: someone in the room started or stopped typing. Treat `on` as expired after TYPING_TTL_MS. */
+export interface TypingFrame {
+  readonly type: 'typing';
+  readonly room: string;
+  readonly user: UserRef;
+  readonly on: boolean;
+}
+
 export interface ErrorFrame {
   readonly type: 'error';
   readonly code: ErrorCode;
@@ -164,6 +172,7 @@ export type ServerFrame =
   | LeftFrame
   | HistoryFrame
   | PresenceFrame
+  | TypingFrame
   | ErrorFrame
   | PongFrame;
 

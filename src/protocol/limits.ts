@@ -24,3 +24,8 @@ export const NICK_PATTERN = /^[\p{L}\p{N}_.-](?:[\p{L}\p{N} _.-]*[\p{L}\p{N}_.-]
 
 /** Room names are lowercase slugs so they are safe in URLs, logs and HTML. */
 export const ROOM_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** Typing signals: the server forwards at most one `on` per user and room per interval. */
+export const TYPING_THROTTLE_MS = 1_000;
+/** A typing `on` not renewed within this time has expired. Clients renew every TYPING_TTL_MS / 2. */
+export const TYPING_TTL_MS = 6_000;

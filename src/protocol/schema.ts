@@ -119,6 +119,9 @@ export const reactSchema = v.object({
   on: v.boolean(),
 });
 
+/** Ephemeral: never stored, coalesced and droppable. Re-send `on: true` every few seconds while typing. */
+export const typingSchema = v.object({ type: v.literal('typing'), room: roomNameSchema, on: v.boolean() });
+
 export const pingSchema = v.object({ type: v.literal('ping'), id: v.optional(requestId) });
 
 const FRAME_SCHEMAS = {
@@ -132,6 +135,7 @@ const FRAME_SCHEMAS = {
   delete: deleteSchema,
   react: reactSchema,
   history: historySchema,
+  typing: typingSchema,
   ping: pingSchema,
 } as const;
 

@@ -8,7 +8,11 @@ export async function commit(ctx: ServerContext, input: AppendInput): Promise<Ap
   const result = await ctx.store.append(input);
   if (result.status === 'appended') {
     const { event } = result;
-    await ctx.broker.publish({ room: event.room, seq: event.seq, payload: JSON.stringify({ type: 'event', ...event }) });
+    await ctx.broker.publish({
+      room: event.room,
+      seq: event.seq,
+      payload: JSON.stringify({ type: 'event', ...event }),
+    });
   }
   return result;
 }

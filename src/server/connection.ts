@@ -11,6 +11,8 @@ export interface RoomCursor {
   lastSent: number;
   /** While the join replay runs, live events wait here. */
   pending: { seq: number; prepared: PreparedFrame }[] | null;
+  /** When this connection's last forwarded typing `on` for the room went out (throttle). */
+  typingAt: number;
 }
 
 let nextId = 1;
@@ -64,6 +66,15 @@ export class Connection {
       return;
     }
     writePrepared(this.ws, prepared);
+  }
+
+  /**
+   * Ephemeral frames (presence, typing) are dropped rather than queued once the socket is a
+   * quarter full, so they never delay durable events or push a client into eviction.
+   */
+  sendEphemeral(prepared: PreparedFrame): void {
+    if (this.ws.bufferedAmount > this.ctx.options.maxQueuedBytes / 4) return;
+    this.sendPrepared(prepared);
   }
 
   /** A committed room event from the hub: written once, in order, never twice. */

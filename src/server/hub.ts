@@ -30,12 +30,12 @@ export class Hub {
     await this.#broker.unsubscribe(room);
   }
 
-  /** Sends an ephemeral frame (presence, typing) to everyone in the room on this node. */
-  broadcast(room: string, json: string): void {
+  /** Sends an ephemeral frame (presence, typing) to everyone in the room on this node, but `except`. */
+  broadcast(room: string, json: string, except?: Connection): void {
     const subs = this.#rooms.get(room);
     if (!subs || subs.size === 0) return;
     const prepared = prepareFrame(json);
-    for (const conn of subs) conn.sendPrepared(prepared);
+    for (const conn of subs) if (conn !== except) conn.sendEphemeral(prepared);
   }
 
   subscribers(room: string): number {

@@ -22,6 +22,7 @@ describe('decodeClientFrame', () => {
       { type: 'edit', id: 'e1', room: 'general', ref: 3, body: 'fixed' },
       { type: 'delete', id: 'd1', room: 'general', ref: 3 },
       { type: 'react', id: 'r1', room: 'general', ref: 3, emoji: '👍🏽', on: true },
+      { type: 'typing', room: 'general', on: true },
       { type: 'ping' },
     ];
     const seen = new Set<string>();

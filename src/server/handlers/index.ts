@@ -10,6 +10,7 @@ import { edit, react, remove } from './mutate.ts';
 import { ping } from './ping.ts';
 import { rooms } from './rooms.ts';
 import { send } from './send.ts';
+import { typing } from './typing.ts';
 
 export type Handler<T extends ClientFrameType> = (conn: Connection, frame: ClientFrameOf<T>) => Promise<void> | void;
 
@@ -24,6 +25,7 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   delete: remove,
   react,
   history,
+  typing,
   ping,
 };
 

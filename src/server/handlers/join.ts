@@ -21,7 +21,7 @@ export async function join(conn: Connection, frame: ClientFrameOf<'join'>): Prom
   }
 
   const previous = conn.rooms.get(frame.room);
-  const cursor: RoomCursor = { lastSent: 0, pending: [] };
+  const cursor: RoomCursor = { lastSent: 0, pending: [], typingAt: 0 };
   conn.rooms.set(frame.room, cursor);
   if (!previous) await hub.subscribe(frame.room, conn);
   // Read the head only after subscribing: anything committed later reaches `pending`.
