@@ -84,6 +84,34 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
+    it('appends join and leave only when membership changes, in the same write as the change', async () => {
+      const store = await factory.open();
+      await store.createRoom('r', 'r');
+      const joined = await store.append({ room: 'r', sender: alice, kind: 'join', body: '' });
+      expect(joined).toMatchObject({ status: 'appended', event: { seq: 1, kind: 'join', sender: alice } });
+      expect(await store.isMember('r', alice.id)).toBe(true);
+      // A re-join (e.g. after a reconnect) by a member, or a leave by a non-member, is no event.
+      expect(await store.append({ room: 'r', sender: alice, kind: 'join', body: '' })).toEqual({ status: 'unchanged' });
+      expect(await store.append({ room: 'r', sender: bob, kind: 'leave', body: '' })).toEqual({ status: 'unchanged' });
+      expect(await store.append({ room: 'r', sender: alice, kind: 'leave', body: '' })).toMatchObject({
+        status: 'appended',
+        event: { seq: 2, kind: 'leave' },
+      });
+      expect(await store.isMember('r', alice.id)).toBe(false);
+      expect(await store.append({ room: 'nope', sender: alice, kind: 'join', body: '' })).toEqual({
+        status: 'no_room',
+      });
+      // In one group commit with other appends: the batch is unaffected by the unchanged one.
+      const batch = await Promise.all([
+        store.append({ room: 'r', sender: bob, kind: 'join', body: '' }),
+        store.append({ room: 'r', sender: bob, kind: 'join', body: '' }),
+        store.append({ room: 'r', sender: bob, cid: 'b1', kind: 'text', body: 'hi' }),
+      ]);
+      expect(batch.map((r) => r.status)).toEqual(['appended', 'unchanged', 'appended']);
+      expect((await store.getRoom('r'))?.head).toBe(4);
+      await store.close();
+    });
+
     it('tracks membership and sessions', async () => {
       const store = await factory.open();
       await store.createRoom('r', 'r');

@@ -16,9 +16,9 @@ export async function join(conn: Connection, frame: ClientFrameOf<'join'>): Prom
     return;
   }
   // Becoming a member is a log event too, so every member's copy of the room agrees on it.
-  if (await store.addMember(frame.room, user.id)) {
-    await commit(conn.ctx, { room: frame.room, sender: user, kind: 'join', body: '' });
-  }
+  // One store write does both (a re-join by a member appends nothing): a crash between a
+  // membership row and its event would leave the log without the join forever.
+  await commit(conn.ctx, { room: frame.room, sender: user, kind: 'join', body: '' });
 
   const previous = conn.rooms.get(frame.room);
   const cursor: RoomCursor = { lastSent: 0, pending: [], typingAt: 0 };

@@ -3,15 +3,14 @@ import { commit } from '../commit.ts';
 import type { Connection } from '../connection.ts';
 
 export async function leave(conn: Connection, frame: ClientFrameOf<'leave'>): Promise<void> {
-  const { hub, store, presence } = conn.ctx;
+  const { hub, presence } = conn.ctx;
   const user = conn.user;
   if (!user) return;
   if (conn.rooms.delete(frame.room)) {
     await hub.unsubscribe(frame.room, conn);
     if (await presence.exit(frame.room, user)) conn.ctx.presenceChanged(frame.room);
   }
-  if (await store.removeMember(frame.room, user.id)) {
-    await commit(conn.ctx, { room: frame.room, sender: user, kind: 'leave', body: '' });
-  }
+  // Membership and its leave event are one store write (nothing is appended for a non-member).
+  await commit(conn.ctx, { room: frame.room, sender: user, kind: 'leave', body: '' });
   conn.send({ type: 'left', id: frame.id, room: frame.room });
 }

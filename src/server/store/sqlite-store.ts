@@ -179,6 +179,15 @@ export class SqliteStore implements Store {
         return same ? { status: 'duplicate', event: toEvent(prior) } : { status: 'conflict' };
       }
     }
+    if (input.kind === 'join' || input.kind === 'leave') {
+      // Membership and its log event are one write. (Checked first: members references rooms.)
+      if (!this.#stmt.getRoom.get(input.room)) return { status: 'no_room' };
+      const changed =
+        input.kind === 'join'
+          ? this.#stmt.addMember.run(input.room, input.sender.id, Date.now()).changes
+          : this.#stmt.removeMember.run(input.room, input.sender.id).changes;
+      if (changed === 0) return { status: 'unchanged' };
+    }
     const bumped = this.#stmt.bumpHead.get(input.room);
     if (!bumped) return { status: 'no_room' };
     const event: RoomEvent = {

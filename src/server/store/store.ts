@@ -25,7 +25,9 @@ export type AppendResult =
   | { readonly status: 'appended' | 'duplicate'; readonly event: RoomEvent }
   /** The cid was used before by this sender for a different message. */
   | { readonly status: 'conflict' }
-  | { readonly status: 'no_room' };
+  | { readonly status: 'no_room' }
+  /** A `join` by a member or a `leave` by a non-member: membership is as asked, nothing appended. */
+  | { readonly status: 'unchanged' };
 
 export interface HistoryQuery {
   /** Only events with seq < before. */
@@ -49,7 +51,9 @@ export interface Store {
   listRooms(): Promise<RoomInfo[]>;
   /**
    * Appends one event, assigning seq = head + 1. Resolves only after the write is durable;
-   * callers must not acknowledge or fan out before.
+   * callers must not acknowledge or fan out before. A `join` / `leave` event also adds /
+   * removes the sender's membership in the same transaction, so a crash never keeps one
+   * without the other; it is appended only when membership changes (else `unchanged`).
    */
   append(input: AppendInput): Promise<AppendResult>;
   history(room: string, query: HistoryQuery): Promise<HistoryPage>;
