@@ -119,6 +119,8 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
         }),
       );
       await waitFor(() => connections.size === 0, SHUTDOWN_DRAIN_MS);
+      // Idle keep-alive and preconnected sockets would hold http.close() open until they time out.
+      http.closeAllConnections();
       for (const conn of connections) conn.ws.terminate();
       wss.close();
       await closed;
