@@ -1,7 +1,7 @@
 /**
  * The Parley client: one explicit connection state machine that owns the transport, the
  * heartbeat, the rooms it has joined (re-joined after every reconnect), the outbox of
- * unacknowledged sends, and every pending request.
+ * unacknowledged writes (persisted through an OutboxStore), and every pending request.
  */
 import type {
   AckFrame,
@@ -26,10 +26,20 @@ import { ClientError } from './errors.ts';
 import { Emitter } from './events.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { newId } from './ids.ts';
-import { Outbox, type OutboxEntry } from './outbox.ts';
+import { Outbox, toPending, toStored, type OutboxEntry } from './outbox.ts';
+import { OutboxPersistence } from './outbox-persistence.ts';
+import type { OutboxFrame, StoredOutboxEntry } from './outbox-store.ts';
 import { RoomTracker } from './room.ts';
 import { ABNORMAL_CLOSE, Transport, type WebSocketConstructor } from './transport.ts';
-import type { ClientEvents, ClientOptions, ConnectionState, HistoryQuery, ParleyClient, SendResult } from './types.ts';
+import type {
+  ClientEvents,
+  ClientOptions,
+  ConnectionState,
+  HistoryQuery,
+  ParleyClient,
+  PendingEntry,
+  SendResult,
+} from './types.ts';
 import { watchWakeSignals } from './wake.ts';
 
 /** A connection that stayed up this long resets the backoff. */
@@ -110,6 +120,12 @@ export class Client implements ParleyClient {
 
   readonly #rooms = new Map<string, RoomState>();
   readonly #outbox = new Outbox();
+  /** Undefined without an OutboxStore option: nothing to load or keep beyond this object. */
+  readonly #persistence: OutboxPersistence | undefined;
+  /** Stored entries are loaded: until then nothing from the outbox is written (they go first). */
+  #outboxReady: boolean;
+  /** ClientOptions.userId: the user writes made before the first welcome are stamped with. */
+  readonly #userId: string | undefined;
   /** Requests written to the current connection, by id. */
   readonly #inflight = new Map<string, PendingRequest>();
   /** Requests waiting for a connection (or for their room's join), oldest first. */
@@ -134,6 +150,15 @@ export class Client implements ParleyClient {
     };
     this.#slackMs = options.heartbeatSlackMs ?? DEFAULT_HEARTBEAT_SLACK_MS;
     this.#timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.#userId = options.userId;
+    // The default store would be a fresh MemoryOutboxStore: empty, and gone with this object,
+    // so skipping it keeps sends written in the same tick, exactly as without persistence.
+    this.#outboxReady = options.outbox === undefined;
+    if (options.outbox) {
+      const persistence = new OutboxPersistence(options.outbox, (e) => this.#emitter.emit('error', e));
+      this.#persistence = persistence;
+      persistence.load((stored) => this.#restore(stored));
+    }
   }
 
   get state(): ConnectionState {
@@ -222,21 +247,119 @@ export class Client implements ParleyClient {
   }
 
   send(room: string, body: string): Promise<SendResult> {
+    return this.#enqueue({ type: 'send', id: newId(), room, kind: 'text', body });
+  }
+
+  edit(room: string, ref: number, body: string): Promise<SendResult> {
+    return this.#enqueue({ type: 'edit', id: newId(), room, ref, body });
+  }
+
+  remove(room: string, ref: number): Promise<SendResult> {
+    return this.#enqueue({ type: 'delete', id: newId(), room, ref });
+  }
+
+  react(room: string, ref: number, emoji: string, on = true): Promise<SendResult> {
+    return this.#enqueue({ type: 'react', id: newId(), room, ref, emoji, on });
+  }
+
+  pending(): PendingEntry[] {
+    return this.#outbox.all().map((e) => toPending(e));
+  }
+
+  discard(id: string): boolean {
+    const entry = this.#outbox.take(id);
+    if (!entry) return false;
+    this.#clearDeadline(id);
+    this.#persistence?.forget(id);
+    entry.settle?.reject(
+      new ClientError('discarded', 'The message was discarded before it was acknowledged', false, id),
+    );
+    this.#emitter.emit('outbox', { change: 'discarded', entry: toPending(entry) });
+    return true;
+  }
+
+  /** Every write takes this path: outbox, then storage, then the socket once the room is joined. */
+  #enqueue(frame: OutboxFrame): Promise<SendResult> {
     if (this.#state === 'closed') return Promise.reject(this.#closedError());
     return new Promise((resolve, reject) => {
       const entry: OutboxEntry = {
-        id: newId(),
-        room,
-        body,
-        resolve,
-        reject,
+        id: frame.id,
+        room: frame.room,
+        frame,
+        createdAt: Date.now(),
+        restored: false,
+        user: this.#user?.id ?? this.#userId,
+        settle: { resolve, reject },
+        persisted: this.#persistence === undefined,
         sentOn: undefined,
         failures: 0,
         paused: false,
       };
       this.#outbox.add(entry);
-      if (this.#connected() && this.#gateOpen(room)) this.#writeSend(entry);
+      this.#emitter.emit('outbox', { change: 'added', entry: toPending(entry) });
+      if (!this.#persistence) {
+        if (this.#canWrite(entry)) this.#writeEntry(entry);
+        return;
+      }
+      // Stored before the first write: a reload after the write can still resend it.
+      this.#persistence.save(toStored(entry), () => {
+        entry.persisted = true;
+        if (this.#outbox.get(entry.id) === entry && this.#canWrite(entry)) this.#writeEntry(entry);
+      });
     });
+  }
+
+  /**
+   * Entries an earlier client stored: they go before this client's own, each to its room once
+   * that room is joined on the current connection. A room the app never joins again keeps its
+   * entries waiting (listed by pending(), kept in storage) until a join or discard().
+   */
+  #restore(stored: StoredOutboxEntry[]): void {
+    if (this.#final) return; // closed before they loaded: they stay stored for the next client
+    const entries = stored.map((s): OutboxEntry => ({
+      id: s.frame.id,
+      room: s.frame.room,
+      frame: s.frame,
+      createdAt: s.createdAt,
+      restored: true,
+      user: s.user ?? this.#userId,
+      persisted: true,
+      sentOn: undefined,
+      failures: 0,
+      paused: false,
+    }));
+    for (const entry of this.#outbox.prepend(entries)) {
+      this.#emitter.emit('outbox', { change: 'added', entry: toPending(entry) });
+    }
+    this.#outboxReady = true;
+    // Already welcomed on this connection: check them now; otherwise the next welcome does.
+    if (this.#connected() && this.#user) this.#checkOwners(this.#user.id);
+    this.#flush();
+  }
+
+  /**
+   * Never write as someone else: entries made as another user (the session was lost and the
+   * server made a new guest) fail with user_changed; unstamped ones are bound to this user.
+   */
+  #checkOwners(userId: string): void {
+    for (const entry of this.#outbox.all()) {
+      if (entry.user === undefined) {
+        entry.user = userId;
+        this.#persistence?.save(toStored(entry));
+      } else if (entry.user !== userId) {
+        const message = 'Not sent: it was written by a user this session no longer is (the session was lost)';
+        this.#failEntry(entry, new ClientError('user_changed', message, false, entry.id));
+      }
+    }
+  }
+
+  /** A terminal failure: out of the outbox and storage, the caller told. */
+  #failEntry(entry: OutboxEntry, error: ClientError): void {
+    this.#outbox.take(entry.id);
+    this.#clearDeadline(entry.id);
+    this.#persistence?.forget(entry.id);
+    entry.settle?.reject(error);
+    this.#emitter.emit('outbox', { change: 'failed', entry: toPending(entry, error), error });
   }
 
   #request<T extends ServerFrameType>(frame: RequestFrame, expect: T, opts: RequestOptions): Promise<ServerFrameOf<T>> {
@@ -327,6 +450,8 @@ export class Client implements ParleyClient {
     this.#setState('connected', {});
     if (!this.#isCurrent(conn)) return;
     this.#emitter.emit('welcome', { user: frame.user, session: frame.session });
+    if (!this.#isCurrent(conn)) return;
+    if (this.#outboxReady) this.#checkOwners(frame.user.id);
     if (!this.#isCurrent(conn)) return;
     this.#resume();
   }
@@ -425,7 +550,8 @@ export class Client implements ParleyClient {
       rs.waiters = [];
       for (const w of waiters) w.reject(error);
     }
-    for (const entry of this.#outbox.drain()) entry.reject(error);
+    // Not a failure of the entries: they stay in the OutboxStore and a later client resends them.
+    for (const entry of this.#outbox.drain()) entry.settle?.reject(error);
   }
 
   #setState(next: ConnectionState, info: CloseInfo & { delayMs?: number }): void {
@@ -494,10 +620,7 @@ export class Client implements ParleyClient {
       if (entry) {
         this.#clearDeadline(frame.id);
         if (error.retryable) this.#resendLater(entry);
-        else {
-          this.#outbox.take(entry.id);
-          entry.reject(error);
-        }
+        else this.#failEntry(entry, error);
         return;
       }
     }
@@ -519,9 +642,18 @@ export class Client implements ParleyClient {
 
   #onAck(frame: AckFrame): void {
     const entry = this.#outbox.take(frame.id);
-    if (!entry) return; // an ack for a send that already failed or was settled
+    if (!entry) return; // an ack for a write that already failed or was settled
     this.#clearDeadline(frame.id);
-    entry.resolve({ id: frame.id, room: frame.room, seq: frame.seq, ts: frame.ts, duplicate: frame.duplicate });
+    this.#persistence?.forget(entry.id);
+    const result: SendResult = {
+      id: frame.id,
+      room: frame.room,
+      seq: frame.seq,
+      ts: frame.ts,
+      duplicate: frame.duplicate,
+    };
+    entry.settle?.resolve(result);
+    this.#emitter.emit('outbox', { change: 'acked', entry: toPending(entry), result });
   }
 
   // ---- rooms ----------------------------------------------------------------------------
@@ -592,10 +724,7 @@ export class Client implements ParleyClient {
     const waiters = rs.waiters;
     rs.waiters = [];
     for (const w of waiters) w.reject(error);
-    for (const entry of this.#outbox.drain(rs.name)) {
-      this.#clearDeadline(entry.id);
-      entry.reject(error);
-    }
+    for (const entry of this.#outbox.drain(rs.name)) this.#failEntry(entry, error);
     // Requests held for this room's join are no longer held.
     this.#flush();
   }
@@ -673,8 +802,19 @@ export class Client implements ParleyClient {
     }
     this.#waiting = [...held, ...this.#waiting];
     for (const entry of this.#outbox.unsent(this.#conn)) {
-      if (this.#connected() && this.#gateOpen(entry.room) && !entry.paused) this.#writeSend(entry);
+      if (this.#canWrite(entry)) this.#writeEntry(entry);
     }
+  }
+
+  /** Whether an outbox entry may be written to the current connection now. */
+  #canWrite(entry: OutboxEntry): boolean {
+    if (!this.#outboxReady || !entry.persisted || entry.paused || !this.#connected()) return false;
+    // Only ever as the user it was made as (bound at the welcome).
+    if (entry.user !== this.#user?.id) return false;
+    // Restored entries wait for a join of their room on this connection: the server refuses
+    // writes to rooms not joined on the connection, and this life's app has not asked yet.
+    if (entry.restored) return this.#rooms.get(entry.room)?.joinedOn === this.#conn;
+    return this.#gateOpen(entry.room);
   }
 
   #dispatch(p: PendingRequest): void {
@@ -683,14 +823,14 @@ export class Client implements ParleyClient {
     this.#startDeadline(p.frame.id);
   }
 
-  #writeSend(entry: OutboxEntry): void {
+  #writeEntry(entry: OutboxEntry): void {
     entry.sentOn = this.#conn;
-    // Same id on every resend: the server answers a repeat with the original seq.
-    this.#transport?.send({ type: 'send', id: entry.id, room: entry.room, kind: 'text', body: entry.body });
+    // The same frame, so the same id, on every resend: the server answers a repeat with the original seq.
+    this.#transport?.send(entry.frame);
     this.#startDeadline(entry.id);
   }
 
-  /** A retryable error for a send: try again on this connection after a backoff pause. */
+  /** A retryable error for a write: try again on this connection after a backoff pause. */
   #resendLater(entry: OutboxEntry): void {
     entry.sentOn = undefined;
     entry.paused = true;

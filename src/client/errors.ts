@@ -7,7 +7,10 @@ export type LocalErrorCode =
   | 'timeout' // no answer within requestTimeoutMs while connected
   | 'bad_url' // the WebSocket constructor refused the url
   | 'bad_response' // the server answered a request with an unexpected frame
-  | 'gap_unfilled'; // history could not supply missing events; delivery skipped ahead
+  | 'gap_unfilled' // history could not supply missing events; delivery skipped ahead
+  | 'user_changed' // the server welcomed a different user than the one an outbox entry was made as
+  | 'discarded' // discard() dropped the outbox entry
+  | 'outbox_store'; // the OutboxStore failed; writes still go out but may not survive a reload
 
 export class ClientError extends Error {
   readonly code: string;

@@ -1,6 +1,7 @@
 /** The SDK's public types. The web app is written against these names: keep them stable. */
 import type { RoomEvent, RoomInfo, UserRef } from '../protocol/index.ts';
 import type { ClientError } from './errors.ts';
+import type { OutboxFrame, OutboxStore } from './outbox-store.ts';
 import type { WebSocketConstructor } from './transport.ts';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -11,6 +12,18 @@ export interface ClientOptions {
   nick: string;
   /** Session token from a previous welcome: stay the same user. */
   session?: string;
+  /**
+   * The user id `session` belongs to (from that welcome). Writes made before this client's
+   * first welcome are stamped with it, so they too are never sent as a different user.
+   * Without it such writes are bound to whoever the first welcome says.
+   */
+  userId?: string;
+  /**
+   * Where unacknowledged writes are kept; default a fresh MemoryOutboxStore (gone with the
+   * client). Pass `indexedDbOutbox(db, scope)` in a browser so they survive a reload; the client
+   * loads it once, at creation, and resends what it holds.
+   */
+  outbox?: OutboxStore;
   /** Default globalThis.WebSocket. In Node pass `WebSocket` from the `ws` package. */
   WebSocket?: WebSocketConstructor;
   /** Default true. */
@@ -32,6 +45,28 @@ export interface SendResult {
   /** True when the server had already stored this id (a resend): the original seq is returned. */
   duplicate: boolean;
 }
+
+/** A write (send, edit, delete, react) that has not been acknowledged yet. */
+export interface PendingEntry {
+  /** Its idempotency key: the ack's id and the event's `cid`. */
+  readonly id: string;
+  readonly room: string;
+  /** What is (re)sent, e.g. `frame.type === 'send'` with `frame.body`. */
+  readonly frame: OutboxFrame;
+  readonly createdAt: number;
+  /** Loaded from the OutboxStore: made by an earlier client (page life), no promise tracks it. */
+  readonly restored: boolean;
+  readonly status: 'pending' | 'failed';
+  /** Why it failed (status 'failed'). */
+  readonly error?: ClientError;
+}
+
+/** Outbox changes, for every entry (restored or not). `acked`, `failed` and `discarded` remove it. */
+export type OutboxChange =
+  | { readonly change: 'added'; readonly entry: PendingEntry }
+  | { readonly change: 'acked'; readonly entry: PendingEntry; readonly result: SendResult }
+  | { readonly change: 'failed'; readonly entry: PendingEntry; readonly error: ClientError }
+  | { readonly change: 'discarded'; readonly entry: PendingEntry };
 
 export interface HistoryQuery {
   before?: number;
@@ -56,6 +91,8 @@ export interface ClientEvents {
   reset: { room: string; room_info: RoomInfo };
   /** Errors not tied to a pending request (and fatal hello errors). */
   error: ClientError;
+  /** An outbox entry was added (also when loaded from storage), acknowledged, failed or discarded. */
+  outbox: OutboxChange;
 }
 
 export interface ParleyClient {
@@ -73,8 +110,26 @@ export interface ParleyClient {
   /** Idempotent; remembered and re-joined after every reconnect. */
   join(room: string): Promise<RoomInfo>;
   leave(room: string): Promise<void>;
-  /** Resolves with the server ack; queued while disconnected. */
+  /**
+   * Writes go through the outbox: persisted, queued while disconnected, resent with the same
+   * id after every reconnect + re-join until acked. Resolve with the ack; reject on a
+   * non-retryable error (the entry is dropped), or with `closed` on close() (the entry stays
+   * in the OutboxStore for the next client).
+   */
   send(room: string, body: string): Promise<SendResult>;
+  /** Replace the text of message `ref` (a seq). */
+  edit(room: string, ref: number, body: string): Promise<SendResult>;
+  /** Delete message `ref` (frame type 'delete'). */
+  remove(room: string, ref: number): Promise<SendResult>;
+  /** Add (on, the default) or remove a reaction to message `ref`. */
+  react(room: string, ref: number, emoji: string, on?: boolean): Promise<SendResult>;
+  /** Unacknowledged writes, oldest first, restored ones included (once loaded). */
+  pending(): PendingEntry[];
+  /**
+   * Stop (re)sending an unacknowledged write and forget it, also in storage. Its promise rejects
+   * with `discarded`. A copy already on the wire may still be stored. False when unknown.
+   */
+  discard(id: string): boolean;
   history(room: string, q?: HistoryQuery): Promise<{ events: RoomEvent[]; more: boolean }>;
   lastSeq(room: string): number | undefined;
 }

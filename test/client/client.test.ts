@@ -32,20 +32,23 @@ describe('client against a real server', () => {
 
     const info = await c.join(name);
     expect(info.name).toBe(name);
-    expect(c.lastSeq(name)).toBe(0);
+    // Joining is logged: the room starts with our join event, and we resume after it.
+    const base = info.head;
+    expect(base).toBe(1);
+    expect(c.lastSeq(name)).toBe(base);
     expect(await c.join(name)).toEqual(info); // idempotent
 
     const acks = await Promise.all(['one', 'two', 'three'].map((b) => c.send(name, b)));
-    expect(acks.map((a) => a.seq)).toEqual([1, 2, 3]);
+    expect(acks.map((a) => a.seq)).toEqual(range(base + 1, base + 3));
     expect(acks.every((a) => !a.duplicate && a.room === name)).toBe(true);
     await waitUntil(() => c.seen.room(name).length === 3, { what: 'own echoes' });
     const own = c.seen.room(name);
     expect(own.map((e) => e.body)).toEqual(['one', 'two', 'three']);
     expect(own.map((e) => e.cid)).toEqual(acks.map((a) => a.id));
-    expect(c.lastSeq(name)).toBe(3);
+    expect(c.lastSeq(name)).toBe(base + 3);
 
-    const page = await c.history(name, { before: 3, limit: 5 });
-    expect(seqs(page.events)).toEqual([1, 2]);
+    const page = await c.history(name, { before: base + 3, limit: 5 });
+    expect(seqs(page.events)).toEqual(range(1, base + 2));
     expect(page.more).toBe(false);
   });
 
@@ -57,9 +60,9 @@ describe('client against a real server', () => {
     await c.createRoom(name);
     await expect(c.createRoom(name)).rejects.toBeInstanceOf(ClientError);
     await expect(c.send(roomName(), 'x')).rejects.toMatchObject({ code: 'not_member' });
-    await c.join(name);
+    const joined = await c.join(name);
     await expect(c.send(name, '   ')).rejects.toMatchObject({ code: 'body_empty' });
-    expect((await c.send(name, 'fine')).seq).toBe(1);
+    expect((await c.send(name, 'fine')).seq).toBe(joined.head + 1);
     expect(c.state).toBe('connected');
   });
 
@@ -74,7 +77,7 @@ describe('client against a real server', () => {
     expect(c.state).toBe('idle');
     c.connect();
     expect((await joined).name).toBe(name);
-    expect((await sent).seq).toBe(1);
+    expect((await sent).seq).toBe((await joined).head + 1);
     expect((await list).length).toBeGreaterThan(0);
   });
 
@@ -91,13 +94,14 @@ describe('client against a real server', () => {
     const acks = await Promise.all(sends);
     expect(new Set(acks.map((x) => x.seq)).size).toBe(40);
 
-    await waitUntil(() => a.seen.room(name).length === 40 && b.seen.room(name).length === 40, {
-      what: 'both clients to see 40 events',
+    const texts = (c: typeof a) => c.seen.room(name).filter((e) => e.kind === 'text');
+    await waitUntil(() => texts(a).length === 40 && texts(b).length === 40, {
+      what: 'both clients to see 40 messages',
     });
-    expect(seqs(a.seen.room(name))).toEqual(range(1, 40));
-    expect(a.seen.room(name).map((e) => e.id)).toEqual(b.seen.room(name).map((e) => e.id));
+    expect(seqs(texts(a))).toEqual(range(3, 42)); // after the two join events
+    expect(texts(a).map((e) => e.id)).toEqual(texts(b).map((e) => e.id));
     // Each sender's own messages keep their send order.
-    const bodies = a.seen.room(name).map((e) => e.body);
+    const bodies = texts(a).map((e) => e.body);
     expect(bodies.filter((x) => x.startsWith('a'))).toEqual(range(1, 20).map((i) => `a${i}`));
     expect(bodies.filter((x) => x.startsWith('b'))).toEqual(range(1, 20).map((i) => `b${i}`));
     expect(a.seen.room(name).find((e) => e.body === 'b1')?.sender).toEqual(b.user);
@@ -162,7 +166,7 @@ describe('client against a real server', () => {
     c.close();
     await expect(inflight).rejects.toMatchObject({ code: 'closed' });
     expect(c.seen.states.at(-1)).toMatchObject({ state: 'closed', prev: 'connected' });
-    expect(c.lastSeq(name)).toBe(0); // still readable, e.g. to persist
+    expect(c.lastSeq(name)).toBe(1); // still readable, e.g. to persist (1: our join event)
     await expect(c.join(name)).rejects.toMatchObject({ code: 'closed' });
     c.connect(); // close() is final
     expect(c.state).toBe('closed');

@@ -1,19 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { Outbox, type OutboxEntry } from '../../src/client/outbox.ts';
+import { Outbox, toPending, toStored, type OutboxEntry } from '../../src/client/outbox.ts';
+import { ClientError } from '../../src/client/errors.ts';
 
-const entry = (id: string, room: string): OutboxEntry => ({
+const entry = (id: string, room: string, extra: Partial<OutboxEntry> = {}): OutboxEntry => ({
   id,
   room,
-  body: id,
-  resolve: () => undefined,
-  reject: () => undefined,
+  frame: { type: 'send', id, room, kind: 'text', body: id },
+  createdAt: 1,
+  restored: false,
+  user: 'u1',
+  persisted: true,
   sentOn: undefined,
   failures: 0,
   paused: false,
+  ...extra,
 });
 
 describe('Outbox', () => {
-  it('keeps sends in their original order and lists what a connection has not seen', () => {
+  it('keeps writes in their original order and lists what a connection has not seen', () => {
     const box = new Outbox();
     for (const [id, room] of [
       ['a', 'x'],
@@ -41,5 +45,31 @@ describe('Outbox', () => {
     expect(box.size).toBe(1);
     expect(box.drain().map((e) => e.id)).toEqual(['b']);
     expect(box.size).toBe(0);
+  });
+
+  it('puts restored entries before the ones made in this life, skipping ids it holds', () => {
+    const box = new Outbox();
+    box.add(entry('new1', 'x'));
+    box.add(entry('old2', 'x'));
+    const added = box.prepend([entry('old1', 'x', { restored: true }), entry('old2', 'x', { restored: true })]);
+    expect(added.map((e) => e.id)).toEqual(['old1']);
+    expect(box.all().map((e) => e.id)).toEqual(['old1', 'new1', 'old2']);
+    expect(box.get('old2')?.restored).toBe(false); // the live entry wins
+  });
+
+  it('stores the frame and its owner, and shows the app a pending or failed entry', () => {
+    const e = entry('a', 'x', { frame: { type: 'react', id: 'a', room: 'x', ref: 3, emoji: '👍', on: true } });
+    expect(toStored(e)).toEqual({ frame: e.frame, user: 'u1', createdAt: 1 });
+    expect(toStored({ ...e, user: undefined })).toEqual({ frame: e.frame, createdAt: 1 });
+    expect(toPending(e)).toEqual({
+      id: 'a',
+      room: 'x',
+      frame: e.frame,
+      createdAt: 1,
+      restored: false,
+      status: 'pending',
+    });
+    const err = new ClientError('target_deleted', 'gone', false, 'a');
+    expect(toPending(e, err)).toMatchObject({ status: 'failed', error: err });
   });
 });

@@ -17,13 +17,15 @@ afterEach(async () => {
 });
 
 /** Every cid at most once, and the log contiguous from 1: what a fresh reader sees. */
-async function storedLog(room: string): Promise<{ seq: number; cid: string | undefined; body: string }[]> {
+async function storedLog(
+  room: string,
+): Promise<{ seq: number; cid: string | undefined; body: string; kind: string }[]> {
   const reader = makeClient(server.wsUrl, `reader${Math.floor(Math.random() * 1e6)}`);
   await reader.join(room);
-  const out: { seq: number; cid: string | undefined; body: string }[] = [];
+  const out: { seq: number; cid: string | undefined; body: string; kind: string }[] = [];
   for (let after = 0; ;) {
     const page = await reader.history(room, { after, limit: 200 });
-    out.push(...page.events.map((e) => ({ seq: e.seq, cid: e.cid, body: e.body })));
+    out.push(...page.events.map((e) => ({ seq: e.seq, cid: e.cid, body: e.body, kind: e.kind })));
     if (!page.more || page.events.length === 0) break;
     after = page.events.at(-1)?.seq ?? after;
   }
@@ -36,7 +38,7 @@ describe('reconnect', () => {
     const c = makeClient(server.wsUrl, 'frank');
     const name = roomName();
     await c.createRoom(name);
-    await c.join(name);
+    const base = (await c.join(name)).head; // the join is logged
     await c.send(name, 'before');
 
     await server.stop();
@@ -46,10 +48,10 @@ describe('reconnect', () => {
     await server.restart();
 
     const acks = await Promise.all(queued);
-    expect(acks.map((a) => a.seq)).toEqual([2, 3]);
+    expect(acks.map((a) => a.seq)).toEqual([base + 2, base + 3]);
     await waitUntil(() => c.seen.room(name).length === 3, { what: 'echoes' });
     expect(c.seen.room(name).map((e) => e.body)).toEqual(['before', 'while down 1', 'while down 2']);
-    const log = await storedLog(name);
+    const log = (await storedLog(name)).filter((e) => e.kind === 'text');
     expect(log.map((e) => e.body)).toEqual(['before', 'while down 1', 'while down 2']);
     // The reconnect went through the states with an attempt number and a delay.
     const reconnecting = c.seen.states.find((s) => s.state === 'reconnecting');
@@ -79,15 +81,20 @@ describe('reconnect', () => {
       expect(new Set(acks.map((x) => x.seq)).size).toBe(70);
       expect(new Set(acks.map((x) => x.id)).size).toBe(70);
 
-      const log = await storedLog(name);
-      expect(seqs(log as never)).toEqual(range(1, 70));
+      const all = await storedLog(name);
+      expect(seqs(all as never)).toEqual(range(1, all.length)); // no gaps (join events included)
+      const log = all.filter((e) => e.kind === 'text');
+      expect(log.length).toBe(70);
       expect(new Set(log.map((e) => e.cid)).size).toBe(70); // nothing stored twice
       const aBodies = log.map((e) => e.body).filter((x) => x.startsWith('m'));
       expect(aBodies).toEqual(range(1, 60).map((i) => `m${i}`)); // resent in original order
 
       for (const c of [a, b]) {
-        await waitUntil(() => c.seen.room(name).length >= 70, { what: `${c.user?.nick} sees 70 events` });
-        expect(seqs(c.seen.room(name))).toEqual(range(1, 70));
+        const texts = () => c.seen.room(name).filter((e) => e.kind === 'text');
+        await waitUntil(() => texts().length >= 70, { what: `${c.user?.nick} sees 70 messages` });
+        expect(texts().length).toBe(70);
+        const got = seqs(c.seen.room(name));
+        expect(got).toEqual(range(got[0] ?? 0, (got[0] ?? 0) + got.length - 1)); // contiguous, once each
       }
       expect(a.user).toEqual(userA); // same session, same user
       expect(a.seen.welcomes.length).toBeGreaterThanOrEqual(2);
@@ -103,9 +110,9 @@ describe('reconnect', () => {
     const a = makeClient(server.wsUrl, 'ivy', { backoff: { minMs: 60_000, maxMs: 60_000 } });
     const name = roomName();
     await a.createRoom(name);
-    await a.join(name);
+    const base = (await a.join(name)).head; // the join is logged
     await a.send(name, 'first');
-    await waitUntil(() => a.lastSeq(name) === 1, { what: 'first echo' });
+    await waitUntil(() => a.lastSeq(name) === base + 1, { what: 'first echo' });
 
     await server.restart();
     await inState(a, 'reconnecting');
@@ -116,9 +123,11 @@ describe('reconnect', () => {
     raw.close();
 
     a.connect(); // skip the backoff wait
-    await waitUntil(() => a.lastSeq(name) === 6, { what: 'replay' });
-    expect(a.seen.room(name).map((e) => e.body)).toEqual(['first', 'away1', 'away2', 'away3', 'away4', 'away5']);
-    expect(seqs(a.seen.room(name))).toEqual(range(1, 6));
+    // jack's join event, then his five messages.
+    await waitUntil(() => a.lastSeq(name) === base + 7, { what: 'replay' });
+    const texts = a.seen.room(name).filter((e) => e.kind === 'text');
+    expect(texts.map((e) => e.body)).toEqual(['first', 'away1', 'away2', 'away3', 'away4', 'away5']);
+    expect(seqs(a.seen.room(name))).toEqual(range(base + 1, base + 7));
   });
 
   it('keeps the same user id across a restart when it resends its session', async () => {

@@ -38,14 +38,15 @@ export function skipBrowserTests(suite: string): boolean {
   return true;
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** `extraArgs` go after CHROMIUM_ARGS. */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!hasChromium) {
     throw new Error(
       `Chromium is required (PARLEY_REQUIRE_SERVICES=1) but ${CHROMIUM_PATH} does not exist; ` +
         'install it with "apt-get install -y chromium" or set PARLEY_CHROMIUM.',
     );
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /**

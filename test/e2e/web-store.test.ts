@@ -7,6 +7,7 @@ import type {
   ClientEvents,
   ClientOptions,
   ParleyClient,
+  PendingEntry,
   RoomEvent,
   RoomInfo,
   SendResult,
@@ -60,6 +61,9 @@ class FakeClient implements ParleyClient {
   readonly joins: Array<Deferred<RoomInfo>> = [];
   readonly histories: Array<{ room: string; q: unknown; d: Deferred<{ events: RoomEvent[]; more: boolean }> }> = [];
   readonly sends: Array<{ body: string; d: Deferred<SendResult> }> = [];
+  /** What pending() returns; discard() removes from it. */
+  unsent: PendingEntry[] = [];
+  readonly discarded: string[] = [];
   closed = false;
 
   constructor(readonly opts: ClientOptions) {}
@@ -95,6 +99,24 @@ class FakeClient implements ParleyClient {
     const d = deferred<SendResult>();
     this.sends.push({ body, d });
     return d.promise;
+  }
+  edit(): Promise<SendResult> {
+    return new Promise(() => undefined);
+  }
+  remove(): Promise<SendResult> {
+    return new Promise(() => undefined);
+  }
+  react(): Promise<SendResult> {
+    return new Promise(() => undefined);
+  }
+  pending(): PendingEntry[] {
+    return this.unsent;
+  }
+  discard(id: string): boolean {
+    this.discarded.push(id);
+    const before = this.unsent.length;
+    this.unsent = this.unsent.filter((e) => e.id !== id);
+    return this.unsent.length < before;
   }
   history(room: string, q?: unknown): Promise<{ events: RoomEvent[]; more: boolean }> {
     const d = deferred<{ events: RoomEvent[]; more: boolean }>();
@@ -208,6 +230,80 @@ describe('ChatStore', () => {
     });
     store.dispose();
     expect(fake.closed).toBe(true);
+  });
+
+  it('shows messages restored from storage as pending, then sent or failed', async () => {
+    const { store, fake } = await joinedStore(0);
+    const restored = (id: string, body: string, room = 'general'): PendingEntry => ({
+      id,
+      room,
+      frame: { type: 'send', id, room, kind: 'text', body },
+      createdAt: 5,
+      restored: true,
+      status: 'pending',
+    });
+    const a = restored('c-a', 'from before the reload');
+    const b = restored('c-b', 'refused');
+    fake.emit('outbox', { change: 'added', entry: a });
+    fake.emit('outbox', { change: 'added', entry: b });
+    // This life's sends are followed through their promises, not these events.
+    fake.emit('outbox', { change: 'added', entry: { ...restored('c-x', 'mine'), restored: false } });
+    expect(pendingItems(view(store))).toMatchObject([
+      { body: 'from before the reload', status: 'pending', cid: 'c-a', createdAt: 5 },
+      { body: 'refused', status: 'pending' },
+    ]);
+
+    // The log can hold it before the ack comes (the ack was lost before the reload): shown once.
+    fake.emit('event', ev(1, 'from before the reload', ALICE, 'c-a'));
+    expect(pendingItems(view(store)).map((o) => o.body)).toEqual(['refused']);
+    fake.emit('outbox', {
+      change: 'acked',
+      entry: a,
+      result: { id: 'c-a', room: 'general', seq: 1, ts: 1, duplicate: true },
+    });
+    expect(sentCids(view(store)).has('c-a')).toBe(true);
+
+    const error = new ClientError('user_changed', 'Not sent: the session was lost', false, 'c-b');
+    fake.emit('outbox', { change: 'failed', entry: { ...b, status: 'failed', error }, error });
+    const [failed] = pendingItems(view(store));
+    expect(failed).toMatchObject({ status: 'failed', error: 'Not sent: the session was lost' });
+    store.retry('general', failed!.key);
+    expect(fake.sends.map((x) => x.body)).toEqual(['refused']); // a new send, as this user
+  });
+
+  it('joins the room of a restored message in the background', async () => {
+    const { store, fake } = await joinedStore(0);
+    const entry: PendingEntry = {
+      id: 'c-r',
+      room: 'random',
+      frame: { type: 'send', id: 'c-r', room: 'random', kind: 'text', body: 'elsewhere' },
+      createdAt: 1,
+      restored: true,
+      status: 'pending',
+    };
+    fake.emit('outbox', { change: 'added', entry });
+    expect(store.getState().current).toBe('general');
+    expect(fake.joins.length).toBe(2);
+    expect(pendingItems(store.getState().views['random']!)).toMatchObject([{ body: 'elsewhere' }]);
+    fake.unsent = [entry];
+    store.discardUnsent();
+    expect(fake.discarded).toEqual(['c-r']);
+  });
+
+  it('with a saved user, shows the room before the welcome', () => {
+    let fake!: FakeClient;
+    const store = new ChatStore({
+      url: 'ws://t/ws',
+      nick: 'alice',
+      session: 's1',
+      user: ALICE,
+      createClient: (o) => (fake = new FakeClient(o)),
+    });
+    store.start();
+    expect(fake.opts).toMatchObject({ session: 's1', userId: ALICE.id });
+    expect(store.getState()).toMatchObject({ user: ALICE, welcomed: false });
+    expect(view(store).status).toBe('joining');
+    expect(fake.joins.length).toBe(1);
   });
 
   it('counts unread messages of other rooms', async () => {

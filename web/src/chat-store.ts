@@ -6,12 +6,15 @@
 import type {
   ClientError,
   ConnectionState,
+  OutboxChange,
+  OutboxStore,
   ParleyClient,
   RoomEvent,
   RoomInfo,
   UserRef,
   createClient,
 } from '../../src/client/index.ts';
+import { isMessage } from './fold.ts';
 import { errorCode, errorText } from './format.ts';
 import { hasSeq, mergeEvents, oldestSeq } from './room-log.ts';
 
@@ -81,6 +84,10 @@ export interface ChatStoreOptions {
   readonly url: string;
   readonly nick: string;
   readonly session?: string;
+  /** Who `session` belonged to (saved with it): the chat shows at once, before the welcome. */
+  readonly user?: UserRef;
+  /** Where unsent messages are kept so they survive a reload. */
+  readonly outbox?: OutboxStore;
   readonly room?: string;
   readonly createClient: typeof createClient;
   /** Called on every welcome, e.g. to persist the session token. */
@@ -126,6 +133,7 @@ export class ChatStore {
   constructor(private readonly opts: ChatStoreOptions) {
     this.state = {
       nick: opts.nick,
+      ...(opts.user ? { user: opts.user } : {}),
       welcomed: false,
       conn: { state: 'idle', attempt: 0 },
       rooms: [],
@@ -136,6 +144,8 @@ export class ChatStore {
       url: opts.url,
       nick: opts.nick,
       ...(opts.session ? { session: opts.session } : {}),
+      ...(opts.user ? { userId: opts.user.id } : {}),
+      ...(opts.outbox ? { outbox: opts.outbox } : {}),
       autoConnect: false,
     });
     const c = this.client;
@@ -156,6 +166,7 @@ export class ChatStore {
       c.on('presence', (p) => this.updateView(p.room, (v) => ({ ...v, online: p.online }))),
       c.on('reset', (r) => this.onReset(r.room, r.room_info)),
       c.on('error', (e) => this.onError(e)),
+      c.on('outbox', (o) => this.onOutbox(o)),
     );
   }
 
@@ -169,6 +180,8 @@ export class ChatStore {
   }
 
   start(): void {
+    // A known user (a reload): show the room now; its join goes out once connected.
+    if (this.state.user) this.openRoom(this.state.current);
     this.client.connect();
   }
 
@@ -177,6 +190,11 @@ export class ChatStore {
     if (this.disposed) return;
     this.set({ notice: undefined });
     this.client.connect();
+  }
+
+  /** Drop every unsent message, also from storage (signing out: nobody could send them later). */
+  discardUnsent(): void {
+    for (const entry of this.client.pending()) this.client.discard(entry.id);
   }
 
   dispose(): void {
@@ -283,6 +301,45 @@ export class ChatStore {
 
   // ---- internals ----
 
+  /**
+   * Messages an earlier page life left unsent, restored by the SDK: shown like this life's
+   * pending sends. Their room is joined (in the background) so they go out; this life's sends
+   * are followed through their promises instead.
+   */
+  private onOutbox(o: OutboxChange): void {
+    const { entry } = o;
+    if (!entry.restored) return;
+    const key = `stored-${entry.id}`;
+    if (o.change === 'added') {
+      this.ensureRoom(entry.room);
+      if (entry.frame.type !== 'send') return; // edits and reactions have no pending look yet
+      const item: OutboxItem = {
+        key,
+        body: entry.frame.body,
+        status: 'pending',
+        createdAt: entry.createdAt,
+        cid: entry.id,
+      };
+      this.updateView(entry.room, (v) =>
+        v.outbox.some((x) => x.key === key) ? v : { ...v, outbox: [...v.outbox, item] },
+      );
+    } else if (o.change === 'acked') {
+      this.patchOutbox(entry.room, key, { status: 'sent', seq: o.result.seq });
+      this.trimOutbox(entry.room);
+    } else if (o.change === 'failed') {
+      this.patchOutbox(entry.room, key, { status: 'failed', error: errorText(o.error) });
+    } else {
+      this.discard(entry.room, key);
+    }
+  }
+
+  /** Have a view of `room` and join it, without making it current. */
+  private ensureRoom(room: string): void {
+    if (this.disposed || this.state.views[room]) return;
+    this.setView(room, newView(room));
+    void this.join(room);
+  }
+
   private deliver(room: string, key: string, body: string): void {
     this.client.send(room, body).then(
       (ack) => {
@@ -307,7 +364,8 @@ export class ChatStore {
     this.updateView(e.room, (v) => {
       const events = mergeEvents(v.events, [e]);
       if (events === v.events) return v;
-      const unread = e.room !== this.state.current && !mine && e.kind !== 'system' ? v.unread + 1 : v.unread;
+      // Only new messages count: not joins, edits or reactions.
+      const unread = e.room !== this.state.current && !mine && isMessage(e) ? v.unread + 1 : v.unread;
       const info = v.info && e.seq > v.info.head ? { ...v.info, head: e.seq } : v.info;
       return { ...v, events, unread, ...(info ? { info } : {}) };
     });
@@ -422,9 +480,21 @@ export class ChatStore {
   }
 }
 
-/** What the message list shows for a room: log entries, then local sends not yet in the log. */
+/**
+ * What the message list shows for a room: log entries, then local sends not yet in the log. A
+ * restored send knows its cid before the ack: the log may already hold it (the ack was lost).
+ */
 export function pendingItems(view: RoomView): readonly OutboxItem[] {
-  return view.outbox.filter((o) => !(o.seq !== undefined && hasSeq(view.events, o.seq)));
+  const logged = view.outbox.some((o) => o.cid !== undefined && o.status !== 'sent') ? logCids(view) : undefined;
+  return view.outbox.filter(
+    (o) => !(o.seq !== undefined && hasSeq(view.events, o.seq)) && !(o.cid !== undefined && logged?.has(o.cid)),
+  );
+}
+
+function logCids(view: RoomView): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const e of view.events) if (e.cid !== undefined) out.add(e.cid);
+  return out;
 }
 
 /** Client ids of messages this tab sent and the server acknowledged. */

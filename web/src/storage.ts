@@ -1,6 +1,7 @@
 /**
  * Browser storage. The last nickname is remembered across visits (localStorage); the session
  * token lives in sessionStorage, so a reload stays the same user while two tabs are two users.
+ * Unsent messages are in IndexedDB under the login's outbox scope, saved next to the token.
  * Storage can be unavailable (private mode, disabled cookies): every access is best-effort.
  */
 
@@ -11,6 +12,22 @@ const ROOM = 'parley.room';
 export interface SavedSession {
   readonly nick: string;
   readonly session: string;
+  /** The user id the session belongs to. */
+  readonly user?: string;
+  /** The IndexedDB outbox scope of this login. */
+  readonly scope?: string;
+}
+
+/** IndexedDB database of unsent messages (one scope per login). */
+export const OUTBOX_DB = 'parley-outbox';
+
+/**
+ * A new login's outbox scope. Minted before the first welcome (the token does not exist yet,
+ * but what is typed in this page life must already be stored), then saved with the token.
+ */
+export function newOutboxScope(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function get(store: () => Storage, key: string): string | null {
@@ -47,8 +64,15 @@ export function savedSession(): SavedSession | undefined {
   try {
     const parsed: unknown = JSON.parse(raw);
     if (typeof parsed === 'object' && parsed !== null) {
-      const { nick, session: token } = parsed as Record<string, unknown>;
-      if (typeof nick === 'string' && typeof token === 'string' && nick && token) return { nick, session: token };
+      const { nick, session: token, user, scope } = parsed as Record<string, unknown>;
+      if (typeof nick === 'string' && typeof token === 'string' && nick && token) {
+        return {
+          nick,
+          session: token,
+          ...(typeof user === 'string' && user ? { user } : {}),
+          ...(typeof scope === 'string' && scope ? { scope } : {}),
+        };
+      }
     }
   } catch {
     // Corrupt entry: forget it.

@@ -1,8 +1,18 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { createClient } from '../../../src/client/index.ts';
+import { createClient, indexedDbOutbox } from '../../../src/client/index.ts';
 import { ChatStore } from '../chat-store.ts';
 import { guardSession } from '../tab-guard.ts';
-import { lastNick, rememberNick, saveRoom, saveSession, savedRoom, savedSession } from '../storage.ts';
+import {
+  OUTBOX_DB,
+  lastNick,
+  newOutboxScope,
+  rememberNick,
+  saveRoom,
+  saveSession,
+  savedRoom,
+  savedSession,
+  type SavedSession,
+} from '../storage.ts';
 import { useChatState } from '../use-store.ts';
 import { ChatScreen } from './ChatScreen.tsx';
 import { Login } from './Login.tsx';
@@ -12,17 +22,22 @@ function socketUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 }
 
-function makeStore(nick: string, session?: string): ChatStore {
+/** `resume`: what a reload of this tab saved; just `scope` to keep the unsent messages of a lost session. */
+function makeStore(nick: string, resume: Partial<SavedSession> = {}): ChatStore {
   let guarded: string | undefined;
   let stopGuard: (() => void) | undefined;
+  const { session, user } = resume;
+  const scope = resume.scope ?? newOutboxScope();
   const store: ChatStore = new ChatStore({
     url: socketUrl(),
     nick,
     ...(session ? { session } : {}),
+    ...(session && user ? { user: { id: user, nick } } : {}),
+    outbox: indexedDbOutbox(OUTBOX_DB, scope),
     ...(savedRoom() ? { room: savedRoom() } : {}),
     createClient,
     onWelcome: (user, token) => {
-      saveSession({ nick: user.nick, session: token });
+      saveSession({ nick: user.nick, session: token, user: user.id, scope });
       rememberNick(user.nick);
       if (token === guarded) return;
       stopGuard?.();
@@ -44,7 +59,7 @@ export function App() {
   // A saved session (this tab, before a reload) reconnects as the same user right away.
   const [store, setStore] = useState<ChatStore | null>(() => {
     const saved = savedSession();
-    return saved ? makeStore(saved.nick, saved.session) : null;
+    return saved ? makeStore(saved.nick, saved) : null;
   });
   const [login, setLogin] = useState<{ nick: string; error?: string }>(() => ({ nick: lastNick() }));
   const state = useChatState(store);
@@ -69,10 +84,12 @@ export function App() {
     }
     if (!loginError) return;
     store.dispose();
+    const scope = savedSession()?.scope;
     saveSession(null);
     if (loginError.code === 'session_unknown') {
-      // The saved session expired: try again as a new user with the same nickname.
-      setStore(makeStore(state.nick));
+      // The saved session expired: try again as a new user with the same nickname. Same outbox
+      // scope, so the SDK surfaces the old user's unsent messages as failed instead of losing them.
+      setStore(makeStore(state.nick, scope ? { scope } : {}));
       return;
     }
     setLogin({ nick: state.nick, error: loginError.message });
@@ -85,12 +102,17 @@ export function App() {
   }, []);
 
   const signOut = useCallback(() => {
+    // A new login gets a new outbox scope: nothing could send these any more.
+    store?.discardUnsent();
     saveSession(null);
     setLogin({ nick: store?.getState().nick ?? lastNick() });
     setStore(null);
   }, [store]);
 
-  if (store && state?.welcomed) return <ChatScreen store={store} state={state} onSignOut={signOut} />;
+  // A reload knows its user already: straight to the chat, showing unsent messages, even offline.
+  if (store && state && (state.welcomed || state.user)) {
+    return <ChatScreen store={store} state={state} onSignOut={signOut} />;
+  }
   return (
     <Login
       initialNick={login.nick}

@@ -1,6 +1,7 @@
 import { Component } from 'preact';
 import type { RoomEvent, UserRef } from '../../../src/client/index.ts';
 import type { OutboxItem } from '../chat-store.ts';
+import type { MessageChanges } from '../fold.ts';
 import { formatFull, formatTime, hueOf } from '../format.ts';
 import { Avatar } from './Avatar.tsx';
 
@@ -9,6 +10,8 @@ interface Props {
   readonly mine: boolean;
   /** This tab sent it and the server acknowledged it. */
   readonly sent: boolean;
+  /** Later edits, a delete, reactions (folded from the log). */
+  readonly changes?: MessageChanges | undefined;
 }
 
 /**
@@ -17,7 +20,8 @@ interface Props {
  */
 export class MessageItem extends Component<Props> {
   override shouldComponentUpdate(next: Props): boolean {
-    return next.event !== this.props.event || next.mine !== this.props.mine || next.sent !== this.props.sent;
+    const p = this.props;
+    return next.event !== p.event || next.mine !== p.mine || next.sent !== p.sent || next.changes !== p.changes;
   }
 
   override render() {
@@ -25,11 +29,13 @@ export class MessageItem extends Component<Props> {
   }
 }
 
-function EventView({ event, mine, sent }: Props) {
-  if (event.kind === 'system') {
+function EventView({ event, mine, sent, changes }: Props) {
+  if (event.kind === 'system' || event.kind === 'join' || event.kind === 'leave') {
+    const text =
+      event.kind === 'system' ? event.body : `${event.sender.nick} ${event.kind === 'join' ? 'joined' : 'left'}`;
     return (
-      <div class="message system" data-seq={event.seq}>
-        <span class="body">{event.body}</span>
+      <div class="message system" data-seq={event.seq} data-kind={event.kind}>
+        <span class="body">{text}</span>
         <time dateTime={new Date(event.ts).toISOString()} title={formatFull(event.ts)}>
           {formatTime(event.ts)}
         </time>
@@ -48,13 +54,27 @@ function EventView({ event, mine, sent }: Props) {
             {formatTime(event.ts)}
           </time>
           {event.kind !== 'text' && <span class="kind">{event.kind}</span>}
+          {changes?.body !== undefined && !changes.deleted && <span class="edited">(edited)</span>}
           {sent && (
             <span class="status status-sent" title="Delivered">
               ✓ sent
             </span>
           )}
         </header>
-        <div class="body">{event.body}</div>
+        {changes?.deleted ? (
+          <div class="body deleted">This message was deleted.</div>
+        ) : (
+          <div class="body">{changes?.body ?? event.body}</div>
+        )}
+        {changes && changes.reactions.length > 0 && (
+          <ul class="reactions" aria-label="Reactions">
+            {changes.reactions.map((r) => (
+              <li key={r.emoji} class="reaction">
+                {r.emoji} {r.users.length}
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
     </article>
   );

@@ -2,6 +2,7 @@ import type { JSX } from 'preact';
 import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import type { UserRef } from '../../../src/client/index.ts';
 import { pendingItems, sentCids, type RoomView } from '../chat-store.ts';
+import { foldLog } from '../fold.ts';
 import { dayKey, formatDay } from '../format.ts';
 import { MessageItem, PendingItem } from './MessageItem.tsx';
 
@@ -24,6 +25,7 @@ export function MessageList({ view, me, onLoadOlder, onRetry, onDiscard, onRejoi
   const prev = useRef<{ room: string; first: number | undefined; height: number; pending: number } | null>(null);
   const pending = useMemo(() => pendingItems(view), [view]);
   const sent = useMemo(() => sentCids(view), [view]);
+  const log = useMemo(() => foldLog(view.events), [view.events]);
 
   // Keep the view pinned to the newest message while the reader is at the bottom, and keep
   // the same messages in place when older ones are prepended.
@@ -51,7 +53,7 @@ export function MessageList({ view, me, onLoadOlder, onRetry, onDiscard, onRejoi
   // One flat, keyed list: a day divider before the first message of each day.
   const rows: JSX.Element[] = [];
   let lastDay = '';
-  for (const e of view.events) {
+  for (const e of log.rows) {
     const day = dayKey(e.ts);
     if (day !== lastDay) {
       rows.push(
@@ -62,7 +64,13 @@ export function MessageList({ view, me, onLoadOlder, onRetry, onDiscard, onRejoi
       lastDay = day;
     }
     rows.push(
-      <MessageItem key={e.seq} event={e} mine={e.sender.id === me?.id} sent={e.cid !== undefined && sent.has(e.cid)} />,
+      <MessageItem
+        key={e.seq}
+        event={e}
+        mine={e.sender.id === me?.id}
+        sent={e.cid !== undefined && sent.has(e.cid)}
+        changes={log.changes.get(e.seq)}
+      />,
     );
   }
 
