@@ -231,14 +231,6 @@ export class SqliteStore implements Store {
     return row && { event: toEvent(row), deleted: this.#stmt.deleted.get(room, seq) !== undefined };
   }
 
-  async addMember(room: string, userId: string): Promise<boolean> {
-    return this.#stmt.addMember.run(room, userId, Date.now()).changes === 1;
-  }
-
-  async removeMember(room: string, userId: string): Promise<boolean> {
-    return this.#stmt.removeMember.run(room, userId).changes === 1;
-  }
-
   async isMember(room: string, userId: string): Promise<boolean> {
     return this.#stmt.isMember.get(room, userId) !== undefined;
   }

@@ -59,10 +59,6 @@ export interface Store {
   history(room: string, query: HistoryQuery): Promise<HistoryPage>;
   /** The event at this seq and whether it was deleted; undefined when there is none. */
   message(room: string, seq: number): Promise<MessageState | undefined>;
-  /** True when the user was not a member before. */
-  addMember(room: string, userId: string): Promise<boolean>;
-  /** True when the user was a member. */
-  removeMember(room: string, userId: string): Promise<boolean>;
   isMember(room: string, userId: string): Promise<boolean>;
   /** Returns the new session's token; only its hash is stored. */
   createSession(user: UserRef): Promise<string>;
