@@ -42,6 +42,9 @@ import type {
 } from './types.ts';
 import { watchWakeSignals } from './wake.ts';
 
+/** Length of a session token the client proposes (192 random bits). */
+const SESSION_ID_CHARS = 32;
+
 /** A connection that stayed up this long resets the backoff. */
 const STABLE_MS = 10_000;
 const DEFAULT_HEARTBEAT_SLACK_MS = 10_000;
@@ -424,10 +427,9 @@ export class Client implements ParleyClient {
 
   #onOpen(conn: number): void {
     if (this.#conn !== conn) return;
-    const hello: ClientFrame =
-      this.#session === undefined
-        ? { type: 'hello', v: PROTOCOL_VERSION, nick: this.#nick }
-        : { type: 'hello', v: PROTOCOL_VERSION, nick: this.#nick, session: this.#session };
+    // Without a session yet, propose one: a retry after a lost welcome is then the same session.
+    this.#session ??= newId(SESSION_ID_CHARS);
+    const hello: ClientFrame = { type: 'hello', v: PROTOCOL_VERSION, nick: this.#nick, session: this.#session };
     this.#transport?.send(hello);
   }
 

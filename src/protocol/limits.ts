@@ -29,3 +29,9 @@ export const ROOM_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 export const TYPING_THROTTLE_MS = 1_000;
 /** A typing `on` not renewed within this time has expired. Clients renew every TYPING_TTL_MS / 2. */
 export const TYPING_TTL_MS = 6_000;
+
+/**
+ * A client may propose its own session token in its first hello (random, url-safe, at least
+ * this long): if that welcome is lost, the retry is recognised as the same session.
+ */
+export const PROPOSED_SESSION = /^[A-Za-z0-9_-]{22,128}$/;

@@ -189,6 +189,22 @@ describe('identity', () => {
     expect(second.welcome.user).toEqual(first.welcome.user);
   });
 
+  it('adopts a proposed session token, so a retry after a lost welcome is the same session', async () => {
+    const token = 'proposed-token-0123456789abcdef';
+    // The first connection stays open (as a half-open one would) and holds the nickname.
+    const first = await connect('lost-welcome', token);
+    expect(first.welcome.session).toBe(token);
+    const retry = await connect('lost-welcome', token);
+    expect(retry.welcome.user).toEqual(first.welcome.user);
+    const stranger = await RawClient.open(server.wsUrl);
+    stranger.sendJson({ type: 'hello', v: 1, nick: 'lost-welcome', session: 'another-proposed-token-0123456' });
+    expect(await stranger.next('error')).toMatchObject({ code: 'nick_taken' });
+    // A short or odd token is not adopted: the server makes a random one.
+    const short = await connect('short-token', 'abc');
+    expect(short.welcome.session).not.toBe('abc');
+    expect(short.welcome.session.length).toBeGreaterThanOrEqual(22);
+  });
+
   it('rejects invalid nicknames', async () => {
     const c = await RawClient.open(server.wsUrl);
     c.sendJson({ type: 'hello', v: 1, nick: '<script>' });

@@ -1,6 +1,6 @@
 /** hello: become a user. A known session token keeps the same user id (and so idempotent resends). */
 import { nanoid } from 'nanoid';
-import { CLOSE, PROTOCOL_VERSION, type ClientFrameOf, type UserRef } from '../../protocol/index.ts';
+import { CLOSE, PROPOSED_SESSION, PROTOCOL_VERSION, type ClientFrameOf, type UserRef } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
 
 export async function hello(conn: Connection, frame: ClientFrameOf<'hello'>): Promise<void> {
@@ -22,7 +22,13 @@ export async function hello(conn: Connection, frame: ClientFrameOf<'hello'>): Pr
     await presence.disconnect(user);
     return;
   }
-  const session = resumed && frame.session !== undefined ? frame.session : await store.createSession(user);
+  // An unknown, random-looking token is adopted: the client's retry after a lost welcome is then
+  // the same session (and so may hold the nickname its first, half-open connection still holds).
+  const proposed = !known && frame.session !== undefined && PROPOSED_SESSION.test(frame.session);
+  const session =
+    resumed && frame.session !== undefined
+      ? frame.session
+      : await store.createSession(user, proposed ? frame.session : undefined);
   conn.user = user;
   conn.send({
     type: 'welcome',

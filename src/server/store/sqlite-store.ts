@@ -235,8 +235,7 @@ export class SqliteStore implements Store {
     return this.#stmt.isMember.get(room, userId) !== undefined;
   }
 
-  async createSession(user: UserRef): Promise<string> {
-    const token = randomBytes(24).toString('base64url');
+  async createSession(user: UserRef, token: string = randomBytes(24).toString('base64url')): Promise<string> {
     this.#stmt.insertSession.run(hashToken(token), user.id, user.nick, Date.now());
     return token;
   }

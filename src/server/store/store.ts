@@ -60,8 +60,11 @@ export interface Store {
   /** The event at this seq and whether it was deleted; undefined when there is none. */
   message(room: string, seq: number): Promise<MessageState | undefined>;
   isMember(room: string, userId: string): Promise<boolean>;
-  /** Returns the new session's token; only its hash is stored. */
-  createSession(user: UserRef): Promise<string>;
+  /**
+   * Returns the new session's token (`token` when given, else a random one); only its hash is
+   * stored. The caller checks that a given token is unknown and random-looking.
+   */
+  createSession(user: UserRef, token?: string): Promise<string>;
   findSession(token: string): Promise<UserRef | undefined>;
   close(): Promise<void>;
 }
