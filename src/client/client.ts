@@ -20,7 +20,7 @@ import type {
 } from '../protocol/index.ts';
 // Values come from the leaf modules: the protocol index also pulls in the server's schema library.
 import { CLOSE, shouldReconnect } from '../protocol/codes.ts';
-import { LIMITS, PROTOCOL_VERSION } from '../protocol/limits.ts';
+import { LIMITS, PROTOCOL_VERSION, TYPING_TTL_MS } from '../protocol/limits.ts';
 import { backoffDelay, DEFAULT_BACKOFF, retryHintMs, type BackoffOptions } from './backoff.ts';
 import { ClientError } from './errors.ts';
 import { Emitter } from './events.ts';
@@ -31,6 +31,7 @@ import { OutboxPersistence } from './outbox-persistence.ts';
 import type { OutboxFrame, StoredOutboxEntry } from './outbox-store.ts';
 import { RoomTracker } from './room.ts';
 import { ABNORMAL_CLOSE, Transport, type WebSocketConstructor } from './transport.ts';
+import { TypingTracker } from './typing.ts';
 import type {
   ClientEvents,
   ClientOptions,
@@ -135,6 +136,10 @@ export class Client implements ParleyClient {
   #waiting: PendingRequest[] = [];
   /** Answer deadlines of requests and sends on the current connection, by id. */
   readonly #deadlines = new Map<string, Timer>();
+  /** Who else is typing, per room; cleared when the link drops. */
+  readonly #typists = new TypingTracker(TYPING_TTL_MS, (room, users) => this.#emitter.emit('typing', { room, users }));
+  /** When this client last sent typing `on`, per room (0: not typing). */
+  readonly #typingSentAt = new Map<string, number>();
   /** Delayed resends after retryable send errors. */
   readonly #resendTimers = new Set<Timer>();
 
@@ -200,6 +205,16 @@ export class Client implements ParleyClient {
 
   lastSeq(room: string): number | undefined {
     return this.#rooms.get(room)?.tracker.lastSeq;
+  }
+
+  typing(room: string, on = true): void {
+    const rs = this.#rooms.get(room);
+    if (!rs || rs.joinedOn !== this.#conn || !this.#connected()) return;
+    const now = Date.now();
+    const last = this.#typingSentAt.get(room) ?? 0;
+    if (on ? now - last < TYPING_TTL_MS / 2 : last === 0) return;
+    this.#typingSentAt.set(room, on ? now : 0);
+    this.#transport?.send({ type: 'typing', room, on });
   }
 
   // ---- requests -------------------------------------------------------------------------
@@ -480,6 +495,9 @@ export class Client implements ParleyClient {
     this.#heartbeat = undefined;
     this.#clearTimer('welcome');
     this.#clearTimer('stable');
+    // Typing is ephemeral: with the link gone nobody's signal is current.
+    this.#typists.clear();
+    this.#typingSentAt.clear();
     for (const timer of this.#deadlines.values()) clearTimeout(timer);
     this.#deadlines.clear();
     for (const rs of this.#rooms.values()) {
@@ -530,6 +548,8 @@ export class Client implements ParleyClient {
     this.#clearTimer('reconnect');
     this.#clearTimer('welcome');
     this.#clearTimer('stable');
+    this.#typists.clear();
+    this.#typingSentAt.clear();
     for (const timer of this.#deadlines.values()) clearTimeout(timer);
     this.#deadlines.clear();
     for (const timer of this.#resendTimers) clearTimeout(timer);
@@ -582,6 +602,9 @@ export class Client implements ParleyClient {
         return this.#onError(frame);
       case 'presence':
         this.#emitter.emit('presence', { room: frame.room, online: frame.online });
+        return;
+      case 'typing':
+        this.#typists.update(frame.room, frame.user, frame.on);
         return;
       case 'pong':
         return; // heartbeat pings carry no id; any inbound frame already counted as a sign of life
@@ -720,6 +743,8 @@ export class Client implements ParleyClient {
   /** Stop tracking a room: its waiters and queued sends fail with `error`. */
   #forgetRoom(rs: RoomState, error: ClientError): void {
     this.#rooms.delete(rs.name);
+    this.#typists.clear(rs.name);
+    this.#typingSentAt.delete(rs.name);
     if (rs.retryTimer !== undefined) clearTimeout(rs.retryTimer);
     rs.retryTimer = undefined;
     rs.filling = undefined;

@@ -87,6 +87,8 @@ export interface ClientEvents {
   /** Each room's events exactly once, in seq order. */
   event: RoomEvent;
   presence: { room: string; online: UserRef[] };
+  /** Who else is typing in the room now (ephemeral; an entry expires when not renewed). */
+  typing: { room: string; users: UserRef[] };
   /** The room's epoch changed: drop local state for the room and reload history. */
   reset: { room: string; room_info: RoomInfo };
   /** Errors not tied to a pending request (and fatal hello errors). */
@@ -132,4 +134,10 @@ export interface ParleyClient {
   discard(id: string): boolean;
   history(room: string, q?: HistoryQuery): Promise<{ events: RoomEvent[]; more: boolean }>;
   lastSeq(room: string): number | undefined;
+  /**
+   * Tell the room you are typing (call on every keystroke: renewals are sent at most every
+   * TYPING_TTL_MS / 2) or that you stopped (on send, blur, or an emptied input). Ephemeral:
+   * dropped when not connected or not joined.
+   */
+  typing(room: string, on?: boolean): void;
 }

@@ -197,6 +197,20 @@ describe.skipIf(skipBrowserTests('e2e chat'))('web app in Chromium', () => {
     }
   }, 30_000);
 
+  it('shows who is typing to the others, and clears it when the message is sent', async () => {
+    const box = alice.locator('textarea[name="message"]');
+    await box.click();
+    await box.pressSequentially('typing a thought');
+    await bob.locator('.typing-line', { hasText: 'alice is typing…' }).waitFor({ timeout: SOON });
+    // Never shown to the typist themself.
+    expect(await alice.locator('.typing-line').innerText()).toBe('');
+    await box.press('Enter');
+    await waitForBody(bob, 'typing a thought');
+    await bob.waitForFunction(() => document.querySelector('.typing-line')?.textContent === '', undefined, {
+      timeout: SOON,
+    });
+  }, 30_000);
+
   it('a reload keeps the user and shows the history', async () => {
     const before = await bodies(bob);
     await bob.reload();

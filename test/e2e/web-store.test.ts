@@ -126,6 +126,11 @@ class FakeClient implements ParleyClient {
   lastSeq(): number | undefined {
     return undefined;
   }
+  /** typing() calls, in order. */
+  readonly typed: [string, boolean][] = [];
+  typing(room: string, on = true): void {
+    this.typed.push([room, on]);
+  }
 }
 
 /** Lets pending promise callbacks run. */

@@ -51,6 +51,8 @@ export interface RoomView {
   readonly hasOlder: boolean;
   readonly loadingOlder: boolean;
   readonly online: readonly UserRef[];
+  /** Others typing in the room now. */
+  readonly typing: readonly UserRef[];
   readonly unread: number;
   readonly outbox: readonly OutboxItem[];
 }
@@ -109,6 +111,7 @@ function newView(name: string): RoomView {
     hasOlder: false,
     loadingOlder: false,
     online: [],
+    typing: [],
     unread: 0,
     outbox: [],
   };
@@ -164,6 +167,7 @@ export class ChatStore {
       c.on('welcome', (w) => this.onWelcome(w.user, w.session)),
       c.on('event', (e) => this.onEvent(e)),
       c.on('presence', (p) => this.updateView(p.room, (v) => ({ ...v, online: p.online }))),
+      c.on('typing', (t) => this.updateView(t.room, (v) => ({ ...v, typing: t.users }))),
       c.on('reset', (r) => this.onReset(r.room, r.room_info)),
       c.on('error', (e) => this.onError(e)),
       c.on('outbox', (o) => this.onOutbox(o)),
@@ -282,7 +286,13 @@ export class ChatStore {
   }
 
   /** Show the message at once as pending; the server's ack marks it sent. */
+  /** The composer changed: renewals are throttled by the SDK; an empty input means stopped. */
+  typing(room: string, on: boolean): void {
+    this.client.typing(room, on);
+  }
+
   send(room: string, body: string): void {
+    this.client.typing(room, false);
     const item: OutboxItem = { key: `local-${++this.keySeq}`, body, status: 'pending', createdAt: Date.now() };
     this.updateView(room, (v) => ({ ...v, outbox: [...v.outbox, item] }));
     this.deliver(room, item.key, body);

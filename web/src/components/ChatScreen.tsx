@@ -4,6 +4,7 @@ import { Composer } from './Composer.tsx';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { MessageList } from './MessageList.tsx';
 import { OnlineList } from './OnlineList.tsx';
+import { TypingLine } from './TypingLine.tsx';
 import { Sidebar } from './Sidebar.tsx';
 
 interface Props {
@@ -102,7 +103,13 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
         ) : (
           <div class="messages" />
         )}
-        <Composer room={room} disabled={view?.status !== 'joined'} onSend={(body) => store.send(room, body)} />
+        <TypingLine users={view?.typing ?? []} />
+        <Composer
+          room={room}
+          disabled={view?.status !== 'joined'}
+          onSend={(body) => store.send(room, body)}
+          onTyping={(on) => store.typing(room, on)}
+        />
       </main>
       <OnlineList
         online={view?.online ?? []}

@@ -5,6 +5,8 @@ interface Props {
   readonly room: string;
   readonly disabled: boolean;
   readonly onSend: (body: string) => void;
+  /** Called on every edit: true while there is text, false when it was emptied. */
+  readonly onTyping?: (on: boolean) => void;
 }
 
 /** Unsent text per room, so switching rooms keeps what you were typing. */
@@ -16,7 +18,7 @@ function tidy(text: string): string {
   return text.replace(/^(?:[ \t]*\r?\n)+/, '').trimEnd();
 }
 
-export function Composer({ room, disabled, onSend }: Props) {
+export function Composer({ room, disabled, onSend, onTyping }: Props) {
   const [text, setText] = useState(() => drafts.get(room) ?? '');
   const ref = useRef<HTMLTextAreaElement>(null);
 
@@ -73,7 +75,10 @@ export function Composer({ room, disabled, onSend }: Props) {
         placeholder={disabled ? `Joining #${room}…` : `Message #${room}`}
         aria-label={`Message #${room}`}
         value={text}
-        onInput={(e) => update(e.currentTarget.value)}
+        onInput={(e) => {
+          update(e.currentTarget.value);
+          onTyping?.(e.currentTarget.value.trim().length > 0);
+        }}
         onKeyDown={onKeyDown}
         autoFocus
       />
