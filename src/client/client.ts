@@ -17,20 +17,30 @@ import type {
   ServerFrameType,
   UserRef,
   WelcomeFrame,
+  RemovedFrame,
 } from '../protocol/index.ts';
 // Values come from the leaf modules: the protocol index also pulls in the server's schema library.
 import { CLOSE, shouldReconnect } from '../protocol/codes.ts';
 import { LIMITS, PROTOCOL_VERSION, TYPING_TTL_MS } from '../protocol/limits.ts';
+import { TokenBucket } from '../protocol/token-bucket.ts';
 import { backoffDelay, DEFAULT_BACKOFF, retryHintMs, type BackoffOptions } from './backoff.ts';
 import { ClientError } from './errors.ts';
 import { Emitter } from './events.ts';
 import { Heartbeat } from './heartbeat.ts';
+import {
+  moderationFrame,
+  removedError,
+  roleFrame,
+  type CreateRoomOptions,
+  type ModerationFrame,
+} from './moderation.ts';
 import { newId } from './ids.ts';
 import { Outbox, toPending, toStored, type OutboxEntry } from './outbox.ts';
 import { OutboxPersistence } from './outbox-persistence.ts';
 import type { OutboxFrame, StoredOutboxEntry } from './outbox-store.ts';
 import { RoomTracker } from './room.ts';
 import { ABNORMAL_CLOSE, Transport, type WebSocketConstructor } from './transport.ts';
+import { tokenExpired } from './token.ts';
 import { TypingTracker } from './typing.ts';
 import type {
   ClientEvents,
@@ -54,7 +64,10 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 type Timer = ReturnType<typeof setTimeout>;
 
 /** Frames that carry a request id and get exactly one answer with it. */
-type RequestFrame = Extract<ClientFrame, { type: 'create' | 'rooms' | 'join' | 'leave' | 'history' }>;
+type RequestFrame = Extract<
+  ClientFrame,
+  { type: 'create' | 'rooms' | 'join' | 'leave' | 'history' | 'invite' | 'kick' | 'ban' | 'unban' | 'role' }
+>;
 
 interface PendingRequest {
   readonly frame: RequestFrame;
@@ -142,6 +155,23 @@ export class Client implements ParleyClient {
   readonly #typingSentAt = new Map<string, number>();
   /** Delayed resends after retryable send errors. */
   readonly #resendTimers = new Set<Timer>();
+  /** Paces writes to the server's write limit (from welcome.limits); none when it sent no limit. */
+  #pacer: TokenBucket | undefined;
+  /** Set while writes wait for the pacer: a flush runs when it fires. */
+  #paceTimer: Timer | undefined;
+  /** ClientOptions.token and .refresh (accounts). */
+  readonly #tokenSource: ClientOptions['token'];
+  readonly #refresh: (() => Promise<string>) | undefined;
+  /** A token from refresh(), used for the next connection attempt. */
+  #refreshedToken: string | undefined;
+  /** Call refresh() before the next connection attempt. */
+  #needRefresh = false;
+  /** refresh() ran since the last welcome (a failed handshake refreshes at most once). */
+  #refreshedInStreak = false;
+  /** The current connection attempt got past the handshake. */
+  #opened = false;
+  /** The token the current connection attempt was made with. */
+  #lastToken: string | undefined;
 
   constructor(options: ClientOptions) {
     const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -159,6 +189,8 @@ export class Client implements ParleyClient {
     this.#slackMs = options.heartbeatSlackMs ?? DEFAULT_HEARTBEAT_SLACK_MS;
     this.#timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#userId = options.userId;
+    this.#tokenSource = options.token;
+    this.#refresh = options.refresh;
     // The default store would be a fresh MemoryOutboxStore: empty, and gone with this object,
     // so skipping it keeps sends written in the same tick, exactly as without persistence.
     this.#outboxReady = options.outbox === undefined;
@@ -223,12 +255,51 @@ export class Client implements ParleyClient {
     return this.#request({ type: 'rooms', id: newId() }, 'rooms', { onDrop: 'retry' }).then((f) => f.rooms);
   }
 
-  createRoom(name: string, title?: string): Promise<RoomInfo> {
+  createRoom(name: string, title?: string, options: CreateRoomOptions = {}): Promise<RoomInfo> {
     const id = newId();
-    const frame: RequestFrame =
-      title === undefined ? { type: 'create', id, room: name } : { type: 'create', id, room: name, title };
+    const frame: ClientFrameOf<'create'> = { type: 'create', id, room: name };
+    if (title !== undefined) frame.title = title;
+    if (options.visibility !== undefined) frame.visibility = options.visibility;
     // Not idempotent (a retry could meet room_exists), so a drop rejects it instead of resending.
     return this.#request(frame, 'room', { onDrop: 'reject' }).then((f) => f.room);
+  }
+
+  invite(room: string, user: string): Promise<SendResult> {
+    return this.#moderate(moderationFrame('invite', room, user));
+  }
+
+  kick(room: string, user: string): Promise<SendResult> {
+    return this.#moderate(moderationFrame('kick', room, user));
+  }
+
+  ban(room: string, user: string): Promise<SendResult> {
+    return this.#moderate(moderationFrame('ban', room, user));
+  }
+
+  unban(room: string, user: string): Promise<SendResult> {
+    return this.#moderate(moderationFrame('unban', room, user));
+  }
+
+  setRole(room: string, user: string, role: 'moderator' | 'member'): Promise<SendResult> {
+    return this.#moderate(roleFrame(room, user, role));
+  }
+
+  /** Moderation frames are idempotent on their id (the server acks a resend with the original seq). */
+  #moderate(frame: ModerationFrame): Promise<SendResult> {
+    return this.#request(frame, 'ack', { onDrop: 'retry' }).then((f) => ({
+      id: f.id,
+      room: f.room,
+      seq: f.seq,
+      ts: f.ts,
+      duplicate: f.duplicate,
+    }));
+  }
+
+  /** Kicked or banned: the server already dropped the room; forget it and fail its queued writes. */
+  #onRemoved(frame: RemovedFrame): void {
+    const rs = this.#rooms.get(frame.room);
+    if (rs) this.#forgetRoom(rs, removedError(frame));
+    this.#emitter.emit('removed', { room: frame.room, reason: frame.reason, by: frame.by });
   }
 
   history(room: string, q: HistoryQuery = {}): Promise<{ events: RoomEvent[]; more: boolean }> {
@@ -316,13 +387,13 @@ export class Client implements ParleyClient {
       this.#outbox.add(entry);
       this.#emitter.emit('outbox', { change: 'added', entry: toPending(entry) });
       if (!this.#persistence) {
-        if (this.#canWrite(entry)) this.#writeEntry(entry);
+        if (this.#canWrite(entry) && this.#paced()) this.#writeEntry(entry);
         return;
       }
       // Stored before the first write: a reload after the write can still resend it.
       this.#persistence.save(toStored(entry), () => {
         entry.persisted = true;
-        if (this.#outbox.get(entry.id) === entry && this.#canWrite(entry)) this.#writeEntry(entry);
+        if (this.#outbox.get(entry.id) === entry && this.#canWrite(entry) && this.#paced()) this.#writeEntry(entry);
       });
     });
   }
@@ -409,29 +480,22 @@ export class Client implements ParleyClient {
     const conn = ++this.#conn;
     this.#setState('connecting', {});
     if (this.#state !== 'connecting' || this.#conn !== conn) return; // a state listener intervened
-    try {
-      this.#transport = new Transport(this.#Ctor, this.#url, {
-        open: () => this.#onOpen(conn),
-        frame: (frame) => {
-          if (this.#conn === conn) this.#onFrame(frame);
+    this.#opened = false;
+    if (this.#tokenSource === undefined && this.#refreshedToken === undefined && !this.#needRefresh) {
+      this.#startTransport(conn, undefined);
+    } else {
+      this.#accessToken().then(
+        (token) => {
+          if (this.#conn === conn && this.#state === 'connecting') this.#startTransport(conn, token);
         },
-        garbage: (text) => {
-          if (this.#conn !== conn) return;
-          const sample = text.slice(0, 80);
-          this.#emitter.emit('error', new ClientError('bad_frame', `Unreadable frame from server: ${sample}`, false));
+        (err: unknown) => {
+          if (this.#conn !== conn || this.#state === 'closed') return;
+          const message = err instanceof Error ? err.message : String(err);
+          const error = new ClientError('auth', `Could not get an access token: ${message}`, false);
+          this.#emitter.emit('error', error);
+          this.#finish(error, { reason: error.message });
         },
-        closed: (code, reason) => {
-          if (this.#conn !== conn) return;
-          this.#transport = undefined;
-          this.#dropped({ code, reason });
-        },
-      });
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const error = new ClientError('bad_url', `Cannot open ${this.#url}: ${message}`, false);
-      this.#emitter.emit('error', error);
-      this.#finish(error, { reason: error.message });
-      return;
+      );
     }
     // The open + hello exchange gets the same deadline as any request.
     this.#timers.welcome = setTimeout(() => {
@@ -440,8 +504,60 @@ export class Client implements ParleyClient {
     }, this.#timeoutMs);
   }
 
+  /** The token for this attempt: refreshed when asked to, else the latest refreshed or configured one. */
+  async #accessToken(): Promise<string> {
+    if (this.#needRefresh && this.#refresh) {
+      this.#needRefresh = false;
+      this.#refreshedInStreak = true;
+      this.#refreshedToken = await this.#refresh();
+    }
+    const refreshed = this.#refreshedToken;
+    if (refreshed !== undefined) {
+      // A function source is asked again next time (the app stores the new token); a string is replaced.
+      if (typeof this.#tokenSource === 'function') this.#refreshedToken = undefined;
+      return refreshed;
+    }
+    const source = this.#tokenSource;
+    return typeof source === 'function' ? await source() : (source ?? '');
+  }
+
+  #startTransport(conn: number, token: string | undefined): void {
+    this.#lastToken = token;
+    // The token rides in the subprotocol list: browsers cannot set an Authorization header.
+    const protocols = token ? ['parley.v1', `bearer.${token}`] : undefined;
+    try {
+      this.#transport = new Transport(
+        this.#Ctor,
+        this.#url,
+        {
+          open: () => this.#onOpen(conn),
+          frame: (frame) => {
+            if (this.#conn === conn) this.#onFrame(frame);
+          },
+          garbage: (text) => {
+            if (this.#conn !== conn) return;
+            const sample = text.slice(0, 80);
+            this.#emitter.emit('error', new ClientError('bad_frame', `Unreadable frame from server: ${sample}`, false));
+          },
+          closed: (code, reason) => {
+            if (this.#conn !== conn) return;
+            this.#transport = undefined;
+            this.#dropped({ code, reason });
+          },
+        },
+        protocols,
+      );
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const error = new ClientError('bad_url', `Cannot open ${this.#url}: ${message}`, false);
+      this.#emitter.emit('error', error);
+      this.#finish(error, { reason: error.message });
+    }
+  }
+
   #onOpen(conn: number): void {
     if (this.#conn !== conn) return;
+    this.#opened = true;
     // Without a session yet, propose one: a retry after a lost welcome is then the same session.
     this.#session ??= newId(SESSION_ID_CHARS);
     const hello: ClientFrame = { type: 'hello', v: PROTOCOL_VERSION, nick: this.#nick, session: this.#session };
@@ -453,6 +569,14 @@ export class Client implements ParleyClient {
     this.#clearTimer('welcome');
     this.#user = frame.user;
     this.#session = frame.session;
+    this.#refreshedInStreak = false;
+    const { writesPerSec, writesBurst } = frame.limits;
+    // Pace under the limit, not at it: network and event-loop jitter bunch frames together on
+    // the way, and the server's bucket loses the refill it could not hold while full.
+    this.#pacer =
+      writesPerSec !== undefined && writesBurst !== undefined
+        ? new TokenBucket(writesPerSec * 0.9, Math.max(1, writesBurst - 2))
+        : undefined;
     this.#heartbeat = new Heartbeat({
       intervalMs: frame.heartbeatMs,
       slackMs: this.#slackMs,
@@ -484,9 +608,17 @@ export class Client implements ParleyClient {
   /** The connection ended without close(): decide between reconnecting and giving up. */
   #dropped(info: CloseInfo): void {
     const code = info.code ?? ABNORMAL_CLOSE;
-    if (!shouldReconnect(code)) {
+    // token_expired: refresh, then reconnect at once. A refused handshake (a browser sees only
+    // 1006) with a token that looks expired also refreshes, once per run of failures.
+    const expired = code === CLOSE.token_expired && this.#refresh !== undefined;
+    if (expired) this.#needRefresh = true;
+    else if (!this.#opened && this.#refresh && this.#lastToken !== undefined) {
+      const stale = tokenExpired(this.#lastToken);
+      if (stale === true || (stale === undefined && !this.#refreshedInStreak)) this.#needRefresh = true;
+    }
+    if (!shouldReconnect(code) && !expired) {
       const message = `The server closed the connection for good (${code} ${info.reason ?? ''})`;
-      const error = new ClientError('closed', message, false);
+      const error = new ClientError(code === CLOSE.token_expired ? 'auth' : 'closed', message, false);
       this.#emitter.emit('error', error);
       if (this.#state !== 'closed') this.#finish(error, info);
       return;
@@ -516,11 +648,14 @@ export class Client implements ParleyClient {
       }
     }
     // Unacknowledged sends stay in the outbox: they go again, same id, after the room's re-join.
-    this.#failures++;
+    if (!expired) this.#failures++;
     // Honour a shutting-down server's own spread; otherwise exponential backoff with full jitter.
     const hint = retryHintMs(info.reason);
-    const delayMs =
-      hint === undefined ? backoffDelay(this.#failures - 1, this.#backoff) : Math.min(hint, this.#backoff.maxMs);
+    const delayMs = expired
+      ? 0
+      : hint === undefined
+        ? backoffDelay(this.#failures - 1, this.#backoff)
+        : Math.min(hint, this.#backoff.maxMs);
     this.#setState('reconnecting', { delayMs, ...info });
     if (this.#state !== 'reconnecting') return;
     this.#timers.reconnect = setTimeout(() => {
@@ -554,6 +689,8 @@ export class Client implements ParleyClient {
     this.#deadlines.clear();
     for (const timer of this.#resendTimers) clearTimeout(timer);
     this.#resendTimers.clear();
+    clearTimeout(this.#paceTimer);
+    this.#paceTimer = undefined;
     this.#unwatchWake?.();
     this.#unwatchWake = undefined;
 
@@ -606,6 +743,8 @@ export class Client implements ParleyClient {
       case 'typing':
         this.#typists.update(frame.room, frame.user, frame.on);
         return;
+      case 'removed':
+        return this.#onRemoved(frame);
       case 'pong':
         return; // heartbeat pings carry no id; any inbound frame already counted as a sign of life
       case 'room':
@@ -644,7 +783,7 @@ export class Client implements ParleyClient {
       const entry = this.#outbox.get(frame.id);
       if (entry) {
         this.#clearDeadline(frame.id);
-        if (error.retryable) this.#resendLater(entry);
+        if (error.retryable) this.#resendLater(entry, frame.retryAfterMs);
         else this.#failEntry(entry, error);
         return;
       }
@@ -666,6 +805,8 @@ export class Client implements ParleyClient {
   }
 
   #onAck(frame: AckFrame): void {
+    // Moderation requests are answered with an ack too.
+    if (this.#inflight.has(frame.id)) return this.#answer(frame.id, frame);
     const entry = this.#outbox.take(frame.id);
     if (!entry) return; // an ack for a write that already failed or was settled
     this.#clearDeadline(frame.id);
@@ -829,8 +970,23 @@ export class Client implements ParleyClient {
     }
     this.#waiting = [...held, ...this.#waiting];
     for (const entry of this.#outbox.unsent(this.#conn)) {
-      if (this.#canWrite(entry)) this.#writeEntry(entry);
+      if (!this.#canWrite(entry)) continue;
+      // Out of tokens: stop here (keeping the order) until the pacer's flush.
+      if (!this.#paced()) break;
+      this.#writeEntry(entry);
     }
+  }
+
+  /** Whether a write may go now under the server's write limit; if not, a flush is scheduled. */
+  #paced(): boolean {
+    if (this.#paceTimer !== undefined) return false;
+    const wait = this.#pacer?.take() ?? 0;
+    if (wait === 0) return true;
+    this.#paceTimer = setTimeout(() => {
+      this.#paceTimer = undefined;
+      this.#flush();
+    }, wait);
+    return false;
   }
 
   /** Whether an outbox entry may be written to the current connection now. */
@@ -857,8 +1013,8 @@ export class Client implements ParleyClient {
     this.#startDeadline(entry.id);
   }
 
-  /** A retryable error for a write: try again on this connection after a backoff pause. */
-  #resendLater(entry: OutboxEntry): void {
+  /** A retryable error for a write: try again on this connection after a backoff pause (at least `retryAfterMs`). */
+  #resendLater(entry: OutboxEntry, retryAfterMs = 0): void {
     entry.sentOn = undefined;
     entry.paused = true;
     const timer = setTimeout(
@@ -867,7 +1023,8 @@ export class Client implements ParleyClient {
         entry.paused = false;
         this.#flush();
       },
-      backoffDelay(entry.failures++, this.#backoff),
+      // A rate_limited answer says how long to wait; never resend sooner.
+      Math.max(retryAfterMs, backoffDelay(entry.failures++, this.#backoff)),
     );
     this.#resendTimers.add(timer);
   }

@@ -10,6 +10,7 @@ export type LocalErrorCode =
   | 'gap_unfilled' // history could not supply missing events; delivery skipped ahead
   | 'user_changed' // the server welcomed a different user than the one an outbox entry was made as
   | 'discarded' // discard() dropped the outbox entry
+  | 'auth' // token() or refresh() failed, or the token expired and there is no refresh()
   | 'outbox_store'; // the OutboxStore failed; writes still go out but may not survive a reload
 
 export class ClientError extends Error {

@@ -14,5 +14,6 @@ export type {
   PendingEntry,
   SendResult,
 } from './types.ts';
+export type { CreateRoomOptions } from './moderation.ts';
 export type { WebSocketConstructor, WebSocketLike } from './transport.ts';
 export type { RoomEvent, RoomInfo, UserRef } from '../protocol/index.ts';

@@ -28,7 +28,7 @@ export interface WebSocketLike {
   onerror: ((event: never) => unknown) | null;
 }
 
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+export type WebSocketConstructor = new (url: string, protocols?: string[]) => WebSocketLike;
 
 export interface TransportHandlers {
   open(): void;
@@ -52,9 +52,9 @@ export class Transport {
   #live = true;
 
   /** Throws whatever the WebSocket constructor throws (e.g. a malformed url). */
-  constructor(Ctor: WebSocketConstructor, url: string, handlers: TransportHandlers) {
+  constructor(Ctor: WebSocketConstructor, url: string, handlers: TransportHandlers, protocols?: string[]) {
     this.#handlers = handlers;
-    const socket = new Ctor(url);
+    const socket = protocols ? new Ctor(url, protocols) : new Ctor(url);
     this.#socket = socket;
     socket.onopen = () => {
       if (this.#live) handlers.open();

@@ -1,6 +1,7 @@
 /** The SDK's public types. The web app is written against these names: keep them stable. */
 import type { RoomEvent, RoomInfo, UserRef } from '../protocol/index.ts';
 import type { ClientError } from './errors.ts';
+import type { CreateRoomOptions } from './moderation.ts';
 import type { OutboxFrame, OutboxStore } from './outbox-store.ts';
 import type { WebSocketConstructor } from './transport.ts';
 
@@ -10,6 +11,19 @@ export interface ClientOptions {
   /** ws://host:port/ws */
   url: string;
   nick: string;
+  /**
+   * Access token of an account (from POST /api/auth/login), or a function returning the current
+   * one, called before every connection attempt. Sent as the WebSocket subprotocol entry
+   * `bearer.<token>` next to `parley.v1` (browsers cannot set headers). With a token the server
+   * ignores `nick`: the user is the account.
+   */
+  token?: string | (() => string | Promise<string>);
+  /**
+   * Returns a fresh access token (e.g. via POST /api/auth/refresh). Called when the server closes
+   * with 4410 `token_expired`, and once when a handshake fails while the token looks expired;
+   * the client then reconnects with the new token. Without it `token_expired` is terminal.
+   */
+  refresh?: () => Promise<string>;
   /** Session token from a previous welcome: stay the same user. */
   session?: string;
   /**
@@ -93,6 +107,11 @@ export interface ClientEvents {
   reset: { room: string; room_info: RoomInfo };
   /** Errors not tied to a pending request (and fatal hello errors). */
   error: ClientError;
+  /**
+   * You were kicked or banned from the room (on any connection of yours). The client has already
+   * forgotten it: its join waiters and queued writes failed with `not_member` / `banned`.
+   */
+  removed: { room: string; reason: 'kick' | 'ban'; by: UserRef };
   /** An outbox entry was added (also when loaded from storage), acknowledged, failed or discarded. */
   outbox: OutboxChange;
 }
@@ -108,7 +127,18 @@ export interface ParleyClient {
   /** Returns the unsubscribe function. */
   on<E extends keyof ClientEvents>(event: E, fn: (payload: ClientEvents[E]) => void): () => void;
   rooms(): Promise<RoomInfo[]>;
-  createRoom(name: string, title?: string): Promise<RoomInfo>;
+  /** You become the room's owner. `visibility: 'private'`: only invited members see or join it. */
+  createRoom(name: string, title?: string, options?: CreateRoomOptions): Promise<RoomInfo>;
+  /**
+   * Room moderation (docs/protocol.md, _Authorization_). `user` is a user id, not a nickname.
+   * Owner or moderator: invite (adds a membership; needed for private rooms), kick, ban, unban.
+   * Owner only: setRole. Idempotent; resolve with the ack (`duplicate` when already in effect).
+   */
+  invite(room: string, user: string): Promise<SendResult>;
+  kick(room: string, user: string): Promise<SendResult>;
+  ban(room: string, user: string): Promise<SendResult>;
+  unban(room: string, user: string): Promise<SendResult>;
+  setRole(room: string, user: string, role: 'moderator' | 'member'): Promise<SendResult>;
   /** Idempotent; remembered and re-joined after every reconnect. */
   join(room: string): Promise<RoomInfo>;
   leave(room: string): Promise<void>;

@@ -30,9 +30,23 @@ export const ERRORS = {
   target_not_found: { message: 'The message to change does not exist in this room', retryable: false },
   target_deleted: { message: 'The message was deleted', retryable: false },
   not_allowed: { message: 'You may not change this message', retryable: false },
+  forbidden: { message: 'Your role in this room does not allow this', retryable: false },
+  banned: { message: 'You are banned from this room', retryable: false },
+  user_unknown: { message: 'No such user', retryable: false },
   id_conflict: { message: 'This client id was already used for a different message', retryable: false },
   internal: { message: 'Internal server error', retryable: true },
   unavailable: { message: 'Server is shutting down; retry on another connection', retryable: true },
+  rate_limited: { message: 'Too many frames; wait retryAfterMs and try again', retryable: true },
+  too_many_connections: { message: 'This user has too many open connections', retryable: true },
+  too_many_rooms: { message: 'This user has joined too many rooms; leave one first', retryable: false },
+  // Accounts (HTTP /api/auth/* answers and the WebSocket handshake's 401).
+  bad_request: { message: 'The request is malformed', retryable: false },
+  username_invalid: { message: 'Username is not allowed', retryable: false },
+  password_invalid: { message: 'Password does not meet the policy', retryable: false },
+  username_taken: { message: 'This username is taken', retryable: false },
+  credentials_invalid: { message: 'Wrong username or password', retryable: false },
+  refresh_invalid: { message: 'The refresh token is unknown, expired or already used', retryable: false },
+  token_invalid: { message: 'The access token is missing, malformed, forged or expired', retryable: false },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -57,10 +71,16 @@ export const CLOSE = {
   replaced: 4002,
   /** hello was not sent in time. */
   hello_timeout: 4003,
+  /** The connection kept sending past its rate limit; reconnect after a backoff. */
+  rate_abuse: 4004,
+  /** The user already has maxConnectionsPerUser connections; reconnect later with backoff. */
+  too_many_connections: 4005,
   /** The nickname or session was rejected. */
   rejected: 4400,
   /** The client speaks a protocol version the server does not. */
   unsupported_protocol: 4401,
+  /** The access token expired: get a new one (refresh), then reconnect with it. */
+  token_expired: 4410,
 } as const;
 
 export type CloseName = keyof typeof CLOSE;

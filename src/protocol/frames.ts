@@ -23,7 +23,22 @@ export type MutationKind = 'edit' | 'delete' | 'react' | 'unreact';
 /** Membership changes: `sender` became a member of the room, or stopped being one. */
 export type MembershipKind = 'join' | 'leave';
 
-export type EventKind = MessageKind | MutationKind | MembershipKind;
+/**
+ * Moderation by an owner or moderator (`sender`) on another user (`target`): invite adds a
+ * membership, kick removes it, ban removes it and forbids rejoining, unban lifts the ban,
+ * role sets the target's role (`body` is the new role).
+ */
+export type ModerationKind = 'invite' | 'kick' | 'ban' | 'unban' | 'role';
+
+export type EventKind = MessageKind | MutationKind | MembershipKind | ModerationKind;
+
+export const MODERATION_KINDS: readonly ModerationKind[] = ['invite', 'kick', 'ban', 'unban', 'role'];
+
+/** Room roles. The owner is the room's creator; moderators are named by the owner. */
+export type RoomRole = 'owner' | 'moderator' | 'member';
+
+/** public: anyone may join. private: only invited members; invisible to everyone else. */
+export type RoomVisibility = 'public' | 'private';
 
 export const MUTATION_KINDS: readonly MutationKind[] = ['edit', 'delete', 'react', 'unreact'];
 
@@ -46,6 +61,8 @@ export interface RoomEvent {
   readonly body: string;
   /** For mutation kinds: the seq of the message this event changes. */
   readonly ref?: number;
+  /** For moderation kinds: the user the change applies to. */
+  readonly target?: UserRef;
   /** Commit time, ms since the epoch. */
   readonly ts: number;
 }
@@ -58,12 +75,18 @@ export interface RoomInfo {
   /** seq of the newest event (0 when empty). */
   readonly head: number;
   readonly createdAt: number;
+  /** Absent from servers before roles: read it as public. */
+  readonly visibility?: RoomVisibility;
 }
 
 export interface ServerLimits {
   readonly maxBodyChars: number;
   readonly maxFrameBytes: number;
   readonly historyMaxLimit: number;
+  /** Writes (send, edit, delete, react, …) this user may make per second; the SDK paces its outbox to it. */
+  readonly writesPerSec?: number;
+  /** Writes allowed at once before the rate applies. */
+  readonly writesBurst?: number;
 }
 
 export interface WelcomeFrame {
@@ -154,6 +177,17 @@ export interface ErrorFrame {
   /** The `id` of the frame this answers, when it had one. */
   readonly id?: string;
   readonly retryable: boolean;
+  /** With `rate_limited`: wait at least this many ms before sending again. */
+  readonly retryAfterMs?: number;
+}
+
+/** You lost this room: kicked or banned. The server has already unsubscribed this connection. */
+export interface RemovedFrame {
+  readonly type: 'removed';
+  readonly room: string;
+  readonly reason: 'kick' | 'ban';
+  /** Who did it. */
+  readonly by: UserRef;
 }
 
 export interface PongFrame {
@@ -174,6 +208,7 @@ export type ServerFrame =
   | PresenceFrame
   | TypingFrame
   | ErrorFrame
+  | RemovedFrame
   | PongFrame;
 
 export type ServerFrameType = ServerFrame['type'];

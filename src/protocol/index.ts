@@ -2,3 +2,4 @@ export * from './codes.ts';
 export * from './frames.ts';
 export * from './limits.ts';
 export * from './schema.ts';
+export * from './token-bucket.ts';

@@ -7,9 +7,12 @@ import { LIMITS, NICK_PATTERN, PROTOCOL_VERSION, ROOM_PATTERN } from './limits.t
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-/** NFC-normalise and strip control and bidi-override characters. */
+/** With the u flag this matches only unpaired surrogates (a pair is one code point). */
+const LONE_SURROGATE = /[\ud800-\udfff]/gu;
+
+/** Replace lone surrogates with U+FFFD, NFC-normalise, and strip control and bidi-override characters. */
 export function cleanText(s: string): string {
-  return s.normalize('NFC').replace(CONTROL_CHARS, '');
+  return s.replace(LONE_SURROGATE, '\ufffd').normalize('NFC').replace(CONTROL_CHARS, '');
 }
 
 const requestId = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.clientIdMax));
@@ -50,6 +53,7 @@ export const createSchema = v.object({
   id: requestId,
   room: roomNameSchema,
   title: v.optional(titleSchema),
+  visibility: v.optional(v.picklist(['public', 'private'])),
 });
 
 export const roomsSchema = v.object({ type: v.literal('rooms'), id: requestId });
@@ -119,6 +123,24 @@ export const reactSchema = v.object({
   on: v.boolean(),
 });
 
+/** A user id (as in `welcome.user.id` and `event.sender.id`). */
+const userIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+
+const moderation = <T extends string>(type: T) =>
+  v.object({ type: v.literal(type), id: requestId, room: roomNameSchema, user: userIdSchema });
+
+export const inviteSchema = moderation('invite');
+export const kickSchema = moderation('kick');
+export const banSchema = moderation('ban');
+export const unbanSchema = moderation('unban');
+export const roleSchema = v.object({
+  type: v.literal('role'),
+  id: requestId,
+  room: roomNameSchema,
+  user: userIdSchema,
+  role: v.picklist(['moderator', 'member']),
+});
+
 /** Ephemeral: never stored, coalesced and droppable. Re-send `on: true` every few seconds while typing. */
 export const typingSchema = v.object({ type: v.literal('typing'), room: roomNameSchema, on: v.boolean() });
 
@@ -135,6 +157,11 @@ const FRAME_SCHEMAS = {
   delete: deleteSchema,
   react: reactSchema,
   history: historySchema,
+  invite: inviteSchema,
+  kick: kickSchema,
+  ban: banSchema,
+  unban: unbanSchema,
+  role: roleSchema,
   typing: typingSchema,
   ping: pingSchema,
 } as const;

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createParleyServer, helpText, resolveOptions, type ServerOptions } from './index.ts';
+import { createParleyServer, helpText, OPTION_SPECS, resolveOptions, type ServerOptions } from './index.ts';
 
 const USAGE = `Usage: parley serve [options]
 
@@ -14,11 +14,13 @@ ${helpText()}
   --help                     show this help
 `;
 
-const SECRET_KEY = /secret|password|token|key/i;
+const SECRET_KEYS: ReadonlySet<string> = new Set(OPTION_SPECS.filter((s) => s.secret).map((s) => s.key));
 
-/** The effective configuration, with anything secret-looking redacted, for the start-up log. */
+/** The effective configuration, with secrets redacted (when set), for the start-up log. */
 export function describeConfig(options: ServerOptions): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : v]));
+  return Object.fromEntries(
+    Object.entries(options).map(([k, v]) => [k, SECRET_KEYS.has(k) && v !== null ? '[redacted]' : v]),
+  );
 }
 
 function buildWebIfMissing(webDir: string | null): void {
@@ -43,7 +45,8 @@ async function serve(argv: string[]): Promise<void> {
   const server = createParleyServer(options);
   server.log.info({ config: describeConfig(options) }, 'effective configuration');
   const port = await server.listen();
-  process.stdout.write(`Parley is running on http://localhost:${port}\n`);
+  const scheme = options.tlsCert === null ? 'http' : 'https';
+  process.stdout.write(`Parley is running on ${scheme}://localhost:${port}\n`);
   const stop = (signal: string): void => {
     server.log.info({ signal }, 'shutting down');
     server.close().then(

@@ -8,10 +8,12 @@ export async function commit(ctx: ServerContext, input: AppendInput): Promise<Ap
   const result = await ctx.store.append(input);
   if (result.status === 'appended') {
     const { event } = result;
+    const evicts = (event.kind === 'kick' || event.kind === 'ban') && event.target !== undefined;
     await ctx.broker.publish({
       room: event.room,
       seq: event.seq,
       payload: JSON.stringify({ type: 'event', ...event }),
+      ...(evicts && event.target ? { evict: { user: event.target.id, reason: event.kind, by: event.sender } } : {}),
     });
   }
   return result;
@@ -25,7 +27,7 @@ export async function commit(ctx: ServerContext, input: AppendInput): Promise<Ap
 export function commitAndAck(conn: Connection, input: AppendInput & { cid: string }): void {
   const { room, cid } = input;
   const work = commit(conn.ctx, input)
-    .then((result) => {
+    .then(async (result) => {
       switch (result.status) {
         case 'conflict':
           conn.error('id_conflict', cid);
@@ -33,6 +35,15 @@ export function commitAndAck(conn: Connection, input: AppendInput & { cid: strin
         case 'no_room':
           conn.error('room_not_found', cid, `Room "${room}" does not exist`);
           return;
+        case 'forbidden':
+          conn.error('forbidden', cid);
+          return;
+        case 'unchanged': {
+          // A moderation change that was already in effect: nothing appended; the head is the seq.
+          const head = (await conn.ctx.store.getRoom(room))?.head ?? 0;
+          conn.send({ type: 'ack', id: cid, room, seq: head, ts: Date.now(), duplicate: true });
+          return;
+        }
         case 'appended':
         case 'duplicate': {
           const { seq, ts } = result.event;

@@ -1,8 +1,19 @@
 /** One client socket: decode → dispatch in order, outbound writes with a bounded queue. */
 import type { WebSocket } from 'ws';
-import { CLOSE, decodeClientFrame, ERRORS, type ErrorCode, type ServerFrame, type UserRef } from '../protocol/index.ts';
+import {
+  CLOSE,
+  decodeClientFrame,
+  ERRORS,
+  type ClientFrame,
+  type ErrorCode,
+  type RemovedFrame,
+  type ServerFrame,
+  type UserRef,
+} from '../protocol/index.ts';
+import type { AccessClaims } from './auth/tokens.ts';
 import type { ServerContext } from './context.ts';
 import { dispatch } from './handlers/index.ts';
+import { ConnectionLimits, type Verdict } from './rate-limit.ts';
 import { prepareFrame, writePrepared, type PreparedFrame } from './wire.ts';
 
 /** Per-room delivery state of one connection. */
@@ -25,6 +36,8 @@ export class Connection {
   readonly ctx: ServerContext;
   readonly ip: string;
   user: UserRef | undefined;
+  /** Set at the upgrade from a verified access token: `hello` makes this account the user. */
+  account: AccessClaims | undefined;
   readonly rooms = new Map<string, RoomCursor>();
   /** Cleared on every ping, set by any pong or frame; see heartbeat.ts. */
   alive = true;
@@ -36,11 +49,17 @@ export class Connection {
   #inflight = 0;
   #idle: (() => void) | undefined;
   readonly #helloTimer: NodeJS.Timeout;
+  /** Frame and write buckets of this connection (rate-limit.ts). */
+  readonly #limits: ConnectionLimits;
+  /** The user id this connection counts against in ctx.userLimits, and the rooms it counted. */
+  #countedAs: string | undefined;
+  readonly #countedRooms = new Set<string>();
 
   constructor(ws: WebSocket, ctx: ServerContext, ip: string) {
     this.ws = ws;
     this.ctx = ctx;
     this.ip = ip;
+    this.#limits = new ConnectionLimits(ctx.options);
     this.#helloTimer = setTimeout(() => {
       if (!this.user) this.close(CLOSE.hello_timeout, 'hello timeout');
     }, ctx.options.helloTimeoutMs);
@@ -88,6 +107,22 @@ export class Connection {
     if (seq <= cursor.lastSent) return;
     cursor.lastSent = seq;
     this.sendPrepared(prepared);
+  }
+
+  /**
+   * Kicked or banned: forget the room now (so no further event reaches this socket and its
+   * queued writes for the room fail `not_member`), tell the client, then unsubscribe and
+   * update presence.
+   */
+  evict(room: string, reason: RemovedFrame['reason'], by: UserRef): void {
+    if (!this.rooms.delete(room)) return;
+    this.send({ type: 'removed', room, reason, by });
+    const { ctx, user } = this;
+    const work = (async () => {
+      await ctx.hub.unsubscribe(room, this);
+      if (user && (await ctx.presence.exit(room, user))) ctx.presenceChanged(room);
+    })();
+    work.catch((err: unknown) => ctx.log.error({ conn: this.id, err, room }, 'evict failed'));
   }
 
   error(code: ErrorCode, id?: string, message: string = ERRORS[code].message): void {
@@ -142,11 +177,19 @@ export class Connection {
 
   #onMessage(data: Buffer, isBinary: boolean): void {
     this.alive = true;
+    if (this.#closing) return;
     if (isBinary) {
-      this.error('binary_unsupported');
+      const verdict = this.#limits.admit(undefined, this.user?.id, this.ctx.userLimits);
+      if (verdict.ok) this.error('binary_unsupported');
+      else this.#rateLimited(verdict, undefined);
       return;
     }
     const decoded = decodeClientFrame(data.toString('utf8'));
+    const verdict = this.#limits.admit(decoded.ok ? decoded.frame.type : undefined, this.user?.id, this.ctx.userLimits);
+    if (!verdict.ok) {
+      this.#rateLimited(verdict, decoded.ok ? ('id' in decoded.frame ? decoded.frame.id : undefined) : decoded.id);
+      return;
+    }
     if (!decoded.ok) {
       this.error(decoded.code, decoded.id, decoded.message);
       // A refused hello leaves nothing to do on this connection: close with a "stop" code.
@@ -161,7 +204,7 @@ export class Connection {
     }
     // Frames run one after another so a send always sees the join before it.
     this.#chain = this.#chain
-      .then(() => (this.#closing ? undefined : dispatch(this, decoded.frame)))
+      .then(() => (this.#closing ? undefined : this.#run(decoded.frame)))
       .catch((err: unknown) => {
         this.ctx.log.error({ conn: this.id, err }, 'handler failed');
         const id = 'id' in decoded.frame ? decoded.frame.id : undefined;
@@ -174,6 +217,68 @@ export class Connection {
       });
   }
 
+  /** Refused by a rate limit: nothing was done; after too many refusals the connection is closed. */
+  #rateLimited(verdict: Verdict & { ok: false }, id: string | undefined): void {
+    const frame: ServerFrame = {
+      type: 'error',
+      code: 'rate_limited',
+      message: `Too many frames; retry in ${verdict.retryAfterMs} ms`,
+      retryable: true,
+      retryAfterMs: verdict.retryAfterMs,
+    };
+    this.send(id === undefined ? frame : { ...frame, id });
+    if (verdict.close) {
+      this.ctx.log.warn({ conn: this.id, ip: this.ip }, 'rate limit abuse; closing');
+      this.close(verdict.close.code, verdict.close.reason);
+    }
+  }
+
+  /** dispatch, plus the per-user caps: connections per user (after hello) and rooms joined at once. */
+  async #run(frame: ClientFrame): Promise<void> {
+    const users = this.ctx.userLimits;
+    // Rooms can also go away without a leave frame (kick, ban): count what is joined now.
+    if (frame.type === 'join') this.#countRooms();
+    if (frame.type === 'join' && this.#countedAs !== undefined && !this.rooms.has(frame.room)) {
+      if (!users.mayJoin(this.#countedAs, frame.room)) {
+        const max = this.ctx.options.maxRoomsPerUser;
+        this.error('too_many_rooms', frame.id, `You may have at most ${max} rooms joined at once; leave one first`);
+        return;
+      }
+    }
+    const wasUser = this.user !== undefined;
+    try {
+      await dispatch(this, frame);
+    } finally {
+      if (!wasUser && this.user && this.#countedAs === undefined && !this.#closing) {
+        if (users.attach(this.user.id, this)) this.#countedAs = this.user.id;
+        else {
+          const max = this.ctx.options.maxConnectionsPerUser;
+          this.error('too_many_connections', undefined, `At most ${max} connections per user; close one first`);
+          this.close(CLOSE.too_many_connections, 'too_many_connections');
+        }
+      }
+      if (frame.type === 'join' || frame.type === 'leave') this.#countRooms();
+    }
+  }
+
+  /** Brings the user's joined-room counts in line with this connection's rooms. */
+  #countRooms(): void {
+    const uid = this.#countedAs;
+    if (uid === undefined) return;
+    for (const room of this.rooms.keys()) {
+      if (!this.#countedRooms.has(room)) {
+        this.#countedRooms.add(room);
+        this.ctx.userLimits.joinedRoom(uid, room);
+      }
+    }
+    for (const room of this.#countedRooms) {
+      if (!this.rooms.has(room)) {
+        this.#countedRooms.delete(room);
+        this.ctx.userLimits.leftRoom(uid, room);
+      }
+    }
+  }
+
   async #onClose(): Promise<void> {
     this.#closing = true;
     clearTimeout(this.#helloTimer);
@@ -181,6 +286,7 @@ export class Connection {
     ctx.connections.delete(this);
     // Let the handler in progress finish first, so cleanup sees every room it joined.
     await this.#chain;
+    if (this.#countedAs !== undefined) ctx.userLimits.detach(this.#countedAs, this, this.#countedRooms);
     const user = this.user;
     if (!user) return;
     for (const room of this.rooms.keys()) {

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import sirv from 'sirv';
 import * as v from 'valibot';
 import { LIMITS, roomNameSchema } from '../protocol/index.ts';
+import { authRoute, type AuthRoutes } from './auth/routes.ts';
 import type { ServerContext } from './context.ts';
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -18,7 +19,10 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 type Respond = (status: number, body: unknown) => void;
 
-export function createHttpHandler(ctx: ServerContext): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHttpHandler(
+  ctx: ServerContext,
+  auth?: AuthRoutes,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const { webDir } = ctx.options;
   const serveWeb =
     webDir && existsSync(webDir) ? sirv(webDir, { single: true, etag: true, gzip: false, dev: false }) : undefined;
@@ -31,6 +35,8 @@ export function createHttpHandler(ctx: ServerContext): (req: IncomingMessage, re
       res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end(JSON.stringify(body));
     };
+    // Accounts: POST /api/auth/* and GET /api/config (auth/routes.ts).
+    if (auth && authRoute(auth, req, url.pathname, respond)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       respond(405, { error: 'method_not_allowed', message: 'Only GET is served over HTTP; use the WebSocket' });
       return;
@@ -60,20 +66,31 @@ const seqParam = (s: string | null): number | undefined => {
   return Number.isSafeInteger(n) && n >= 0 ? n : Number.NaN;
 };
 
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return '';
+  }
+}
+
 async function apiRoute(ctx: ServerContext, url: URL, respond: Respond): Promise<void> {
   const { store } = ctx;
   if (url.pathname === '/api/rooms') {
+    // No identity over this route: public rooms only (private ones are listed by the `rooms` frame).
     respond(200, { rooms: await store.listRooms() });
     return;
   }
   const m = /^\/api\/rooms\/([^/]+)\/history$/.exec(url.pathname);
   if (m) {
-    const name = decodeURIComponent(m[1] ?? '');
+    // Malformed percent-encoding is bad input (400), not a server error.
+    const name = safeDecode(m[1] ?? '');
     if (!v.is(roomNameSchema, name)) {
       respond(400, { error: 'room_invalid', message: 'Room name is not allowed' });
       return;
     }
-    if (!(await store.getRoom(name))) {
+    // No identity over this route: a private room answers exactly like a missing one.
+    if ((await store.getRoom(name))?.visibility !== 'public') {
       respond(404, { error: 'room_not_found', message: `Room "${name}" does not exist` });
       return;
     }

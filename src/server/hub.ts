@@ -45,6 +45,12 @@ export class Hub {
   #deliver(message: BrokerMessage): void {
     const subs = this.#rooms.get(message.room);
     if (!subs || subs.size === 0) return;
+    const { evict } = message;
+    if (evict) {
+      // The removed user's sockets lose the room before the event goes out: no further events.
+      const removed = [...subs].filter((conn) => conn.user?.id === evict.user);
+      for (const conn of removed) conn.evict(message.room, evict.reason, evict.by);
+    }
     const prepared = prepareFrame(message.payload);
     for (const conn of subs) conn.deliverEvent(message.room, message.seq, prepared);
   }

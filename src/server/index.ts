@@ -1,8 +1,13 @@
 /** createParleyServer: wires store, broker, presence, hub, HTTP and WebSocket on one port. */
+import { readFileSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { CLOSE, type PresenceFrame } from '../protocol/index.ts';
+import { Accounts } from './auth/accounts.ts';
+import { authenticateUpgrade, closeOnExpiry, selectProtocol, unauthorized } from './auth/handshake.ts';
+import { AccessTokens, loadOrCreateSecret } from './auth/tokens.ts';
 import { MemoryBroker } from './broker/memory-broker.ts';
 import { Connection } from './connection.ts';
 import type { ServerContext } from './context.ts';
@@ -12,13 +17,15 @@ import { Hub } from './hub.ts';
 import { createLogger, type Logger } from './log.ts';
 import { resolveOptions, type ServerOptions } from './options.ts';
 import { MemoryPresence } from './presence/memory-presence.ts';
+import { UserLimits } from './rate-limit.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
+import { refusal, UpgradeGuard } from './upgrade-guard.ts';
 
 /** How long shutdown waits for in-flight sends, then for sockets to close. */
 const SHUTDOWN_DRAIN_MS = 3_000;
 
-export { DEFAULTS, helpText, resolveOptions, type ServerOptions } from './options.ts';
+export { DEFAULTS, helpText, OPTION_SPECS, resolveOptions, type ServerOptions } from './options.ts';
 
 export interface ParleyServer {
   readonly options: ServerOptions;
@@ -57,6 +64,7 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
     hub,
     presence,
     connections,
+    userLimits: new UserLimits(options),
     presenceChanged(room) {
       // Coalesced: a burst of joins and leaves yields one presence frame per room.
       if (dirtyRooms.size === 0) setImmediate(() => void flushPresence());
@@ -64,19 +72,63 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
     },
   };
 
-  const http = createServer(createHttpHandler(ctx));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
+  // Without a configured secret, one is generated and kept under the data directory.
+  const tokens = new AccessTokens(options.tokenSecret ?? loadOrCreateSecret(options.dataDir), options.accessTokenTtlMs);
+  const accounts = new Accounts(store, tokens, options.refreshTokenTtlMs);
+  const handler = createHttpHandler(ctx, { accounts, guests: options.guests, log });
+  // With a certificate and key the same port speaks https and wss (node:https is an http.Server).
+  const http: HttpServer =
+    options.tlsCert !== null && options.tlsKey !== null
+      ? createHttpsServer({ cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }, handler)
+      : createServer(handler);
+  const guard = new UpgradeGuard(options);
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxFrameBytes,
+    perMessageDeflate: false,
+    handleProtocols: selectProtocol,
+  });
   let stopHeartbeat: (() => void) | undefined;
   let closing = false;
 
   http.on('upgrade', (req, socket, head) => {
+    // A peer that resets a refused upgrade must not crash the server with an unhandled 'error'.
+    socket.on('error', (err) => log.debug({ err: err.message }, 'upgrade socket error'));
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== '/ws' || closing) {
       socket.end(`HTTP/1.1 ${closing ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      connections.add(new Connection(ws, ctx, req.socket.remoteAddress ?? ''));
+    // Origin allow-list and per-IP limits, before any socket exists (upgrade-guard.ts).
+    const verdict = guard.check(req);
+    if (!verdict.ok) {
+      log.debug({ status: verdict.status, reason: verdict.reason, origin: req.headers.origin }, 'upgrade refused');
+      socket.end(refusal(verdict.status, verdict.reason, verdict.retryAfterS));
+      return;
+    }
+    socket.once('close', verdict.release);
+    // The access token is checked before the upgrade completes: a bad one gets 401 and no socket.
+    void authenticateUpgrade(req, tokens, options.guests).then((auth) => {
+      if (!auth.ok) {
+        log.debug({ reason: auth.reason }, 'upgrade unauthorized');
+        socket.end(unauthorized(auth.reason));
+        return;
+      }
+      if (socket.destroyed || closing) {
+        socket.destroy();
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const conn = new Connection(ws, ctx, verdict.ip);
+        if (auth.claims) {
+          conn.account = auth.claims;
+          ws.once(
+            'close',
+            closeOnExpiry(auth.claims.expiresAt, (code, reason) => conn.close(code, reason)),
+          );
+        }
+        connections.add(conn);
+      });
     });
   });
 

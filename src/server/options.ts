@@ -22,6 +22,41 @@ export interface ServerOptions {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Close code reconnect hint window on shutdown, in ms. */
   shutdownSpreadMs: number;
+  /** Origins allowed to open a WebSocket (`self`, `*`, exact origins, `scheme://host:*`). */
+  allowedOrigins: string[];
+  /** PEM certificate and key files: serve https + wss on the same port. */
+  tlsCert: string | null;
+  tlsKey: string | null;
+  /** Number of reverse proxies in front whose X-Forwarded-For is trusted (0: use the socket's address). */
+  trustProxy: number;
+  /** Every inbound frame, per connection (token bucket). */
+  connFramesPerSec: number;
+  connFramesBurst: number;
+  /** Writes (send, edit, delete, react, create), per connection. */
+  connWritesPerSec: number;
+  connWritesBurst: number;
+  /** Writes per user, across all of the user's connections. */
+  userWritesPerSec: number;
+  userWritesBurst: number;
+  /** This many rate_limited answers within 10 s close the connection (4004). */
+  rateStrikes: number;
+  /** New WebSocket connections per client IP (token bucket; 429 past it). */
+  ipConnectsPerSec: number;
+  ipConnectsBurst: number;
+  /** Open WebSocket connections per client IP (503 past it). */
+  maxConnectionsPerIp: number;
+  /** Open connections per user after hello (error too_many_connections + close 4005 past it). */
+  maxConnectionsPerUser: number;
+  /** Rooms one user may have joined at once (too_many_rooms past it). */
+  maxRoomsPerUser: number;
+  /** Nickname-only guests may connect without an account (a token). */
+  guests: boolean;
+  /** HS256 secret that signs access tokens; null: one generated once into <dataDir>/token-secret. */
+  tokenSecret: string | null;
+  /** Lifetime of an access token; a connection is closed (4410) when its token expires. */
+  accessTokenTtlMs: number;
+  /** Lifetime of a refresh token (rotated on every use). */
+  refreshTokenTtlMs: number;
 }
 
 export const DEFAULTS: Readonly<ServerOptions> = Object.freeze({
@@ -37,14 +72,36 @@ export const DEFAULTS: Readonly<ServerOptions> = Object.freeze({
   defaultRooms: ['general'],
   logLevel: 'info',
   shutdownSpreadMs: 5_000,
+  allowedOrigins: ['self', 'http://localhost:*', 'http://127.0.0.1:*'],
+  tlsCert: null,
+  tlsKey: null,
+  trustProxy: 0,
+  connFramesPerSec: 50,
+  connFramesBurst: 100,
+  connWritesPerSec: 10,
+  connWritesBurst: 20,
+  userWritesPerSec: 20,
+  userWritesBurst: 40,
+  rateStrikes: 50,
+  ipConnectsPerSec: 10,
+  ipConnectsBurst: 100,
+  maxConnectionsPerIp: 256,
+  maxConnectionsPerUser: 16,
+  maxRoomsPerUser: 200,
+  guests: true,
+  tokenSecret: null,
+  accessTokenTtlMs: 15 * 60_000,
+  refreshTokenTtlMs: 30 * 24 * 3_600_000,
 });
 
 interface OptionSpec {
   readonly key: keyof ServerOptions;
   readonly flag: string;
   readonly env: string;
-  readonly kind: 'int' | 'string' | 'list' | 'nullable';
+  readonly kind: 'int' | 'string' | 'list' | 'nullable' | 'bool';
   readonly help: string;
+  /** Redacted from the start-up log. */
+  readonly secret?: true;
 }
 
 export const OPTION_SPECS: readonly OptionSpec[] = [
@@ -108,6 +165,141 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     kind: 'int',
     help: 'window over which clients are told to come back after a shutdown',
   },
+  {
+    key: 'allowedOrigins',
+    flag: '--allowed-origins',
+    env: 'PARLEY_ALLOWED_ORIGINS',
+    kind: 'list',
+    help: 'origins allowed to open a WebSocket (self, *, exact, scheme://host:*)',
+  },
+  {
+    key: 'tlsCert',
+    flag: '--tls-cert',
+    env: 'PARLEY_TLS_CERT',
+    kind: 'nullable',
+    help: 'PEM certificate file: serve https/wss',
+  },
+  {
+    key: 'tlsKey',
+    flag: '--tls-key',
+    env: 'PARLEY_TLS_KEY',
+    kind: 'nullable',
+    help: 'PEM private key file for --tls-cert',
+  },
+  {
+    key: 'trustProxy',
+    flag: '--trust-proxy',
+    env: 'PARLEY_TRUST_PROXY',
+    kind: 'int',
+    help: 'reverse proxies whose X-Forwarded-For is trusted (0 = none)',
+  },
+  {
+    key: 'connFramesPerSec',
+    flag: '--conn-frames-per-sec',
+    env: 'PARLEY_CONN_FRAMES_PER_SEC',
+    kind: 'int',
+    help: 'inbound frames per second per connection',
+  },
+  {
+    key: 'connFramesBurst',
+    flag: '--conn-frames-burst',
+    env: 'PARLEY_CONN_FRAMES_BURST',
+    kind: 'int',
+    help: 'burst of inbound frames per connection',
+  },
+  {
+    key: 'connWritesPerSec',
+    flag: '--conn-writes-per-sec',
+    env: 'PARLEY_CONN_WRITES_PER_SEC',
+    kind: 'int',
+    help: 'writes per second per connection',
+  },
+  {
+    key: 'connWritesBurst',
+    flag: '--conn-writes-burst',
+    env: 'PARLEY_CONN_WRITES_BURST',
+    kind: 'int',
+    help: 'burst of writes per connection',
+  },
+  {
+    key: 'userWritesPerSec',
+    flag: '--user-writes-per-sec',
+    env: 'PARLEY_USER_WRITES_PER_SEC',
+    kind: 'int',
+    help: 'writes per second per user',
+  },
+  {
+    key: 'userWritesBurst',
+    flag: '--user-writes-burst',
+    env: 'PARLEY_USER_WRITES_BURST',
+    kind: 'int',
+    help: 'burst of writes per user',
+  },
+  {
+    key: 'rateStrikes',
+    flag: '--rate-strikes',
+    env: 'PARLEY_RATE_STRIKES',
+    kind: 'int',
+    help: 'rate_limited answers in 10 s that close the connection',
+  },
+  {
+    key: 'ipConnectsPerSec',
+    flag: '--ip-connects-per-sec',
+    env: 'PARLEY_IP_CONNECTS_PER_SEC',
+    kind: 'int',
+    help: 'new WebSocket connections per second per IP',
+  },
+  {
+    key: 'ipConnectsBurst',
+    flag: '--ip-connects-burst',
+    env: 'PARLEY_IP_CONNECTS_BURST',
+    kind: 'int',
+    help: 'burst of new WebSocket connections per IP',
+  },
+  {
+    key: 'maxConnectionsPerIp',
+    flag: '--max-connections-per-ip',
+    env: 'PARLEY_MAX_CONNECTIONS_PER_IP',
+    kind: 'int',
+    help: 'open WebSocket connections per IP',
+  },
+  {
+    key: 'maxConnectionsPerUser',
+    flag: '--max-connections-per-user',
+    env: 'PARLEY_MAX_CONNECTIONS_PER_USER',
+    kind: 'int',
+    help: 'open connections per user',
+  },
+  {
+    key: 'maxRoomsPerUser',
+    flag: '--max-rooms-per-user',
+    env: 'PARLEY_MAX_ROOMS_PER_USER',
+    kind: 'int',
+    help: 'rooms one user may have joined at once',
+  },
+  { key: 'guests', flag: '--guests', env: 'PARLEY_GUESTS', kind: 'bool', help: 'allow nickname-only guests (on/off)' },
+  {
+    key: 'tokenSecret',
+    flag: '--token-secret',
+    env: 'PARLEY_TOKEN_SECRET',
+    kind: 'nullable',
+    secret: true,
+    help: 'secret signing access tokens (default: generated into <data-dir>/token-secret)',
+  },
+  {
+    key: 'accessTokenTtlMs',
+    flag: '--access-token-ttl-ms',
+    env: 'PARLEY_ACCESS_TOKEN_TTL_MS',
+    kind: 'int',
+    help: 'access token lifetime',
+  },
+  {
+    key: 'refreshTokenTtlMs',
+    flag: '--refresh-token-ttl-ms',
+    env: 'PARLEY_REFRESH_TOKEN_TTL_MS',
+    kind: 'int',
+    help: 'refresh token lifetime',
+  },
 ];
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -129,6 +321,10 @@ function convert(spec: OptionSpec, raw: string): ServerOptions[keyof ServerOptio
       return raw === 'none' || raw === '' ? null : raw;
     case 'string':
       return raw;
+    case 'bool':
+      if (/^(1|true|on|yes)$/i.test(raw)) return true;
+      if (/^(0|false|off|no)$/i.test(raw)) return false;
+      throw new TypeError(`${spec.flag}: expected on or off, got "${raw}"`);
   }
 }
 
@@ -138,7 +334,11 @@ export function resolveOptions(
   env: Readonly<Record<string, string | undefined>> = {},
   overrides: Partial<ServerOptions> = {},
 ): ServerOptions {
-  const out: Record<string, unknown> = { ...DEFAULTS, defaultRooms: [...DEFAULTS.defaultRooms] };
+  const out: Record<string, unknown> = {
+    ...DEFAULTS,
+    defaultRooms: [...DEFAULTS.defaultRooms],
+    allowedOrigins: [...DEFAULTS.allowedOrigins],
+  };
   for (const spec of OPTION_SPECS) {
     const raw = env[spec.env];
     if (raw !== undefined) out[spec.key] = convert(spec, raw);
@@ -160,6 +360,11 @@ export function resolveOptions(
 }
 
 function validate(o: ServerOptions): void {
+  if (o.tokenSecret !== null && o.tokenSecret.length < 32)
+    throw new TypeError('tokenSecret must have 32 characters or more');
+  if (o.accessTokenTtlMs < 1000) throw new TypeError('accessTokenTtlMs must be at least 1000');
+  if (o.refreshTokenTtlMs < o.accessTokenTtlMs)
+    throw new TypeError('refreshTokenTtlMs must be at least accessTokenTtlMs');
   if (o.port > 65535) throw new TypeError(`port must be at most 65535, got ${o.port}`);
   if (!LOG_LEVELS.has(o.logLevel)) throw new TypeError(`log level must be one of ${[...LOG_LEVELS].join(', ')}`);
   if (o.heartbeatMs < 100) throw new TypeError('heartbeatMs must be at least 100');
@@ -167,6 +372,14 @@ function validate(o: ServerOptions): void {
   if (o.maxBodyChars < 1) throw new TypeError('maxBodyChars must be at least 1');
   if (o.maxBodyChars * 4 > o.maxFrameBytes) {
     throw new TypeError('maxFrameBytes must fit a body of maxBodyChars (4 bytes per character)');
+  }
+  if ((o.tlsCert === null) !== (o.tlsKey === null)) throw new TypeError('--tls-cert and --tls-key go together');
+  if (o.allowedOrigins.length === 0) throw new TypeError('allowedOrigins is empty: use "*" to allow any origin');
+  for (const k of ['connFramesBurst', 'connWritesBurst', 'userWritesBurst', 'ipConnectsBurst'] as const) {
+    if (o[k] < 1) throw new TypeError(`${k} must be at least 1`);
+  }
+  for (const k of ['rateStrikes', 'maxConnectionsPerIp', 'maxConnectionsPerUser', 'maxRoomsPerUser'] as const) {
+    if (o[k] < 1) throw new TypeError(`${k} must be at least 1`);
   }
 }
 

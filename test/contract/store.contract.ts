@@ -112,12 +112,153 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
+    it('keeps private rooms to their owner and members, with roles', async () => {
+      const store = await factory.open();
+      const room = await store.createRoom('p', 'P', { visibility: 'private', ownerId: alice.id });
+      expect(room).toMatchObject({ name: 'p', visibility: 'private' });
+      await store.createRoom('q', 'Q');
+      expect((await store.getRoom('q'))?.visibility).toBe('public');
+      expect((await store.listRooms()).map((r) => r.name)).toEqual(['q']);
+      expect((await store.listRooms(bob.id)).map((r) => r.name)).toEqual(['q']);
+      expect((await store.listRooms(alice.id)).map((r) => r.name)).toEqual(['p', 'q']);
+      expect(await store.roleOf('p', alice.id)).toBe('owner');
+      expect(await store.roleOf('p', bob.id)).toBeUndefined();
+      // A non-member cannot join a private room; the owner can, and keeps the owner role.
+      expect(await store.append({ room: 'p', sender: bob, kind: 'join', body: '' })).toEqual({ status: 'forbidden' });
+      expect((await store.append({ room: 'p', sender: alice, kind: 'join', body: '' })).status).toBe('appended');
+      expect(await store.roleOf('p', alice.id)).toBe('owner');
+
+      const invite = await store.append({ room: 'p', sender: alice, cid: 'i1', kind: 'invite', body: '', target: bob });
+      expect(invite).toMatchObject({ status: 'appended', event: { kind: 'invite', target: bob, sender: alice } });
+      expect(await store.isMember('p', bob.id)).toBe(true);
+      expect(await store.roleOf('p', bob.id)).toBe('member');
+      expect((await store.listRooms(bob.id)).map((r) => r.name)).toEqual(['p', 'q']);
+      // An invited member's join changes nothing; an invite in effect appends nothing.
+      expect((await store.append({ room: 'p', sender: bob, kind: 'join', body: '' })).status).toBe('unchanged');
+      expect((await store.append({ room: 'p', sender: alice, kind: 'invite', body: '', target: bob })).status).toBe(
+        'unchanged',
+      );
+      // The same cid for another target is a different change.
+      expect(
+        await store.append({ room: 'p', sender: alice, cid: 'i1', kind: 'invite', body: '', target: alice }),
+      ).toEqual({ status: 'conflict' });
+
+      const role = await store.append({ room: 'p', sender: alice, kind: 'role', body: 'moderator', target: bob });
+      expect(role.status).toBe('appended');
+      expect(await store.roleOf('p', bob.id)).toBe('moderator');
+      expect(
+        (await store.append({ room: 'p', sender: alice, kind: 'role', body: 'moderator', target: bob })).status,
+      ).toBe('unchanged');
+      const page = await store.history('p', { after: 0, limit: 10 });
+      expect(page.events.map((e) => [e.kind, e.target?.id, e.body])).toEqual([
+        ['join', undefined, ''],
+        ['invite', bob.id, ''],
+        ['role', bob.id, 'moderator'],
+      ]);
+      await store.close();
+    });
+
+    it('kicks and bans in the same write as the event; a banned user cannot join until unbanned', async () => {
+      const store = await factory.open();
+      await store.createRoom('r', 'r', { ownerId: alice.id });
+      await store.append({ room: 'r', sender: bob, kind: 'join', body: '' });
+      expect((await store.append({ room: 'r', sender: alice, kind: 'kick', body: '', target: bob })).status).toBe(
+        'appended',
+      );
+      expect(await store.isMember('r', bob.id)).toBe(false);
+      expect((await store.append({ room: 'r', sender: alice, kind: 'kick', body: '', target: bob })).status).toBe(
+        'unchanged',
+      );
+      // Kicked from a public room: may rejoin.
+      expect((await store.append({ room: 'r', sender: bob, kind: 'join', body: '' })).status).toBe('appended');
+      expect((await store.append({ room: 'r', sender: alice, kind: 'ban', body: '', target: bob })).status).toBe(
+        'appended',
+      );
+      expect(await store.isMember('r', bob.id)).toBe(false);
+      expect(await store.isBanned('r', bob.id)).toBe(true);
+      expect(await store.append({ room: 'r', sender: bob, kind: 'join', body: '' })).toEqual({ status: 'forbidden' });
+      expect((await store.append({ room: 'r', sender: alice, kind: 'ban', body: '', target: bob })).status).toBe(
+        'unchanged',
+      );
+      expect((await store.append({ room: 'r', sender: alice, kind: 'unban', body: '', target: bob })).status).toBe(
+        'appended',
+      );
+      expect(await store.isBanned('r', bob.id)).toBe(false);
+      expect((await store.append({ room: 'r', sender: bob, kind: 'join', body: '' })).status).toBe('appended');
+      expect(await store.append({ room: 'nope', sender: alice, kind: 'ban', body: '', target: bob })).toEqual({
+        status: 'no_room',
+      });
+      // Survives a restart.
+      const reopened = await factory.reopen(store);
+      expect(await reopened.roleOf('r', alice.id)).toBe('owner');
+      expect((await reopened.history('r', { after: 0, limit: 10 })).events.map((e) => e.kind)).toEqual([
+        'join',
+        'kick',
+        'join',
+        'ban',
+        'unban',
+        'join',
+      ]);
+      await reopened.close();
+    });
+
+    it('finds a user id by its latest session nickname', async () => {
+      const store = await factory.open();
+      await store.createSession(alice);
+      expect(await store.findUser(alice.id)).toEqual(alice);
+      expect(await store.findUser('u-nobody')).toBeUndefined();
+      await store.close();
+    });
+
     it('keeps sessions by token', async () => {
       const store = await factory.open();
       const token = await store.createSession(alice);
       expect(await store.findSession(token)).toEqual(alice);
       expect(await store.findSession(`${token}x`)).toBeUndefined();
       await store.close();
+    });
+
+    it('creates accounts with usernames unique case-insensitively', async () => {
+      const store = await factory.open();
+      const made = await store.createAccount({ id: 'a1', username: 'Ada', passwordHash: 'scrypt$x' });
+      expect(made).toMatchObject({ id: 'a1', username: 'Ada', passwordHash: 'scrypt$x' });
+      expect(made?.createdAt).toBeGreaterThan(0);
+      expect(await store.createAccount({ id: 'a2', username: 'ada', passwordHash: 'scrypt$y' })).toBeUndefined();
+      expect(await store.findAccount('ADA')).toEqual(made);
+      expect(await store.getAccount('a1')).toEqual(made);
+      expect(await store.findAccount('bob')).toBeUndefined();
+      expect(await store.getAccount('a2')).toBeUndefined();
+      await store.close();
+    });
+
+    it('rotates refresh tokens once, refuses expired and revoked ones, and a replay revokes all', async () => {
+      const store = await factory.open();
+      await store.createAccount({ id: 'a1', username: 'ada', passwordHash: 'h' });
+      const later = Date.now() + 60_000;
+      await store.createRefreshToken('a1', 't1', later);
+      await store.createRefreshToken('a1', 'other', later);
+      expect(await store.rotateRefreshToken('t1', 't2', later)).toEqual({ status: 'rotated', userId: 'a1' });
+      expect(await store.rotateRefreshToken('unknown', 'x', later)).toEqual({ status: 'invalid' });
+      expect(await store.rotateRefreshToken('t2', 't3', later, later + 1)).toEqual({ status: 'invalid' });
+      // t1 was rotated away: presenting it again revokes t2 and every other token of the user.
+      expect(await store.rotateRefreshToken('t1', 'x', later)).toEqual({ status: 'invalid' });
+      expect(await store.rotateRefreshToken('t2', 't3', later)).toEqual({ status: 'invalid' });
+      expect(await store.revokeRefreshToken('other')).toBe(false);
+      await store.createRefreshToken('a1', 'fresh', later);
+      expect(await store.revokeRefreshToken('fresh')).toBe(true);
+      expect(await store.revokeRefreshToken('fresh')).toBe(false);
+      expect(await store.rotateRefreshToken('fresh', 'x', later)).toEqual({ status: 'invalid' });
+      await store.close();
+    });
+
+    it('keeps accounts and refresh tokens across a reopen', async () => {
+      const store = await factory.open();
+      await store.createAccount({ id: 'a1', username: 'ada', passwordHash: 'h' });
+      await store.createRefreshToken('a1', 'keep', Date.now() + 60_000);
+      const again = await factory.reopen(store);
+      expect(await again.findAccount('ada')).toMatchObject({ id: 'a1' });
+      expect((await again.rotateRefreshToken('keep', 'n', Date.now() + 60_000)).status).toBe('rotated');
+      await again.close();
     });
 
     it('keeps everything across a reopen', async () => {

@@ -109,6 +109,12 @@ class FakeClient implements ParleyClient {
   react(): Promise<SendResult> {
     return new Promise(() => undefined);
   }
+  // Moderation is not used by the web store.
+  invite = (): Promise<SendResult> => new Promise(() => undefined);
+  kick = (): Promise<SendResult> => new Promise(() => undefined);
+  ban = (): Promise<SendResult> => new Promise(() => undefined);
+  unban = (): Promise<SendResult> => new Promise(() => undefined);
+  setRole = (): Promise<SendResult> => new Promise(() => undefined);
   pending(): PendingEntry[] {
     return this.unsent;
   }

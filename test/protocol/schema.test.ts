@@ -22,6 +22,12 @@ describe('decodeClientFrame', () => {
       { type: 'edit', id: 'e1', room: 'general', ref: 3, body: 'fixed' },
       { type: 'delete', id: 'd1', room: 'general', ref: 3 },
       { type: 'react', id: 'r1', room: 'general', ref: 3, emoji: '👍🏽', on: true },
+      { type: 'create', id: '2', room: 'secret', visibility: 'private' },
+      { type: 'invite', id: 'i1', room: 'secret', user: 'u1' },
+      { type: 'kick', id: 'k1', room: 'secret', user: 'u1' },
+      { type: 'ban', id: 'b1', room: 'secret', user: 'u1' },
+      { type: 'unban', id: 'b2', room: 'secret', user: 'u1' },
+      { type: 'role', id: 'o1', room: 'secret', user: 'u1', role: 'moderator' },
       { type: 'typing', room: 'general', on: true },
       { type: 'ping' },
     ];

@@ -17,7 +17,7 @@ import {
   type WebSocketConstructor,
 } from '../../src/client/index.ts';
 import type { JoinedFrame } from '../../src/protocol/index.ts';
-import { seededRandom } from '../support/chaos-proxy.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 import { waitUntil, withDeadline } from '../support/wait.ts';
 
 export { seededRandom, waitUntil, withDeadline };

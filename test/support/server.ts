@@ -12,6 +12,8 @@ export interface TestServer {
   readonly wsUrl: string;
   readonly port: number;
   readonly dataDir: string;
+  /** The server child's process id (e.g. to read /proc/<pid>/status). */
+  pid(): number;
   /** Everything the server printed (stdout and stderr), for debugging failures. */
   output(): string;
   /** SIGTERM and wait for exit. */
@@ -30,7 +32,28 @@ export interface StartOptions {
   /** Serve the built web app (dist/web); off by default. */
   web?: boolean;
   dataDir?: string;
+  /**
+   * Keep the abuse limits at their defaults. Off by default: tests open crowds of clients from
+   * 127.0.0.1 and send fast, so the harness raises the per-IP and rate limits through environment
+   * variables (flags in `args` still win).
+   */
+  defaultLimits?: boolean;
 }
+
+/** Limits raised for tests that are not about limits (environment: any flag overrides it). */
+const RELAXED_LIMITS: Record<string, string> = {
+  PARLEY_CONN_FRAMES_PER_SEC: '100000',
+  PARLEY_CONN_FRAMES_BURST: '100000',
+  PARLEY_CONN_WRITES_PER_SEC: '100000',
+  PARLEY_CONN_WRITES_BURST: '100000',
+  PARLEY_USER_WRITES_PER_SEC: '100000',
+  PARLEY_USER_WRITES_BURST: '100000',
+  PARLEY_IP_CONNECTS_PER_SEC: '100000',
+  PARLEY_IP_CONNECTS_BURST: '100000',
+  PARLEY_MAX_CONNECTIONS_PER_IP: '100000',
+  PARLEY_MAX_CONNECTIONS_PER_USER: '1000',
+  PARLEY_MAX_ROOMS_PER_USER: '100000',
+};
 
 function spawnServer(
   port: number,
@@ -41,13 +64,14 @@ function spawnServer(
   const args = ['bin/parley.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir];
   if (!opts.web) args.push('--web-dir', 'none');
   args.push('--log-level', process.env['PARLEY_TEST_LOG'] ?? 'warn', ...(opts.args ?? []));
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = opts.defaultLimits ? process.env : { ...RELAXED_LIMITS, ...process.env };
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
   const bound = new Promise<number>((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => {
       const text = d.toString();
       log.push(text);
-      const m = /running on http:\/\/localhost:(\d+)/.exec(text);
+      const m = /running on https?:\/\/localhost:(\d+)/.exec(text);
       if (m) resolve(Number(m[1]));
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${log.join('')}`)));
@@ -74,6 +98,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     port,
     dataDir,
+    pid: () => current.child.pid ?? 0,
     output: () => log.join(''),
     stop: () => stop('SIGTERM'),
     kill: () => stop('SIGKILL'),

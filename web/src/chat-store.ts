@@ -92,6 +92,9 @@ export interface ChatStoreOptions {
   readonly outbox?: OutboxStore;
   readonly room?: string;
   readonly createClient: typeof createClient;
+  /** A signed-in account: the current access token, and how to get a new one when it expires. */
+  readonly token?: () => string;
+  readonly refresh?: () => Promise<string>;
   /** Called on every welcome, e.g. to persist the session token. */
   readonly onWelcome?: (user: UserRef, session: string) => void;
   /** Called when the current room changes. */
@@ -149,6 +152,8 @@ export class ChatStore {
       ...(opts.session ? { session: opts.session } : {}),
       ...(opts.user ? { userId: opts.user.id } : {}),
       ...(opts.outbox ? { outbox: opts.outbox } : {}),
+      ...(opts.token ? { token: opts.token } : {}),
+      ...(opts.refresh ? { refresh: opts.refresh } : {}),
       autoConnect: false,
     });
     const c = this.client;

@@ -92,3 +92,48 @@ export function savedRoom(): string | undefined {
 export function saveRoom(room: string): void {
   set(session, ROOM, room);
 }
+
+const AUTH = 'parley.auth';
+
+/** The tokens of a signed-in account (POST /api/auth/login). */
+export interface SavedAuth {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly user: { readonly id: string; readonly nick: string };
+}
+
+/**
+ * Both tokens live in sessionStorage: a reload stays signed in, closing the tab signs out, and
+ * nothing outlives the tab. The trade-off: a script running in this page could read them (an
+ * httpOnly cookie could not be read, but would need CSRF defences and a cookie-aware WebSocket
+ * handshake). The CSP and rendering all data as text are the defence; refresh tokens rotate, and
+ * a stolen one that is used twice revokes them all.
+ */
+export function savedAuth(): SavedAuth | undefined {
+  const raw = get(session, AUTH);
+  if (!raw) return undefined;
+  try {
+    const parsed = JSON.parse(raw) as Partial<SavedAuth> | null;
+    const user = parsed?.user;
+    if (
+      typeof parsed?.accessToken === 'string' &&
+      typeof parsed.refreshToken === 'string' &&
+      typeof user?.id === 'string' &&
+      typeof user.nick === 'string'
+    ) {
+      return {
+        accessToken: parsed.accessToken,
+        refreshToken: parsed.refreshToken,
+        user: { id: user.id, nick: user.nick },
+      };
+    }
+  } catch {
+    // Corrupt entry: forget it.
+  }
+  set(session, AUTH, null);
+  return undefined;
+}
+
+export function saveAuth(value: SavedAuth | null): void {
+  set(session, AUTH, value === null ? null : JSON.stringify(value));
+}

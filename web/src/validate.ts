@@ -7,6 +7,9 @@ export const NICK_MAX = 32;
 export const ROOM_MAX = 32;
 export const TITLE_MAX = 80;
 export const BODY_MAX = 4000;
+/** The server's password policy (src/server/auth/passwords.ts). */
+export const PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 128;
 
 const NICK_PATTERN = /^[\p{L}\p{N}_.-](?:[\p{L}\p{N} _.-]*[\p{L}\p{N}_.-])?$/u;
 const ROOM_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;

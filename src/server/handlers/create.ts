@@ -2,7 +2,11 @@ import type { ClientFrameOf } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
 
 export async function create(conn: Connection, frame: ClientFrameOf<'create'>): Promise<void> {
-  const room = await conn.ctx.store.createRoom(frame.room, frame.title || frame.room);
+  // The creator is the room's owner (a role kept even after leaving it).
+  const room = await conn.ctx.store.createRoom(frame.room, frame.title || frame.room, {
+    visibility: frame.visibility ?? 'public',
+    ...(conn.user ? { ownerId: conn.user.id } : {}),
+  });
   if (!room) {
     conn.error('room_exists', frame.id, `Room "${frame.room}" already exists`);
     return;

@@ -10,11 +10,25 @@ export async function hello(conn: Connection, frame: ClientFrameOf<'hello'>): Pr
     return;
   }
   const known = frame.session === undefined ? undefined : await store.findSession(frame.session);
+  // With an access token (checked at the upgrade) the user is the account; hello's nick is ignored.
+  const account = conn.account?.user;
   // A session keeps its nickname; asking for another one starts a new guest identity.
-  const resumed = known && known.nick.toLowerCase() === frame.nick.toLowerCase() ? known : undefined;
-  const user: UserRef = resumed ?? { id: nanoid(), nick: frame.nick };
+  const resumed = account
+    ? known?.id === account.id
+      ? known
+      : undefined
+    : known && known.nick.toLowerCase() === frame.nick.toLowerCase()
+      ? known
+      : undefined;
+  const user: UserRef = account ?? resumed ?? { id: nanoid(), nick: frame.nick };
+  // A registered username belongs to its account: a guest may not take it.
+  if (!account && (await store.findAccount(frame.nick))) {
+    conn.error('nick_taken', undefined, `"${frame.nick}" is a registered username; sign in to use it`);
+    conn.close(CLOSE.rejected, 'nick_taken');
+    return;
+  }
   if (!(await presence.connect(user))) {
-    conn.error('nick_taken', undefined, `The nickname "${frame.nick}" is in use by someone else`);
+    conn.error('nick_taken', undefined, `The nickname "${user.nick}" is in use by someone else`);
     conn.close(CLOSE.rejected, 'nick_taken');
     return;
   }
@@ -40,6 +54,9 @@ export async function hello(conn: Connection, frame: ClientFrameOf<'hello'>): Pr
       maxBodyChars: options.maxBodyChars,
       maxFrameBytes: options.maxFrameBytes,
       historyMaxLimit: 200,
+      // The tighter of the per-connection and per-user write limits (rate-limit.ts).
+      writesPerSec: Math.min(options.connWritesPerSec, options.userWritesPerSec),
+      writesBurst: Math.min(options.connWritesBurst, options.userWritesBurst),
     },
   });
 }

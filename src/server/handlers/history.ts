@@ -1,12 +1,13 @@
 import { LIMITS, type ClientFrameOf } from '../../protocol/index.ts';
+import { roomNotFound, visibleRoom } from '../access.ts';
 import type { Connection } from '../connection.ts';
 
 export async function history(conn: Connection, frame: ClientFrameOf<'history'>): Promise<void> {
   const { store } = conn.ctx;
   const user = conn.user;
   if (!user) return;
-  if (!(await store.getRoom(frame.room))) {
-    conn.error('room_not_found', frame.id, `Room "${frame.room}" does not exist`);
+  if (!(await visibleRoom(conn, frame.room))) {
+    roomNotFound(conn, frame.id, frame.room);
     return;
   }
   if (!conn.rooms.has(frame.room) && !(await store.isMember(frame.room, user.id))) {

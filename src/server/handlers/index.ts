@@ -6,6 +6,7 @@ import { hello } from './hello.ts';
 import { history } from './history.ts';
 import { join } from './join.ts';
 import { leave } from './leave.ts';
+import { ban, invite, kick, role, unban } from './moderate.ts';
 import { edit, react, remove } from './mutate.ts';
 import { ping } from './ping.ts';
 import { rooms } from './rooms.ts';
@@ -25,6 +26,11 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   delete: remove,
   react,
   history,
+  invite,
+  kick,
+  ban,
+  unban,
+  role,
   typing,
   ping,
 };

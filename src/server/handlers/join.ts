@@ -3,6 +3,7 @@
  * then release the live events that arrived meanwhile — no gap, no duplicate.
  */
 import { LIMITS, type ClientFrameOf, type RoomInfo } from '../../protocol/index.ts';
+import { roomNotFound, visibleRoom } from '../access.ts';
 import { commit } from '../commit.ts';
 import type { Connection, RoomCursor } from '../connection.ts';
 import { prepareFrame } from '../wire.ts';
@@ -11,19 +12,38 @@ export async function join(conn: Connection, frame: ClientFrameOf<'join'>): Prom
   const { store, hub, presence } = conn.ctx;
   const user = conn.user;
   if (!user) return;
-  if (!(await store.getRoom(frame.room))) {
-    conn.error('room_not_found', frame.id, `Room "${frame.room}" does not exist`);
+  // A private room the user is not in answers exactly like a missing one.
+  const visible = await visibleRoom(conn, frame.room);
+  if (!visible) {
+    roomNotFound(conn, frame.id, frame.room);
     return;
   }
   // Becoming a member is a log event too, so every member's copy of the room agrees on it.
   // One store write does both (a re-join by a member appends nothing): a crash between a
   // membership row and its event would leave the log without the join forever.
-  await commit(conn.ctx, { room: frame.room, sender: user, kind: 'join', body: '' });
+  // The store refuses a banned user (and a non-member of a private room) in the same transaction.
+  const joined = await commit(conn.ctx, { room: frame.room, sender: user, kind: 'join', body: '' });
+  if (joined.status === 'forbidden') {
+    if (visible.visibility === 'private') roomNotFound(conn, frame.id, frame.room);
+    else conn.error('banned', frame.id, `You are banned from "${frame.room}"`);
+    return;
+  }
 
   const previous = conn.rooms.get(frame.room);
   const cursor: RoomCursor = { lastSent: 0, pending: [], typingAt: 0 };
   conn.rooms.set(frame.room, cursor);
   if (!previous) await hub.subscribe(frame.room, conn);
+  // A kick or ban committed between the join's write and the subscription reached no socket of
+  // ours: once subscribed (so any later one evicts us), check that the membership still stands.
+  if (!(await store.isMember(frame.room, user.id))) {
+    if (conn.rooms.get(frame.room) === cursor) {
+      conn.rooms.delete(frame.room);
+      await hub.unsubscribe(frame.room, conn);
+    }
+    if (visible.visibility === 'private') roomNotFound(conn, frame.id, frame.room);
+    else conn.error((await store.isBanned(frame.room, user.id)) ? 'banned' : 'not_member', frame.id);
+    return;
+  }
   // Read the head only after subscribing: anything committed later reaches `pending`.
   const room = (await store.getRoom(frame.room)) as RoomInfo;
   const resumable = frame.after !== undefined && frame.epoch === room.epoch && frame.after <= room.head;
@@ -33,6 +53,8 @@ export async function join(conn: Connection, frame: ClientFrameOf<'join'>): Prom
   conn.send({ type: 'joined', id: frame.id, room, from, reset });
 
   await replay(conn, frame.room, cursor, room.head);
+  // Kicked or banned while replaying: the room is gone from this connection; stop here.
+  if (conn.rooms.get(frame.room) !== cursor) return;
   const live = cursor.pending ?? [];
   cursor.pending = null;
   for (const { seq, prepared } of live) conn.deliverEvent(frame.room, seq, prepared);

@@ -5,6 +5,7 @@
  * ignores later edits and reactions).
  */
 import type { ClientFrameOf, MutationKind } from '../../protocol/index.ts';
+import { MODERATORS } from '../access.ts';
 import { commitAndAck } from '../commit.ts';
 import type { Connection } from '../connection.ts';
 import { checkBody } from './check-body.ts';
@@ -15,7 +16,8 @@ const CHANGEABLE = new Set(['text', 'image', 'file']);
 async function checkTarget(
   conn: Connection,
   frame: { id: string; room: string; ref: number },
-  ownOnly: boolean,
+  /** own: only the sender; moderated: the sender, or an owner or moderator of the room; any: anyone. */
+  who: 'own' | 'moderated' | 'any',
 ): Promise<boolean> {
   const user = conn.user;
   if (!user) return false;
@@ -32,9 +34,13 @@ async function checkTarget(
     conn.error('target_deleted', frame.id, `Message ${frame.ref} was deleted`);
     return false;
   }
-  if (ownOnly && target.event.sender.id !== user.id) {
-    conn.error('not_allowed', frame.id, 'Only the sender may change this message');
-    return false;
+  if (who !== 'any' && target.event.sender.id !== user.id) {
+    const role = who === 'moderated' ? await conn.ctx.store.roleOf(frame.room, user.id) : undefined;
+    if (role === undefined || !MODERATORS.has(role)) {
+      const also = who === 'moderated' ? ' (or a moderator)' : '';
+      conn.error('not_allowed', frame.id, `Only the sender${also} may change this message`);
+      return false;
+    }
   }
   return true;
 }
@@ -45,16 +51,16 @@ function append(conn: Connection, frame: { id: string; room: string; ref: number
 }
 
 export async function edit(conn: Connection, frame: ClientFrameOf<'edit'>): Promise<void> {
-  if (!checkBody(conn, frame.id, frame.body) || !(await checkTarget(conn, frame, true))) return;
+  if (!checkBody(conn, frame.id, frame.body) || !(await checkTarget(conn, frame, 'own'))) return;
   append(conn, frame, 'edit', frame.body);
 }
 
 export async function remove(conn: Connection, frame: ClientFrameOf<'delete'>): Promise<void> {
-  if (!(await checkTarget(conn, frame, true))) return;
+  if (!(await checkTarget(conn, frame, 'moderated'))) return;
   append(conn, frame, 'delete', '');
 }
 
 export async function react(conn: Connection, frame: ClientFrameOf<'react'>): Promise<void> {
-  if (!(await checkTarget(conn, frame, false))) return;
+  if (!(await checkTarget(conn, frame, 'any'))) return;
   append(conn, frame, frame.on ? 'react' : 'unreact', frame.emoji);
 }

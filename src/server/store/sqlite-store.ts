@@ -4,8 +4,19 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { nanoid } from 'nanoid';
-import type { EventKind, RoomEvent, RoomInfo, UserRef } from '../../protocol/index.ts';
-import type { AppendInput, AppendResult, HistoryPage, HistoryQuery, MessageState, Store } from './store.ts';
+import type { EventKind, RoomEvent, RoomInfo, RoomRole, RoomVisibility, UserRef } from '../../protocol/index.ts';
+import type {
+  Account,
+  AppendInput,
+  AppendResult,
+  CreateRoomOptions,
+  HistoryPage,
+  HistoryQuery,
+  MessageState,
+  NewAccount,
+  RefreshResult,
+  Store,
+} from './store.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/sqlite/', import.meta.url);
 
@@ -15,6 +26,8 @@ interface RoomRow {
   epoch: string;
   head: number;
   created_at: number;
+  visibility: string;
+  owner_id: string | null;
 }
 
 interface EventRow {
@@ -27,8 +40,30 @@ interface EventRow {
   kind: string;
   body: string;
   ref: number | null;
+  target_id: string | null;
+  target_nick: string | null;
   ts: number;
 }
+
+interface AccountRow {
+  id: string;
+  username: string;
+  password_hash: string;
+  created_at: number;
+}
+
+interface RefreshRow {
+  user_id: string;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+const toAccount = (r: AccountRow): Account => ({
+  id: r.id,
+  username: r.username,
+  passwordHash: r.password_hash,
+  createdAt: r.created_at,
+});
 
 interface Pending {
   readonly input: AppendInput;
@@ -42,6 +77,7 @@ const toRoom = (r: RoomRow): RoomInfo => ({
   epoch: r.epoch,
   head: r.head,
   createdAt: r.created_at,
+  visibility: r.visibility as RoomVisibility,
 });
 
 const toEvent = (r: EventRow): RoomEvent => ({
@@ -53,6 +89,7 @@ const toEvent = (r: EventRow): RoomEvent => ({
   kind: r.kind as EventKind,
   body: r.body,
   ...(r.ref === null ? {} : { ref: r.ref }),
+  ...(r.target_id === null ? {} : { target: { id: r.target_id, nick: r.target_nick ?? r.target_id } }),
   ts: r.ts,
 });
 
@@ -97,10 +134,13 @@ export class SqliteStore implements Store {
     const db = this.#db;
     this.#stmt = {
       insertRoom: db.prepare(
-        'INSERT INTO rooms (name, title, epoch, head, created_at) VALUES (?, ?, ?, 0, ?) ON CONFLICT DO NOTHING',
+        'INSERT INTO rooms (name, title, epoch, head, created_at, visibility, owner_id) VALUES (?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       getRoom: db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE name = ?'),
-      listRooms: db.prepare<[], RoomRow>('SELECT * FROM rooms ORDER BY name'),
+      listRooms: db.prepare<[{ user: string }], RoomRow>(
+        `SELECT * FROM rooms r WHERE r.visibility = 'public' OR r.owner_id = @user
+           OR EXISTS (SELECT 1 FROM members m WHERE m.room = r.name AND m.user_id = @user) ORDER BY name`,
+      ),
       bumpHead: db.prepare<[string], { head: number }>(
         'UPDATE rooms SET head = head + 1 WHERE name = ? RETURNING head',
       ),
@@ -108,7 +148,7 @@ export class SqliteStore implements Store {
         'SELECT * FROM events WHERE room = ? AND sender_id = ? AND cid = ?',
       ),
       insertEvent: db.prepare(
-        'INSERT INTO events (room, seq, id, cid, sender_id, sender_nick, kind, body, ref, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO events (room, seq, id, cid, sender_id, sender_nick, kind, body, ref, target_id, target_nick, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       bySeq: db.prepare<[string, number], EventRow>('SELECT * FROM events WHERE room = ? AND seq = ?'),
       deleted: db.prepare<[string, number], { one: number }>(
@@ -125,15 +165,41 @@ export class SqliteStore implements Store {
       isMember: db.prepare<[string, string], { one: number }>(
         'SELECT 1 AS one FROM members WHERE room = ? AND user_id = ?',
       ),
+      memberRole: db.prepare<[string, string], { role: string }>(
+        'SELECT role FROM members WHERE room = ? AND user_id = ?',
+      ),
+      setRole: db.prepare('UPDATE members SET role = ? WHERE room = ? AND user_id = ? AND role <> ?'),
+      addBan: db.prepare('INSERT INTO bans (room, user_id, banned_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      removeBan: db.prepare('DELETE FROM bans WHERE room = ? AND user_id = ?'),
+      isBanned: db.prepare<[string, string], { one: number }>(
+        'SELECT 1 AS one FROM bans WHERE room = ? AND user_id = ?',
+      ),
+      userById: db.prepare<[string], { user_id: string; nick: string }>(
+        'SELECT user_id, nick FROM sessions WHERE user_id = ? ORDER BY created_at DESC LIMIT 1',
+      ),
       insertSession: db.prepare('INSERT INTO sessions (token_hash, user_id, nick, created_at) VALUES (?, ?, ?, ?)'),
       findSession: db.prepare<[string], { user_id: string; nick: string }>(
         'SELECT user_id, nick FROM sessions WHERE token_hash = ?',
       ),
+      insertAccount: db.prepare(
+        'INSERT INTO accounts (id, username, username_key, password_hash, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      accountByKey: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE username_key = ?'),
+      accountById: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id = ?'),
+      insertRefresh: db.prepare(
+        'INSERT INTO refresh_tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+      ),
+      findRefresh: db.prepare<[string], RefreshRow>(
+        'SELECT user_id, expires_at, revoked_at FROM refresh_tokens WHERE token_hash = ?',
+      ),
+      revokeRefresh: db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL'),
+      revokeAllRefresh: db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL'),
     };
   }
 
-  async createRoom(name: string, title: string): Promise<RoomInfo | undefined> {
-    const info = this.#stmt.insertRoom.run(name, title, nanoid(12), Date.now());
+  async createRoom(name: string, title: string, options: CreateRoomOptions = {}): Promise<RoomInfo | undefined> {
+    const { visibility = 'public', ownerId = null } = options;
+    const info = this.#stmt.insertRoom.run(name, title, nanoid(12), Date.now(), visibility, ownerId);
     return info.changes === 1 ? this.getRoom(name) : undefined;
   }
 
@@ -142,8 +208,25 @@ export class SqliteStore implements Store {
     return row && toRoom(row);
   }
 
-  async listRooms(): Promise<RoomInfo[]> {
-    return this.#stmt.listRooms.all().map(toRoom);
+  async listRooms(userId?: string): Promise<RoomInfo[]> {
+    // '' is never a user id: without one, only public rooms.
+    return this.#stmt.listRooms.all({ user: userId ?? '' }).map(toRoom);
+  }
+
+  async roleOf(room: string, userId: string): Promise<RoomRole | undefined> {
+    if (this.#stmt.getRoom.get(room)?.owner_id === userId) return 'owner';
+    return this.#stmt.memberRole.get(room, userId)?.role as RoomRole | undefined;
+  }
+
+  async isBanned(room: string, userId: string): Promise<boolean> {
+    return this.#stmt.isBanned.get(room, userId) !== undefined;
+  }
+
+  async findUser(userId: string): Promise<UserRef | undefined> {
+    const row = this.#stmt.userById.get(userId);
+    if (row) return { id: row.user_id, nick: row.nick };
+    const account = await this.getAccount(userId);
+    return account && { id: account.id, nick: account.username };
   }
 
   append(input: AppendInput): Promise<AppendResult> {
@@ -175,18 +258,28 @@ export class SqliteStore implements Store {
     if (input.cid !== undefined) {
       const prior = this.#stmt.byCid.get(input.room, input.sender.id, input.cid);
       if (prior) {
-        const same = prior.kind === input.kind && prior.body === input.body && prior.ref === (input.ref ?? null);
+        const same =
+          prior.kind === input.kind &&
+          prior.body === input.body &&
+          prior.ref === (input.ref ?? null) &&
+          prior.target_id === (input.target?.id ?? null);
         return same ? { status: 'duplicate', event: toEvent(prior) } : { status: 'conflict' };
       }
     }
     if (input.kind === 'join' || input.kind === 'leave') {
       // Membership and its log event are one write. (Checked first: members references rooms.)
-      if (!this.#stmt.getRoom.get(input.room)) return { status: 'no_room' };
+      const room = this.#stmt.getRoom.get(input.room);
+      if (!room) return { status: 'no_room' };
+      if (input.kind === 'join' && this.#mayNotJoin(room, input.sender.id)) return { status: 'forbidden' };
       const changed =
         input.kind === 'join'
           ? this.#stmt.addMember.run(input.room, input.sender.id, Date.now()).changes
           : this.#stmt.removeMember.run(input.room, input.sender.id).changes;
       if (changed === 0) return { status: 'unchanged' };
+    }
+    if (input.target !== undefined) {
+      if (!this.#stmt.getRoom.get(input.room)) return { status: 'no_room' };
+      if (this.#moderate(input.room, input.kind, input.target.id, input.body) === 0) return { status: 'unchanged' };
     }
     const bumped = this.#stmt.bumpHead.get(input.room);
     if (!bumped) return { status: 'no_room' };
@@ -199,6 +292,7 @@ export class SqliteStore implements Store {
       kind: input.kind,
       body: input.body,
       ...(input.ref === undefined ? {} : { ref: input.ref }),
+      ...(input.target === undefined ? {} : { target: { id: input.target.id, nick: input.target.nick } }),
       ts: Date.now(),
     };
     this.#stmt.insertEvent.run(
@@ -211,9 +305,39 @@ export class SqliteStore implements Store {
       event.kind,
       event.body,
       input.ref ?? null,
+      input.target?.id ?? null,
+      input.target?.nick ?? null,
       event.ts,
     );
     return { status: 'appended', event };
+  }
+
+  /** Checked in the join's transaction, so a ban or kick racing a join always wins. */
+  #mayNotJoin(room: RoomRow, userId: string): boolean {
+    if (this.#stmt.isBanned.get(room.name, userId)) return true;
+    if (room.visibility !== 'private' || room.owner_id === userId) return false;
+    return this.#stmt.isMember.get(room.name, userId) === undefined;
+  }
+
+  /** Applies a moderation change; returns how many rows changed (0: nothing to append). */
+  #moderate(room: string, kind: EventKind, userId: string, body: string): number {
+    const s = this.#stmt;
+    switch (kind) {
+      case 'invite':
+        return s.addMember.run(room, userId, Date.now()).changes;
+      case 'kick':
+        return s.removeMember.run(room, userId).changes;
+      case 'ban': {
+        const banned = s.addBan.run(room, userId, Date.now()).changes;
+        return s.removeMember.run(room, userId).changes + banned;
+      }
+      case 'unban':
+        return s.removeBan.run(room, userId).changes;
+      case 'role':
+        return s.setRole.run(body, room, userId, body).changes;
+      default:
+        return 1;
+    }
   }
 
   async history(room: string, q: HistoryQuery): Promise<HistoryPage> {
@@ -243,6 +367,46 @@ export class SqliteStore implements Store {
   async findSession(token: string): Promise<UserRef | undefined> {
     const row = this.#stmt.findSession.get(hashToken(token));
     return row && { id: row.user_id, nick: row.nick };
+  }
+
+  async createAccount(account: NewAccount): Promise<Account | undefined> {
+    const { id, username, passwordHash } = account;
+    const info = this.#stmt.insertAccount.run(id, username, username.toLowerCase(), passwordHash, Date.now());
+    return info.changes === 1 ? this.getAccount(id) : undefined;
+  }
+
+  async findAccount(username: string): Promise<Account | undefined> {
+    const row = this.#stmt.accountByKey.get(username.toLowerCase());
+    return row && toAccount(row);
+  }
+
+  async getAccount(id: string): Promise<Account | undefined> {
+    const row = this.#stmt.accountById.get(id);
+    return row && toAccount(row);
+  }
+
+  async createRefreshToken(userId: string, token: string, expiresAt: number): Promise<void> {
+    this.#stmt.insertRefresh.run(hashToken(token), userId, Date.now(), expiresAt);
+  }
+
+  async rotateRefreshToken(token: string, next: string, expiresAt: number, now = Date.now()): Promise<RefreshResult> {
+    return this.#db.transaction((): RefreshResult => {
+      const row = this.#stmt.findRefresh.get(hashToken(token));
+      if (!row) return { status: 'invalid' };
+      if (row.revoked_at !== null) {
+        // A rotated token came back: it may have been stolen. End every session of this user.
+        this.#stmt.revokeAllRefresh.run(now, row.user_id);
+        return { status: 'invalid' };
+      }
+      if (row.expires_at <= now) return { status: 'invalid' };
+      this.#stmt.revokeRefresh.run(now, hashToken(token));
+      this.#stmt.insertRefresh.run(hashToken(next), row.user_id, now, expiresAt);
+      return { status: 'rotated', userId: row.user_id };
+    })();
+  }
+
+  async revokeRefreshToken(token: string): Promise<boolean> {
+    return this.#stmt.revokeRefresh.run(Date.now(), hashToken(token)).changes === 1;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { createClient, indexedDbOutbox } from '../../../src/client/index.ts';
+import * as authApi from '../auth-api.ts';
 import { ChatStore } from '../chat-store.ts';
 import { guardSession } from '../tab-guard.ts';
 import {
@@ -7,8 +8,10 @@ import {
   lastNick,
   newOutboxScope,
   rememberNick,
+  saveAuth,
   saveRoom,
   saveSession,
+  savedAuth,
   savedRoom,
   savedSession,
   type SavedSession,
@@ -22,8 +25,30 @@ function socketUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 }
 
-/** `resume`: what a reload of this tab saved; just `scope` to keep the unsent messages of a lost session. */
-function makeStore(nick: string, resume: Partial<SavedSession> = {}): ChatStore {
+/** The client's token options for the signed-in account (kept in sessionStorage, see storage.ts). */
+function accountTokens(): { token: () => string; refresh: () => Promise<string> } {
+  return {
+    token: () => {
+      // Signed out (another code path cleared the tokens): stop rather than connect as a guest.
+      const current = savedAuth();
+      if (!current) throw new Error('signed out');
+      return current.accessToken;
+    },
+    refresh: async () => {
+      const current = savedAuth();
+      if (!current) throw new Error('signed out');
+      const next = await authApi.refresh(current.refreshToken);
+      saveAuth(next);
+      return next.accessToken;
+    },
+  };
+}
+
+/**
+ * `resume`: what a reload of this tab saved; just `scope` to keep the unsent messages of a lost session.
+ * `account`: connect with the signed-in account's token instead of as a guest.
+ */
+function makeStore(nick: string, resume: Partial<SavedSession> = {}, account = false): ChatStore {
   let guarded: string | undefined;
   let stopGuard: (() => void) | undefined;
   const { session, user } = resume;
@@ -36,6 +61,7 @@ function makeStore(nick: string, resume: Partial<SavedSession> = {}): ChatStore 
     outbox: indexedDbOutbox(OUTBOX_DB, scope),
     ...(savedRoom() ? { room: savedRoom() } : {}),
     createClient,
+    ...(account ? accountTokens() : {}),
     onWelcome: (user, token) => {
       saveSession({ nick: user.nick, session: token, user: user.id, scope });
       rememberNick(user.nick);
@@ -59,8 +85,15 @@ export function App() {
   // A saved session (this tab, before a reload) reconnects as the same user right away.
   const [store, setStore] = useState<ChatStore | null>(() => {
     const saved = savedSession();
+    const auth = savedAuth();
+    if (auth) return makeStore(auth.user.nick, saved?.user === auth.user.id ? saved : {}, true);
     return saved ? makeStore(saved.nick, saved) : null;
   });
+  const [guests, setGuests] = useState(true);
+  const [authPending, setAuthPending] = useState(false);
+  useEffect(() => {
+    void authApi.guestsAllowed().then(setGuests);
+  }, []);
   const [login, setLogin] = useState<{ nick: string; error?: string }>(() => ({ nick: lastNick() }));
   const state = useChatState(store);
 
@@ -78,6 +111,7 @@ export function App() {
     if (!loginError && closedBeforeWelcome) {
       // The server ended the connection for good before letting us in.
       store.dispose();
+      saveAuth(null);
       setLogin({ nick: state.nick, error: `Could not connect${state.conn.reason ? `: ${state.conn.reason}` : '.'}` });
       setStore(null);
       return;
@@ -89,9 +123,10 @@ export function App() {
     if (loginError.code === 'session_unknown') {
       // The saved session expired: try again as a new user with the same nickname. Same outbox
       // scope, so the SDK surfaces the old user's unsent messages as failed instead of losing them.
-      setStore(makeStore(state.nick, scope ? { scope } : {}));
+      setStore(makeStore(state.nick, scope ? { scope } : {}, savedAuth() !== undefined));
       return;
     }
+    saveAuth(null);
     setLogin({ nick: state.nick, error: loginError.message });
     setStore(null);
   }, [store, loginError, closedBeforeWelcome, state]);
@@ -101,10 +136,30 @@ export function App() {
     setStore(makeStore(nick));
   }, []);
 
+  const account = useCallback(async (mode: 'signin' | 'register', username: string, password: string) => {
+    setAuthPending(true);
+    try {
+      const auth =
+        mode === 'register' ? await authApi.register(username, password) : await authApi.login(username, password);
+      saveAuth(auth);
+      saveSession(null);
+      setLogin({ nick: auth.user.nick });
+      setStore(makeStore(auth.user.nick, {}, true));
+    } catch (err) {
+      setLogin({ nick: username, error: err instanceof Error ? err.message : String(err) });
+    } finally {
+      setAuthPending(false);
+    }
+  }, []);
+
   const signOut = useCallback(() => {
     // A new login gets a new outbox scope: nothing could send these any more.
     store?.discardUnsent();
     saveSession(null);
+    const auth = savedAuth();
+    saveAuth(null);
+    // Revokes the refresh token on the server; the access token dies within its lifetime.
+    if (auth) void authApi.logout(auth.refreshToken);
     setLogin({ nick: store?.getState().nick ?? lastNick() });
     setStore(null);
   }, [store]);
@@ -116,6 +171,9 @@ export function App() {
   return (
     <Login
       initialNick={login.nick}
+      guests={guests}
+      authPending={authPending}
+      onAccount={(mode, username, password) => void account(mode, username, password)}
       error={login.error}
       connecting={store ? (state?.conn ?? null) : null}
       onSubmit={join}

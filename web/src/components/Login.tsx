@@ -1,10 +1,17 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConnInfo } from '../chat-store.ts';
-import { NICK_MAX, nickProblem } from '../validate.ts';
+import { NICK_MAX, PASSWORD_MAX, PASSWORD_MIN, nickProblem } from '../validate.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
+
+export type LoginMode = 'signin' | 'register' | 'guest';
 
 interface Props {
   readonly initialNick: string;
+  /** The server lets nickname-only guests in (GET /api/config). */
+  readonly guests: boolean;
+  /** An account request (sign in / create account) is under way. */
+  readonly authPending: boolean;
+  readonly onAccount: (mode: 'signin' | 'register', username: string, password: string) => void;
   /** Why the server refused the last attempt. */
   readonly error?: string | undefined;
   /** Non-null while an attempt is under way. */
@@ -13,7 +20,122 @@ interface Props {
   readonly onCancel: () => void;
 }
 
-export function Login({ initialNick, error, connecting, onSubmit, onCancel }: Props) {
+const TITLES: Record<LoginMode, string> = {
+  signin: 'Sign in',
+  register: 'Create account',
+  guest: 'Continue as guest',
+};
+
+export function Login(props: Props) {
+  const [mode, setMode] = useState<LoginMode>(props.guests ? 'guest' : 'signin');
+  const modes: LoginMode[] = props.guests ? ['signin', 'register', 'guest'] : ['signin', 'register'];
+  useEffect(() => {
+    if (!props.guests && mode === 'guest') setMode('signin');
+  }, [props.guests, mode]);
+  return (
+    <main class="login">
+      <div class="login-card">
+        <div class="brand brand-lg" aria-hidden="true">
+          <span class="brand-mark" />
+          Parley
+        </div>
+        <div class="login-tabs" role="tablist">
+          {modes.map((m) => (
+            <button
+              key={m}
+              type="button"
+              role="tab"
+              class={m === mode ? 'tab active' : 'tab'}
+              aria-selected={m === mode}
+              onClick={() => setMode(m)}
+            >
+              {TITLES[m]}
+            </button>
+          ))}
+        </div>
+        {mode === 'guest' ? <GuestForm {...props} /> : <AccountForm key={mode} mode={mode} {...props} />}
+      </div>
+    </main>
+  );
+}
+
+function AccountForm({
+  mode,
+  initialNick,
+  error,
+  authPending,
+  connecting,
+  onAccount,
+  onCancel,
+}: Props & { mode: 'signin' | 'register' }) {
+  const [username, setUsername] = useState(initialNick);
+  const [password, setPassword] = useState('');
+  const [touched, setTouched] = useState(false);
+  const busy = authPending || connecting !== null;
+  const userProblem = nickProblem(username);
+  const passwordProblem =
+    mode === 'register' && Array.from(password).length < PASSWORD_MIN
+      ? `At least ${PASSWORD_MIN} characters.`
+      : mode === 'register' && password.trim().toLowerCase() === username.trim().toLowerCase()
+        ? 'The password must not be your username.'
+        : !password
+          ? 'Enter your password.'
+          : undefined;
+  const submit = (e: Event) => {
+    e.preventDefault();
+    setTouched(true);
+    if (userProblem || passwordProblem || busy) return;
+    onAccount(mode, username.trim(), password);
+  };
+  return (
+    <form class="login-form" onSubmit={submit} noValidate>
+      <h1>{mode === 'register' ? 'Create an account' : 'Sign in'}</h1>
+      <label class="field">
+        <span>Username</span>
+        <input
+          name="username"
+          autoComplete="username"
+          autoFocus
+          maxLength={NICK_MAX * 2}
+          value={username}
+          disabled={busy}
+          aria-invalid={touched && userProblem ? 'true' : undefined}
+          onInput={(e) => setUsername(e.currentTarget.value)}
+        />
+      </label>
+      {touched && userProblem && <p class="field-error">{userProblem}</p>}
+      <label class="field">
+        <span>Password</span>
+        <input
+          name="password"
+          type="password"
+          autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
+          maxLength={PASSWORD_MAX}
+          value={password}
+          disabled={busy}
+          aria-invalid={touched && passwordProblem ? 'true' : undefined}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
+      </label>
+      <p class={touched && passwordProblem ? 'field-error' : 'hint'}>
+        {touched && passwordProblem
+          ? passwordProblem
+          : mode === 'register'
+            ? `${PASSWORD_MIN}–${PASSWORD_MAX} characters, not your username.`
+            : ''}
+      </p>
+      <FormFooter
+        error={error}
+        busy={busy}
+        label={busy ? 'Signing in…' : mode === 'register' ? 'Create account' : 'Sign in'}
+        connecting={connecting}
+        onCancel={onCancel}
+      />
+    </form>
+  );
+}
+
+function GuestForm({ initialNick, error, connecting, onSubmit, onCancel }: Props) {
   const [nick, setNick] = useState(initialNick);
   const [touched, setTouched] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -38,49 +160,64 @@ export function Login({ initialNick, error, connecting, onSubmit, onCancel }: Pr
   };
 
   return (
-    <main class="login">
-      <form class="login-card" onSubmit={submit} noValidate>
-        <div class="brand brand-lg" aria-hidden="true">
-          <span class="brand-mark" />
-          Parley
-        </div>
-        <h1>Choose a nickname</h1>
-        <p class="muted">This is how others in the chat will see you.</p>
-        <label class="field">
-          <span>Nickname</span>
-          <input
-            ref={input}
-            name="nick"
-            autoComplete="nickname"
-            autoFocus
-            maxLength={NICK_MAX * 2}
-            value={nick}
-            disabled={busy}
-            aria-invalid={touched && problem ? 'true' : undefined}
-            aria-describedby="nick-help"
-            onInput={(e) => setNick(e.currentTarget.value)}
-          />
-        </label>
-        <p id="nick-help" class={touched && problem ? 'field-error' : 'hint'}>
-          {touched && problem ? problem : `Up to ${NICK_MAX} letters, digits, spaces, "-", "_" or ".".`}
+    <form class="login-form" onSubmit={submit} noValidate>
+      <h1>Choose a nickname</h1>
+      <p class="muted">This is how others in the chat will see you.</p>
+      <label class="field">
+        <span>Nickname</span>
+        <input
+          ref={input}
+          name="nick"
+          autoComplete="nickname"
+          autoFocus
+          maxLength={NICK_MAX * 2}
+          value={nick}
+          disabled={busy}
+          aria-invalid={touched && problem ? 'true' : undefined}
+          aria-describedby="nick-help"
+          onInput={(e) => setNick(e.currentTarget.value)}
+        />
+      </label>
+      <p id="nick-help" class={touched && problem ? 'field-error' : 'hint'}>
+        {touched && problem ? problem : `Up to ${NICK_MAX} letters, digits, spaces, "-", "_" or ".".`}
+      </p>
+      <FormFooter
+        error={error}
+        busy={busy}
+        label={busy ? 'Connecting…' : 'Join the chat'}
+        connecting={connecting}
+        onCancel={onCancel}
+      />
+    </form>
+  );
+}
+
+/** The refusal, the submit button and, while connecting, the connection state with Cancel. */
+function FormFooter(props: {
+  readonly error: string | undefined;
+  readonly busy: boolean;
+  readonly label: string;
+  readonly connecting: ConnInfo | null;
+  readonly onCancel: () => void;
+}) {
+  return (
+    <>
+      {props.error && !props.busy && (
+        <p class="alert" role="alert">
+          {props.error}
         </p>
-        {error && !busy && (
-          <p class="alert" role="alert">
-            {error}
-          </p>
-        )}
-        <button class="primary" type="submit" disabled={busy}>
-          {busy ? 'Connecting…' : 'Join the chat'}
-        </button>
-        {connecting && (
-          <div class="login-status">
-            <ConnectionBadge conn={connecting} />
-            <button type="button" class="link" onClick={onCancel}>
-              Cancel
-            </button>
-          </div>
-        )}
-      </form>
-    </main>
+      )}
+      <button class="primary" type="submit" disabled={props.busy}>
+        {props.label}
+      </button>
+      {props.connecting && (
+        <div class="login-status">
+          <ConnectionBadge conn={props.connecting} />
+          <button type="button" class="link" onClick={props.onCancel}>
+            Cancel
+          </button>
+        </div>
+      )}
+    </>
   );
 }

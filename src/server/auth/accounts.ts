@@ -1,0 +1,86 @@
+/** Register, log in, refresh and log out: the account rules, independent of HTTP. */
+import { nanoid } from 'nanoid';
+import * as v from 'valibot';
+import { nickSchema, type ErrorCode, type UserRef } from '../../protocol/index.ts';
+import type { Store } from '../store/store.ts';
+import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { newRefreshToken, type AccessTokens } from './tokens.ts';
+
+export interface Grant {
+  readonly accessToken: string;
+  /** When the access token expires, ms since the epoch. */
+  readonly expiresAt: number;
+  readonly refreshToken: string;
+  readonly user: UserRef;
+}
+
+export type AuthResult =
+  | { readonly ok: true; readonly grant: Grant }
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
+
+const fail = (code: ErrorCode, message: string): AuthResult => ({ ok: false, code, message });
+
+/** The same answer for an unknown user and a wrong password: no user enumeration by message. */
+const BAD_CREDENTIALS = 'Wrong username or password';
+
+export class Accounts {
+  readonly #store: Store;
+  readonly #tokens: AccessTokens;
+  readonly #refreshTtlMs: number;
+
+  constructor(store: Store, tokens: AccessTokens, refreshTtlMs: number) {
+    this.#store = store;
+    this.#tokens = tokens;
+    this.#refreshTtlMs = refreshTtlMs;
+  }
+
+  async register(rawUsername: string, password: string): Promise<AuthResult> {
+    const parsed = v.safeParse(nickSchema, rawUsername);
+    if (!parsed.success) {
+      return fail('username_invalid', `Invalid username: ${parsed.issues[0].message}`);
+    }
+    const username = parsed.output;
+    const problem = passwordProblem(password, username);
+    if (problem) return fail('password_invalid', problem);
+    if (await this.#store.findAccount(username)) return fail('username_taken', 'This username is taken');
+    const account = await this.#store.createAccount({
+      id: nanoid(),
+      username,
+      passwordHash: await hashPassword(password),
+    });
+    // A concurrent registration may have won between the check and the insert.
+    if (!account) return fail('username_taken', 'This username is taken');
+    return { ok: true, grant: await this.#grant({ id: account.id, nick: account.username }) };
+  }
+
+  async login(username: string, password: string): Promise<AuthResult> {
+    const account = v.is(nickSchema, username) ? await this.#store.findAccount(username.trim()) : undefined;
+    // Unknown users are checked against a dummy hash, so both paths cost one scrypt.
+    const ok = await verifyPassword(password, account?.passwordHash ?? (await dummyHash()));
+    if (!account || !ok) return fail('credentials_invalid', BAD_CREDENTIALS);
+    return { ok: true, grant: await this.#grant({ id: account.id, nick: account.username }) };
+  }
+
+  /** Rotates the refresh token: the old one stops working, the answer carries a new pair. */
+  async refresh(token: string): Promise<AuthResult> {
+    const next = newRefreshToken();
+    const result = await this.#store.rotateRefreshToken(token, next, Date.now() + this.#refreshTtlMs);
+    const account = result.status === 'rotated' ? await this.#store.getAccount(result.userId) : undefined;
+    if (!account) return fail('refresh_invalid', 'The refresh token is unknown, expired or already used');
+    const user = { id: account.id, nick: account.username };
+    const access = await this.#tokens.sign(user);
+    return { ok: true, grant: { accessToken: access.token, expiresAt: access.expiresAt, refreshToken: next, user } };
+  }
+
+  /** Revokes the refresh token. Idempotent: an unknown token is not an error. */
+  async logout(token: string): Promise<void> {
+    await this.#store.revokeRefreshToken(token);
+  }
+
+  async #grant(user: UserRef): Promise<Grant> {
+    const refreshToken = newRefreshToken();
+    await this.#store.createRefreshToken(user.id, refreshToken, Date.now() + this.#refreshTtlMs);
+    const access = await this.#tokens.sign(user);
+    return { accessToken: access.token, expiresAt: access.expiresAt, refreshToken, user };
+  }
+}

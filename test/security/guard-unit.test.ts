@@ -1,0 +1,61 @@
+/** Unit checks of the origin matcher, the client-IP rule and the token bucket. */
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { TokenBucket } from '../../src/protocol/index.ts';
+import { clientIp, originAllowed } from '../../src/server/upgrade-guard.ts';
+
+const DEFAULT = ['self', 'http://localhost:*', 'http://127.0.0.1:*'];
+
+describe('originAllowed', () => {
+  const cases: [string | undefined, string, readonly string[], boolean][] = [
+    [undefined, 'chat.example.com', DEFAULT, true],
+    ['https://chat.example.com', 'chat.example.com', DEFAULT, true],
+    ['https://CHAT.example.com', 'chat.example.com', DEFAULT, true],
+    ['https://chat.example.com:8443', 'chat.example.com', DEFAULT, false],
+    ['https://evil.example', 'chat.example.com', DEFAULT, false],
+    ['https://chat.example.com.evil.example', 'chat.example.com', DEFAULT, false],
+    ['http://localhost:5173', 'chat.example.com', DEFAULT, true],
+    ['http://localhost.evil.example:5173', 'chat.example.com', DEFAULT, false],
+    ['https://localhost:5173', 'chat.example.com', DEFAULT, false],
+    ['null', 'chat.example.com', DEFAULT, false],
+    ['http://a/b', 'a', DEFAULT, false],
+    ['not a url', 'chat.example.com', ['*'], false],
+    ['https://anything.example', 'x', ['*'], true],
+    ['https://chat.example.com', 'x', ['https://chat.example.com'], true],
+    ['https://chat.example.com', 'x', ['https://chat.example.com/'], true],
+    ['http://chat.example.com', 'x', ['https://chat.example.com'], false],
+  ];
+  for (const [origin, host, allowed, expected] of cases) {
+    it(`${String(origin)} (Host ${host}, ${allowed.join(',')}) → ${expected}`, () => {
+      expect(originAllowed(origin, host, allowed)).toBe(expected);
+    });
+  }
+});
+
+describe('clientIp', () => {
+  const req = (xff?: string): IncomingMessage =>
+    ({
+      socket: { remoteAddress: '10.0.0.1' },
+      headers: xff === undefined ? {} : { 'x-forwarded-for': xff },
+    }) as unknown as IncomingMessage;
+  it('uses the socket address unless proxies are trusted', () => {
+    expect(clientIp(req('1.2.3.4'), 0)).toBe('10.0.0.1');
+  });
+  it('takes the n-th entry from the right, so a client-supplied prefix is ignored', () => {
+    expect(clientIp(req('6.6.6.6, 1.2.3.4'), 1)).toBe('1.2.3.4');
+    expect(clientIp(req('6.6.6.6, 1.2.3.4, 10.0.0.2'), 2)).toBe('1.2.3.4');
+    expect(clientIp(req(), 1)).toBe('10.0.0.1');
+  });
+});
+
+describe('TokenBucket', () => {
+  it('grants the burst, then refills at the rate, and says how long to wait', () => {
+    const b = new TokenBucket(10, 3, 0);
+    expect([b.take(0), b.take(0), b.take(0)]).toEqual([0, 0, 0]);
+    expect(b.take(0)).toBe(100);
+    expect(b.take(50)).toBe(50);
+    expect(b.take(100)).toBe(0);
+    expect(b.take(10_000)).toBe(0); // refilled, but never above the burst
+    expect([b.take(10_000), b.take(10_000), b.take(10_000)]).toEqual([0, 0, 100]);
+  });
+});

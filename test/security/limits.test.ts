@@ -1,0 +1,210 @@
+/** Abuse limits and the origin allow-list, with the server's default settings unless stated. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RawClient } from '../support/raw-client.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+import { waitUntil } from '../support/wait.ts';
+import type { AckFrame, ErrorFrame, ServerFrame } from '../../src/protocol/index.ts';
+import { statusOf, tryUpgrade } from './upgrade.ts';
+
+describe('origin allow-list (default: self, http://localhost:*, http://127.0.0.1:*)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ defaultLimits: true });
+  });
+  afterAll(() => server.dispose());
+
+  it('refuses a foreign Origin with 403 and no socket', async () => {
+    const outcome = await tryUpgrade(server.wsUrl, { Origin: 'https://evil.example' });
+    expect(statusOf(outcome)).toBe(403);
+    expect('body' in outcome && outcome.body).toContain('origin_not_allowed');
+  });
+
+  it('refuses "null" and malformed origins', async () => {
+    expect(statusOf(await tryUpgrade(server.wsUrl, { Origin: 'null' }))).toBe(403);
+    expect(statusOf(await tryUpgrade(server.wsUrl, { Origin: 'http://127.0.0.1.evil.example' }))).toBe(403);
+    expect(statusOf(await tryUpgrade(server.wsUrl, { Origin: 'https://127.0.0.1' }))).toBe(403);
+  });
+
+  it('accepts the same origin as the Host header, localhost dev ports, and no Origin at all', async () => {
+    expect(statusOf(await tryUpgrade(server.wsUrl, { Origin: server.url }))).toBe(101);
+    expect(statusOf(await tryUpgrade(server.wsUrl, { Origin: 'http://localhost:5173' }))).toBe(101);
+    expect(statusOf(await tryUpgrade(server.wsUrl))).toBe(101);
+  });
+
+  it('answers a bad path with 404', async () => {
+    expect(statusOf(await tryUpgrade(server.wsUrl.replace('/ws', '/nope')))).toBe(404);
+  });
+});
+
+describe('a configured allow-list', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ args: ['--allowed-origins', 'https://chat.example.com'] });
+  });
+  afterAll(() => server.dispose());
+
+  it('allows exactly the listed origins', async () => {
+    expect(statusOf(await tryUpgrade(server.wsUrl, { Origin: 'https://chat.example.com' }))).toBe(101);
+    expect(statusOf(await tryUpgrade(server.wsUrl, { Origin: server.url }))).toBe(403);
+    expect(statusOf(await tryUpgrade(server.wsUrl, { Origin: 'http://chat.example.com' }))).toBe(403);
+  });
+});
+
+describe('message rates (token buckets)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({
+      defaultLimits: true,
+      args: ['--conn-writes-per-sec', '1', '--conn-writes-burst', '5', '--rate-strikes', '20'],
+    });
+  });
+  afterAll(() => server.dispose());
+
+  it('answers writes past the per-connection burst with rate_limited + retryAfterMs and stores nothing', async () => {
+    const c = await RawClient.connect(server.wsUrl, 'rapid');
+    await c.request('joined', { type: 'join', id: 'j', room: 'general' });
+    for (let i = 0; i < 8; i++) c.sendJson({ type: 'send', id: `r${i}`, room: 'general', kind: 'text', body: `m${i}` });
+    const answers = await waitUntil(() => {
+      const got = c.frames.filter((f): f is AckFrame | ErrorFrame => f.type === 'ack' || f.type === 'error');
+      return got.length >= 8 ? got : undefined;
+    });
+    const acks = answers.filter((f): f is AckFrame => f.type === 'ack').sort((x, y) => x.seq - y.seq);
+    const refused = answers.filter((f): f is ErrorFrame => f.type === 'error');
+    expect(acks.map((a) => a.id)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+    expect(refused.map((e) => [e.id, e.code])).toEqual([
+      ['r5', 'rate_limited'],
+      ['r6', 'rate_limited'],
+      ['r7', 'rate_limited'],
+    ]);
+    for (const e of refused) {
+      expect(e.retryable).toBe(true);
+      expect(e.retryAfterMs).toBeGreaterThan(0);
+      expect(e.retryAfterMs).toBeLessThanOrEqual(1000);
+    }
+    const head = acks.at(-1)?.seq ?? 0;
+    const page = await c.request('history', { type: 'history', id: 'h', room: 'general', after: head - 5 });
+    expect(page.events.map((e) => e.body)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+    // Reads still pass while writes are limited; a write after retryAfterMs goes through.
+    await c.request('pong', { type: 'ping', id: 'still' });
+    c.close();
+  });
+
+  it('closes a connection that keeps sending past its limit with 4004', async () => {
+    const c = await RawClient.connect(server.wsUrl, 'abuser');
+    await c.request('joined', { type: 'join', id: 'j', room: 'general' });
+    for (let i = 0; i < 40; i++) c.sendJson({ type: 'send', id: `a${i}`, room: 'general', kind: 'text', body: 'x' });
+    expect((await c.closed).code).toBe(4004);
+    // The server is fine and a fresh connection works.
+    const d = await RawClient.connect(server.wsUrl, 'after');
+    await d.request('pong', { type: 'ping', id: 'p' });
+    d.close();
+  });
+
+  it('limits writes per user across connections', async () => {
+    const s = await startServer({
+      defaultLimits: true,
+      // No refill (rate 0), so a slow machine cannot earn an extra token mid-test.
+      args: ['--user-writes-per-sec', '0', '--user-writes-burst', '4', '--rate-strikes', '100'],
+    });
+    try {
+      const a = await RawClient.connect(s.wsUrl, 'multi', 'sessionmultisessionmulti1');
+      const b = await RawClient.connect(s.wsUrl, 'multi', 'sessionmultisessionmulti1');
+      expect(b.welcome.user.id).toBe(a.welcome.user.id);
+      for (const c of [a, b]) await c.request('joined', { type: 'join', id: 'j', room: 'general' });
+      for (let i = 0; i < 3; i++) a.sendJson({ type: 'send', id: `a${i}`, room: 'general', kind: 'text', body: 'a' });
+      for (let i = 0; i < 3; i++) b.sendJson({ type: 'send', id: `b${i}`, room: 'general', kind: 'text', body: 'b' });
+      // Four tokens for the user, shared by both connections: four writes pass, two are refused.
+      const isAnswer = (f: ServerFrame): boolean => f.type === 'ack' || f.type === 'error';
+      await waitUntil(() => a.frames.filter(isAnswer).length >= 3 && b.frames.filter(isAnswer).length >= 3);
+      const answers = [...a.frames, ...b.frames].filter(isAnswer);
+      expect(answers.filter((f) => f.type === 'ack')).toHaveLength(4);
+      const errors = answers.filter((f): f is ErrorFrame => f.type === 'error');
+      expect(errors.map((e) => e.code)).toEqual(['rate_limited', 'rate_limited']);
+      a.close();
+      b.close();
+    } finally {
+      await s.dispose();
+    }
+  });
+});
+
+describe('connection and room caps', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({
+      defaultLimits: true,
+      args: [
+        '--max-connections-per-user',
+        '2',
+        '--max-rooms-per-user',
+        '2',
+        '--max-connections-per-ip',
+        '6',
+        '--ip-connects-burst',
+        '12',
+        '--ip-connects-per-sec',
+        '1',
+        '--default-rooms',
+        'general,r1,r2',
+      ],
+    });
+  });
+  afterAll(() => server.dispose());
+
+  it('caps connections per user: the third gets too_many_connections and close 4005', async () => {
+    const session = 'capsessioncapsessioncap1';
+    const a = await RawClient.connect(server.wsUrl, 'capped', session);
+    const b = await RawClient.connect(server.wsUrl, 'capped', session);
+    const c = await RawClient.open(server.wsUrl);
+    c.sendJson({ type: 'hello', v: 1, nick: 'capped', session });
+    expect(await c.next('error', (e) => e.code === 'too_many_connections')).toMatchObject({ retryable: true });
+    expect((await c.closed).code).toBe(4005);
+    await a.request('pong', { type: 'ping', id: 'a' });
+    a.close();
+    b.close();
+    await Promise.all([a.closed, b.closed]);
+  });
+
+  it('caps rooms joined at once per user with too_many_rooms; leaving frees a slot', async () => {
+    const c = await RawClient.connect(server.wsUrl, 'roamer');
+    await c.request('joined', { type: 'join', id: 'j1', room: 'general' });
+    await c.request('joined', { type: 'join', id: 'j2', room: 'r1' });
+    await expect(c.request('joined', { type: 'join', id: 'j3', room: 'r2' })).rejects.toThrow('too_many_rooms');
+    await c.request('joined', { type: 'join', id: 'j4', room: 'r1' });
+    await c.request('left', { type: 'leave', id: 'l', room: 'r1' });
+    await c.request('joined', { type: 'join', id: 'j5', room: 'r2' });
+    c.close();
+    await c.closed;
+  });
+
+  it('caps concurrent connections per IP with 503 before the socket, then the connection rate with 429', async () => {
+    const open: RawClient[] = [];
+    for (let i = 0; i < 6; i++) open.push(await RawClient.open(server.wsUrl));
+    expect(statusOf(await tryUpgrade(server.wsUrl))).toBe(503);
+    for (const c of open) c.close();
+    await Promise.all(open.map((c) => c.closed));
+    // The burst (12) is spent by now: more attempts hit the rate limit with Retry-After.
+    let status = 0;
+    for (let i = 0; i < 12 && status !== 429; i++) status = statusOf(await tryUpgrade(server.wsUrl));
+    expect(status).toBe(429);
+  });
+});
+
+describe('--trust-proxy', () => {
+  it('ignores X-Forwarded-For by default and uses it when set', async () => {
+    const base = ['--max-connections-per-ip', '1'];
+    const plain = await startServer({ defaultLimits: true, args: base });
+    const proxied = await startServer({ defaultLimits: true, args: [...base, '--trust-proxy', '1'] });
+    try {
+      const a = await tryUpgrade(plain.wsUrl, { 'X-Forwarded-For': '203.0.113.1' });
+      expect(statusOf(await tryUpgrade(plain.wsUrl, { 'X-Forwarded-For': '203.0.113.2' }))).toBe(503);
+      const b = await tryUpgrade(proxied.wsUrl, { 'X-Forwarded-For': '203.0.113.1' });
+      expect(statusOf(await tryUpgrade(proxied.wsUrl, { 'X-Forwarded-For': '203.0.113.2' }))).toBe(101);
+      expect(statusOf(await tryUpgrade(proxied.wsUrl, { 'X-Forwarded-For': '203.0.113.1' }))).toBe(503);
+      statusOf(a);
+      statusOf(b);
+    } finally {
+      await Promise.all([plain.dispose(), proxied.dispose()]);
+    }
+  });
+});

@@ -1,0 +1,66 @@
+/** The server's account API (docs/protocol.md, "Accounts and tokens"), same origin as the page. */
+import type { SavedAuth } from './storage.ts';
+
+export class AuthApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function post(path: string, body: unknown): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new AuthApiError('network', 'Cannot reach the server. Check your connection and try again.');
+  }
+  const json = (await res.json().catch(() => ({}))) as { error?: unknown; message?: unknown };
+  if (!res.ok) {
+    const message = typeof json.message === 'string' ? json.message : `The server answered ${res.status}.`;
+    throw new AuthApiError(typeof json.error === 'string' ? json.error : 'http', message);
+  }
+  return json;
+}
+
+function toAuth(json: unknown): SavedAuth {
+  const g = json as Partial<SavedAuth>;
+  if (typeof g.accessToken !== 'string' || typeof g.refreshToken !== 'string' || !g.user) {
+    throw new AuthApiError('bad_response', 'The server sent an unexpected answer.');
+  }
+  return { accessToken: g.accessToken, refreshToken: g.refreshToken, user: { id: g.user.id, nick: g.user.nick } };
+}
+
+export async function register(username: string, password: string): Promise<SavedAuth> {
+  return toAuth(await post('/api/auth/register', { username, password }));
+}
+
+export async function login(username: string, password: string): Promise<SavedAuth> {
+  return toAuth(await post('/api/auth/login', { username, password }));
+}
+
+export async function refresh(refreshToken: string): Promise<SavedAuth> {
+  return toAuth(await post('/api/auth/refresh', { refreshToken }));
+}
+
+/** Revokes the refresh token; best-effort (signing out locally happens anyway). */
+export async function logout(refreshToken: string): Promise<void> {
+  await post('/api/auth/logout', { refreshToken }).catch(() => undefined);
+}
+
+/** Whether the server lets guests in; true when it cannot be asked (the handshake decides). */
+export async function guestsAllowed(): Promise<boolean> {
+  try {
+    const res = await fetch('/api/config');
+    const json = (await res.json()) as { guests?: unknown };
+    return json.guests !== false;
+  } catch {
+    return true;
+  }
+}
