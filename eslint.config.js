@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Import boundaries: protocol is shared; client and server never import each other; web only the client. */
+/** Import boundaries: protocol is shared; client and server never import each other; web and tui only the client. */
 const restrict = (/** @type {string[]} */ patterns, /** @type {string} */ message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 });
@@ -27,6 +27,13 @@ export default tseslint.config(
     ),
   },
   { files: ['src/client/**'], rules: restrict(['**/server/**', '**/web/**'], 'src/client imports only src/protocol.') },
+  {
+    files: ['src/tui/**'],
+    rules: restrict(
+      ['**/server/**', '**/protocol/**', '**/web/**'],
+      'src/tui (parley chat) imports only the client SDK (src/client), ws and node builtins.',
+    ),
+  },
   { files: ['src/server/**'], rules: restrict(['**/client/**', '**/web/**'], 'src/server imports only src/protocol.') },
   {
     files: ['web/**'],
