@@ -5,11 +5,13 @@
  */
 import type {
   AckFrame,
+  FileRef,
   ClientFrame,
   ClientFrameOf,
   ErrorFrame,
   EventFrame,
   JoinedFrame,
+  Receipt,
   RoomEvent,
   RoomInfo,
   ServerFrame,
@@ -24,7 +26,7 @@ import { CLOSE, shouldReconnect } from '../protocol/codes.ts';
 import { LIMITS, PROTOCOL_VERSION, TYPING_TTL_MS } from '../protocol/limits.ts';
 import { TokenBucket } from '../protocol/token-bucket.ts';
 import { backoffDelay, DEFAULT_BACKOFF, retryHintMs, type BackoffOptions } from './backoff.ts';
-import { ClientError } from './errors.ts';
+import { ClientError, terminalError } from './errors.ts';
 import { Emitter } from './events.ts';
 import { Heartbeat } from './heartbeat.ts';
 import {
@@ -38,10 +40,13 @@ import { newId } from './ids.ts';
 import { Outbox, toPending, toStored, type OutboxEntry } from './outbox.ts';
 import { OutboxPersistence } from './outbox-persistence.ts';
 import type { OutboxFrame, StoredOutboxEntry } from './outbox-store.ts';
+import { ReadState } from './read-state.ts';
 import { RoomTracker } from './room.ts';
 import { ABNORMAL_CLOSE, Transport, type WebSocketConstructor } from './transport.ts';
 import { tokenExpired } from './token.ts';
 import { TypingTracker } from './typing.ts';
+import type { UnreadState } from './unread.ts';
+import { searchFrame, toPage, type SearchOptions, type SearchPage } from './search.ts';
 import type {
   ClientEvents,
   ClientOptions,
@@ -51,6 +56,7 @@ import type {
   PendingEntry,
   SendResult,
 } from './types.ts';
+import { httpBase, LinkCache, sizeOf, uploadFile, type FileLinks, type UploadOptions } from './upload.ts';
 import { watchWakeSignals } from './wake.ts';
 
 /** Length of a session token the client proposes (192 random bits). */
@@ -66,7 +72,22 @@ type Timer = ReturnType<typeof setTimeout>;
 /** Frames that carry a request id and get exactly one answer with it. */
 type RequestFrame = Extract<
   ClientFrame,
-  { type: 'create' | 'rooms' | 'join' | 'leave' | 'history' | 'invite' | 'kick' | 'ban' | 'unban' | 'role' }
+  {
+    type:
+      | 'create'
+      | 'rooms'
+      | 'join'
+      | 'leave'
+      | 'history'
+      | 'invite'
+      | 'kick'
+      | 'ban'
+      | 'unban'
+      | 'role'
+      | 'search'
+      | 'sync'
+      | 'unread';
+  }
 >;
 
 interface PendingRequest {
@@ -151,6 +172,8 @@ export class Client implements ParleyClient {
   readonly #deadlines = new Map<string, Timer>();
   /** Who else is typing, per room; cleared when the link drops. */
   readonly #typists = new TypingTracker(TYPING_TTL_MS, (room, users) => this.#emitter.emit('typing', { room, users }));
+  /** The user log, read watermarks, unread counts and receipts (read-state.ts). */
+  readonly #read: ReadState;
   /** When this client last sent typing `on`, per room (0: not typing). */
   readonly #typingSentAt = new Map<string, number>();
   /** Delayed resends after retryable send errors. */
@@ -172,6 +195,10 @@ export class Client implements ParleyClient {
   #opened = false;
   /** The token the current connection attempt was made with. */
   #lastToken: string | undefined;
+  /** Files over HTTP (upload.ts): signed links per file id, and the server's upload limit. */
+  readonly #links: LinkCache;
+  readonly #httpBase: string;
+  #maxUploadBytes: number | undefined;
 
   constructor(options: ClientOptions) {
     const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -191,6 +218,22 @@ export class Client implements ParleyClient {
     this.#userId = options.userId;
     this.#tokenSource = options.token;
     this.#refresh = options.refresh;
+    this.#httpBase = options.httpUrl?.replace(/\/$/, '') ?? httpBase(options.url);
+    this.#links = new LinkCache({ base: this.#httpBase, authorization: () => this.#httpAuthorization() });
+    this.#read = new ReadState(
+      {
+        emit: (event, payload) => this.#emitter.emit(event, payload),
+        send: (frame) => this.#connected() && (this.#transport?.send(frame), true),
+        sync: (after) =>
+          this.#request({ type: 'sync', id: newId(), ...(after === undefined ? {} : { after }) }, 'synced', {
+            onDrop: 'forget',
+            queue: false,
+          }),
+        unread: (room) => this.#request({ type: 'unread', id: newId(), room }, 'unread', { onDrop: 'reject' }),
+        me: () => this.#user,
+      },
+      options.userSeq,
+    );
     // The default store would be a fresh MemoryOutboxStore: empty, and gone with this object,
     // so skipping it keeps sends written in the same tick, exactly as without persistence.
     this.#outboxReady = options.outbox === undefined;
@@ -235,6 +278,26 @@ export class Client implements ParleyClient {
     });
   }
 
+  get userSeq(): number | undefined {
+    return this.#read.userSeq;
+  }
+
+  markRead(room: string, seq: number): void {
+    this.#read.markRead(room, seq);
+  }
+
+  unread(room: string): UnreadState | undefined {
+    return this.#read.unread(room);
+  }
+
+  unreadAll(): UnreadState[] {
+    return this.#read.unreadAll();
+  }
+
+  receipts(room: string): Receipt[] {
+    return this.#read.receipts(room);
+  }
+
   lastSeq(room: string): number | undefined {
     return this.#rooms.get(room)?.tracker.lastSeq;
   }
@@ -252,7 +315,10 @@ export class Client implements ParleyClient {
   // ---- requests -------------------------------------------------------------------------
 
   rooms(): Promise<RoomInfo[]> {
-    return this.#request({ type: 'rooms', id: newId() }, 'rooms', { onDrop: 'retry' }).then((f) => f.rooms);
+    return this.#request({ type: 'rooms', id: newId() }, 'rooms', { onDrop: 'retry' }).then((f) => {
+      this.#read.rooms(f);
+      return f.rooms;
+    });
   }
 
   createRoom(name: string, title?: string, options: CreateRoomOptions = {}): Promise<RoomInfo> {
@@ -299,7 +365,13 @@ export class Client implements ParleyClient {
   #onRemoved(frame: RemovedFrame): void {
     const rs = this.#rooms.get(frame.room);
     if (rs) this.#forgetRoom(rs, removedError(frame));
+    this.#read.forget(frame.room);
     this.#emitter.emit('removed', { room: frame.room, reason: frame.reason, by: frame.by });
+  }
+
+  /** Read-only, so a search cut off by a reconnect is simply sent again. */
+  search(q: string, opts: SearchOptions = {}): Promise<SearchPage> {
+    return this.#request(searchFrame(q, opts), 'results', { onDrop: 'retry' }).then(toPage);
   }
 
   history(room: string, q: HistoryQuery = {}): Promise<{ events: RoomEvent[]; more: boolean }> {
@@ -332,11 +404,66 @@ export class Client implements ParleyClient {
     if (this.#state === 'closed') return Promise.reject(this.#closedError());
     const rs = this.#rooms.get(room);
     if (rs) this.#forgetRoom(rs, new ClientError('not_member', `Left room "${room}"`, false));
+    this.#read.forget(room);
     return this.#request({ type: 'leave', id: newId(), room }, 'left', { onDrop: 'retry' }).then(() => undefined);
   }
 
   send(room: string, body: string): Promise<SendResult> {
     return this.#enqueue({ type: 'send', id: newId(), room, kind: 'text', body });
+  }
+
+  async upload(room: string, file: Blob | Uint8Array, opts?: UploadOptions): Promise<FileRef> {
+    const max = this.#maxUploadBytes;
+    if (max !== undefined && sizeOf(file) > max) {
+      throw new ClientError('file_too_large', `The file is larger than ${max} bytes`, false);
+    }
+    const { file: ref, links } = await uploadFile(
+      { base: this.#httpBase, authorization: () => this.#httpAuthorization() },
+      room,
+      file,
+      opts,
+    );
+    this.#links.remember(ref.id, links);
+    return ref;
+  }
+
+  async sendFile(
+    room: string,
+    file: FileRef | Blob | Uint8Array,
+    caption = '',
+    opts?: UploadOptions,
+  ): Promise<SendResult> {
+    const ref = file instanceof Uint8Array || file instanceof Blob ? await this.upload(room, file, opts) : file;
+    // Through the outbox like any send: a resend after a reconnect refers to the same upload.
+    return this.#enqueue({
+      type: 'send',
+      id: newId(),
+      room,
+      kind: ref.thumb ? 'image' : 'file',
+      file: ref.id,
+      body: caption,
+    });
+  }
+
+  fileLinks(fileId: string): Promise<FileLinks> {
+    return this.#links.get(fileId);
+  }
+
+  /** Who we are over HTTP: the account's current access token, or the guest's session from welcome. */
+  async #httpAuthorization(): Promise<string> {
+    if (this.#tokenSource !== undefined) {
+      const source = this.#tokenSource;
+      let token = typeof source === 'function' ? await source() : (this.#refreshedToken ?? this.#lastToken ?? source);
+      if (tokenExpired(token) === true && this.#refresh) {
+        token = await this.#refresh();
+        if (typeof source !== 'function') this.#refreshedToken = token;
+      }
+      return `Bearer ${token}`;
+    }
+    if (!this.#user || this.#session === undefined) {
+      throw new ClientError('disconnected', 'Not connected yet: files need the session from welcome', true);
+    }
+    return `Session ${this.#session}`;
   }
 
   edit(room: string, ref: number, body: string): Promise<SendResult> {
@@ -571,6 +698,7 @@ export class Client implements ParleyClient {
     this.#session = frame.session;
     this.#refreshedInStreak = false;
     const { writesPerSec, writesBurst } = frame.limits;
+    this.#maxUploadBytes = frame.limits.maxUploadBytes;
     // Pace under the limit, not at it: network and event-loop jitter bunch frames together on
     // the way, and the server's bucket loses the refill it could not hold while full.
     this.#pacer =
@@ -594,6 +722,8 @@ export class Client implements ParleyClient {
     if (!this.#isCurrent(conn)) return;
     if (this.#outboxReady) this.#checkOwners(frame.user.id);
     if (!this.#isCurrent(conn)) return;
+    // The user log first: it is what tells about rooms joined or left elsewhere meanwhile.
+    this.#read.connected();
     this.#resume();
   }
 
@@ -617,8 +747,7 @@ export class Client implements ParleyClient {
       if (stale === true || (stale === undefined && !this.#refreshedInStreak)) this.#needRefresh = true;
     }
     if (!shouldReconnect(code) && !expired) {
-      const message = `The server closed the connection for good (${code} ${info.reason ?? ''})`;
-      const error = new ClientError(code === CLOSE.token_expired ? 'auth' : 'closed', message, false);
+      const error = terminalError(code, info.reason);
       this.#emitter.emit('error', error);
       if (this.#state !== 'closed') this.#finish(error, info);
       return;
@@ -629,6 +758,7 @@ export class Client implements ParleyClient {
     this.#clearTimer('stable');
     // Typing is ephemeral: with the link gone nobody's signal is current.
     this.#typists.clear();
+    this.#read.disconnected();
     this.#typingSentAt.clear();
     for (const timer of this.#deadlines.values()) clearTimeout(timer);
     this.#deadlines.clear();
@@ -685,6 +815,7 @@ export class Client implements ParleyClient {
     this.#clearTimer('stable');
     this.#typists.clear();
     this.#typingSentAt.clear();
+    this.#read.close();
     for (const timer of this.#deadlines.values()) clearTimeout(timer);
     this.#deadlines.clear();
     for (const timer of this.#resendTimers) clearTimeout(timer);
@@ -745,6 +876,10 @@ export class Client implements ParleyClient {
         return;
       case 'removed':
         return this.#onRemoved(frame);
+      case 'user':
+        return this.#read.userEvent(frame);
+      case 'receipts':
+        return this.#read.receiptsFrame(frame);
       case 'pong':
         return; // heartbeat pings carry no id; any inbound frame already counted as a sign of life
       case 'room':
@@ -752,6 +887,9 @@ export class Client implements ParleyClient {
       case 'joined':
       case 'left':
       case 'history':
+      case 'results':
+      case 'synced':
+      case 'unread':
         return this.#answer(frame.id, frame);
       default:
         // A frame type this SDK does not know yet (a newer server): ignore it.
@@ -772,6 +910,8 @@ export class Client implements ParleyClient {
 
   #onError(frame: ErrorFrame): void {
     const error = new ClientError(frame.code, frame.message, frame.retryable, frame.id);
+    // A refused `read` (e.g. the room was left meanwhile): nothing for the app to do.
+    if (this.#read.refused(frame)) return;
     if (frame.id !== undefined) {
       const pending = this.#inflight.get(frame.id);
       if (pending) {
@@ -850,6 +990,8 @@ export class Client implements ParleyClient {
     rs.info = frame.room;
     rs.failures = 0;
     const outcome = rs.tracker.joined(frame.room, frame.from, frame.reset);
+    // Counts cover the log up to their `at`: taken before any event of this join is delivered.
+    this.#read.joined(frame, outcome.reset);
     if (outcome.reset) this.#emitter.emit('reset', { room: rs.name, room_info: frame.room });
     if (this.#rooms.get(rs.name) !== rs) return; // the app left the room from its reset listener
     const waiters = rs.waiters;
@@ -900,6 +1042,7 @@ export class Client implements ParleyClient {
   #deliver(rs: RoomState, events: RoomEvent[]): void {
     for (const event of events) {
       if (this.#rooms.get(rs.name) !== rs) return;
+      this.#read.roomEvent(event);
       this.#emitter.emit('event', event);
     }
   }

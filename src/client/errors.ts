@@ -1,4 +1,5 @@
 /** The one error type the SDK rejects with and emits. */
+import { CLOSE } from '../protocol/codes.ts';
 
 /** Codes the SDK produces itself, next to the server's ErrorCode values. */
 export type LocalErrorCode =
@@ -11,6 +12,9 @@ export type LocalErrorCode =
   | 'user_changed' // the server welcomed a different user than the one an outbox entry was made as
   | 'discarded' // discard() dropped the outbox entry
   | 'auth' // token() or refresh() failed, or the token expired and there is no refresh()
+  | 'aborted' // upload() was cancelled through its signal
+  | 'network' // an HTTP request (upload, file links) did not reach the server
+  | 'session_revoked' // the server closed with 4411: the login session was ended (logout); sign in again
   | 'outbox_store'; // the OutboxStore failed; writes still go out but may not survive a reload
 
 export class ClientError extends Error {
@@ -26,4 +30,13 @@ export class ClientError extends Error {
     this.retryable = retryable;
     if (id !== undefined) this.id = id;
   }
+}
+
+/** The error for a close that ends the client for good (a 44xx code or 1000 from the server). */
+export function terminalError(code: number, reason = ''): ClientError {
+  if (code === CLOSE.session_revoked) {
+    return new ClientError('session_revoked', 'You were signed out: this login session was ended', false);
+  }
+  const message = `The server closed the connection for good (${code} ${reason})`;
+  return new ClientError(code === CLOSE.token_expired ? 'auth' : 'closed', message, false);
 }

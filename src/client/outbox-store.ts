@@ -71,6 +71,7 @@ export function isStoredOutboxEntry(value: unknown): value is StoredOutboxEntry 
   if (typeof f['id'] !== 'string' || !f['id'] || typeof f['room'] !== 'string') return false;
   switch (f['type']) {
     case 'send':
+      if (f['kind'] === 'image' || f['kind'] === 'file') return typeof f['file'] === 'string';
       return f['kind'] === 'text' && typeof f['body'] === 'string';
     case 'edit':
       return typeof f['ref'] === 'number' && typeof f['body'] === 'string';

@@ -1,9 +1,12 @@
 /** The SDK's public types. The web app is written against these names: keep them stable. */
-import type { RoomEvent, RoomInfo, UserRef } from '../protocol/index.ts';
+import type { FileRef, Receipt, RoomEvent, RoomInfo, UserEvent, UserRef } from '../protocol/index.ts';
 import type { ClientError } from './errors.ts';
 import type { CreateRoomOptions } from './moderation.ts';
 import type { OutboxFrame, OutboxStore } from './outbox-store.ts';
+import type { SearchOptions, SearchPage } from './search.ts';
+import type { FileLinks, UploadOptions } from './upload.ts';
 import type { WebSocketConstructor } from './transport.ts';
+import type { UnreadState } from './unread.ts';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
@@ -24,8 +27,18 @@ export interface ClientOptions {
    * the client then reconnects with the new token. Without it `token_expired` is terminal.
    */
   refresh?: () => Promise<string>;
+  /**
+   * Base of the HTTP routes (uploads, file links), e.g. `https://chat.example`; default derived
+   * from `url` (ws://host/ws → http://host).
+   */
+  httpUrl?: string;
   /** Session token from a previous welcome: stay the same user. */
   session?: string;
+  /**
+   * The last user-log seq an earlier client of this user had (`client.userSeq`, kept with the
+   * session): the user events after it are replayed. Without it the user log is followed from now.
+   */
+  userSeq?: number;
   /**
    * The user id `session` belongs to (from that welcome). Writes made before this client's
    * first welcome are stamped with it, so they too are never sent as a different user.
@@ -114,6 +127,18 @@ export interface ClientEvents {
   removed: { room: string; reason: 'kick' | 'ban'; by: UserRef };
   /** An outbox entry was added (also when loaded from storage), acknowledged, failed or discarded. */
   outbox: OutboxChange;
+  /**
+   * Each entry of your user log exactly once, in order, from every device of yours: `member`
+   * (you joined elsewhere, were invited, a DM opened), `unmember` (left, kicked, banned), `read`.
+   * Persist `client.userSeq` after it to resume the log after a reload.
+   */
+  user: UserEvent;
+  /** Your read watermark in the room moved: by markRead here, or on another device. */
+  read: { room: string; seq: number };
+  /** A room's unread or mention count, or your watermark, changed. */
+  unread: UnreadState;
+  /** Members' read watermarks in the room (highest first) changed: for "seen by". */
+  receipt: { room: string; receipts: Receipt[] };
 }
 
 export interface ParleyClient {
@@ -149,6 +174,28 @@ export interface ParleyClient {
    * in the OutboxStore for the next client).
    */
   send(room: string, body: string): Promise<SendResult>;
+  /**
+   * Upload a file into a room (you must have joined it) over HTTP: `onProgress` reports bytes
+   * sent, `signal` cancels. Resolves with the server's FileRef (sniffed type, size, image size).
+   * Rejects with the server's code: `file_too_large`, `file_type_not_allowed`, `rate_limited`
+   * (retryable), `not_member`, … or `aborted`, `network`.
+   */
+  upload(room: string, file: Blob | Uint8Array, opts?: UploadOptions): Promise<FileRef>;
+  /**
+   * Send an image (a file with a thumbnail) or file message: uploads `file` first unless it is
+   * already a FileRef from upload(). The send goes through the outbox like send().
+   */
+  sendFile(
+    room: string,
+    file: FileRef | Blob | Uint8Array,
+    caption?: string,
+    opts?: UploadOptions,
+  ): Promise<SendResult>;
+  /**
+   * Signed links to a file's bytes and thumbnail for `<img src>` / `<a href>`, for a member of
+   * the file's room. Cached, and renewed a minute before they expire.
+   */
+  fileLinks(fileId: string): Promise<FileLinks>;
   /** Replace the text of message `ref` (a seq). */
   edit(room: string, ref: number, body: string): Promise<SendResult>;
   /** Delete message `ref` (frame type 'delete'). */
@@ -163,7 +210,27 @@ export interface ParleyClient {
    */
   discard(id: string): boolean;
   history(room: string, q?: HistoryQuery): Promise<{ events: RoomEvent[]; more: boolean }>;
+  /**
+   * Full-text search over the messages of every room you are a member of (or only `room`):
+   * words and "quoted phrases", all of which must occur, as substrings, case-insensitively.
+   * Newest first; page on with `before: page.next`. Rejects with `query_invalid`,
+   * `room_not_found`, `not_member` or `rate_limited` (retryable).
+   */
+  search(q: string, opts?: SearchOptions): Promise<SearchPage>;
   lastSeq(room: string): number | undefined;
+  /** The last user-log seq delivered (see ClientOptions.userSeq); undefined before the first sync. */
+  readonly userSeq: number | undefined;
+  /**
+   * You have read `room` up to `seq` (the last event seen). Moves forward only; shown at once
+   * (`unread`, `read` events), sent debounced and resent after a reconnect until stored; your
+   * other devices hear of it through the user log.
+   */
+  markRead(room: string, seq: number): void;
+  /** Unread and mention counts and your watermark, for a room you are a member of (after rooms() or join()). */
+  unread(room: string): UnreadState | undefined;
+  unreadAll(): UnreadState[];
+  /** Members' read watermarks in a joined room, highest first. */
+  receipts(room: string): Receipt[];
   /**
    * Tell the room you are typing (call on every keystroke: renewals are sent at most every
    * TYPING_TTL_MS / 2) or that you stopped (on send, blur, or an emptied input). Ephemeral:

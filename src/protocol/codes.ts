@@ -47,6 +47,13 @@ export const ERRORS = {
   credentials_invalid: { message: 'Wrong username or password', retryable: false },
   refresh_invalid: { message: 'The refresh token is unknown, expired or already used', retryable: false },
   token_invalid: { message: 'The access token is missing, malformed, forged or expired', retryable: false },
+  // Files (HTTP /api/rooms/:room/files and /api/files/*, and `send` of an image or file).
+  file_not_found: { message: 'No such file in this room', retryable: false },
+  file_too_large: { message: 'The file is larger than the upload limit', retryable: false },
+  file_type_not_allowed: { message: 'This type of file may not be uploaded', retryable: false },
+  link_invalid: { message: 'The file link is malformed, forged or expired; ask for a new one', retryable: false },
+  // Search.
+  query_invalid: { message: 'The search query is empty, too long or has too many words', retryable: false },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -81,6 +88,8 @@ export const CLOSE = {
   unsupported_protocol: 4401,
   /** The access token expired: get a new one (refresh), then reconnect with it. */
   token_expired: 4410,
+  /** The login session was ended (logout, or a replayed refresh token): sign in again. */
+  session_revoked: 4411,
 } as const;
 
 export type CloseName = keyof typeof CLOSE;

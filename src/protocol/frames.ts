@@ -47,6 +47,22 @@ export interface UserRef {
   readonly nick: string;
 }
 
+/** An uploaded file as a message carries it (docs/protocol.md, _Files_). All of it comes from the server. */
+export interface FileRef {
+  readonly id: string;
+  /** The uploader's file name, cleaned; display it as text, never use it as a path. */
+  readonly name: string;
+  /** Bytes. */
+  readonly size: number;
+  /** Sniffed from the content (magic bytes), never the client's Content-Type. */
+  readonly type: string;
+  /** Pixels, for images (after EXIF orientation). */
+  readonly width?: number;
+  readonly height?: number;
+  /** A thumbnail exists (images). */
+  readonly thumb?: boolean;
+}
+
 /** One entry of a room's durable log. `seq` is 1, 2, 3… per room, without gaps. */
 export interface RoomEvent {
   readonly room: string;
@@ -63,6 +79,8 @@ export interface RoomEvent {
   readonly ref?: number;
   /** For moderation kinds: the user the change applies to. */
   readonly target?: UserRef;
+  /** For `image` and `file` messages: the attached upload; `body` is its caption (may be empty). */
+  readonly file?: FileRef;
   /** Commit time, ms since the epoch. */
   readonly ts: number;
 }
@@ -87,6 +105,8 @@ export interface ServerLimits {
   readonly writesPerSec?: number;
   /** Writes allowed at once before the rate applies. */
   readonly writesBurst?: number;
+  /** Largest upload, in bytes (POST /api/rooms/:room/files answers 413 past it). */
+  readonly maxUploadBytes?: number;
 }
 
 export interface WelcomeFrame {
@@ -125,6 +145,8 @@ export interface RoomsFrame {
   readonly type: 'rooms';
   readonly id: string;
   readonly rooms: RoomInfo[];
+  /** Your read state in every room you are a member of (the member rooms, so also "which are mine"). */
+  readonly unread?: UnreadCounts[];
 }
 
 export interface JoinedFrame {
@@ -137,6 +159,81 @@ export interface JoinedFrame {
    */
   readonly from: number;
   readonly reset: boolean;
+  /** Your read watermark and unread counts in the room (docs/protocol.md, _Read receipts_). */
+  readonly unread?: UnreadCounts;
+  /** The members' read watermarks, highest first (at most RECEIPTS_MAX), for "seen by". */
+  readonly receipts?: Receipt[];
+}
+
+/**
+ * Per-user log entries (docs/protocol.md, _The user log_): `seq` is 1, 2, 3… per user.
+ * member: you became a member of `room` (joined on some device, were invited, a DM was opened).
+ * unmember: you stopped being one (left, kicked, banned). read: your watermark moved to `read`.
+ */
+export type UserEventKind = 'member' | 'unmember' | 'read';
+
+export interface UserEvent {
+  readonly seq: number;
+  readonly kind: UserEventKind;
+  readonly room: string;
+  /** read: the new watermark (a seq of the room's log). */
+  readonly read?: number;
+  /** member / unmember: the room event kind that caused it (join, invite, leave, kick, ban…). */
+  readonly cause?: EventKind;
+  /** member / unmember: that room event's seq. */
+  readonly ref?: number;
+  /** Who did it, when someone else did (invite, kick, ban). */
+  readonly by?: UserRef;
+  /** Commit time, ms since the epoch. */
+  readonly ts: number;
+}
+
+export interface UserEventFrame extends UserEvent {
+  readonly type: 'user';
+}
+
+/** The answer to `sync`: user events after `from` follow (replayed, then live). */
+export interface SyncedFrame {
+  readonly type: 'synced';
+  readonly id: string;
+  readonly from: number;
+  /** The user log's head when the replay started. */
+  readonly head: number;
+  /** Your `after` was beyond the head (the log is not the one you knew): refetch rooms and counts. */
+  readonly reset: boolean;
+}
+
+/** One member's read watermark in a room. */
+export interface Receipt {
+  readonly user: UserRef;
+  readonly seq: number;
+}
+
+/**
+ * Unread state of one room for you. `unread`: messages (text, image, file) after `read` that
+ * are not yours and not deleted; `mentions`: those of them that @mention you. Both stop at
+ * UNREAD_CAP. They cover the log up to `at` (the head when counted): count later events yourself.
+ */
+export interface UnreadCounts {
+  readonly room: string;
+  readonly read: number;
+  readonly unread: number;
+  readonly mentions: number;
+  readonly at: number;
+}
+
+/** Ephemeral, coalesced and droppable: members' watermarks in the room moved. */
+export interface ReceiptsFrame {
+  readonly type: 'receipts';
+  readonly room: string;
+  readonly receipts: Receipt[];
+}
+
+/** The answer to an `unread` request. */
+export interface UnreadFrame {
+  readonly type: 'unread';
+  readonly id: string;
+  readonly counts: UnreadCounts[];
 }
 
 export interface LeftFrame {
@@ -190,6 +287,32 @@ export interface RemovedFrame {
   readonly by: UserRef;
 }
 
+/** One message found by `search`: where it is, who sent it, its current text, and where the query matched. */
+export interface SearchResult {
+  readonly room: string;
+  readonly seq: number;
+  readonly sender: UserRef;
+  readonly kind: MessageKind;
+  /** The message's current text (after edits); a caption for images and files. */
+  readonly body: string;
+  /** When the message was sent, ms since the epoch. */
+  readonly ts: number;
+  readonly file?: FileRef;
+  /** The part of `body` around the first match (the whole body when short), "…" marking cuts. Plain text. */
+  readonly snippet: string;
+  /** Matches in `snippet` as [start, end) offsets in UTF-16 code units, ascending, not overlapping. */
+  readonly marks: readonly (readonly [number, number])[];
+}
+
+export interface ResultsFrame {
+  readonly type: 'results';
+  readonly id: string;
+  /** Newest first. */
+  readonly results: SearchResult[];
+  /** Present when older results exist: send it as `before` for the next page. */
+  readonly next?: number;
+}
+
 export interface PongFrame {
   readonly type: 'pong';
   readonly id?: string;
@@ -209,6 +332,11 @@ export type ServerFrame =
   | TypingFrame
   | ErrorFrame
   | RemovedFrame
+  | UserEventFrame
+  | SyncedFrame
+  | ReceiptsFrame
+  | UnreadFrame
+  | ResultsFrame
   | PongFrame;
 
 export type ServerFrameType = ServerFrame['type'];

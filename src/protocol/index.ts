@@ -1,5 +1,6 @@
 export * from './codes.ts';
 export * from './frames.ts';
 export * from './limits.ts';
+export * from './mentions.ts';
 export * from './schema.ts';
 export * from './token-bucket.ts';

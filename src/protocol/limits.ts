@@ -17,6 +17,15 @@ export const LIMITS = {
   /** Largest history page. */
   historyMaxLimit: 200,
   historyDefaultLimit: 50,
+  /** Longest uploaded file name kept, in characters. */
+  fileNameMax: 200,
+  /** Longest search query, in characters (after normalisation). */
+  searchQueryMax: 200,
+  /** Most words (or quoted phrases) in one search query. */
+  searchTermsMax: 10,
+  /** Largest page of search results. */
+  searchMaxLimit: 50,
+  searchDefaultLimit: 20,
 } as const;
 
 /** Nicknames: letters, digits (any script), space, and - _ . ; no leading/trailing space. */
@@ -24,6 +33,15 @@ export const NICK_PATTERN = /^[\p{L}\p{N}_.-](?:[\p{L}\p{N} _.-]*[\p{L}\p{N}_.-]
 
 /** Room names are lowercase slugs so they are safe in URLs, logs and HTML. */
 export const ROOM_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** Unread and mention counts stop here: show UNREAD_CAP or more as "99+". */
+export const UNREAD_CAP = 100;
+/** Watermarks sent with `joined`, highest first. */
+export const RECEIPTS_MAX = 50;
+/** Mentions are looked for among at most this many of the newest unread messages holding an "@". */
+export const MENTION_SCAN_MAX = 1_000;
+/** Receipt moves in a room within this window go out as one `receipts` frame. */
+export const RECEIPTS_COALESCE_MS = 200;
 
 /** Typing signals: the server forwards at most one `on` per user and room per interval. */
 export const TYPING_THROTTLE_MS = 1_000;

@@ -70,13 +70,19 @@ export const joinSchema = v.object({
 
 export const leaveSchema = v.object({ type: v.literal('leave'), id: requestId, room: roomNameSchema });
 
+/** The id of an upload (from POST /api/rooms/:room/files). */
+export const fileIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[A-Za-z0-9_-]+$/));
+
 export const sendSchema = v.object({
   type: v.literal('send'),
   /** Client-generated; the idempotency key of this message. */
   id: requestId,
   room: roomNameSchema,
-  kind: v.literal('text'),
-  body: bodySchema,
+  kind: v.picklist(['text', 'image', 'file']),
+  /** With `image` and `file`: an optional caption (may be empty or left out). */
+  body: v.optional(bodySchema, ''),
+  /** With `image` and `file`: the uploaded file's id; refused with `text`. */
+  file: v.optional(fileIdSchema),
 });
 
 export const historySchema = v.object({
@@ -141,10 +147,45 @@ export const roleSchema = v.object({
   role: v.picklist(['moderator', 'member']),
 });
 
+/**
+ * Moves your read watermark in a room to `seq` (monotonic: a lower seq changes nothing; a seq
+ * beyond the head is clamped to it). No answer on success: the user log's `read` event is it.
+ */
+export const readSchema = v.object({
+  type: v.literal('read'),
+  id: v.optional(requestId),
+  room: roomNameSchema,
+  seq,
+});
+
+/** Follow your user log: replay what came after `after` (none: start at the head), then live. */
+export const syncSchema = v.object({ type: v.literal('sync'), id: requestId, after: v.optional(seq) });
+
+/** Your unread counts: in one room, or in every room you are a member of. */
+export const unreadSchema = v.object({ type: v.literal('unread'), id: requestId, room: v.optional(roomNameSchema) });
+
 /** Ephemeral: never stored, coalesced and droppable. Re-send `on: true` every few seconds while typing. */
 export const typingSchema = v.object({ type: v.literal('typing'), room: roomNameSchema, on: v.boolean() });
 
 export const pingSchema = v.object({ type: v.literal('ping'), id: v.optional(requestId) });
+
+/** Full-text search over the messages of the rooms you are a member of (docs/protocol.md, _Search_). */
+export const searchSchema = v.object({
+  type: v.literal('search'),
+  id: requestId,
+  /** User text: words and "quoted phrases", all of which must occur; no query syntax. */
+  q: v.pipe(
+    v.string(),
+    v.transform((s) => cleanText(s).trim()),
+    v.minLength(1, 'the query is empty'),
+    v.maxLength(LIMITS.searchQueryMax, `the query is longer than ${LIMITS.searchQueryMax} characters`),
+  ),
+  /** Only this room. */
+  room: v.optional(roomNameSchema),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.searchMaxLimit))),
+  /** The `next` cursor of the previous page: only older results. */
+  before: v.optional(v.pipe(seq, v.minValue(1))),
+});
 
 const FRAME_SCHEMAS = {
   hello: helloSchema,
@@ -163,7 +204,11 @@ const FRAME_SCHEMAS = {
   unban: unbanSchema,
   role: roleSchema,
   typing: typingSchema,
+  read: readSchema,
+  sync: syncSchema,
+  unread: unreadSchema,
   ping: pingSchema,
+  search: searchSchema,
 } as const;
 
 export type ClientFrame = {
@@ -226,6 +271,7 @@ export function decodeClientFrame(text: string): DecodeResult {
     const field = path || 'frame';
     if (field === 'nick') return fail('nick_invalid', `Invalid nickname: ${issue.message}`, id, known);
     if (field === 'room') return fail('room_invalid', `Invalid room name: ${issue.message}`, id, known);
+    if (field === 'q' && known === 'search') return fail('query_invalid', `Invalid query: ${issue.message}`, id, known);
     return fail('bad_frame', `Invalid ${type} frame: ${field}: ${issue.message}`, id, known);
   }
   return { ok: true, frame: result.output as ClientFrame };

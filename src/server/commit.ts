@@ -2,6 +2,7 @@
 import type { Connection } from './connection.ts';
 import type { ServerContext } from './context.ts';
 import type { AppendInput, AppendResult } from './store/store.ts';
+import { publishUserEvents } from './user-feed.ts';
 
 /** Appends and, when the event is new, publishes it to every subscriber. */
 export async function commit(ctx: ServerContext, input: AppendInput): Promise<AppendResult> {
@@ -9,12 +10,16 @@ export async function commit(ctx: ServerContext, input: AppendInput): Promise<Ap
   if (result.status === 'appended') {
     const { event } = result;
     const evicts = (event.kind === 'kick' || event.kind === 'ban') && event.target !== undefined;
-    await ctx.broker.publish({
+    // Both publishes start before either is awaited: user events leave in the order their seqs
+    // were committed, even when another commit's continuation runs in between.
+    const published = ctx.broker.publish({
       room: event.room,
       seq: event.seq,
       payload: JSON.stringify({ type: 'event', ...event }),
       ...(evicts && event.target ? { evict: { user: event.target.id, reason: event.kind, by: event.sender } } : {}),
     });
+    // Membership changes also go to the affected users' own logs (user-feed.ts).
+    await Promise.all([published, result.userEvents && publishUserEvents(ctx, result.userEvents)]);
   }
   return result;
 }

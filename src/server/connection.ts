@@ -26,6 +26,9 @@ export interface RoomCursor {
   typingAt: number;
 }
 
+/** Delivery state of another ordered log this connection follows (the user log, user-feed.ts). */
+export type FeedCursor = Pick<RoomCursor, 'lastSent' | 'pending'>;
+
 let nextId = 1;
 /** Grace for a close handshake before the socket is cut (a slow peer may never read it). */
 const CLOSE_GRACE_MS = 2_000;
@@ -39,6 +42,8 @@ export class Connection {
   /** Set at the upgrade from a verified access token: `hello` makes this account the user. */
   account: AccessClaims | undefined;
   readonly rooms = new Map<string, RoomCursor>();
+  /** Hub channels that are not rooms, by channel name: the user's own log once it sent `sync`. */
+  readonly feeds = new Map<string, FeedCursor>();
   /** Cleared on every ping, set by any pong or frame; see heartbeat.ts. */
   alive = true;
   #chain: Promise<void> = Promise.resolve();
@@ -98,7 +103,7 @@ export class Connection {
 
   /** A committed room event from the hub: written once, in order, never twice. */
   deliverEvent(room: string, seq: number, prepared: PreparedFrame): void {
-    const cursor = this.rooms.get(room);
+    const cursor = this.rooms.get(room) ?? this.feeds.get(room);
     if (!cursor) return;
     if (cursor.pending) {
       cursor.pending.push({ seq, prepared });
@@ -287,6 +292,8 @@ export class Connection {
     // Let the handler in progress finish first, so cleanup sees every room it joined.
     await this.#chain;
     if (this.#countedAs !== undefined) ctx.userLimits.detach(this.#countedAs, this, this.#countedRooms);
+    for (const channel of this.feeds.keys()) await ctx.hub.unsubscribe(channel, this);
+    this.feeds.clear();
     const user = this.user;
     if (!user) return;
     for (const room of this.rooms.keys()) {

@@ -5,6 +5,7 @@ import type { Connection } from './connection.ts';
 import type { Hub } from './hub.ts';
 import type { ServerOptions } from './options.ts';
 import type { Presence } from './presence/presence.ts';
+import type { ReceiptSignals } from './receipts.ts';
 import type { UserLimits } from './rate-limit.ts';
 import type { Store } from './store/store.ts';
 
@@ -18,6 +19,8 @@ export interface ServerContext {
   readonly connections: Set<Connection>;
   /** Per-user rate, connection and room caps (rate-limit.ts). */
   readonly userLimits: UserLimits;
+  /** Read-receipt signals to rooms, coalesced (receipts.ts). */
+  readonly receipts: ReceiptSignals;
   /** Marks a room's online list as changed; one presence frame per room goes out per tick. */
   presenceChanged(room: string): void;
 }

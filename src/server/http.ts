@@ -6,6 +6,8 @@ import * as v from 'valibot';
 import { LIMITS, roomNameSchema } from '../protocol/index.ts';
 import { authRoute, type AuthRoutes } from './auth/routes.ts';
 import type { ServerContext } from './context.ts';
+import type { Files } from './files/files.ts';
+import { filesRoute } from './files/routes.ts';
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy':
@@ -17,11 +19,12 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
-type Respond = (status: number, body: unknown) => void;
+type Respond = (status: number, body: unknown, headers?: Record<string, string>) => void;
 
 export function createHttpHandler(
   ctx: ServerContext,
   auth?: AuthRoutes,
+  files?: Files,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const { webDir } = ctx.options;
   const serveWeb =
@@ -31,12 +34,18 @@ export function createHttpHandler(
   return (req, res) => {
     for (const [k, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, value);
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const respond: Respond = (status, body) => {
-      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    const respond: Respond = (status, body, headers = {}) => {
+      res.writeHead(status, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Cache-Control': 'no-store',
+        ...headers,
+      });
       res.end(JSON.stringify(body));
     };
     // Accounts: POST /api/auth/* and GET /api/config (auth/routes.ts).
     if (auth && authRoute(auth, req, url.pathname, respond)) return;
+    // Uploads and downloads: /api/rooms/:room/files and /api/files/* (files/routes.ts).
+    if (files && filesRoute(files, ctx.log, req, res, url)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       respond(405, { error: 'method_not_allowed', message: 'Only GET is served over HTTP; use the WebSocket' });
       return;

@@ -1,5 +1,6 @@
 /** createParleyServer: wires store, broker, presence, hub, HTTP and WebSocket on one port. */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -7,10 +8,15 @@ import { WebSocketServer } from 'ws';
 import { CLOSE, type PresenceFrame } from '../protocol/index.ts';
 import { Accounts } from './auth/accounts.ts';
 import { authenticateUpgrade, closeOnExpiry, selectProtocol, unauthorized } from './auth/handshake.ts';
+import { LoginSessions } from './auth/login-sessions.ts';
+import { LoginThrottle } from './auth/login-throttle.ts';
 import { AccessTokens, loadOrCreateSecret } from './auth/tokens.ts';
 import { MemoryBroker } from './broker/memory-broker.ts';
 import { Connection } from './connection.ts';
 import type { ServerContext } from './context.ts';
+import { DiskStorage } from './files/disk-storage.ts';
+import { Files } from './files/files.ts';
+import { FileLinks } from './files/links.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { createHttpHandler } from './http.ts';
 import { Hub } from './hub.ts';
@@ -18,6 +24,7 @@ import { createLogger, type Logger } from './log.ts';
 import { resolveOptions, type ServerOptions } from './options.ts';
 import { MemoryPresence } from './presence/memory-presence.ts';
 import { UserLimits } from './rate-limit.ts';
+import { ReceiptSignals } from './receipts.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 import { refusal, UpgradeGuard } from './upgrade-guard.ts';
@@ -65,6 +72,7 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
     presence,
     connections,
     userLimits: new UserLimits(options),
+    receipts: new ReceiptSignals(hub),
     presenceChanged(room) {
       // Coalesced: a burst of joins and leaves yields one presence frame per room.
       if (dirtyRooms.size === 0) setImmediate(() => void flushPresence());
@@ -73,9 +81,21 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
   };
 
   // Without a configured secret, one is generated and kept under the data directory.
-  const tokens = new AccessTokens(options.tokenSecret ?? loadOrCreateSecret(options.dataDir), options.accessTokenTtlMs);
-  const accounts = new Accounts(store, tokens, options.refreshTokenTtlMs);
-  const handler = createHttpHandler(ctx, { accounts, guests: options.guests, log });
+  const secret = options.tokenSecret ?? loadOrCreateSecret(options.dataDir);
+  // Logout ends a login session: its tokens stop verifying (also for HTTP) and its sockets close.
+  const sessions = new LoginSessions(store);
+  const tokens = new AccessTokens(secret, options.accessTokenTtlMs, (sid) => sessions.live(sid));
+  const accounts = new Accounts(store, tokens, options.refreshTokenTtlMs, (ids) => sessions.ended(ids));
+  const throttle = new LoginThrottle(options);
+  // Uploads: bytes under <data-dir>/files, links signed with a key derived from the token secret.
+  const storage = new DiskStorage(join(options.dataDir, 'files'));
+  const links = new FileLinks(secret, options.fileUrlTtlMs);
+  const files = new Files({ store, storage, links, tokens, options, log });
+  const handler = createHttpHandler(
+    ctx,
+    { accounts, guests: options.guests, log, throttle, trustProxy: options.trustProxy },
+    files,
+  );
   // With a certificate and key the same port speaks https and wss (node:https is an http.Server).
   const http: HttpServer =
     options.tlsCert !== null && options.tlsKey !== null
@@ -108,7 +128,7 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
     }
     socket.once('close', verdict.release);
     // The access token is checked before the upgrade completes: a bad one gets 401 and no socket.
-    void authenticateUpgrade(req, tokens, options.guests).then((auth) => {
+    const authenticated = authenticateUpgrade(req, tokens, options.guests).then((auth) => {
       if (!auth.ok) {
         log.debug({ reason: auth.reason }, 'upgrade unauthorized');
         socket.end(unauthorized(auth.reason));
@@ -126,9 +146,15 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
             'close',
             closeOnExpiry(auth.claims.expiresAt, (code, reason) => conn.close(code, reason)),
           );
+          // Closed with 4411 when its login session ends (also if that happened during the upgrade).
+          ws.once('close', sessions.attach(auth.claims.sessionId, conn));
         }
         connections.add(conn);
       });
+    });
+    authenticated.catch((err: unknown) => {
+      log.error({ err }, 'upgrade authentication failed');
+      socket.destroy();
     });
   });
 
@@ -176,6 +202,7 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
       for (const conn of connections) conn.ws.terminate();
       wss.close();
       await closed;
+      ctx.receipts.close();
       await broker.close();
       await store.close();
       log.info('stopped');

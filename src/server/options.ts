@@ -38,6 +38,9 @@ export interface ServerOptions {
   /** Writes per user, across all of the user's connections. */
   userWritesPerSec: number;
   userWritesBurst: number;
+  /** `search` frames per connection (each may scan thousands of messages). */
+  connSearchesPerSec: number;
+  connSearchesBurst: number;
   /** This many rate_limited answers within 10 s close the connection (4004). */
   rateStrikes: number;
   /** New WebSocket connections per client IP (token bucket; 429 past it). */
@@ -57,6 +60,21 @@ export interface ServerOptions {
   accessTokenTtlMs: number;
   /** Lifetime of a refresh token (rotated on every use). */
   refreshTokenTtlMs: number;
+  /** Login and register attempts per client IP (token bucket: per minute, and burst; 429 past it). */
+  authIpPerMin: number;
+  authIpBurst: number;
+  /** Failed logins per username (token bucket: per minute, and burst; 429 past it). */
+  loginFailuresPerMin: number;
+  loginFailuresBurst: number;
+  /** Largest upload in bytes (413 file_too_large past it). */
+  maxUploadBytes: number;
+  /** Sniffed content types that may be uploaded (415 file_type_not_allowed otherwise). */
+  uploadTypes: string[];
+  /** Uploads per user (token bucket: per minute, and burst). */
+  userUploadsPerMin: number;
+  userUploadsBurst: number;
+  /** How long a signed file link stays valid. */
+  fileUrlTtlMs: number;
 }
 
 export const DEFAULTS: Readonly<ServerOptions> = Object.freeze({
@@ -82,6 +100,8 @@ export const DEFAULTS: Readonly<ServerOptions> = Object.freeze({
   connWritesBurst: 20,
   userWritesPerSec: 20,
   userWritesBurst: 40,
+  connSearchesPerSec: 5,
+  connSearchesBurst: 20,
   rateStrikes: 50,
   ipConnectsPerSec: 10,
   ipConnectsBurst: 100,
@@ -92,6 +112,27 @@ export const DEFAULTS: Readonly<ServerOptions> = Object.freeze({
   tokenSecret: null,
   accessTokenTtlMs: 15 * 60_000,
   refreshTokenTtlMs: 30 * 24 * 3_600_000,
+  authIpPerMin: 30,
+  authIpBurst: 30,
+  loginFailuresPerMin: 1,
+  loginFailuresBurst: 5,
+  maxUploadBytes: 25 * 1024 * 1024,
+  uploadTypes: [
+    'image/png',
+    'image/jpeg',
+    'image/gif',
+    'image/webp',
+    'application/pdf',
+    'application/zip',
+    'text/plain',
+    'audio/mpeg',
+    'audio/ogg',
+    'video/mp4',
+    'video/webm',
+  ],
+  userUploadsPerMin: 20,
+  userUploadsBurst: 10,
+  fileUrlTtlMs: 3_600_000,
 });
 
 interface OptionSpec {
@@ -236,6 +277,20 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     help: 'burst of writes per user',
   },
   {
+    key: 'connSearchesPerSec',
+    flag: '--conn-searches-per-sec',
+    env: 'PARLEY_CONN_SEARCHES_PER_SEC',
+    kind: 'int',
+    help: 'searches per second per connection',
+  },
+  {
+    key: 'connSearchesBurst',
+    flag: '--conn-searches-burst',
+    env: 'PARLEY_CONN_SEARCHES_BURST',
+    kind: 'int',
+    help: 'burst of searches per connection',
+  },
+  {
     key: 'rateStrikes',
     flag: '--rate-strikes',
     env: 'PARLEY_RATE_STRIKES',
@@ -300,6 +355,69 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     kind: 'int',
     help: 'refresh token lifetime',
   },
+  {
+    key: 'authIpPerMin',
+    flag: '--auth-ip-per-min',
+    env: 'PARLEY_AUTH_IP_PER_MIN',
+    kind: 'int',
+    help: 'login and register attempts per minute per client IP',
+  },
+  {
+    key: 'authIpBurst',
+    flag: '--auth-ip-burst',
+    env: 'PARLEY_AUTH_IP_BURST',
+    kind: 'int',
+    help: 'burst of login and register attempts per client IP',
+  },
+  {
+    key: 'loginFailuresPerMin',
+    flag: '--login-failures-per-min',
+    env: 'PARLEY_LOGIN_FAILURES_PER_MIN',
+    kind: 'int',
+    help: 'failed logins per minute per username, after the burst',
+  },
+  {
+    key: 'loginFailuresBurst',
+    flag: '--login-failures-burst',
+    env: 'PARLEY_LOGIN_FAILURES_BURST',
+    kind: 'int',
+    help: 'failed logins per username before the per-minute rate applies',
+  },
+  {
+    key: 'maxUploadBytes',
+    flag: '--max-upload-bytes',
+    env: 'PARLEY_MAX_UPLOAD_BYTES',
+    kind: 'int',
+    help: 'largest upload in bytes',
+  },
+  {
+    key: 'uploadTypes',
+    flag: '--upload-types',
+    env: 'PARLEY_UPLOAD_TYPES',
+    kind: 'list',
+    help: 'comma-separated content types that may be uploaded (sniffed from the bytes)',
+  },
+  {
+    key: 'userUploadsPerMin',
+    flag: '--user-uploads-per-min',
+    env: 'PARLEY_USER_UPLOADS_PER_MIN',
+    kind: 'int',
+    help: 'uploads per minute per user',
+  },
+  {
+    key: 'userUploadsBurst',
+    flag: '--user-uploads-burst',
+    env: 'PARLEY_USER_UPLOADS_BURST',
+    kind: 'int',
+    help: 'burst of uploads per user',
+  },
+  {
+    key: 'fileUrlTtlMs',
+    flag: '--file-url-ttl-ms',
+    env: 'PARLEY_FILE_URL_TTL_MS',
+    kind: 'int',
+    help: 'lifetime of a signed file link',
+  },
 ];
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -338,6 +456,7 @@ export function resolveOptions(
     ...DEFAULTS,
     defaultRooms: [...DEFAULTS.defaultRooms],
     allowedOrigins: [...DEFAULTS.allowedOrigins],
+    uploadTypes: [...DEFAULTS.uploadTypes],
   };
   for (const spec of OPTION_SPECS) {
     const raw = env[spec.env];
@@ -365,6 +484,9 @@ function validate(o: ServerOptions): void {
   if (o.accessTokenTtlMs < 1000) throw new TypeError('accessTokenTtlMs must be at least 1000');
   if (o.refreshTokenTtlMs < o.accessTokenTtlMs)
     throw new TypeError('refreshTokenTtlMs must be at least accessTokenTtlMs');
+  for (const k of ['authIpPerMin', 'authIpBurst', 'loginFailuresPerMin', 'loginFailuresBurst'] as const) {
+    if (o[k] < 1) throw new TypeError(`${k} must be at least 1`);
+  }
   if (o.port > 65535) throw new TypeError(`port must be at most 65535, got ${o.port}`);
   if (!LOG_LEVELS.has(o.logLevel)) throw new TypeError(`log level must be one of ${[...LOG_LEVELS].join(', ')}`);
   if (o.heartbeatMs < 100) throw new TypeError('heartbeatMs must be at least 100');
@@ -375,12 +497,22 @@ function validate(o: ServerOptions): void {
   }
   if ((o.tlsCert === null) !== (o.tlsKey === null)) throw new TypeError('--tls-cert and --tls-key go together');
   if (o.allowedOrigins.length === 0) throw new TypeError('allowedOrigins is empty: use "*" to allow any origin');
-  for (const k of ['connFramesBurst', 'connWritesBurst', 'userWritesBurst', 'ipConnectsBurst'] as const) {
+  for (const k of [
+    'connFramesBurst',
+    'connWritesBurst',
+    'userWritesBurst',
+    'ipConnectsBurst',
+    'connSearchesBurst',
+  ] as const) {
     if (o[k] < 1) throw new TypeError(`${k} must be at least 1`);
   }
   for (const k of ['rateStrikes', 'maxConnectionsPerIp', 'maxConnectionsPerUser', 'maxRoomsPerUser'] as const) {
     if (o[k] < 1) throw new TypeError(`${k} must be at least 1`);
   }
+  for (const k of ['maxUploadBytes', 'userUploadsBurst'] as const) {
+    if (o[k] < 1) throw new TypeError(`${k} must be at least 1`);
+  }
+  if (o.fileUrlTtlMs < 10_000) throw new TypeError('fileUrlTtlMs must be at least 10000');
 }
 
 export function helpText(): string {

@@ -148,7 +148,8 @@ describe('scripted server', () => {
     const second = await fake.conn(1);
     await second.welcome();
     const j2 = await second.next('join');
-    expect(second.received.map((f) => f.type)).toEqual(['hello', 'join']); // nothing before the join answer
+    // Nothing but the user-log sync before the join answer.
+    expect(second.received.map((f) => f.type)).toEqual(['hello', 'sync', 'join']);
     second.send({ type: 'joined', id: j2.id, room: roomInfo('r', 0), from: 0, reset: false });
     const r1 = await second.next('send');
     const r2 = await second.next('send');

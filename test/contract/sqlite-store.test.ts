@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/server/store/sqlite-store.ts';
 import type { Store } from '../../src/server/store/store.ts';
-import { storeContract } from './store.contract.ts';
+import { storeContract, type StoreFactory } from './store.contract.ts';
+import { userLogContract } from './user-log.contract.ts';
 
 const dirs = new Map<Store, string>();
 
-storeContract('SQLite', {
+const sqlite: StoreFactory = {
   async open() {
     const dir = mkdtempSync(join(tmpdir(), 'parley-store-'));
     const store = new SqliteStore(dir);
@@ -21,4 +22,7 @@ storeContract('SQLite', {
     dirs.set(store, dir);
     return store;
   },
-});
+};
+
+storeContract('SQLite', sqlite);
+userLogContract('SQLite', sqlite);

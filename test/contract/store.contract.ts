@@ -1,6 +1,7 @@
 /** The contract every Store implementation meets; each engine's test file calls it with a factory. */
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/server/store/store.ts';
+import { searchContract } from './search.contract.ts';
 
 export interface StoreFactory {
   /** A new, empty store. */
@@ -14,6 +15,8 @@ const bob = { id: 'u-bob', nick: 'bob' };
 
 export function storeContract(name: string, factory: StoreFactory): void {
   describe(`Store contract: ${name}`, () => {
+    searchContract(factory);
+
     it('creates rooms once, with a fixed epoch and head 0', async () => {
       const store = await factory.open();
       const room = await store.createRoom('general', 'General');
@@ -231,33 +234,115 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
-    it('rotates refresh tokens once, refuses expired and revoked ones, and a replay revokes all', async () => {
+    it('rotates refresh tokens once within their login session, refuses expired ones, and a replay ends all', async () => {
       const store = await factory.open();
       await store.createAccount({ id: 'a1', username: 'ada', passwordHash: 'h' });
       const later = Date.now() + 60_000;
-      await store.createRefreshToken('a1', 't1', later);
-      await store.createRefreshToken('a1', 'other', later);
-      expect(await store.rotateRefreshToken('t1', 't2', later)).toEqual({ status: 'rotated', userId: 'a1' });
+      const s1 = await store.createLoginSession('a1', 't1', later);
+      const s2 = await store.createLoginSession('a1', 'other', later);
+      expect(s1).not.toBe(s2);
+      expect(await store.loginSessionActive(s1)).toBe(true);
+      expect(await store.rotateRefreshToken('t1', 't2', later)).toEqual({
+        status: 'rotated',
+        userId: 'a1',
+        sessionId: s1,
+      });
       expect(await store.rotateRefreshToken('unknown', 'x', later)).toEqual({ status: 'invalid' });
       expect(await store.rotateRefreshToken('t2', 't3', later, later + 1)).toEqual({ status: 'invalid' });
-      // t1 was rotated away: presenting it again revokes t2 and every other token of the user.
-      expect(await store.rotateRefreshToken('t1', 'x', later)).toEqual({ status: 'invalid' });
+      // t1 was rotated away: presenting it again ends both sessions of the user.
+      const replay = await store.rotateRefreshToken('t1', 'x', later);
+      expect(replay.status).toBe('replayed');
+      expect(replay.status === 'replayed' && [...replay.ended].sort()).toEqual([s1, s2].sort());
       expect(await store.rotateRefreshToken('t2', 't3', later)).toEqual({ status: 'invalid' });
-      expect(await store.revokeRefreshToken('other')).toBe(false);
-      await store.createRefreshToken('a1', 'fresh', later);
-      expect(await store.revokeRefreshToken('fresh')).toBe(true);
-      expect(await store.revokeRefreshToken('fresh')).toBe(false);
-      expect(await store.rotateRefreshToken('fresh', 'x', later)).toEqual({ status: 'invalid' });
+      expect(await store.rotateRefreshToken('other', 'x', later)).toEqual({ status: 'invalid' });
+      expect(await store.loginSessionActive(s1)).toBe(false);
+      expect(await store.loginSessionActive(s2)).toBe(false);
+      // A token of an ended session coming back again is refused without ending anything new.
+      expect(await store.rotateRefreshToken('t1', 'y', later)).toEqual({ status: 'invalid' });
+      expect(await store.loginSessionActive('no-such-session')).toBe(false);
+      await store.close();
+    });
+
+    it('ends one login session by any of its refresh tokens, or all of the user’s', async () => {
+      const store = await factory.open();
+      await store.createAccount({ id: 'a1', username: 'ada', passwordHash: 'h' });
+      await store.createAccount({ id: 'b1', username: 'bob', passwordHash: 'h' });
+      const later = Date.now() + 60_000;
+      const phone = await store.createLoginSession('a1', 'p1', later);
+      const laptop = await store.createLoginSession('a1', 'l1', later);
+      const tablet = await store.createLoginSession('a1', 'x1', later);
+      const bobs = await store.createLoginSession('b1', 'b1', later);
+      expect(await store.rotateRefreshToken('p1', 'p2', later)).toMatchObject({ status: 'rotated', sessionId: phone });
+      // The rotated-away p1 still names its session for logout (a client that lost the newest token).
+      expect(await store.endLoginSessions('p1')).toEqual([phone]);
+      expect(await store.endLoginSessions('p2')).toEqual([]);
+      expect(await store.loginSessionActive(phone)).toBe(false);
+      expect(await store.rotateRefreshToken('p2', 'p3', later)).toEqual({ status: 'invalid' });
+      // The user's other sessions and other users are untouched.
+      expect(await store.loginSessionActive(laptop)).toBe(true);
+      expect(await store.rotateRefreshToken('l1', 'l2', later)).toMatchObject({ status: 'rotated', sessionId: laptop });
+      expect(await store.endLoginSessions('unknown')).toEqual([]);
+      expect((await store.endLoginSessions('l2', true)).sort()).toEqual([laptop, tablet].sort());
+      expect(await store.rotateRefreshToken('x1', 'x2', later)).toEqual({ status: 'invalid' });
+      expect(await store.loginSessionActive(bobs)).toBe(true);
+      expect(await store.rotateRefreshToken('b1', 'b2', later)).toMatchObject({ status: 'rotated', sessionId: bobs });
       await store.close();
     });
 
     it('keeps accounts and refresh tokens across a reopen', async () => {
       const store = await factory.open();
       await store.createAccount({ id: 'a1', username: 'ada', passwordHash: 'h' });
-      await store.createRefreshToken('a1', 'keep', Date.now() + 60_000);
+      const live = await store.createLoginSession('a1', 'keep', Date.now() + 60_000);
+      const gone = await store.createLoginSession('a1', 'gone', Date.now() + 60_000);
+      await store.endLoginSessions('gone');
       const again = await factory.reopen(store);
       expect(await again.findAccount('ada')).toMatchObject({ id: 'a1' });
       expect((await again.rotateRefreshToken('keep', 'n', Date.now() + 60_000)).status).toBe('rotated');
+      expect(await again.loginSessionActive(live)).toBe(true);
+      expect(await again.loginSessionActive(gone)).toBe(false);
+      await again.close();
+    });
+
+    it('keeps upload metadata and copies it into file messages, which resend by file id', async () => {
+      const store = await factory.open();
+      await store.createRoom('r', 'r');
+      const meta = { id: 'f1', name: 'cat.png', size: 10, type: 'image/png', width: 4, height: 3, thumb: true };
+      await store.createFile({ ...meta, room: 'r', uploaderId: alice.id, createdAt: 1 });
+      await store.createFile({
+        id: 'f2',
+        name: 'a.txt',
+        size: 2,
+        type: 'text/plain',
+        room: 'r',
+        uploaderId: alice.id,
+        createdAt: 2,
+      });
+      expect(await store.getFile('f1')).toEqual({ ...meta, room: 'r', uploaderId: alice.id, createdAt: 1 });
+      expect(await store.getFile('f2')).toEqual({
+        id: 'f2',
+        name: 'a.txt',
+        size: 2,
+        type: 'text/plain',
+        room: 'r',
+        uploaderId: alice.id,
+        createdAt: 2,
+      });
+      const sent = await store.append({ room: 'r', sender: alice, cid: 'i', kind: 'image', body: '', file: meta });
+      expect(sent).toMatchObject({ status: 'appended', event: { kind: 'image', file: meta } });
+      expect(
+        (await store.append({ room: 'r', sender: alice, cid: 'i', kind: 'image', body: '', file: meta })).status,
+      ).toBe('duplicate');
+      const other = { id: 'f2', name: 'a.txt', size: 2, type: 'text/plain' };
+      expect(
+        (await store.append({ room: 'r', sender: alice, cid: 'i', kind: 'image', body: '', file: other })).status,
+      ).toBe('conflict');
+      const again = await factory.reopen(store);
+      expect((await again.history('r', { limit: 10 })).events[0]).toMatchObject({ seq: 1, file: meta });
+      expect(await again.deleteFile('f1')).toBe(true);
+      expect(await again.getFile('f1')).toBeUndefined();
+      expect(await again.deleteFile('f1')).toBe(false);
+      // The message keeps its copy of the metadata.
+      expect((await again.message('r', 1))?.event.file).toEqual(meta);
       await again.close();
     });
 

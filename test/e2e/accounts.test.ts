@@ -48,7 +48,20 @@ describe.skipIf(skipBrowserTests('e2e accounts'))('accounts in the web app', () 
   beforeAll(async () => {
     await ensureWebBuilt();
     browser = await launchChromium();
-    server = await startServer({ web: true, args: ['--guests', 'off', '--access-token-ttl-ms', '3000'] });
+    server = await startServer({
+      web: true,
+      // Two failed logins per username, then one every 2 s: short enough to wait out in a test.
+      args: [
+        '--guests',
+        'off',
+        '--access-token-ttl-ms',
+        '3000',
+        '--login-failures-burst',
+        '2',
+        '--login-failures-per-min',
+        '30',
+      ],
+    });
     page = await (await browser.newContext()).newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
   }, 120_000);
@@ -114,6 +127,51 @@ describe.skipIf(skipBrowserTests('e2e accounts'))('accounts in the web app', () 
         { timeout: SOON },
       )
       .toBe(401);
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+  it('returns to the sign-in form when the session is ended elsewhere, and counts down a throttled sign-in', async () => {
+    const other = await (await browser.newContext()).newPage();
+    other.on('pageerror', (err) => pageErrors.push(err.message));
+    await other.goto(server.url);
+    await other.getByRole('tab', { name: 'Create account' }).click();
+    await other.locator('input[name="username"]').fill('grace');
+    await other.locator('input[name="password"]').fill('correct horse battery');
+    await other.getByRole('button', { name: 'Create account' }).click();
+    await waitForRoomReady(other);
+
+    // "Sign out" on another device: the session ends, the server closes this tab's socket (4411).
+    const { refreshToken } = await stored(other);
+    const res = await fetch(`${server.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refreshToken }),
+    });
+    expect(res.status).toBe(200);
+    await other.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: SOON });
+    await expect(other.locator('.alert').textContent()).resolves.toMatch(/signed out/i);
+    expect(await stored(other)).toBeNull();
+
+    // Wrong passwords until the server throttles: the form says how long to wait and holds the button.
+    const password = other.locator('input[name="password"]');
+    const submit = other.getByRole('button', { name: 'Sign in' });
+    await other.locator('input[name="username"]').fill('grace');
+    for (let i = 0; i < 3; i++) {
+      await password.fill(`wrong password ${i}`);
+      await submit.click();
+      await other.locator('.alert').waitFor({ timeout: SOON });
+    }
+    await other.getByText(/Try again in \d+ s/).waitFor({ timeout: SOON });
+    expect(await submit.isDisabled()).toBe(true);
+    // Once the wait is over the right password gets in.
+    await password.fill('correct horse battery');
+    await other.waitForFunction(
+      () => !(document.querySelector('button.primary[type="submit"]') as HTMLButtonElement | null)?.disabled,
+      undefined,
+      { timeout: SOON },
+    );
+    await submit.click();
+    await waitForRoomReady(other);
+    await expect(other.locator('.me-nick').textContent()).resolves.toBe('grace');
     expect(pageErrors).toEqual([]);
   }, 90_000);
 });

@@ -115,6 +115,12 @@ class FakeClient implements ParleyClient {
   ban = (): Promise<SendResult> => new Promise(() => undefined);
   unban = (): Promise<SendResult> => new Promise(() => undefined);
   setRole = (): Promise<SendResult> => new Promise(() => undefined);
+  // Files are not used by these tests.
+  upload = (): ReturnType<ParleyClient['upload']> => new Promise(() => undefined);
+  sendFile = (): Promise<SendResult> => new Promise(() => undefined);
+  fileLinks = (): ReturnType<ParleyClient['fileLinks']> => new Promise(() => undefined);
+  // Search is not used by these tests.
+  search = (): ReturnType<ParleyClient['search']> => new Promise(() => undefined);
   pending(): PendingEntry[] {
     return this.unsent;
   }
@@ -132,6 +138,15 @@ class FakeClient implements ParleyClient {
   lastSeq(): number | undefined {
     return undefined;
   }
+  // Read state: the store follows the SDK's `unread` events; markRead calls are recorded.
+  userSeq = undefined;
+  readonly marked: [string, number][] = [];
+  markRead(room: string, seq: number): void {
+    this.marked.push([room, seq]);
+  }
+  unread = (): undefined => undefined;
+  unreadAll = (): ReturnType<ParleyClient['unreadAll']> => [];
+  receipts = (): ReturnType<ParleyClient['receipts']> => [];
   /** typing() calls, in order. */
   readonly typed: [string, boolean][] = [];
   typing(room: string, on = true): void {
@@ -317,15 +332,30 @@ describe('ChatStore', () => {
     expect(fake.joins.length).toBe(1);
   });
 
-  it('counts unread messages of other rooms', async () => {
+  it('shows the SDK’s unread counts, and places the divider at the watermark on opening', async () => {
     const { store, fake } = await joinedStore(0);
     store.openRoom('random');
     fake.joins[1]!.resolve({ ...info(0), name: 'random' });
     await flush();
-    fake.emit('event', ev(1));
-    fake.emit('event', ev(2, 'mine', ALICE));
-    expect(view(store).unread).toBe(1);
+    fake.emit('unread', { room: 'general', read: 4, unread: 2, mentions: 1 });
+    expect(store.getState().unread['general']).toEqual({ room: 'general', read: 4, unread: 2, mentions: 1 });
     store.openRoom('general');
-    expect(view(store).unread).toBe(0);
+    expect(view(store).divider).toBe(4);
+    store.markRead('general', 6);
+    expect(fake.marked).toEqual([['general', 6]]);
+    fake.emit('unread', { room: 'general', read: 6, unread: 0, mentions: 0 });
+    // The divider stays where it was while the room is open.
+    expect(view(store).divider).toBe(4);
+    expect(store.getState().unread['general']?.unread).toBe(0);
+  });
+
+  it('follows the user log: a room left on another device goes away', async () => {
+    const { store, fake } = await joinedStore(0);
+    store.openRoom('random');
+    fake.joins[1]!.resolve({ ...info(0), name: 'random' });
+    await flush();
+    fake.emit('user', { seq: 1, kind: 'unmember', room: 'random', cause: 'leave', ts: 1 });
+    expect(store.getState().views['random']).toBeUndefined();
+    expect(store.getState().current).toBe('general');
   });
 });

@@ -29,6 +29,10 @@ describe('docs', () => {
       'presence',
       'error',
       'pong',
+      'user',
+      'synced',
+      'receipts',
+      'unread',
     ];
     for (const type of [...CLIENT_FRAME_TYPES, ...server]) expect(protocol, type).toMatch(row(`\`${type}\``));
   });

@@ -30,6 +30,13 @@ describe('decodeClientFrame', () => {
       { type: 'role', id: 'o1', room: 'secret', user: 'u1', role: 'moderator' },
       { type: 'typing', room: 'general', on: true },
       { type: 'ping' },
+      { type: 'search', id: 's1', q: '开会 "release notes"', room: 'general', limit: 10, before: 42 },
+      { type: 'read', room: 'general', seq: 12 },
+      { type: 'read', id: 'rd1', room: 'general', seq: 0 },
+      { type: 'sync', id: 'y1' },
+      { type: 'sync', id: 'y2', after: 7 },
+      { type: 'unread', id: 'u1' },
+      { type: 'unread', id: 'u2', room: 'general' },
     ];
     const seen = new Set<string>();
     for (const f of frames) {

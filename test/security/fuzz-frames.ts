@@ -64,6 +64,12 @@ export function validish(rng: Rng): Record<string, unknown> {
       return { type, room, on: rng() < 0.5 };
     case 'ping':
       return { type };
+    case 'read':
+      return { type, room, seq: int(rng, 100) };
+    case 'sync':
+      return rng() < 0.5 ? { type } : { type, after: int(rng, 100) };
+    case 'unread':
+      return rng() < 0.5 ? { type } : { type, room };
     default:
       return { type };
   }

@@ -74,7 +74,9 @@ class Fuzzer {
     client.ws.on('message', (data) => {
       const f = JSON.parse(String(data)) as ServerFrame;
       if (f.type === 'error') this.stats.errors[f.code] = (this.stats.errors[f.code] ?? 0) + 1;
+      // Pushes, not answers: room events, ephemeral signals, and the user log after a `sync`.
       if (f.type === 'event' || f.type === 'presence' || f.type === 'typing') return;
+      if (f.type === 'user' || f.type === 'receipts') return;
       const id = 'id' in f ? f.id : undefined;
       if (id === undefined) {
         const key = f.type === 'error' ? f.code : f.type;
@@ -102,7 +104,8 @@ class Fuzzer {
     this.#count(category);
     const id = `${this.name}-${this.n++}`;
     const json = JSON.stringify({ ...frame, id });
-    if (frame['type'] !== 'typing') this.awaiting.add(id);
+    // typing is never answered; read only when refused (its success is a user-log entry).
+    if (frame['type'] !== 'typing' && frame['type'] !== 'read') this.awaiting.add(id);
     if (exact !== undefined) this.exact.set(id, exact);
     this.client.sendRaw(raw ? raw(json) : json);
   }

@@ -181,8 +181,11 @@ describe('accounts over HTTP', () => {
 describe('the WebSocket handshake', () => {
   it('refuses a malformed, forged or expired token with 401 and no socket', async () => {
     const grant = await register();
-    const forged = await new AccessTokens('another-secret-0123456789-abcdefghijk', 60_000).sign(grant.user);
-    const expired = await new AccessTokens(SECRET, 1_000).sign(grant.user, Date.now() - 10_000);
+    const forged = await new AccessTokens('another-secret-0123456789-abcdefghijk', 60_000).sign(
+      grant.user,
+      'some-session',
+    );
+    const expired = await new AccessTokens(SECRET, 1_000).sign(grant.user, 'some-session', Date.now() - 10_000);
     // The right signature over a changed subject is a forgery too.
     const [h, , s] = grant.accessToken.split('.');
     const body = Buffer.from(JSON.stringify({ sub: 'someone-else', name: 'x', exp: 9e9 })).toString('base64url');
@@ -315,7 +318,7 @@ describe('the SDK with tokens', () => {
 
   it('refreshes once when the handshake is refused for an expired token, then connects', async () => {
     const grant = await register();
-    const expired = await new AccessTokens(SECRET, 1_000).sign(grant.user, Date.now() - 60_000);
+    const expired = await new AccessTokens(SECRET, 1_000).sign(grant.user, 'some-session', Date.now() - 60_000);
     let refreshes = 0;
     const client = createClient({
       url: server.wsUrl,

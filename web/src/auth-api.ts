@@ -5,6 +5,8 @@ export class AuthApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** With `rate_limited` (HTTP 429): how long to wait before trying again. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -21,10 +23,11 @@ async function post(path: string, body: unknown): Promise<unknown> {
   } catch {
     throw new AuthApiError('network', 'Cannot reach the server. Check your connection and try again.');
   }
-  const json = (await res.json().catch(() => ({}))) as { error?: unknown; message?: unknown };
+  const json = (await res.json().catch(() => ({}))) as { error?: unknown; message?: unknown; retryAfterMs?: unknown };
   if (!res.ok) {
     const message = typeof json.message === 'string' ? json.message : `The server answered ${res.status}.`;
-    throw new AuthApiError(typeof json.error === 'string' ? json.error : 'http', message);
+    const wait = typeof json.retryAfterMs === 'number' && json.retryAfterMs > 0 ? json.retryAfterMs : undefined;
+    throw new AuthApiError(typeof json.error === 'string' ? json.error : 'http', message, wait);
   }
   return json;
 }
@@ -49,9 +52,12 @@ export async function refresh(refreshToken: string): Promise<SavedAuth> {
   return toAuth(await post('/api/auth/refresh', { refreshToken }));
 }
 
-/** Revokes the refresh token; best-effort (signing out locally happens anyway). */
-export async function logout(refreshToken: string): Promise<void> {
-  await post('/api/auth/logout', { refreshToken }).catch(() => undefined);
+/**
+ * Ends the login session (with `all`, every session of the account); best-effort (signing out
+ * locally happens anyway).
+ */
+export async function logout(refreshToken: string, all = false): Promise<void> {
+  await post('/api/auth/logout', all ? { refreshToken, all } : { refreshToken }).catch(() => undefined);
 }
 
 /** Whether the server lets guests in; true when it cannot be asked (the handshake decides). */

@@ -10,18 +10,32 @@ import type {
   OutboxStore,
   ParleyClient,
   RoomEvent,
+  Receipt,
   RoomInfo,
+  SearchOptions,
+  SearchPage,
+  UnreadState,
+  UserEvent,
   UserRef,
   createClient,
 } from '../../src/client/index.ts';
-import { isMessage } from './fold.ts';
+import { FileTransfers } from './file-transfers.ts';
 import { errorCode, errorText } from './format.ts';
+import { dividerOf } from './read-marks.ts';
 import { hasSeq, mergeEvents, oldestSeq } from './room-log.ts';
 
 export const DEFAULT_ROOM = 'general';
 export const PAGE_SIZE = 50;
 /** Errors that mean "this nickname/session cannot connect": back to the nickname screen. */
-export const LOGIN_ERRORS: ReadonlySet<string> = new Set(['nick_taken', 'nick_invalid', 'session_unknown']);
+export const LOGIN_ERRORS: ReadonlySet<string> = new Set([
+  'nick_taken',
+  'nick_invalid',
+  'session_unknown',
+  // The login session was ended (signed out elsewhere): back to the sign-in form.
+  'session_revoked',
+]);
+/** User-log entries about membership within this window share one room list refresh. */
+const ROOMS_REFRESH_MS = 50;
 /** Sent items kept (per room) only to mark "sent" on their log entries. */
 const SENT_KEEP = 100;
 
@@ -53,7 +67,13 @@ export interface RoomView {
   readonly online: readonly UserRef[];
   /** Others typing in the room now. */
   readonly typing: readonly UserRef[];
-  readonly unread: number;
+  /**
+   * Your watermark when the room was opened with unread messages: a "New messages" divider goes
+   * after it. null: nothing was unread; undefined: not known yet.
+   */
+  readonly divider?: number | null;
+  /** Members' read watermarks, highest first, for "Seen by". */
+  readonly receipts: readonly Receipt[];
   readonly outbox: readonly OutboxItem[];
 }
 
@@ -76,6 +96,8 @@ export interface ChatState {
   readonly roomsError?: string;
   readonly current: string;
   readonly views: Readonly<Record<string, RoomView>>;
+  /** Unread and mention counts and your watermark, per room you are a member of (SDK `unread`). */
+  readonly unread: Readonly<Record<string, UnreadState>>;
   /** The server refused this nickname or session; the client is closed. */
   readonly loginError?: { readonly code: string; readonly message: string };
   /** A transient problem worth showing. */
@@ -99,6 +121,10 @@ export interface ChatStoreOptions {
   readonly onWelcome?: (user: UserRef, session: string) => void;
   /** Called when the current room changes. */
   readonly onRoom?: (room: string) => void;
+  /** Where the user log was left (ParleyClient.userSeq, saved by onUserSeq): replayed from there. */
+  readonly userSeq?: number;
+  /** Called after each user-log entry, e.g. to save the seq with the session. */
+  readonly onUserSeq?: (seq: number) => void;
   /** Called once by dispose(). */
   readonly onDispose?: () => void;
 }
@@ -115,7 +141,7 @@ function newView(name: string): RoomView {
     loadingOlder: false,
     online: [],
     typing: [],
-    unread: 0,
+    receipts: [],
     outbox: [],
   };
 }
@@ -130,11 +156,14 @@ export class ChatStore {
   private state: ChatState;
   private readonly listeners = new Set<Listener>();
   private readonly client: ParleyClient;
+  /** Uploads with progress, and signed links for showing files (file-transfers.ts). */
+  readonly files: FileTransfers;
   private readonly offs: Array<() => void> = [];
   /** Bumped on (re)join and reset; answers for an older generation are dropped. */
   private readonly gens = new Map<string, number>();
   private keySeq = 0;
   private disposed = false;
+  private roomsTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly opts: ChatStoreOptions) {
     this.state = {
@@ -145,17 +174,20 @@ export class ChatStore {
       rooms: [],
       current: opts.room ?? DEFAULT_ROOM,
       views: {},
+      unread: {},
     };
     this.client = opts.createClient({
       url: opts.url,
       nick: opts.nick,
       ...(opts.session ? { session: opts.session } : {}),
+      ...(opts.userSeq !== undefined ? { userSeq: opts.userSeq } : {}),
       ...(opts.user ? { userId: opts.user.id } : {}),
       ...(opts.outbox ? { outbox: opts.outbox } : {}),
       ...(opts.token ? { token: opts.token } : {}),
       ...(opts.refresh ? { refresh: opts.refresh } : {}),
       autoConnect: false,
     });
+    this.files = new FileTransfers(this.client);
     const c = this.client;
     this.offs.push(
       c.on('state', (s) =>
@@ -176,6 +208,9 @@ export class ChatStore {
       c.on('reset', (r) => this.onReset(r.room, r.room_info)),
       c.on('error', (e) => this.onError(e)),
       c.on('outbox', (o) => this.onOutbox(o)),
+      c.on('unread', (u) => this.onUnread(u)),
+      c.on('receipt', (r) => this.updateView(r.room, (v) => ({ ...v, receipts: r.receipts }))),
+      c.on('user', (e) => this.onUserEvent(e)),
     );
   }
 
@@ -209,8 +244,10 @@ export class ChatStore {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    clearTimeout(this.roomsTimer);
     for (const off of this.offs.splice(0)) off();
     this.listeners.clear();
+    this.files.dispose();
     this.client.close();
     this.opts.onDispose?.();
   }
@@ -230,12 +267,22 @@ export class ChatStore {
     this.set({ current: name });
     this.opts.onRoom?.(name);
     const view = this.state.views[name];
+    const divider = dividerOf(this.state.unread[name]);
     if (view && view.status !== 'error') {
-      if (view.unread) this.updateView(name, (v) => ({ ...v, unread: 0 }));
+      this.updateView(name, (v) => ({ ...v, divider }));
+      // Joined in the background (for its badge): its messages load when first opened.
+      if (view.status === 'joined' && !view.loaded && !view.historyError && view.info) {
+        void this.loadLatest(name, view.info, this.gen(name));
+      }
       return;
     }
-    this.setView(name, { ...(view ?? newView(name)), status: 'joining', error: undefined, unread: 0 });
+    this.setView(name, { ...(view ?? newView(name)), status: 'joining', error: undefined, divider });
     void this.join(name);
+  }
+
+  /** You have read `room` up to `seq` (the SDK debounces and syncs it to your other tabs). */
+  markRead(room: string, seq: number): void {
+    this.client.markRead(room, seq);
   }
 
   async refreshRooms(): Promise<void> {
@@ -243,6 +290,8 @@ export class ChatStore {
       const rooms = await this.client.rooms();
       if (this.disposed) return;
       this.set({ rooms: sortRooms(rooms), roomsError: undefined });
+      // Every room you are a member of is followed, so its badge counts live; history waits.
+      for (const u of this.client.unreadAll()) this.ensureRoom(u.room, false);
     } catch (err) {
       if (!this.disposed) this.set({ roomsError: errorText(err) });
     }
@@ -256,6 +305,11 @@ export class ChatStore {
     rooms.set(info.name, info);
     this.set({ rooms: sortRooms(rooms.values()) });
     this.openRoom(info.name);
+  }
+
+  /** Full-text search in the rooms you are a member of (jump to a hit with message-jump.ts). */
+  search(q: string, opts?: SearchOptions): Promise<SearchPage> {
+    return this.client.search(q, opts);
   }
 
   async loadOlder(room: string): Promise<void> {
@@ -330,7 +384,7 @@ export class ChatStore {
       if (entry.frame.type !== 'send') return; // edits and reactions have no pending look yet
       const item: OutboxItem = {
         key,
-        body: entry.frame.body,
+        body: entry.frame.kind === 'text' ? entry.frame.body : entry.frame.body || 'A file',
         status: 'pending',
         createdAt: entry.createdAt,
         cid: entry.id,
@@ -349,10 +403,44 @@ export class ChatStore {
   }
 
   /** Have a view of `room` and join it, without making it current. */
-  private ensureRoom(room: string): void {
+  private ensureRoom(room: string, history = true): void {
     if (this.disposed || this.state.views[room]) return;
     this.setView(room, newView(room));
-    void this.join(room);
+    void this.join(room, history);
+  }
+
+  private onUnread(u: UnreadState): void {
+    this.set({ unread: { ...this.state.unread, [u.room]: u } });
+    // The room was opened before its counts were known: place the divider now.
+    if (u.room === this.state.current) {
+      this.updateView(u.room, (v) => (v.divider === undefined ? { ...v, divider: dividerOf(u) } : v));
+    }
+  }
+
+  /** Your user log: rooms joined or left on another device (or by others: invite, kick, ban). */
+  private onUserEvent(e: UserEvent): void {
+    const seq = this.client.userSeq;
+    if (seq !== undefined) this.opts.onUserSeq?.(seq);
+    if (e.kind === 'member') {
+      this.roomsChanged();
+    } else if (e.kind === 'unmember') {
+      if (this.state.views[e.room]) {
+        const { [e.room]: _gone, ...views } = this.state.views;
+        this.set({ views, ...(e.by ? { notice: `${e.by.nick} removed you from #${e.room}` } : {}) });
+        // Not back into general by ourselves: that would join it again (it stays in the list).
+        if (this.state.current === e.room && e.room !== DEFAULT_ROOM) this.openRoom(DEFAULT_ROOM);
+      }
+      this.roomsChanged();
+    }
+  }
+
+  /** Membership changed: one room list refresh for a burst of user-log entries (a replay). */
+  private roomsChanged(): void {
+    if (this.roomsTimer !== undefined || this.disposed) return;
+    this.roomsTimer = setTimeout(() => {
+      this.roomsTimer = undefined;
+      void this.refreshRooms();
+    }, ROOMS_REFRESH_MS);
   }
 
   private deliver(room: string, key: string, body: string): void {
@@ -375,14 +463,11 @@ export class ChatStore {
   }
 
   private onEvent(e: RoomEvent): void {
-    const mine = e.sender.id === this.state.user?.id;
     this.updateView(e.room, (v) => {
       const events = mergeEvents(v.events, [e]);
       if (events === v.events) return v;
-      // Only new messages count: not joins, edits or reactions.
-      const unread = e.room !== this.state.current && !mine && isMessage(e) ? v.unread + 1 : v.unread;
       const info = v.info && e.seq > v.info.head ? { ...v.info, head: e.seq } : v.info;
-      return { ...v, events, unread, ...(info ? { info } : {}) };
+      return { ...v, events, ...(info ? { info } : {}) };
     });
   }
 
@@ -409,13 +494,13 @@ export class ChatStore {
     if (e.id === undefined) this.set({ notice: e.message });
   }
 
-  private async join(room: string): Promise<void> {
+  private async join(room: string, history = true): Promise<void> {
     const gen = this.bump(room);
     try {
       const info = await this.client.join(room);
       if (this.gen(room) !== gen) return;
       this.updateView(room, (v) => ({ ...v, info, status: 'joined', error: undefined }));
-      await this.loadLatest(room, info, gen);
+      if (history || this.state.current === room) await this.loadLatest(room, info, gen);
     } catch (err) {
       if (this.gen(room) !== gen) return;
       if (errorCode(err) === 'room_not_found' && room !== DEFAULT_ROOM) {

@@ -16,6 +16,8 @@ export interface SavedSession {
   readonly user?: string;
   /** The IndexedDB outbox scope of this login. */
   readonly scope?: string;
+  /** The last user-log seq this tab had: a reload replays the user events after it. */
+  readonly userSeq?: number;
 }
 
 /** IndexedDB database of unsent messages (one scope per login). */
@@ -64,13 +66,14 @@ export function savedSession(): SavedSession | undefined {
   try {
     const parsed: unknown = JSON.parse(raw);
     if (typeof parsed === 'object' && parsed !== null) {
-      const { nick, session: token, user, scope } = parsed as Record<string, unknown>;
+      const { nick, session: token, user, scope, userSeq } = parsed as Record<string, unknown>;
       if (typeof nick === 'string' && typeof token === 'string' && nick && token) {
         return {
           nick,
           session: token,
           ...(typeof user === 'string' && user ? { user } : {}),
           ...(typeof scope === 'string' && scope ? { scope } : {}),
+          ...(typeof userSeq === 'number' && Number.isSafeInteger(userSeq) && userSeq >= 0 ? { userSeq } : {}),
         };
       }
     }

@@ -22,16 +22,22 @@ const fail = (code: ErrorCode, message: string): AuthResult => ({ ok: false, cod
 
 /** The same answer for an unknown user and a wrong password: no user enumeration by message. */
 const BAD_CREDENTIALS = 'Wrong username or password';
+const REFRESH_INVALID = 'The refresh token is unknown, expired or already used';
+
+/** Told the ids of login sessions that were just ended, so their open sockets can be closed. */
+export type SessionsEnded = (sessionIds: readonly string[]) => void;
 
 export class Accounts {
   readonly #store: Store;
   readonly #tokens: AccessTokens;
   readonly #refreshTtlMs: number;
+  readonly #ended: SessionsEnded;
 
-  constructor(store: Store, tokens: AccessTokens, refreshTtlMs: number) {
+  constructor(store: Store, tokens: AccessTokens, refreshTtlMs: number, ended: SessionsEnded = () => {}) {
     this.#store = store;
     this.#tokens = tokens;
     this.#refreshTtlMs = refreshTtlMs;
+    this.#ended = ended;
   }
 
   async register(rawUsername: string, password: string): Promise<AuthResult> {
@@ -65,22 +71,27 @@ export class Accounts {
   async refresh(token: string): Promise<AuthResult> {
     const next = newRefreshToken();
     const result = await this.#store.rotateRefreshToken(token, next, Date.now() + this.#refreshTtlMs);
+    // A replay ended every login of the user: their sockets go too.
+    if (result.status === 'replayed') this.#ended(result.ended);
     const account = result.status === 'rotated' ? await this.#store.getAccount(result.userId) : undefined;
-    if (!account) return fail('refresh_invalid', 'The refresh token is unknown, expired or already used');
+    if (!account || result.status !== 'rotated') return fail('refresh_invalid', REFRESH_INVALID);
     const user = { id: account.id, nick: account.username };
-    const access = await this.#tokens.sign(user);
+    const access = await this.#tokens.sign(user, result.sessionId);
     return { ok: true, grant: { accessToken: access.token, expiresAt: access.expiresAt, refreshToken: next, user } };
   }
 
-  /** Revokes the refresh token. Idempotent: an unknown token is not an error. */
-  async logout(token: string): Promise<void> {
-    await this.#store.revokeRefreshToken(token);
+  /**
+   * Ends the login session the refresh token belongs to (with `all`, every session of its user):
+   * refresh tokens, access tokens and open sockets. Idempotent: an unknown token is not an error.
+   */
+  async logout(token: string, all = false): Promise<void> {
+    this.#ended(await this.#store.endLoginSessions(token, all));
   }
 
   async #grant(user: UserRef): Promise<Grant> {
     const refreshToken = newRefreshToken();
-    await this.#store.createRefreshToken(user.id, refreshToken, Date.now() + this.#refreshTtlMs);
-    const access = await this.#tokens.sign(user);
+    const sessionId = await this.#store.createLoginSession(user.id, refreshToken, Date.now() + this.#refreshTtlMs);
+    const access = await this.#tokens.sign(user, sessionId);
     return { accessToken: access.token, expiresAt: access.expiresAt, refreshToken, user };
   }
 }

@@ -33,7 +33,10 @@ export function selectProtocol(protocols: Set<string>): string | false {
   return protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false;
 }
 
-/** A present token must be valid; a missing one is a guest, allowed only when `guests` is on. */
+/**
+ * A present token must be valid and its login session live (tokens.verify); a missing one is a
+ * guest, allowed only when `guests` is on.
+ */
 export async function authenticateUpgrade(
   req: IncomingMessage,
   tokens: AccessTokens,

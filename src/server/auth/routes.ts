@@ -3,13 +3,15 @@ import type { IncomingMessage } from 'node:http';
 import * as v from 'valibot';
 import { ERRORS, type ErrorCode } from '../../protocol/index.ts';
 import type { Logger } from '../log.ts';
+import { clientIp } from '../upgrade-guard.ts';
 import type { Accounts, AuthResult } from './accounts.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import { PASSWORD_MAX } from './passwords.ts';
 
 /** Largest accepted JSON body. */
 export const MAX_AUTH_BODY_BYTES = 4096;
 
-type Respond = (status: number, body: unknown) => void;
+type Respond = (status: number, body: unknown, headers?: Record<string, string>) => void;
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   bad_request: 400,
@@ -24,11 +26,16 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const credentialsSchema = v.object({ username: text(256), password: text(PASSWORD_MAX * 4) });
 const refreshSchema = v.object({ refreshToken: text(256) });
+const logoutSchema = v.object({ refreshToken: text(256), all: v.optional(v.boolean()) });
 
 export interface AuthRoutes {
   readonly accounts: Accounts;
   readonly guests: boolean;
   readonly log: Logger;
+  /** Brute-force brakes on login and register (login-throttle.ts); none: unthrottled. */
+  readonly throttle?: LoginThrottle;
+  /** How many proxies' X-Forwarded-For to trust for the client IP (as for the WebSocket upgrade). */
+  readonly trustProxy?: number;
 }
 
 /** True when the route was handled (answered or answering). */
@@ -84,26 +91,59 @@ async function handle(routes: AuthRoutes, action: string, req: IncomingMessage, 
         return;
       }
       const { username, password } = parsed.output;
-      answer(
-        action === 'register' ? await accounts.register(username, password) : await accounts.login(username, password),
-      );
-      return;
-    }
-    const parsed = v.safeParse(refreshSchema, json);
-    if (!parsed.success) {
-      error(respond, 'bad_request', 'Expected {"refreshToken": string}');
+      const wait = throttled(routes, req, action === 'login' ? username : undefined);
+      if (wait > 0) {
+        tooMany(respond, wait);
+        return;
+      }
+      if (action === 'register') {
+        answer(await accounts.register(username, password));
+        return;
+      }
+      const result = await accounts.login(username, password);
+      if (result.ok) routes.throttle?.succeeded(username);
+      answer(result);
       return;
     }
     if (action === 'refresh') {
+      const parsed = v.safeParse(refreshSchema, json);
+      if (!parsed.success) {
+        error(respond, 'bad_request', 'Expected {"refreshToken": string}');
+        return;
+      }
       answer(await accounts.refresh(parsed.output.refreshToken));
       return;
     }
-    await accounts.logout(parsed.output.refreshToken);
+    const parsed = v.safeParse(logoutSchema, json);
+    if (!parsed.success) {
+      error(respond, 'bad_request', 'Expected {"refreshToken": string, "all"?: boolean}');
+      return;
+    }
+    await accounts.logout(parsed.output.refreshToken, parsed.output.all ?? false);
     respond(200, { ok: true });
   } catch (err) {
     routes.log.error({ err }, 'auth route failed');
     error(respond, 'internal', undefined, 500);
   }
+}
+
+/**
+ * Takes a token from the client IP's bucket and, for a login, the username's: 0 when the attempt
+ * may go ahead, else the ms to wait (nothing was checked, no password hashed).
+ */
+function throttled(routes: AuthRoutes, req: IncomingMessage, loginUsername: string | undefined): number {
+  const { throttle } = routes;
+  if (!throttle) return 0;
+  const ipWait = throttle.attempt(clientIp(req, routes.trustProxy ?? 0));
+  if (ipWait > 0 || loginUsername === undefined) return ipWait;
+  return throttle.login(loginUsername);
+}
+
+/** 429 with Retry-After (whole seconds, rounded up) and `retryAfterMs` in the body. */
+function tooMany(respond: Respond, retryAfterMs: number): void {
+  const seconds = Math.ceil(retryAfterMs / 1000);
+  const message = `Too many sign-in attempts; try again in ${seconds} s`;
+  respond(429, { error: 'rate_limited', message, retryAfterMs }, { 'Retry-After': String(seconds) });
 }
 
 /** The body as text, or 'too_large' once it passes MAX_AUTH_BODY_BYTES (the rest is not read). */

@@ -57,6 +57,7 @@ export async function hello(conn: Connection, frame: ClientFrameOf<'hello'>): Pr
       // The tighter of the per-connection and per-user write limits (rate-limit.ts).
       writesPerSec: Math.min(options.connWritesPerSec, options.userWritesPerSec),
       writesBurst: Math.min(options.connWritesBurst, options.userWritesBurst),
+      maxUploadBytes: options.maxUploadBytes,
     },
   });
 }

@@ -9,9 +9,13 @@ import { leave } from './leave.ts';
 import { ban, invite, kick, role, unban } from './moderate.ts';
 import { edit, react, remove } from './mutate.ts';
 import { ping } from './ping.ts';
+import { read } from './read.ts';
 import { rooms } from './rooms.ts';
+import { search } from './search.ts';
 import { send } from './send.ts';
+import { sync } from './sync.ts';
 import { typing } from './typing.ts';
+import { unread } from './unread.ts';
 
 export type Handler<T extends ClientFrameType> = (conn: Connection, frame: ClientFrameOf<T>) => Promise<void> | void;
 
@@ -32,7 +36,11 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   unban,
   role,
   typing,
+  read,
+  sync,
+  unread,
   ping,
+  search,
 };
 
 /** Frames a connection may send before its hello is accepted. */

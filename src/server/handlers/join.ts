@@ -2,7 +2,7 @@
  * join: subscribe to live events first, then replay (after, head] from the store in pages,
  * then release the live events that arrived meanwhile — no gap, no duplicate.
  */
-import { LIMITS, type ClientFrameOf, type RoomInfo } from '../../protocol/index.ts';
+import { LIMITS, RECEIPTS_MAX, type ClientFrameOf, type RoomInfo } from '../../protocol/index.ts';
 import { roomNotFound, visibleRoom } from '../access.ts';
 import { commit } from '../commit.ts';
 import type { Connection, RoomCursor } from '../connection.ts';
@@ -50,7 +50,10 @@ export async function join(conn: Connection, frame: ClientFrameOf<'join'>): Prom
   const from = resumable ? (frame.after as number) : room.head;
   const reset = frame.after !== undefined && !resumable;
   cursor.lastSent = from;
-  conn.send({ type: 'joined', id: frame.id, room, from, reset });
+  // Read state for badges and "seen by" after a reload; `unread.at` says which events it covers.
+  const [unread] = await store.unread(user, frame.room);
+  const receipts = await store.receipts(frame.room, RECEIPTS_MAX);
+  conn.send({ type: 'joined', id: frame.id, room, from, reset, ...(unread ? { unread } : {}), receipts });
 
   await replay(conn, frame.room, cursor, room.head);
   // Kicked or banned while replaying: the room is gone from this connection; stop here.

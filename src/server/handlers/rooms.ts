@@ -3,5 +3,9 @@ import type { Connection } from '../connection.ts';
 
 export async function rooms(conn: Connection, frame: ClientFrameOf<'rooms'>): Promise<void> {
   // Public rooms and the private rooms this user belongs to; other private rooms are invisible.
-  conn.send({ type: 'rooms', id: frame.id, rooms: await conn.ctx.store.listRooms(conn.user?.id ?? '') });
+  const user = conn.user;
+  const rooms = await conn.ctx.store.listRooms(user?.id ?? '');
+  // Read state of the rooms this user is a member of (which also tells which rooms those are).
+  const unread = user ? await conn.ctx.store.unread(user) : [];
+  conn.send({ type: 'rooms', id: frame.id, rooms, unread });
 }

@@ -4,7 +4,17 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { nanoid } from 'nanoid';
-import type { EventKind, RoomEvent, RoomInfo, RoomRole, RoomVisibility, UserRef } from '../../protocol/index.ts';
+import type {
+  EventKind,
+  FileRef,
+  RoomEvent,
+  RoomInfo,
+  RoomRole,
+  RoomVisibility,
+  Receipt,
+  UnreadCounts,
+  UserRef,
+} from '../../protocol/index.ts';
 import type {
   Account,
   AppendInput,
@@ -14,9 +24,16 @@ import type {
   HistoryQuery,
   MessageState,
   NewAccount,
+  ReadResult,
   RefreshResult,
+  SearchPage,
+  SearchQuery,
   Store,
+  StoredFile,
+  UserLogPage,
 } from './store.ts';
+import { SqliteUserLog } from './sqlite-user-log.ts';
+import { SqliteSearch } from './sqlite-search.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/sqlite/', import.meta.url);
 
@@ -30,7 +47,7 @@ interface RoomRow {
   owner_id: string | null;
 }
 
-interface EventRow {
+export interface EventRow {
   room: string;
   seq: number;
   id: string;
@@ -42,8 +59,35 @@ interface EventRow {
   ref: number | null;
   target_id: string | null;
   target_nick: string | null;
+  /** JSON FileRef of image / file messages (migration 006). */
+  file: string | null;
   ts: number;
 }
+
+interface FileRow {
+  id: string;
+  room: string;
+  uploader_id: string;
+  name: string;
+  size: number;
+  type: string;
+  width: number | null;
+  height: number | null;
+  thumb: number;
+  created_at: number;
+}
+
+const toFile = (r: FileRow): StoredFile => ({
+  id: r.id,
+  name: r.name,
+  size: r.size,
+  type: r.type,
+  ...(r.width === null || r.height === null ? {} : { width: r.width, height: r.height }),
+  ...(r.thumb ? { thumb: true } : {}),
+  room: r.room,
+  uploaderId: r.uploader_id,
+  createdAt: r.created_at,
+});
 
 interface AccountRow {
   id: string;
@@ -54,8 +98,11 @@ interface AccountRow {
 
 interface RefreshRow {
   user_id: string;
+  session_id: string;
   expires_at: number;
   revoked_at: number | null;
+  /** Of its login session (migration 005). */
+  ended_at: number | null;
 }
 
 const toAccount = (r: AccountRow): Account => ({
@@ -65,9 +112,10 @@ const toAccount = (r: AccountRow): Account => ({
   createdAt: r.created_at,
 });
 
+/** One write waiting for the next group commit: an append, or a user-log write (markRead). */
 interface Pending {
-  readonly input: AppendInput;
-  readonly resolve: (r: AppendResult) => void;
+  readonly run: () => unknown;
+  readonly resolve: (r: never) => void;
   readonly reject: (e: unknown) => void;
 }
 
@@ -80,7 +128,7 @@ const toRoom = (r: RoomRow): RoomInfo => ({
   visibility: r.visibility as RoomVisibility,
 });
 
-const toEvent = (r: EventRow): RoomEvent => ({
+export const toEvent = (r: EventRow): RoomEvent => ({
   room: r.room,
   seq: r.seq,
   id: r.id,
@@ -90,6 +138,7 @@ const toEvent = (r: EventRow): RoomEvent => ({
   body: r.body,
   ...(r.ref === null ? {} : { ref: r.ref }),
   ...(r.target_id === null ? {} : { target: { id: r.target_id, nick: r.target_nick ?? r.target_id } }),
+  ...(r.file === null ? {} : { file: JSON.parse(r.file) as FileRef }),
   ts: r.ts,
 });
 
@@ -127,11 +176,16 @@ export class SqliteStore implements Store {
   #pending: Pending[] = [];
   #flushScheduled = false;
   readonly #stmt;
+  readonly #search: SqliteSearch;
+  /** The per-user log and read watermarks (migration 008). */
+  readonly #userLog: SqliteUserLog;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
     this.#db = openSqlite(join(dataDir, 'parley.db'));
     const db = this.#db;
+    this.#search = new SqliteSearch(db, toEvent);
+    this.#userLog = new SqliteUserLog(db);
     this.#stmt = {
       insertRoom: db.prepare(
         'INSERT INTO rooms (name, title, epoch, head, created_at, visibility, owner_id) VALUES (?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING',
@@ -187,13 +241,35 @@ export class SqliteStore implements Store {
       accountByKey: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE username_key = ?'),
       accountById: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id = ?'),
       insertRefresh: db.prepare(
-        'INSERT INTO refresh_tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+        'INSERT INTO refresh_tokens (token_hash, user_id, created_at, expires_at, session_id) VALUES (?, ?, ?, ?, ?)',
       ),
       findRefresh: db.prepare<[string], RefreshRow>(
-        'SELECT user_id, expires_at, revoked_at FROM refresh_tokens WHERE token_hash = ?',
+        `SELECT t.user_id, t.session_id, t.expires_at, t.revoked_at, s.ended_at
+           FROM refresh_tokens t JOIN login_sessions s ON s.id = t.session_id WHERE t.token_hash = ?`,
       ),
       revokeRefresh: db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL'),
-      revokeAllRefresh: db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL'),
+      insertLoginSession: db.prepare('INSERT INTO login_sessions (id, user_id, created_at) VALUES (?, ?, ?)'),
+      endLoginSession: db.prepare<[number, string], { id: string }>(
+        'UPDATE login_sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL RETURNING id',
+      ),
+      endUserLoginSessions: db.prepare<[number, string], { id: string }>(
+        'UPDATE login_sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL RETURNING id',
+      ),
+      revokeSessionRefresh: db.prepare(
+        'UPDATE refresh_tokens SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL',
+      ),
+      revokeUserRefresh: db.prepare(
+        'UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL',
+      ),
+      loginSessionLive: db.prepare<[string], { one: number }>(
+        'SELECT 1 AS one FROM login_sessions WHERE id = ? AND ended_at IS NULL',
+      ),
+      insertFile: db.prepare(
+        'INSERT INTO files (id, room, uploader_id, name, size, type, width, height, thumb, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      getFile: db.prepare<[string], FileRow>('SELECT * FROM files WHERE id = ?'),
+      deleteFile: db.prepare('DELETE FROM files WHERE id = ?'),
+      setEventFile: db.prepare('UPDATE events SET file = ? WHERE room = ? AND seq = ?'),
     };
   }
 
@@ -230,8 +306,32 @@ export class SqliteStore implements Store {
   }
 
   append(input: AppendInput): Promise<AppendResult> {
-    return new Promise((resolve, reject) => {
-      this.#pending.push({ input, resolve, reject });
+    return this.#enqueue(() => this.#appendOne(input));
+  }
+
+  markRead(room: string, userId: string, seq: number): Promise<ReadResult> {
+    return this.#enqueue(() => this.#userLog.markRead(room, userId, seq));
+  }
+
+  async userLog(userId: string, after: number, limit: number): Promise<UserLogPage> {
+    return this.#userLog.page(userId, after, limit);
+  }
+
+  async userHead(userId: string): Promise<number> {
+    return this.#userLog.head(userId);
+  }
+
+  async unread(user: UserRef, room?: string): Promise<UnreadCounts[]> {
+    return this.#userLog.unread(user, room);
+  }
+
+  async receipts(room: string, limit: number): Promise<Receipt[]> {
+    return this.#userLog.receipts(room, limit);
+  }
+
+  #enqueue<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ run, resolve: resolve as (r: never) => void, reject });
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         // Group commit: every append of this tick shares one transaction and one fsync.
@@ -244,14 +344,14 @@ export class SqliteStore implements Store {
     this.#flushScheduled = false;
     const batch = this.#pending;
     this.#pending = [];
-    let results: AppendResult[];
+    let results: unknown[];
     try {
-      results = this.#db.transaction(() => batch.map((p) => this.#appendOne(p.input)))();
+      results = this.#db.transaction(() => batch.map((p) => p.run()))();
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;
     }
-    batch.forEach((p, i) => p.resolve(results[i] as AppendResult));
+    batch.forEach((p, i) => p.resolve(results[i] as never));
   }
 
   #appendOne(input: AppendInput): AppendResult {
@@ -262,7 +362,8 @@ export class SqliteStore implements Store {
           prior.kind === input.kind &&
           prior.body === input.body &&
           prior.ref === (input.ref ?? null) &&
-          prior.target_id === (input.target?.id ?? null);
+          prior.target_id === (input.target?.id ?? null) &&
+          (prior.file === null ? undefined : (JSON.parse(prior.file) as FileRef).id) === input.file?.id;
         return same ? { status: 'duplicate', event: toEvent(prior) } : { status: 'conflict' };
       }
     }
@@ -277,6 +378,10 @@ export class SqliteStore implements Store {
           : this.#stmt.removeMember.run(input.room, input.sender.id).changes;
       if (changed === 0) return { status: 'unchanged' };
     }
+    // A ban is appended for non-members too; only a member's ban is an `unmember` in their user log.
+    const targetWasMember =
+      input.kind !== 'ban' ||
+      (input.target !== undefined && this.#stmt.isMember.get(input.room, input.target.id) !== undefined);
     if (input.target !== undefined) {
       if (!this.#stmt.getRoom.get(input.room)) return { status: 'no_room' };
       if (this.#moderate(input.room, input.kind, input.target.id, input.body) === 0) return { status: 'unchanged' };
@@ -293,6 +398,7 @@ export class SqliteStore implements Store {
       body: input.body,
       ...(input.ref === undefined ? {} : { ref: input.ref }),
       ...(input.target === undefined ? {} : { target: { id: input.target.id, nick: input.target.nick } }),
+      ...(input.file === undefined ? {} : { file: input.file }),
       ts: Date.now(),
     };
     this.#stmt.insertEvent.run(
@@ -309,7 +415,9 @@ export class SqliteStore implements Store {
       input.target?.nick ?? null,
       event.ts,
     );
-    return { status: 'appended', event };
+    if (input.file !== undefined) this.#stmt.setEventFile.run(JSON.stringify(input.file), event.room, event.seq);
+    const userEvents = this.#userLog.onRoomEvent(event, targetWasMember);
+    return { status: 'appended', event, ...(userEvents.length > 0 ? { userEvents } : {}) };
   }
 
   /** Checked in the join's transaction, so a ban or kick racing a join always wins. */
@@ -385,28 +493,79 @@ export class SqliteStore implements Store {
     return row && toAccount(row);
   }
 
-  async createRefreshToken(userId: string, token: string, expiresAt: number): Promise<void> {
-    this.#stmt.insertRefresh.run(hashToken(token), userId, Date.now(), expiresAt);
+  async createLoginSession(userId: string, refreshToken: string, expiresAt: number): Promise<string> {
+    const id = randomBytes(12).toString('base64url');
+    const now = Date.now();
+    this.#db.transaction(() => {
+      this.#stmt.insertLoginSession.run(id, userId, now);
+      this.#stmt.insertRefresh.run(hashToken(refreshToken), userId, now, expiresAt, id);
+    })();
+    return id;
   }
 
   async rotateRefreshToken(token: string, next: string, expiresAt: number, now = Date.now()): Promise<RefreshResult> {
     return this.#db.transaction((): RefreshResult => {
       const row = this.#stmt.findRefresh.get(hashToken(token));
-      if (!row) return { status: 'invalid' };
+      if (!row || row.ended_at !== null) return { status: 'invalid' };
       if (row.revoked_at !== null) {
-        // A rotated token came back: it may have been stolen. End every session of this user.
-        this.#stmt.revokeAllRefresh.run(now, row.user_id);
-        return { status: 'invalid' };
+        // A rotated token came back: it may have been stolen. End every login of this user.
+        return { status: 'replayed', userId: row.user_id, ended: this.#endUserSessions(row.user_id, now) };
       }
       if (row.expires_at <= now) return { status: 'invalid' };
       this.#stmt.revokeRefresh.run(now, hashToken(token));
-      this.#stmt.insertRefresh.run(hashToken(next), row.user_id, now, expiresAt);
-      return { status: 'rotated', userId: row.user_id };
+      this.#stmt.insertRefresh.run(hashToken(next), row.user_id, now, expiresAt, row.session_id);
+      return { status: 'rotated', userId: row.user_id, sessionId: row.session_id };
     })();
   }
 
-  async revokeRefreshToken(token: string): Promise<boolean> {
-    return this.#stmt.revokeRefresh.run(Date.now(), hashToken(token)).changes === 1;
+  async endLoginSessions(refreshToken: string, all = false, now = Date.now()): Promise<string[]> {
+    return this.#db.transaction((): string[] => {
+      const row = this.#stmt.findRefresh.get(hashToken(refreshToken));
+      if (!row) return [];
+      if (all) return this.#endUserSessions(row.user_id, now);
+      const ended = this.#stmt.endLoginSession.all(now, row.session_id).map((r) => r.id);
+      this.#stmt.revokeSessionRefresh.run(now, row.session_id);
+      return ended;
+    })();
+  }
+
+  /** Ends every live login session of the user and revokes all of the user's refresh tokens. */
+  #endUserSessions(userId: string, now: number): string[] {
+    const ended = this.#stmt.endUserLoginSessions.all(now, userId).map((r) => r.id);
+    this.#stmt.revokeUserRefresh.run(now, userId);
+    return ended;
+  }
+
+  async loginSessionActive(sessionId: string): Promise<boolean> {
+    return this.#stmt.loginSessionLive.get(sessionId) !== undefined;
+  }
+
+  async createFile(f: StoredFile): Promise<void> {
+    const dims = f.width !== undefined && f.height !== undefined ? [f.width, f.height] : [null, null];
+    this.#stmt.insertFile.run(
+      f.id,
+      f.room,
+      f.uploaderId,
+      f.name,
+      f.size,
+      f.type,
+      ...dims,
+      f.thumb ? 1 : 0,
+      f.createdAt,
+    );
+  }
+
+  async getFile(id: string): Promise<StoredFile | undefined> {
+    const row = this.#stmt.getFile.get(id);
+    return row && toFile(row);
+  }
+
+  async deleteFile(id: string): Promise<boolean> {
+    return this.#stmt.deleteFile.run(id).changes === 1;
+  }
+
+  async search(query: SearchQuery): Promise<SearchPage> {
+    return this.#search.search(query);
   }
 
   async close(): Promise<void> {

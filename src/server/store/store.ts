@@ -2,7 +2,18 @@
  * The durable store: room logs, memberships and sessions.
  * Every implementation is held to test/contract/store.contract.ts.
  */
-import type { EventKind, RoomEvent, RoomInfo, RoomRole, RoomVisibility, UserRef } from '../../protocol/index.ts';
+import type {
+  EventKind,
+  FileRef,
+  RoomEvent,
+  RoomInfo,
+  RoomRole,
+  RoomVisibility,
+  Receipt,
+  UnreadCounts,
+  UserEvent,
+  UserRef,
+} from '../../protocol/index.ts';
 
 export interface AppendInput {
   readonly room: string;
@@ -20,6 +31,15 @@ export interface AppendInput {
    * something changes (else `unchanged`; a role for a non-member is `unchanged` too).
    */
   readonly target?: UserRef;
+  /** For `image` / `file` messages: the upload's metadata, stored with the event (part of its identity for resends). */
+  readonly file?: FileRef;
+}
+
+/** An upload's metadata (src/server/files/); the bytes live in a FileStorage. */
+export interface StoredFile extends FileRef {
+  readonly room: string;
+  readonly uploaderId: string;
+  readonly createdAt: number;
 }
 
 export interface CreateRoomOptions {
@@ -35,7 +55,12 @@ export interface MessageState {
 }
 
 export type AppendResult =
-  | { readonly status: 'appended' | 'duplicate'; readonly event: RoomEvent }
+  | {
+      readonly status: 'appended' | 'duplicate';
+      readonly event: RoomEvent;
+      /** Appended with the event in its transaction (user-events.ts); only on `appended`. */
+      readonly userEvents?: readonly UserLogEntry[];
+    }
   /** The cid was used before by this sender for a different message. */
   | { readonly status: 'conflict' }
   | { readonly status: 'no_room' }
@@ -43,6 +68,26 @@ export type AppendResult =
   | { readonly status: 'forbidden' }
   /** A `join` by a member or a `leave` by a non-member: membership is as asked, nothing appended. */
   | { readonly status: 'unchanged' };
+
+/** One entry of a user's log (docs/protocol.md, _The user log_), with whose log it is. */
+export interface UserLogEntry {
+  readonly user: string;
+  readonly event: UserEvent;
+}
+
+export interface UserLogPage {
+  /** Ascending by seq. */
+  readonly events: UserEvent[];
+  readonly more: boolean;
+}
+
+export type ReadResult =
+  /** The watermark moved to `read` (the asked seq, clamped to the head); `entry` is its user event. */
+  | { readonly status: 'moved'; readonly read: number; readonly entry: UserLogEntry }
+  /** The asked seq was not above the watermark: nothing changed; `read` is the watermark. */
+  | { readonly status: 'unchanged'; readonly read: number }
+  | { readonly status: 'not_member' }
+  | { readonly status: 'no_room' };
 
 export interface HistoryQuery {
   /** Only events with seq < before. */
@@ -76,9 +121,47 @@ export interface NewAccount {
 }
 
 export type RefreshResult =
-  | { readonly status: 'rotated'; readonly userId: string }
-  /** Unknown, expired or already used / revoked (a reused token also revokes the user's others). */
-  | { readonly status: 'invalid' };
+  | { readonly status: 'rotated'; readonly userId: string; readonly sessionId: string }
+  /** Unknown, expired, or of an ended login session. */
+  | { readonly status: 'invalid' }
+  /**
+   * An already-rotated token of a live session came back (it may have been stolen): every login
+   * session of the user was ended. `ended`: the ids of those that were still live.
+   */
+  | { readonly status: 'replayed'; readonly userId: string; readonly ended: readonly string[] };
+
+/** Full-text search (docs/protocol.md, _Search_). */
+export interface SearchQuery {
+  /** Only messages of rooms this user is a member of at the time of the query. */
+  readonly userId: string;
+  /**
+   * Literal text, never query syntax: a message matches when each term occurs in its current
+   * text (case-insensitively; substrings, so Chinese needs no word breaks). At least one.
+   */
+  readonly terms: readonly string[];
+  /** Only this room. */
+  readonly room?: string;
+  /** Only results older than this cursor (a previous hit's `cursor`). */
+  readonly before?: number;
+  readonly limit: number;
+}
+
+export interface SearchHit {
+  /** The message (kind text, image or file) with `body` its current text, after edits. */
+  readonly event: RoomEvent;
+  /** Orders results (greater is newer) and pages them: pass it as `before`. */
+  readonly cursor: number;
+}
+
+export interface SearchPage {
+  /** Newest first; at most `limit`. */
+  readonly hits: SearchHit[];
+  /**
+   * Where to continue (as `before`) when older results may exist. A store may bound the work of
+   * one page, so a page can hold fewer than `limit` hits, even none, and still have `next`.
+   */
+  readonly next?: number;
+}
 
 export interface Store {
   /** Creates the room (public unless told); undefined when the name is taken. */
@@ -113,15 +196,50 @@ export interface Store {
   /** By username, case-insensitively. */
   findAccount(username: string): Promise<Account | undefined>;
   getAccount(id: string): Promise<Account | undefined>;
-  /** Stores a refresh token (only its hash) for the user, valid until `expiresAt` (ms). */
-  createRefreshToken(userId: string, token: string, expiresAt: number): Promise<void>;
   /**
-   * In one transaction: if `token` is valid (known, not revoked, not expired at `now`) revoke it
-   * and store `next` in its place. Presenting a token that was already revoked (a replay of a
-   * rotated token) revokes every refresh token of its user.
+   * Starts a login session (a refresh-token family) for the user with its first refresh token
+   * (only its hash is stored), valid until `expiresAt` (ms). Returns the session id.
+   */
+  createLoginSession(userId: string, refreshToken: string, expiresAt: number): Promise<string>;
+  /**
+   * In one transaction: if `token` is valid (known, not revoked, not expired at `now`, its session
+   * live) revoke it and store `next` in its place, in the same session. Presenting a token that was
+   * already rotated while its session is live is a replay: it ends every login session of its user.
    */
   rotateRefreshToken(token: string, next: string, expiresAt: number, now?: number): Promise<RefreshResult>;
-  /** Revokes the token; false when it was unknown or already revoked. */
-  revokeRefreshToken(token: string): Promise<boolean>;
+  /**
+   * Ends the login session of `refreshToken` (any token the session ever had), or with `all` every
+   * login session of its user, revoking their refresh tokens. Returns the ids this call ended
+   * (empty for an unknown token or sessions already ended).
+   */
+  endLoginSessions(refreshToken: string, all?: boolean, now?: number): Promise<string[]>;
+  /** True while the session exists and has not been ended (checked at every WebSocket upgrade). */
+  loginSessionActive(sessionId: string): Promise<boolean>;
+  /** Records an upload whose bytes are already stored. */
+  createFile(file: StoredFile): Promise<void>;
+  getFile(id: string): Promise<StoredFile | undefined>;
+  /** Forgets an upload's metadata (events that carry it keep their copy); false when unknown. */
+  deleteFile(id: string): Promise<boolean>;
+  /**
+   * Messages matching every term, newest first, from the user's rooms only. The index follows the
+   * log in the append's own transaction: an edit replaces a message's text, a delete removes it.
+   */
+  search(query: SearchQuery): Promise<SearchPage>;
+  /**
+   * Moves the user's read watermark in the room forward to `seq` (clamped to the head) and
+   * appends a `read` entry to the user's log, in one transaction, durable before it resolves.
+   */
+  markRead(room: string, userId: string, seq: number): Promise<ReadResult>;
+  /** The user's log after `after`, ascending, at most `limit` entries. */
+  userLog(userId: string, after: number, limit: number): Promise<UserLogPage>;
+  /** seq of the newest entry of the user's log (0 when empty). */
+  userHead(userId: string): Promise<number>;
+  /**
+   * Unread and mention counts (capped at UNREAD_CAP) with the watermark, for `room` or for
+   * every room the user is a member of; empty for a non-member. `user.nick` is who is mentioned.
+   */
+  unread(user: UserRef, room?: string): Promise<UnreadCounts[]>;
+  /** Members' read watermarks in the room, highest first, at most `limit`. */
+  receipts(room: string, limit: number): Promise<Receipt[]>;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { createClient, indexedDbOutbox } from '../../../src/client/index.ts';
 import * as authApi from '../auth-api.ts';
 import { ChatStore } from '../chat-store.ts';
+import { FilesContext } from '../files-context.ts';
 import { guardSession } from '../tab-guard.ts';
 import {
   OUTBOX_DB,
@@ -53,6 +54,8 @@ function makeStore(nick: string, resume: Partial<SavedSession> = {}, account = f
   let stopGuard: (() => void) | undefined;
   const { session, user } = resume;
   const scope = resume.scope ?? newOutboxScope();
+  // Kept with the session so a reload replays the user events (other tabs' reads…) it missed.
+  let userSeq = session ? resume.userSeq : undefined;
   const store: ChatStore = new ChatStore({
     url: socketUrl(),
     nick,
@@ -60,10 +63,22 @@ function makeStore(nick: string, resume: Partial<SavedSession> = {}, account = f
     ...(session && user ? { user: { id: user, nick } } : {}),
     outbox: indexedDbOutbox(OUTBOX_DB, scope),
     ...(savedRoom() ? { room: savedRoom() } : {}),
+    ...(userSeq !== undefined ? { userSeq } : {}),
+    onUserSeq: (seq) => {
+      userSeq = seq;
+      const saved = savedSession();
+      if (saved) saveSession({ ...saved, userSeq: seq });
+    },
     createClient,
     ...(account ? accountTokens() : {}),
     onWelcome: (user, token) => {
-      saveSession({ nick: user.nick, session: token, user: user.id, scope });
+      saveSession({
+        nick: user.nick,
+        session: token,
+        user: user.id,
+        scope,
+        ...(userSeq !== undefined ? { userSeq } : {}),
+      });
       rememberNick(user.nick);
       if (token === guarded) return;
       stopGuard?.();
@@ -94,7 +109,10 @@ export function App() {
   useEffect(() => {
     void authApi.guestsAllowed().then(setGuests);
   }, []);
-  const [login, setLogin] = useState<{ nick: string; error?: string }>(() => ({ nick: lastNick() }));
+  // `retryAt`: a throttled sign-in may be tried again then; `mode`: the form to show first.
+  const [login, setLogin] = useState<{ nick: string; error?: string; retryAt?: number; mode?: 'signin' }>(() => ({
+    nick: lastNick(),
+  }));
   const state = useChatState(store);
 
   useEffect(() => {
@@ -127,7 +145,12 @@ export function App() {
       return;
     }
     saveAuth(null);
-    setLogin({ nick: state.nick, error: loginError.message });
+    // Signed out elsewhere (4411 session_revoked): back to the sign-in form, saying why.
+    setLogin({
+      nick: state.nick,
+      error: loginError.message,
+      ...(loginError.code === 'session_revoked' ? { mode: 'signin' as const } : {}),
+    });
     setStore(null);
   }, [store, loginError, closedBeforeWelcome, state]);
 
@@ -146,7 +169,13 @@ export function App() {
       setLogin({ nick: auth.user.nick });
       setStore(makeStore(auth.user.nick, {}, true));
     } catch (err) {
-      setLogin({ nick: username, error: err instanceof Error ? err.message : String(err) });
+      setLogin({
+        nick: username,
+        error: err instanceof Error ? err.message : String(err),
+        ...(err instanceof authApi.AuthApiError && err.retryAfterMs !== undefined
+          ? { retryAt: Date.now() + err.retryAfterMs }
+          : {}),
+      });
     } finally {
       setAuthPending(false);
     }
@@ -158,7 +187,7 @@ export function App() {
     saveSession(null);
     const auth = savedAuth();
     saveAuth(null);
-    // Revokes the refresh token on the server; the access token dies within its lifetime.
+    // Ends this login session on the server: its refresh and access tokens stop working.
     if (auth) void authApi.logout(auth.refreshToken);
     setLogin({ nick: store?.getState().nick ?? lastNick() });
     setStore(null);
@@ -166,7 +195,11 @@ export function App() {
 
   // A reload knows its user already: straight to the chat, showing unsent messages, even offline.
   if (store && state && (state.welcomed || state.user)) {
-    return <ChatScreen store={store} state={state} onSignOut={signOut} />;
+    return (
+      <FilesContext.Provider value={store.files}>
+        <ChatScreen store={store} state={state} onSignOut={signOut} />
+      </FilesContext.Provider>
+    );
   }
   return (
     <Login
@@ -175,6 +208,8 @@ export function App() {
       authPending={authPending}
       onAccount={(mode, username, password) => void account(mode, username, password)}
       error={login.error}
+      retryAt={login.retryAt}
+      initialMode={login.mode}
       connecting={store ? (state?.conn ?? null) : null}
       onSubmit={join}
       onCancel={signOut}

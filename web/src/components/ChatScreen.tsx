@@ -1,11 +1,17 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatState, ChatStore } from '../chat-store.ts';
+import { useFileDrop } from '../use-file-drop.ts';
+import { useMessageFocus } from '../use-message-focus.ts';
+import { useSearch } from '../use-search.ts';
 import { Composer } from './Composer.tsx';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { MessageList } from './MessageList.tsx';
 import { OnlineList } from './OnlineList.tsx';
+import { SearchBox } from './SearchBox.tsx';
+import { SearchPanel } from './SearchPanel.tsx';
 import { TypingLine } from './TypingLine.tsx';
 import { Sidebar } from './Sidebar.tsx';
+import { UploadList } from './UploadList.tsx';
 
 interface Props {
   readonly store: ChatStore;
@@ -21,7 +27,8 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
   const info = view?.info ?? state.rooms.find((r) => r.name === room);
 
   // The tab title tells about unread messages in other rooms.
-  const unread = Object.values(state.views).reduce((n, v) => n + v.unread, 0);
+  const unread = Object.values(state.unread).reduce((n, u) => n + (u.room === room ? 0 : u.unread), 0);
+  const markRead = useCallback((seq: number) => store.markRead(room, seq), [store, room]);
   useEffect(() => {
     document.title = `${unread ? `(${unread}) ` : ''}#${room} · Parley`;
   }, [unread, room]);
@@ -31,6 +38,16 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
     },
     [],
   );
+
+  // Files dropped on the room pane, pasted or picked are uploaded and sent to the current room.
+  const roomRef = useRef<HTMLElement>(null);
+  const joined = view?.status === 'joined';
+  const onFiles = useCallback((files: File[]) => store.files.start(room, files), [store, room]);
+  const dragging = useFileDrop(roomRef, onFiles, joined);
+
+  // Search: results over the room pane; a click opens the message in its room, highlighted.
+  const find = useSearch(store);
+  useMessageFocus(find.focus);
 
   const openRoom = useCallback(
     (name: string) => {
@@ -50,7 +67,12 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
         onSignOut={onSignOut}
       />
       <button type="button" class="scrim" aria-label="Close menu" tabIndex={-1} onClick={() => setNavOpen(false)} />
-      <main class="room" aria-label={`Room ${room}`}>
+      <main ref={roomRef} class="room" aria-label={`Room ${room}`}>
+        {dragging && (
+          <div class="drop-overlay" aria-hidden="true">
+            Drop to send to #{room}
+          </div>
+        )}
         <header class="room-header">
           <button
             type="button"
@@ -80,8 +102,19 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
             <span class="online-dot" aria-hidden="true" />
             {view?.online.length ?? 0} online
           </button>
+          <SearchBox onSearch={(q) => find.search(q)} onClose={find.clear} onFocus={find.reopen} />
           <ConnectionBadge conn={state.conn} onReconnect={() => store.reconnect()} />
         </header>
+        {find.state.open && (
+          <SearchPanel
+            search={find.state}
+            room={room}
+            onScope={(scope) => find.search(find.state.q, scope)}
+            onMore={find.more}
+            onJump={(r) => void find.jump(r)}
+            onClose={find.clear}
+          />
+        )}
         {state.notice && (
           <div class="notice" role="alert">
             <span>{state.notice}</span>
@@ -99,12 +132,15 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
             onDiscard={(key) => store.discard(room, key)}
             onRejoin={() => store.openRoom(room)}
             onReloadHistory={() => store.reloadHistory(room)}
+            onRead={markRead}
           />
         ) : (
           <div class="messages" />
         )}
         <TypingLine users={view?.typing ?? []} />
+        <UploadList files={store.files} room={room} />
         <Composer
+          onFiles={onFiles}
           room={room}
           disabled={view?.status !== 'joined'}
           onSend={(body) => store.send(room, body)}

@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { BODY_MAX } from '../validate.ts';
+import { AttachButton } from './AttachButton.tsx';
 
 interface Props {
   readonly room: string;
@@ -7,6 +8,8 @@ interface Props {
   readonly onSend: (body: string) => void;
   /** Called on every edit: true while there is text, false when it was emptied. */
   readonly onTyping?: (on: boolean) => void;
+  /** Files picked or pasted: upload and send them to the room. */
+  readonly onFiles?: (files: File[]) => void;
 }
 
 /** Unsent text per room, so switching rooms keeps what you were typing. */
@@ -18,7 +21,7 @@ function tidy(text: string): string {
   return text.replace(/^(?:[ \t]*\r?\n)+/, '').trimEnd();
 }
 
-export function Composer({ room, disabled, onSend, onTyping }: Props) {
+export function Composer({ room, disabled, onSend, onTyping, onFiles }: Props) {
   const [text, setText] = useState(() => drafts.get(room) ?? '');
   const ref = useRef<HTMLTextAreaElement>(null);
 
@@ -80,9 +83,17 @@ export function Composer({ room, disabled, onSend, onTyping }: Props) {
           onTyping?.(e.currentTarget.value.trim().length > 0);
         }}
         onKeyDown={onKeyDown}
+        onPaste={(e) => {
+          // A pasted image (or copied file) is uploaded; pasted text stays text.
+          const files = [...(e.clipboardData?.files ?? [])];
+          if (!onFiles || disabled || files.length === 0) return;
+          e.preventDefault();
+          onFiles(files);
+        }}
         autoFocus
       />
       <div class="composer-side">
+        {onFiles && <AttachButton disabled={disabled} onFiles={onFiles} />}
         {length > BODY_MAX - 200 && (
           <span class={tooLong ? 'counter over' : 'counter'} aria-live="polite">
             {BODY_MAX - length}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConnInfo } from '../chat-store.ts';
+import { useSecondsLeft } from '../use-seconds-left.ts';
 import { NICK_MAX, PASSWORD_MAX, PASSWORD_MIN, nickProblem } from '../validate.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 
@@ -14,6 +15,10 @@ interface Props {
   readonly onAccount: (mode: 'signin' | 'register', username: string, password: string) => void;
   /** Why the server refused the last attempt. */
   readonly error?: string | undefined;
+  /** Sign-in was throttled (HTTP 429): the form waits until then (ms since the epoch). */
+  readonly retryAt?: number | undefined;
+  /** The form shown first (e.g. `signin` after being signed out); default guest when allowed. */
+  readonly initialMode?: LoginMode | undefined;
   /** Non-null while an attempt is under way. */
   readonly connecting: ConnInfo | null;
   readonly onSubmit: (nick: string) => void;
@@ -27,7 +32,7 @@ const TITLES: Record<LoginMode, string> = {
 };
 
 export function Login(props: Props) {
-  const [mode, setMode] = useState<LoginMode>(props.guests ? 'guest' : 'signin');
+  const [mode, setMode] = useState<LoginMode>(props.initialMode ?? (props.guests ? 'guest' : 'signin'));
   const modes: LoginMode[] = props.guests ? ['signin', 'register', 'guest'] : ['signin', 'register'];
   useEffect(() => {
     if (!props.guests && mode === 'guest') setMode('signin');
@@ -63,11 +68,16 @@ function AccountForm({
   mode,
   initialNick,
   error,
+  retryAt,
   authPending,
   connecting,
   onAccount,
   onCancel,
 }: Props & { mode: 'signin' | 'register' }) {
+  // Throttled: count down, then let the user try again.
+  const wait = useSecondsLeft(retryAt);
+  const shownError =
+    retryAt === undefined ? error : wait > 0 ? `Too many attempts. Try again in ${wait} s.` : undefined;
   const [username, setUsername] = useState(initialNick);
   const [password, setPassword] = useState('');
   const [touched, setTouched] = useState(false);
@@ -84,7 +94,7 @@ function AccountForm({
   const submit = (e: Event) => {
     e.preventDefault();
     setTouched(true);
-    if (userProblem || passwordProblem || busy) return;
+    if (userProblem || passwordProblem || busy || wait > 0) return;
     onAccount(mode, username.trim(), password);
   };
   return (
@@ -125,8 +135,9 @@ function AccountForm({
             : ''}
       </p>
       <FormFooter
-        error={error}
+        error={shownError}
         busy={busy}
+        blocked={wait > 0}
         label={busy ? 'Signing in…' : mode === 'register' ? 'Create account' : 'Sign in'}
         connecting={connecting}
         onCancel={onCancel}
@@ -196,6 +207,8 @@ function GuestForm({ initialNick, error, connecting, onSubmit, onCancel }: Props
 function FormFooter(props: {
   readonly error: string | undefined;
   readonly busy: boolean;
+  /** Submitting is not allowed yet (throttled); the error says until when. */
+  readonly blocked?: boolean;
   readonly label: string;
   readonly connecting: ConnInfo | null;
   readonly onCancel: () => void;
@@ -207,7 +220,7 @@ function FormFooter(props: {
           {props.error}
         </p>
       )}
-      <button class="primary" type="submit" disabled={props.busy}>
+      <button class="primary" type="submit" disabled={props.busy || props.blocked === true}>
         {props.label}
       </button>
       {props.connecting && (

@@ -4,6 +4,7 @@ import type { OutboxItem } from '../chat-store.ts';
 import type { MessageChanges } from '../fold.ts';
 import { formatFull, formatTime, hueOf } from '../format.ts';
 import { Avatar } from './Avatar.tsx';
+import { FileAttachment } from './FileAttachment.tsx';
 
 interface Props {
   readonly event: RoomEvent;
@@ -63,6 +64,11 @@ function EventView({ event, mine, sent, changes }: Props) {
         </header>
         {changes?.deleted ? (
           <div class="body deleted">This message was deleted.</div>
+        ) : event.file ? (
+          <>
+            <FileAttachment file={event.file} />
+            {(changes?.body ?? event.body) && <div class="body">{changes?.body ?? event.body}</div>}
+          </>
         ) : (
           <div class="body">{changes?.body ?? event.body}</div>
         )}

@@ -4,7 +4,10 @@ import type { UserRef } from '../../../src/client/index.ts';
 import { pendingItems, sentCids, type RoomView } from '../chat-store.ts';
 import { foldLog } from '../fold.ts';
 import { dayKey, formatDay } from '../format.ts';
+import { dividerSeq, seenBy } from '../read-marks.ts';
+import { useMarkRead } from '../use-mark-read.ts';
 import { MessageItem, PendingItem } from './MessageItem.tsx';
+import { NewMessagesDivider, SeenBy } from './ReadMarks.tsx';
 
 interface Props {
   readonly view: RoomView;
@@ -14,18 +17,23 @@ interface Props {
   readonly onDiscard: (key: string) => void;
   readonly onRejoin: () => void;
   readonly onReloadHistory: () => void;
+  /** The reader has seen the room up to this seq (while the tab is visible). */
+  readonly onRead?: (seq: number) => void;
 }
 
 /** How close to the bottom (px) still counts as "reading the newest messages". */
 const STICK_PX = 48;
 
-export function MessageList({ view, me, onLoadOlder, onRetry, onDiscard, onRejoin, onReloadHistory }: Props) {
+export function MessageList({ view, me, onLoadOlder, onRetry, onDiscard, onRejoin, onReloadHistory, onRead }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const prev = useRef<{ room: string; first: number | undefined; height: number; pending: number } | null>(null);
   const pending = useMemo(() => pendingItems(view), [view]);
   const sent = useMemo(() => sentCids(view), [view]);
   const log = useMemo(() => foldLog(view.events), [view.events]);
+  const firstUnread = useMemo(() => dividerSeq(view.events, view.divider, me?.id), [view.events, view.divider, me]);
+  const seen = useMemo(() => seenBy(view.events, view.receipts, me?.id), [view.events, view.receipts, me]);
+  useMarkRead(ref, view.events, onRead);
 
   // Keep the view pinned to the newest message while the reader is at the bottom, and keep
   // the same messages in place when older ones are prepended.
@@ -63,6 +71,7 @@ export function MessageList({ view, me, onLoadOlder, onRetry, onDiscard, onRejoi
       );
       lastDay = day;
     }
+    if (e.seq === firstUnread) rows.push(<NewMessagesDivider key="new-messages" />);
     rows.push(
       <MessageItem
         key={e.seq}
@@ -119,6 +128,7 @@ export function MessageList({ view, me, onLoadOlder, onRetry, onDiscard, onRejoi
         )}
       </div>
       {rows}
+      <SeenBy users={seen} />
       {me &&
         pending.map((o) => (
           <PendingItem key={o.key} item={o} me={me} onRetry={() => onRetry(o.key)} onDiscard={() => onDiscard(o.key)} />

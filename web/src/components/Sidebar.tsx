@@ -2,6 +2,7 @@ import type { RoomInfo } from '../../../src/client/index.ts';
 import { DEFAULT_ROOM, type ChatState } from '../chat-store.ts';
 import { Avatar } from './Avatar.tsx';
 import { CreateRoomForm } from './CreateRoomForm.tsx';
+import { UnreadBadge } from './UnreadBadge.tsx';
 
 interface Props {
   readonly state: ChatState;
@@ -44,9 +45,9 @@ export function Sidebar({ state, onOpen, onCreate, onRefresh, onSignOut }: Props
       {state.roomsError && <p class="field-error">{state.roomsError}</p>}
       <ul class="room-list">
         {rooms.map((r) => {
-          const view = state.views[r.name];
           const active = r.name === state.current;
-          const unread = view?.unread ?? 0;
+          // The open room is being read: no badge for it.
+          const counts = active ? undefined : state.unread[r.name];
           return (
             <li key={r.name}>
               <button
@@ -61,11 +62,7 @@ export function Sidebar({ state, onOpen, onCreate, onRefresh, onSignOut }: Props
                   #
                 </span>
                 <span class="room-link-name">{r.name}</span>
-                {unread > 0 && (
-                  <span class="unread" aria-label={`${unread} unread`}>
-                    {unread > 99 ? '99+' : unread}
-                  </span>
-                )}
+                <UnreadBadge unread={counts?.unread ?? 0} mentions={counts?.mentions ?? 0} />
               </button>
             </li>
           );

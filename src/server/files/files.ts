@@ -1,0 +1,261 @@
+/**
+ * The upload and download routes (docs/protocol.md, _Files_; docs/security.md, _Uploads_):
+ * POST /api/rooms/:room/files stores a member's upload, GET /api/files/:id mints signed links
+ * for a member, GET /api/files/:id/{content,thumb} serves the bytes to a signed link's holder
+ * while they are still a member.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { nanoid } from 'nanoid';
+import * as v from 'valibot';
+import { ERRORS, fileIdSchema, roomNameSchema, type ErrorCode, type UserRef } from '../../protocol/index.ts';
+import type { AccessTokens } from '../auth/tokens.ts';
+import type { Logger } from '../log.ts';
+import type { ServerOptions } from '../options.ts';
+import type { Store, StoredFile } from '../store/store.ts';
+import { cleanFileName, toFileRef } from './file-ref.ts';
+import { httpUser } from './http-identity.ts';
+import { probeImage, THUMB_TYPE, type ImageInfo } from './images.ts';
+import type { FileLinks } from './links.ts';
+import { IMAGE_TYPES, INLINE_TYPES, SNIFF_BYTES, sniffType } from './sniff.ts';
+import { thumbKey, type FileStorage } from './storage.ts';
+import { bodyStream, discardRest, readHead, TooLarge } from './upload-body.ts';
+import { UploadLimits } from './upload-limits.ts';
+
+export interface FilesDeps {
+  readonly store: Store;
+  readonly storage: FileStorage;
+  readonly links: FileLinks;
+  readonly tokens: AccessTokens;
+  readonly options: ServerOptions;
+  readonly log: Logger;
+}
+
+/** What the upload and link routes answer. URLs are paths on this server. */
+export interface FileLinksBody {
+  readonly url: string;
+  readonly thumbUrl?: string;
+  /** When the links stop working (ms since the epoch); ask again before. */
+  readonly expiresAt: number;
+}
+
+/** The headers every file download carries: it can never run anything or be sniffed as something else. */
+export const FILE_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "sandbox; default-src 'none'",
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  bad_request: 400,
+  room_invalid: 400,
+  token_invalid: 401,
+  not_member: 403,
+  link_invalid: 403,
+  room_not_found: 404,
+  file_not_found: 404,
+  file_too_large: 413,
+  file_type_not_allowed: 415,
+  rate_limited: 429,
+  internal: 500,
+};
+
+export class Files {
+  readonly #d: FilesDeps;
+  readonly #limits: UploadLimits;
+  readonly #types: ReadonlySet<string>;
+
+  constructor(deps: FilesDeps) {
+    this.#d = deps;
+    this.#limits = new UploadLimits(deps.options.userUploadsPerMin, deps.options.userUploadsBurst);
+    this.#types = new Set(deps.options.uploadTypes.map((t) => t.toLowerCase()));
+  }
+
+  async upload(req: IncomingMessage, res: ServerResponse, roomName: string, url: URL): Promise<void> {
+    const { store, storage, options } = this.#d;
+    const max = options.maxUploadBytes;
+    const refuse = (code: ErrorCode, message?: string, extra?: Record<string, unknown>): void => {
+      answerError(res, code, message, extra);
+      discardRest(req);
+    };
+    const user = await this.#user(req);
+    if (!user) return refuse('token_invalid', 'Send Authorization: Bearer <access token> or Session <session token>');
+    if (!v.is(roomNameSchema, roomName)) return refuse('room_invalid');
+    const room = await store.getRoom(roomName);
+    const member = room !== undefined && (await store.isMember(roomName, user.id));
+    // A private room answers a non-member exactly as a missing one (docs/security.md).
+    if (!room || (room.visibility === 'private' && !member)) {
+      return refuse('room_not_found', `Room "${roomName}" does not exist`);
+    }
+    if (!member) return refuse('not_member', `Join "${roomName}" before uploading to it`);
+    const wait = this.#limits.take(user.id);
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
+      return refuse('rate_limited', `Too many uploads; retry in ${wait} ms`, { retryAfterMs: wait });
+    }
+    const tooLarge = `The file is larger than ${max} bytes`;
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max) return refuse('file_too_large', tooLarge);
+
+    let head: Buffer;
+    let ended: boolean;
+    try {
+      ({ head, ended } = await readHead(req, SNIFF_BYTES, max));
+    } catch (err) {
+      if (err instanceof TooLarge) return refuse('file_too_large', tooLarge);
+      return; // the client went away
+    }
+    if (head.length === 0) return refuse('bad_request', 'The file is empty');
+    const type = await sniffType(head);
+    if (!this.#types.has(type)) return refuse('file_type_not_allowed', `Files of type ${type} may not be uploaded`);
+
+    const id = nanoid();
+    let size: number;
+    try {
+      size = await storage.put(id, bodyStream(req, head, ended, max));
+    } catch (err) {
+      if (err instanceof TooLarge) return refuse('file_too_large', tooLarge);
+      // The client went away; anything else (a full disk…) is the route's 500.
+      if (!req.socket || req.socket.destroyed) return;
+      throw err;
+    }
+    let image: ImageInfo | undefined;
+    if (IMAGE_TYPES.has(type)) {
+      image = await this.#thumbnail(id);
+      if (!image) {
+        await storage.delete(id);
+        return refuse('file_type_not_allowed', `The file looks like ${type} but is not a readable image`);
+      }
+    }
+    const file: StoredFile = {
+      id,
+      name: cleanFileName(url.searchParams.get('name')),
+      size,
+      type,
+      ...(image ? { width: image.width, height: image.height, thumb: true } : {}),
+      room: roomName,
+      uploaderId: user.id,
+      createdAt: Date.now(),
+    };
+    try {
+      // Acknowledged only once bytes and metadata are both stored.
+      await store.createFile(file);
+    } catch (err) {
+      await Promise.all([storage.delete(id), storage.delete(thumbKey(id))]);
+      throw err;
+    }
+    answer(res, 201, { file: toFileRef(file), ...this.#linksFor(file, user.id) });
+  }
+
+  /** Measures the stored image and stores its thumbnail; undefined when it does not decode. */
+  async #thumbnail(id: string): Promise<ImageInfo | undefined> {
+    const { storage, log } = this.#d;
+    const stored = await storage.get(id);
+    if (!stored) return undefined;
+    try {
+      const image = await probeImage(stored.stream);
+      await storage.put(thumbKey(id), Readable.from([image.thumb]));
+      return image;
+    } catch (err) {
+      stored.stream.destroy();
+      await storage.delete(thumbKey(id));
+      log.debug({ err: (err as Error).message }, 'image refused');
+      return undefined;
+    }
+  }
+
+  /** GET /api/files/:id: the file's metadata and signed links, for a member of its room. */
+  async describe(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    const user = await this.#user(req);
+    if (!user) return answerError(res, 'token_invalid', 'Send Authorization: Bearer <access token> or Session <token>');
+    const file = await this.#visibleFile(id, user.id);
+    if (!file) return answerError(res, 'file_not_found');
+    answer(res, 200, { file: toFileRef(file), ...this.#linksFor(file, user.id) });
+  }
+
+  /** GET /api/files/:id/content and /thumb with a signed link. */
+  async download(
+    req: IncomingMessage,
+    res: ServerResponse,
+    id: string,
+    variant: 'content' | 'thumb',
+    url: URL,
+  ): Promise<void> {
+    const { links, storage, log } = this.#d;
+    const userId = links.verify(id, url.searchParams);
+    if (!userId) return answerError(res, 'link_invalid');
+    // Membership now, not when the link was made: a kicked or banned user's links stop working.
+    const file = await this.#visibleFile(id, userId);
+    if (!file || (variant === 'thumb' && !file.thumb)) return answerError(res, 'file_not_found');
+    const stored = await storage.get(variant === 'thumb' ? thumbKey(id) : id);
+    if (!stored) {
+      log.warn({ file: id, variant }, 'file metadata without bytes');
+      return answerError(res, 'file_not_found');
+    }
+    const type = variant === 'thumb' ? THUMB_TYPE : file.type;
+    const name = variant === 'thumb' ? `${file.name}.thumb.webp` : file.name;
+    const expiresIn = Math.floor((Number(url.searchParams.get('e')) * 1000 - Date.now()) / 1000);
+    res.writeHead(200, {
+      ...FILE_RESPONSE_HEADERS,
+      'Content-Type': type.startsWith('text/') ? `${type}; charset=utf-8` : type,
+      'Content-Length': String(stored.size),
+      // Only raster images are shown in the page; everything else is a download.
+      'Content-Disposition': `${INLINE_TYPES.has(type) ? 'inline' : 'attachment'}; ${dispositionName(name)}`,
+      'Cache-Control': `private, max-age=${Math.max(0, Math.min(expiresIn, 3600))}`,
+    });
+    if (req.method === 'HEAD') {
+      stored.stream.destroy();
+      res.end();
+      return;
+    }
+    await pipeline(stored.stream, res).catch((err: unknown) =>
+      log.debug({ err: (err as Error).message, file: id }, 'download interrupted'),
+    );
+  }
+
+  #user(req: IncomingMessage): Promise<UserRef | undefined> {
+    const { tokens, store, options } = this.#d;
+    return httpUser(req, tokens, store, options.guests);
+  }
+
+  /** The file when `userId` is a member of its room now; else undefined (as for a missing file). */
+  async #visibleFile(id: string, userId: string): Promise<StoredFile | undefined> {
+    if (!v.is(fileIdSchema, id)) return undefined;
+    const file = await this.#d.store.getFile(id);
+    return file && (await this.#d.store.isMember(file.room, userId)) ? file : undefined;
+  }
+
+  #linksFor(file: StoredFile, userId: string): FileLinksBody {
+    const { query, expiresAt } = this.#d.links.sign(file.id, userId);
+    const base = `/api/files/${file.id}`;
+    return {
+      url: `${base}/content?${query}`,
+      ...(file.thumb ? { thumbUrl: `${base}/thumb?${query}` } : {}),
+      expiresAt,
+    };
+  }
+}
+
+function answer(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+export function answerError(
+  res: ServerResponse,
+  code: ErrorCode,
+  message: string = ERRORS[code].message,
+  extra: Record<string, unknown> = {},
+): void {
+  if (code === 'token_invalid') res.setHeader('WWW-Authenticate', 'Bearer, Session');
+  answer(res, STATUS[code] ?? 400, { error: code, message, ...extra });
+}
+
+/** `filename="<ASCII fallback>"; filename*=UTF-8''<exact>` (RFC 6266), so no name can break the header. */
+function dispositionName(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const exact = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `filename="${ascii}"; filename*=UTF-8''${exact}`;
+}

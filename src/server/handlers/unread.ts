@@ -1,0 +1,11 @@
+/** unread: this user's watermark and unread / mention counts, in one room or in all of theirs. */
+import type { ClientFrameOf } from '../../protocol/index.ts';
+import type { Connection } from '../connection.ts';
+
+export async function unread(conn: Connection, frame: ClientFrameOf<'unread'>): Promise<void> {
+  const user = conn.user;
+  if (!user) return;
+  // A room you are not a member of has no counts for you: the list is empty, not an error.
+  const counts = await conn.ctx.store.unread(user, frame.room);
+  conn.send({ type: 'unread', id: frame.id, counts });
+}

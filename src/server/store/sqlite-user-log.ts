@@ -1,0 +1,172 @@
+/**
+ * The SQLite half of the per-user log and read watermarks (migration 008). Its write methods are
+ * synchronous and run inside SqliteStore's group-commit transaction, next to the room event
+ * that causes them.
+ */
+import type Database from 'better-sqlite3';
+import {
+  MENTION_SCAN_MAX,
+  UNREAD_CAP,
+  mentions,
+  type EventKind,
+  type Receipt,
+  type RoomEvent,
+  type UnreadCounts,
+  type UserEvent,
+  type UserEventKind,
+  type UserRef,
+} from '../../protocol/index.ts';
+import type { ReadResult, UserLogEntry, UserLogPage } from './store.ts';
+import { userEventsFor, type UserEventInput } from './user-events.ts';
+
+interface UserEventRow {
+  user_id: string;
+  seq: number;
+  kind: string;
+  room: string;
+  read: number | null;
+  cause: string | null;
+  ref: number | null;
+  by_id: string | null;
+  by_nick: string | null;
+  ts: number;
+}
+
+const toUserEvent = (r: UserEventRow): UserEvent => ({
+  seq: r.seq,
+  kind: r.kind as UserEventKind,
+  room: r.room,
+  ...(r.read === null ? {} : { read: r.read }),
+  ...(r.cause === null ? {} : { cause: r.cause as EventKind }),
+  ...(r.ref === null ? {} : { ref: r.ref }),
+  ...(r.by_id === null ? {} : { by: { id: r.by_id, nick: r.by_nick ?? r.by_id } }),
+  ts: r.ts,
+});
+
+/**
+ * Messages that count as unread: not yours, not deleted. `@read` is the watermark. The indexes
+ * are named: the planner does not see that `ref = ?` meets a partial index's `ref IS NOT NULL`,
+ * and without them a count would walk every event of the room.
+ */
+const UNREAD_MESSAGES = `FROM events e INDEXED BY events_messages
+  WHERE e.room = @room AND e.seq > @read AND e.kind IN ('text', 'image', 'file') AND e.sender_id <> @user
+    AND NOT EXISTS (SELECT 1 FROM events d INDEXED BY events_by_ref_kind
+                    WHERE d.room = e.room AND d.ref = e.seq AND d.kind = 'delete')`;
+
+export class SqliteUserLog {
+  readonly #stmt;
+
+  constructor(db: Database.Database) {
+    // The mention rule is the shared one (src/protocol/mentions.ts), called from SQL.
+    db.function('parley_mentions', { deterministic: true }, (body: unknown, nick: unknown) =>
+      mentions(String(body), String(nick)) ? 1 : 0,
+    );
+    this.#stmt = {
+      bumpHead: db.prepare<[string], { head: number }>(
+        'INSERT INTO user_heads (user_id, head) VALUES (?, 1) ON CONFLICT (user_id) DO UPDATE SET head = head + 1 RETURNING head',
+      ),
+      head: db.prepare<[string], { head: number }>('SELECT head FROM user_heads WHERE user_id = ?'),
+      insert: db.prepare(
+        'INSERT INTO user_events (user_id, seq, kind, room, read, cause, ref, by_id, by_nick, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      after: db.prepare<[string, number, number], UserEventRow>(
+        'SELECT * FROM user_events WHERE user_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?',
+      ),
+      setRead: db.prepare('UPDATE members SET read_seq = ? WHERE room = ? AND user_id = ?'),
+      membership: db.prepare<[string, string], { read: number; head: number }>(
+        'SELECT m.read_seq AS read, r.head AS head FROM members m JOIN rooms r ON r.name = m.room WHERE m.room = ? AND m.user_id = ?',
+      ),
+      roomExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM rooms WHERE name = ?'),
+      memberRooms: db.prepare<[string], { room: string; read: number; head: number }>(
+        'SELECT m.room AS room, m.read_seq AS read, r.head AS head FROM members m JOIN rooms r ON r.name = m.room WHERE m.user_id = ? ORDER BY m.room',
+      ),
+      countUnread: db.prepare<{ room: string; read: number; user: string; cap: number }, { n: number }>(
+        `SELECT COUNT(*) AS n FROM (SELECT 1 ${UNREAD_MESSAGES} LIMIT @cap)`,
+      ),
+      countMentions: db.prepare<
+        { room: string; read: number; user: string; nick: string; scan: number; cap: number },
+        { n: number }
+      >(
+        `SELECT COUNT(*) AS n FROM (
+           SELECT 1 FROM (
+             SELECT COALESCE((SELECT x.body FROM events x INDEXED BY events_by_ref_kind WHERE x.room = e.room AND x.ref = e.seq AND x.kind = 'edit'
+                              ORDER BY x.seq DESC LIMIT 1), e.body) AS body
+             ${UNREAD_MESSAGES} ORDER BY e.seq DESC LIMIT @scan)
+           WHERE instr(body, '@') > 0 AND parley_mentions(body, @nick) LIMIT @cap)`,
+      ),
+      receipts: db.prepare<[string, number], { user_id: string; nick: string; read: number }>(
+        `SELECT m.user_id, m.read_seq AS read,
+           COALESCE((SELECT s.nick FROM sessions s WHERE s.user_id = m.user_id ORDER BY s.created_at DESC LIMIT 1),
+                    (SELECT a.username FROM accounts a WHERE a.id = m.user_id), m.user_id) AS nick
+         FROM members m WHERE m.room = ? AND m.read_seq > 0 ORDER BY m.read_seq DESC LIMIT ?`,
+      ),
+    };
+  }
+
+  /** Appends one entry to the user's log (seq = head + 1). Call inside a transaction. */
+  append(user: string, input: UserEventInput): UserLogEntry {
+    const { head } = this.#stmt.bumpHead.get(user) as { head: number };
+    const event: UserEvent = { ...input, seq: head, ts: Date.now() };
+    this.#stmt.insert.run(
+      user,
+      head,
+      event.kind,
+      event.room,
+      event.read ?? null,
+      event.cause ?? null,
+      event.ref ?? null,
+      event.by?.id ?? null,
+      event.by?.nick ?? null,
+      event.ts,
+    );
+    return { user, event };
+  }
+
+  /** The user-log entries (and watermark starts) a committed room event causes. Call inside its transaction. */
+  onRoomEvent(event: RoomEvent, targetWasMember: boolean): UserLogEntry[] {
+    return userEventsFor(event, targetWasMember).map((u) => {
+      if (u.startsWatermark) this.#stmt.setRead.run(event.seq, event.room, u.user);
+      return this.append(u.user, u.event);
+    });
+  }
+
+  /** Moves the watermark forward (clamped to the head) and logs it. Call inside a transaction. */
+  markRead(room: string, user: string, seq: number): ReadResult {
+    const row = this.#stmt.membership.get(room, user);
+    if (!row) return { status: this.#stmt.roomExists.get(room) ? 'not_member' : 'no_room' };
+    const read = Math.min(seq, row.head);
+    if (read <= row.read) return { status: 'unchanged', read: row.read };
+    this.#stmt.setRead.run(read, room, user);
+    return { status: 'moved', read, entry: this.append(user, { kind: 'read', room, read }) };
+  }
+
+  page(user: string, after: number, limit: number): UserLogPage {
+    const rows = this.#stmt.after.all(user, after, limit + 1);
+    return { events: rows.slice(0, limit).map(toUserEvent), more: rows.length > limit };
+  }
+
+  head(user: string): number {
+    return this.#stmt.head.get(user)?.head ?? 0;
+  }
+
+  /** Counts in `room`, or in every room the user is a member of (none for a non-member). */
+  unread(user: UserRef, room?: string): UnreadCounts[] {
+    const rows =
+      room === undefined
+        ? this.#stmt.memberRooms.all(user.id)
+        : [this.#stmt.membership.get(room, user.id)].flatMap((r) => (r ? [{ room, ...r }] : []));
+    return rows.map((r) => {
+      const q = { room: r.room, read: r.read, user: user.id, cap: UNREAD_CAP };
+      const unread = (this.#stmt.countUnread.get(q) as { n: number }).n;
+      const found =
+        unread === 0
+          ? 0
+          : (this.#stmt.countMentions.get({ ...q, nick: user.nick, scan: MENTION_SCAN_MAX }) as { n: number }).n;
+      return { room: r.room, read: r.read, unread, mentions: found, at: r.head };
+    });
+  }
+
+  receipts(room: string, limit: number): Receipt[] {
+    return this.#stmt.receipts.all(room, limit).map((r) => ({ user: { id: r.user_id, nick: r.nick }, seq: r.read }));
+  }
+}

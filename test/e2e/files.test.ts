@@ -1,0 +1,135 @@
+/**
+ * Files in the browser app against the real server: Alice picks an image with the composer's
+ * file input, sees the upload go through, and Bob (another browser context) sees the thumbnail,
+ * opens the viewer, closes it with Esc; a file with a hostile name shows as a plain-text card.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../support/server.ts';
+import { launchChromium, screenshotPath, skipBrowserTests } from './chromium.ts';
+import { ensureWebBuilt } from './web-build.ts';
+
+const SOON = 10_000;
+const XSS_NAME = '<img src=x onerror="window.__pwned=1">.txt';
+
+async function login(page: Page, nick: string): Promise<void> {
+  await page.locator('input[name="nick"]').fill(nick);
+  await page.getByRole('button', { name: 'Join the chat' }).click();
+  await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
+  await page.locator('.messages[data-room="general"][data-status="joined"][data-loaded="true"]').waitFor({
+    timeout: SOON,
+  });
+}
+
+/** The natural size of a loaded image, or undefined while it has not loaded. */
+function loadedSize(page: Page, selector: string): Promise<{ w: number; h: number } | undefined> {
+  return page.evaluate((sel) => {
+    const img = document.querySelector<HTMLImageElement>(sel);
+    return img?.complete && img.naturalWidth > 0 ? { w: img.naturalWidth, h: img.naturalHeight } : undefined;
+  }, selector);
+}
+
+describe.skipIf(skipBrowserTests('e2e files'))('files in the web app', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let ctxA: BrowserContext;
+  let ctxB: BrowserContext;
+  let alice: Page;
+  let bob: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    browser = await launchChromium();
+    server = await startServer({ web: true });
+    ctxA = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    ctxB = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    alice = await ctxA.newPage();
+    bob = await ctxB.newPage();
+    for (const page of [alice, bob]) page.on('pageerror', (err) => pageErrors.push(err.message));
+    await Promise.all([alice.goto(server.url), bob.goto(server.url)]);
+    await login(alice, 'alice');
+    await login(bob, 'bob');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  }, 30_000);
+
+  it('Alice uploads an image through the page and Bob sees its thumbnail and the full image', async () => {
+    const image = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#3a7bd5' } })
+      .png()
+      .toBuffer();
+    await alice.locator('input[type="file"][name="attachment"]').setInputFiles({
+      name: 'harbour.png',
+      mimeType: 'image/png',
+      buffer: image,
+    });
+
+    // Bob's row shows the thumbnail (a 320 px WebP from the server, not the 1200 px original).
+    const thumb = '.messages article.message[data-seq] .attachment.image img';
+    const size = await bob.waitForFunction(
+      (sel) => {
+        const img = document.querySelector<HTMLImageElement>(sel);
+        return img?.complete && img.naturalWidth > 0 ? { w: img.naturalWidth, h: img.naturalHeight } : false;
+      },
+      thumb,
+      { timeout: SOON },
+    );
+    expect(await size.jsonValue()).toEqual({ w: 320, h: 213 });
+    expect(await bob.locator(thumb).getAttribute('alt')).toBe('harbour.png');
+    expect(await bob.locator(thumb).getAttribute('src')).toMatch(/\/api\/files\/[\w-]+\/thumb\?u=/);
+    // Alice's own copy too, and her upload row is gone once the message is sent.
+    await alice.locator(thumb).waitFor({ timeout: SOON });
+    await alice.locator('.uploads .upload').waitFor({ state: 'detached', timeout: SOON });
+    await bob.screenshot({ path: screenshotPath('image-message.png') });
+
+    // Click opens the viewer with the full image; Esc closes it.
+    await bob.locator('.attachment.image .thumb').click();
+    const viewer = bob.locator('.viewer[role="dialog"]');
+    await viewer.waitFor({ timeout: SOON });
+    await bob.waitForFunction(
+      () => (document.querySelector<HTMLImageElement>('.viewer-image')?.naturalWidth ?? 0) === 1200,
+      undefined,
+      { timeout: SOON },
+    );
+    expect(await loadedSize(bob, '.viewer-image')).toEqual({ w: 1200, h: 800 });
+    expect(await bob.locator('.viewer-download').getAttribute('download')).toBe('harbour.png');
+    await bob.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached', timeout: SOON });
+  }, 60_000);
+
+  it('shows other files as a card with the name as plain text and a download link', async () => {
+    await alice.locator('input[type="file"][name="attachment"]').setInputFiles({
+      name: XSS_NAME,
+      mimeType: 'text/plain',
+      buffer: Buffer.from('just some notes\n'),
+    });
+    const card = bob.locator('.messages article.message[data-seq] .attachment.file');
+    await card.locator('.file-name', { hasText: XSS_NAME }).waitFor({ timeout: SOON });
+    expect(await card.locator('.file-name').textContent()).toBe(XSS_NAME);
+    expect(await card.locator('.file-size').textContent()).toBe('16 B');
+    const href = await card.locator('a.file-download').getAttribute('href');
+    expect(href).toMatch(/\/api\/files\/[\w-]+\/content\?u=/);
+    const res = await bob.request.get(href!);
+    expect(res.headers()['content-disposition']).toMatch(/^attachment; /);
+    expect(await bob.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(pageErrors).toEqual([]);
+    await bob.screenshot({ path: screenshotPath('file-message.png') });
+  }, 30_000);
+
+  it('shows a refused upload as failed, with the server’s reason, until dismissed', async () => {
+    await alice.locator('input[type="file"][name="attachment"]').setInputFiles({
+      name: 'page.html',
+      mimeType: 'text/html',
+      buffer: Buffer.from('<!doctype html><script>alert(1)</script>'),
+    });
+    const failed = alice.locator('.uploads .upload[data-status="failed"]');
+    await failed.waitFor({ timeout: SOON });
+    expect(await failed.locator('.upload-error').textContent()).toContain('text/html may not be uploaded');
+    await failed.getByRole('button', { name: 'Dismiss' }).click();
+    await failed.waitFor({ state: 'detached', timeout: SOON });
+  }, 30_000);
+});

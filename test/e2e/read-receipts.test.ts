@@ -1,0 +1,151 @@
+/**
+ * Unread badges, mentions, "New messages", "Seen by" and a read on one tab clearing the other,
+ * in Chromium against the real server. Bob is one account signed in on two tabs.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../support/server.ts';
+import { launchChromium, skipBrowserTests } from './chromium.ts';
+import { ensureWebBuilt } from './web-build.ts';
+
+const SOON = 10_000;
+
+async function waitForRoom(page: Page, room: string): Promise<void> {
+  await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
+  await page
+    .locator(`.messages[data-room="${room}"][data-status="joined"][data-loaded="true"]`)
+    .waitFor({ timeout: SOON });
+}
+
+async function waitForBody(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(
+    (t) => [...document.querySelectorAll('.messages article.message[data-seq] .body')].some((e) => e.textContent === t),
+    text,
+    { timeout: SOON },
+  );
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  const box = page.locator('textarea[name="message"]');
+  await box.fill(text);
+  await box.press('Enter');
+  await expect(box.inputValue()).resolves.toBe('');
+}
+
+/** The badge text of a room in the sidebar ('' when there is none). */
+const badge = (page: Page, room: string, which: 'unread' | 'mentions') =>
+  page.evaluate(([r, w]) => document.querySelector(`.room-link[data-room="${r}"] .${w}`)?.textContent ?? '', [
+    room,
+    which,
+  ] as const);
+
+async function waitForBadge(page: Page, room: string, which: 'unread' | 'mentions', text: string): Promise<void> {
+  await page.waitForFunction(
+    ([r, w, t]) => (document.querySelector(`.room-link[data-room="${r}"] .${w}`)?.textContent ?? '') === t,
+    [room, which, text] as const,
+    { timeout: SOON },
+  );
+}
+
+interface Auth {
+  accessToken: string;
+  refreshToken: string;
+  user: { id: string; nick: string };
+}
+
+async function api(url: string, path: string, body: unknown): Promise<Auth> {
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Auth;
+}
+
+/** A tab signed in as the account: each tab its own login session, as after "Sign in". */
+async function signedInTab(ctx: BrowserContext, url: string, username: string): Promise<Page> {
+  const auth = await api(url, '/api/auth/login', { username, password: 'correct horse battery' });
+  const page = await ctx.newPage();
+  await page.addInitScript((saved) => {
+    if (!sessionStorage.getItem('parley.auth')) sessionStorage.setItem('parley.auth', saved);
+  }, JSON.stringify(auth));
+  await page.goto(url);
+  await waitForRoom(page, 'general');
+  return page;
+}
+
+describe.skipIf(skipBrowserTests('e2e read receipts'))('unread badges and read receipts in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let alice: Page;
+  let bob1: Page;
+  let bob2: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    browser = await launchChromium();
+    server = await startServer({ web: true });
+    await api(server.url, '/api/auth/register', { username: 'bob', password: 'correct horse battery' });
+    alice = await (await browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
+    const bobs = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+    for (const p of [alice]) p.on('pageerror', (err) => pageErrors.push(err.message));
+    await alice.goto(server.url);
+    await alice.locator('input[name="nick"]').fill('alice');
+    await alice.getByRole('button', { name: 'Join the chat' }).click();
+    await waitForRoom(alice, 'general');
+    bob1 = await signedInTab(bobs, server.url, 'bob');
+    bob2 = await signedInTab(bobs, server.url, 'bob');
+    for (const p of [bob1, bob2]) p.on('pageerror', (err) => pageErrors.push(err.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  }, 30_000);
+
+  it('badges count on both of Bob’s tabs, reading on one clears both, and Alice sees "Seen by bob"', async () => {
+    await alice.locator('.create-room summary').click();
+    await alice.locator('input[name="room"]').fill('lounge');
+    await alice.getByRole('button', { name: 'Create room' }).click();
+    await waitForRoom(alice, 'lounge');
+
+    // Bob joins the lounge on his first tab; the second hears of it through his user log.
+    await bob1.getByRole('button', { name: 'Refresh' }).click();
+    await bob1.locator('.room-link[data-room="lounge"]').click();
+    await waitForRoom(bob1, 'lounge');
+    await bob2.locator('.room-link[data-room="lounge"]').waitFor({ timeout: SOON });
+    await bob1.locator('.room-link[data-room="general"]').click();
+    await waitForRoom(bob1, 'general');
+
+    await send(alice, 'are you there, @bob?');
+    await send(alice, 'lunch at noon');
+    await waitForBody(alice, 'lunch at noon');
+    for (const bob of [bob1, bob2]) {
+      await waitForBadge(bob, 'lounge', 'unread', '2');
+      await waitForBadge(bob, 'lounge', 'mentions', '@1');
+    }
+    expect(await alice.locator('.seen-by').count()).toBe(0);
+
+    // Opening the room shows where the new messages start, and reads them.
+    await bob1.locator('.room-link[data-room="lounge"]').click();
+    await waitForRoom(bob1, 'lounge');
+    await waitForBody(bob1, 'lunch at noon');
+    const afterDivider = bob1.locator('.new-messages + article.message .body');
+    await expect(afterDivider.textContent()).resolves.toBe('are you there, @bob?');
+    // The other tab's badges clear through the user log; Alice is told Bob has seen them.
+    await waitForBadge(bob2, 'lounge', 'unread', '');
+    await waitForBadge(bob2, 'lounge', 'mentions', '');
+    await alice.locator('.seen-by', { hasText: 'Seen by bob' }).waitFor({ timeout: SOON });
+    expect(await badge(bob1, 'lounge', 'unread')).toBe('');
+
+    // After a reload the counts come from the server: nothing unread, and a new message counts.
+    await bob2.reload();
+    await waitForRoom(bob2, 'general');
+    await send(alice, 'one more');
+    await waitForBadge(bob2, 'lounge', 'unread', '1');
+    expect(await badge(bob2, 'lounge', 'mentions')).toBe('');
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+});

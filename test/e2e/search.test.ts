@@ -1,0 +1,141 @@
+/**
+ * Search in the browser app against the real server: a query finds a message far back in another
+ * room, the snippet marks the match as text, and a click opens that room at the message,
+ * highlighted, with the history around it loaded.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createClient, type ParleyClient } from '../../src/client/index.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+import { launchChromium, screenshotPath, skipBrowserTests } from './chromium.ts';
+import { ensureWebBuilt } from './web-build.ts';
+
+const SOON = 10_000;
+const SEEDED = 300;
+/** Index of the message the test looks for: far enough back that several pages must load. */
+const TARGET_AT = 20;
+const XSS = '<img src=x onerror="window.__xss=1">会议 <b>bold</b>';
+
+async function waitForRoom(page: Page, room: string): Promise<void> {
+  await page
+    .locator(`.messages[data-room="${room}"][data-status="joined"][data-loaded="true"]`)
+    .waitFor({ timeout: SOON });
+}
+
+async function nodeClient(url: string, nick: string): Promise<ParleyClient> {
+  const client = createClient({ url, nick, WebSocket });
+  await new Promise<void>((resolve, reject) => {
+    client.on('welcome', () => resolve());
+    client.on('error', (e) => reject(e));
+  });
+  return client;
+}
+
+async function search(page: Page, q: string): Promise<void> {
+  const box = page.getByRole('searchbox', { name: 'Search messages' });
+  await box.fill(q);
+  await box.press('Enter');
+  await page.locator('.search-panel[data-status="done"]').waitFor({ timeout: SOON });
+}
+
+describe.skipIf(skipBrowserTests('e2e search'))('search and jump to a message in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let seeder: ParleyClient;
+  let targetSeq = 0;
+  let xssSeq = 0;
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    browser = await launchChromium();
+    server = await startServer({ web: true });
+    seeder = await nodeClient(server.wsUrl, 'seeder');
+    await seeder.createRoom('archive');
+    await seeder.join('archive');
+    for (let i = 0; i < SEEDED; i += 50) {
+      const acks = await Promise.all(
+        Array.from({ length: 50 }, (_, k) => {
+          const n = i + k;
+          const body = n === TARGET_AT ? '周五的项目进度会议改到下午三点' : n === 250 ? XSS : `filler ${n}`;
+          return seeder.send('archive', body);
+        }),
+      );
+      for (const [k, ack] of acks.entries()) {
+        if (i + k === TARGET_AT) targetSeq = ack.seq;
+        if (i + k === 250) xssSeq = ack.seq;
+      }
+    }
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+    page = await ctx.newPage();
+    await page.goto(server.url);
+    await page.locator('input[name="nick"]').fill('reader');
+    await page.getByRole('button', { name: 'Join the chat' }).click();
+    await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
+    await waitForRoom(page, 'general');
+    // Search covers the rooms you are a member of: join archive, then go back to general.
+    await page.locator('.room-link[data-room="archive"]').click();
+    await waitForRoom(page, 'archive');
+    await page.locator('.room-link[data-room="general"]').click();
+    await waitForRoom(page, 'general');
+  }, 120_000);
+
+  afterAll(async () => {
+    seeder?.close();
+    await browser?.close();
+    await server?.dispose();
+  }, 30_000);
+
+  it('finds a Chinese phrase in another room and jumps to it, loading the history around it', async () => {
+    await search(page, '进度会议');
+    const hits = page.locator('.search-panel .search-hit');
+    await expect(hits.count()).resolves.toBe(1);
+    const hit = hits.first();
+    await expect(hit.getAttribute('data-room')).resolves.toBe('archive');
+    await expect(hit.getAttribute('data-seq')).resolves.toBe(String(targetSeq));
+    await expect(hit.locator('.search-hit-nick').textContent()).resolves.toBe('seeder');
+    await expect(hit.locator('.search-hit-room').textContent()).resolves.toBe('#archive');
+    await expect(hit.locator('mark').allTextContents()).resolves.toEqual(['进度会议']);
+    await expect(hit.locator('.search-hit-text').textContent()).resolves.toBe('周五的项目进度会议改到下午三点');
+    await page.screenshot({ path: screenshotPath('search.png') });
+
+    await hit.click();
+    const message = page.locator(`.messages[data-room="archive"] article.message[data-seq="${targetSeq}"]`);
+    await page
+      .locator(`.messages[data-room="archive"] article.message[data-seq="${targetSeq}"][data-flash]`)
+      .waitFor({ timeout: SOON });
+    await expect(page.locator('.room-link.active').getAttribute('data-room')).resolves.toBe('archive');
+    await expect(page.locator('.search-panel').count()).resolves.toBe(0);
+    // In view inside the message list, with older messages loaded above it.
+    const [box, list] = await Promise.all([
+      message.boundingBox(),
+      page.locator('.messages[data-room="archive"]').boundingBox(),
+    ]);
+    expect(box && list).toBeTruthy();
+    expect(box!.y).toBeGreaterThanOrEqual(list!.y);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(list!.y + list!.height);
+    const above = await page
+      .locator('.messages[data-room="archive"] article.message[data-seq]')
+      .evaluateAll((els, t) => els.filter((e) => Number(e.getAttribute('data-seq')) < t).length, targetSeq);
+    expect(above).toBeGreaterThanOrEqual(5);
+    // The highlight is brief.
+    await page
+      .locator(`.messages[data-room="archive"] article.message[data-seq="${targetSeq}"]:not([data-flash])`)
+      .waitFor({ timeout: SOON });
+  });
+
+  it('shows markup in a message as text in the results and runs no script', async () => {
+    await search(page, '会议');
+    const hit = page.locator(`.search-panel .search-hit[data-seq="${xssSeq}"]`);
+    await expect(hit.locator('.search-hit-text').textContent()).resolves.toBe(XSS);
+    await expect(hit.locator('mark').allTextContents()).resolves.toEqual(['会议']);
+    await expect(page.locator('.search-panel img, .search-panel b').count()).resolves.toBe(0);
+    await expect(page.evaluate(() => (window as { __xss?: number }).__xss)).resolves.toBeUndefined();
+    // Escape in the empty box closes the results.
+    const box = page.getByRole('searchbox', { name: 'Search messages' });
+    await box.fill('');
+    await box.press('Escape');
+    await expect(page.locator('.search-panel').count()).resolves.toBe(0);
+  });
+});

@@ -1,0 +1,43 @@
+import { useState } from 'preact/hooks';
+import { SEARCH_QUERY_MAX } from '../../../src/client/index.ts';
+
+interface Props {
+  readonly onSearch: (q: string) => void;
+  /** Escape in an empty box closes the results. */
+  readonly onClose: () => void;
+  /** The box got focus: show the last results again. */
+  readonly onFocus: () => void;
+}
+
+/** The search field in the room header: Enter searches, Escape clears, then closes. */
+export function SearchBox({ onSearch, onClose, onFocus }: Props) {
+  const [q, setQ] = useState('');
+  return (
+    <form
+      class="search-box"
+      role="search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (q.trim()) onSearch(q);
+      }}
+    >
+      <input
+        type="search"
+        name="q"
+        value={q}
+        maxLength={SEARCH_QUERY_MAX}
+        placeholder="Search messages"
+        aria-label="Search messages"
+        autoComplete="off"
+        enterKeyHint="search"
+        onInput={(e) => setQ(e.currentTarget.value)}
+        onFocus={onFocus}
+        onKeyDown={(e) => {
+          if (e.key !== 'Escape') return;
+          if (q) setQ('');
+          else onClose();
+        }}
+      />
+    </form>
+  );
+}

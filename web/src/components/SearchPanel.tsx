@@ -1,0 +1,92 @@
+import type { SearchResult } from '../../../src/client/index.ts';
+import { highlightParts } from '../highlight.ts';
+import type { SearchState } from '../use-search.ts';
+import { Avatar } from './Avatar.tsx';
+
+interface Props {
+  readonly search: SearchState;
+  /** The room open now, offered as a narrower scope. */
+  readonly room: string;
+  readonly onScope: (room: string | undefined) => void;
+  readonly onMore: () => void;
+  readonly onJump: (result: SearchResult) => void;
+  readonly onClose: () => void;
+}
+
+const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Search results: room, sender, time, and the snippet with its matches marked — all as text. */
+export function SearchPanel({ search, room, onScope, onMore, onJump, onClose }: Props) {
+  const { results, status } = search;
+  return (
+    <aside class="search-panel" aria-label="Search results" data-status={status}>
+      <header class="search-header">
+        <h2>
+          Results for <q>{search.q}</q>
+        </h2>
+        <button type="button" class="icon-button" aria-label="Close search" onClick={onClose}>
+          ×
+        </button>
+      </header>
+      <div class="search-scope" role="group" aria-label="Where to search">
+        <button type="button" aria-pressed={search.room === undefined} onClick={() => onScope(undefined)}>
+          All my rooms
+        </button>
+        <button type="button" aria-pressed={search.room === room} onClick={() => onScope(room)}>
+          #{room}
+        </button>
+      </div>
+      {search.note && (
+        <p class="alert search-note" role="status">
+          {search.note}
+        </p>
+      )}
+      <ol class="search-results">
+        {results.map((r) => (
+          <li key={`${r.room}:${r.seq}`}>
+            <SearchHit result={r} onJump={onJump} />
+          </li>
+        ))}
+      </ol>
+      {status === 'loading' && <p class="muted search-note">Searching…</p>}
+      {status === 'error' && (
+        <p class="alert search-note" role="alert">
+          Search failed: {search.error}
+        </p>
+      )}
+      {status === 'done' && results.length === 0 && (
+        <p class="muted search-note">
+          {search.next === undefined ? 'No messages found.' : 'Nothing in the newest messages yet.'}
+        </p>
+      )}
+      {status === 'done' && search.next !== undefined && (
+        <button type="button" class="load-older" onClick={onMore}>
+          Search older messages
+        </button>
+      )}
+    </aside>
+  );
+}
+
+function SearchHit({ result, onJump }: { readonly result: SearchResult; readonly onJump: (r: SearchResult) => void }) {
+  return (
+    <button
+      type="button"
+      class="search-hit"
+      data-room={result.room}
+      data-seq={result.seq}
+      onClick={() => onJump(result)}
+    >
+      <span class="search-hit-meta">
+        <Avatar user={result.sender} small />
+        <span class="search-hit-nick">{result.sender.nick}</span>
+        <span class="search-hit-room">#{result.room}</span>
+        <time dateTime={new Date(result.ts).toISOString()}>{when.format(result.ts)}</time>
+      </span>
+      <span class="search-hit-text">
+        {highlightParts(result.snippet, result.marks).map((p, i) => (p.hit ? <mark key={i}>{p.text}</mark> : p.text))}
+      </span>
+      {result.file && <span class="search-hit-file muted">{result.file.name}</span>}
+    </button>
+  );
+}
