@@ -18,8 +18,10 @@ import type {
   ServerFrameOf,
   ServerFrameType,
   UserRef,
+  UserStatus,
   WelcomeFrame,
   RemovedFrame,
+  RoomRole,
 } from '../protocol/index.ts';
 // Values come from the leaf modules: the protocol index also pulls in the server's schema library.
 import { CLOSE, shouldReconnect } from '../protocol/codes.ts';
@@ -36,6 +38,7 @@ import {
   type CreateRoomOptions,
   type ModerationFrame,
 } from './moderation.ts';
+import { dmFrame, renameFrame, topicFrame, type MemberList } from './room-admin.ts';
 import { newId } from './ids.ts';
 import { Outbox, toPending, toStored, type OutboxEntry } from './outbox.ts';
 import { OutboxPersistence } from './outbox-persistence.ts';
@@ -45,6 +48,8 @@ import { RoomTracker } from './room.ts';
 import { ABNORMAL_CLOSE, Transport, type WebSocketConstructor } from './transport.ts';
 import { tokenExpired } from './token.ts';
 import { TypingTracker } from './typing.ts';
+import { StatusBook } from './statuses.ts';
+import type { Activity } from './activity.ts';
 import type { UnreadState } from './unread.ts';
 import { searchFrame, toPage, type SearchOptions, type SearchPage } from './search.ts';
 import type {
@@ -54,6 +59,7 @@ import type {
   HistoryQuery,
   ParleyClient,
   PendingEntry,
+  SendOptions,
   SendResult,
 } from './types.ts';
 import { httpBase, LinkCache, sizeOf, uploadFile, type FileLinks, type UploadOptions } from './upload.ts';
@@ -86,7 +92,12 @@ type RequestFrame = Extract<
       | 'role'
       | 'search'
       | 'sync'
-      | 'unread';
+      | 'unread'
+      | 'who'
+      | 'dm'
+      | 'rename'
+      | 'topic'
+      | 'members';
   }
 >;
 
@@ -125,6 +136,8 @@ interface RoomState {
   /** Retryable join failures in a row, for spacing out join retries. */
   failures: number;
   retryTimer: Timer | undefined;
+  /** Your role: from `joined`, then from `role` events that name you. */
+  role: RoomRole | undefined;
 }
 
 interface CloseInfo {
@@ -174,6 +187,12 @@ export class Client implements ParleyClient {
   readonly #typists = new TypingTracker(TYPING_TTL_MS, (room, users) => this.#emitter.emit('typing', { room, users }));
   /** The user log, read watermarks, unread counts and receipts (read-state.ts). */
   readonly #read: ReadState;
+  /** Presence: known user statuses and this client's activity (statuses.ts). */
+  readonly #statuses = new StatusBook({
+    emit: (users) => this.#emitter.emit('status', { users }),
+    send: (state) => this.#connected() && (this.#transport?.send({ type: 'status', state }), true),
+    who: (users) => this.#request({ type: 'who', id: newId(), users }, 'status', { onDrop: 'retry' }),
+  });
   /** When this client last sent typing `on`, per room (0: not typing). */
   readonly #typingSentAt = new Map<string, number>();
   /** Delayed resends after retryable send errors. */
@@ -298,8 +317,28 @@ export class Client implements ParleyClient {
     return this.#read.receipts(room);
   }
 
+  role(room: string): RoomRole | undefined {
+    return this.#rooms.get(room)?.role;
+  }
+
   lastSeq(room: string): number | undefined {
     return this.#rooms.get(room)?.tracker.lastSeq;
+  }
+
+  status(userId: string): UserStatus | undefined {
+    return this.#statuses.get(userId);
+  }
+
+  who(userIds: readonly string[]): Promise<UserStatus[]> {
+    return this.#statuses.who(userIds, LIMITS.whoMax);
+  }
+
+  setActivity(activity: Activity): void {
+    this.#statuses.setActivity(activity);
+  }
+
+  get activity(): Activity {
+    return this.#statuses.activity;
   }
 
   typing(room: string, on = true): void {
@@ -350,8 +389,26 @@ export class Client implements ParleyClient {
     return this.#moderate(roleFrame(room, user, role));
   }
 
+  dm(users: readonly string[]): Promise<RoomInfo> {
+    // Idempotent on its id (the same pair is always the same room; a group resend finds its room).
+    return this.#request(dmFrame(users), 'room', { onDrop: 'retry' }).then((f) => f.room);
+  }
+
+  rename(room: string, title: string): Promise<SendResult> {
+    return this.#moderate(renameFrame(room, title));
+  }
+
+  setTopic(room: string, topic: string): Promise<SendResult> {
+    return this.#moderate(topicFrame(room, topic));
+  }
+
+  members(room: string): Promise<MemberList> {
+    const frame: RequestFrame = { type: 'members', id: newId(), room };
+    return this.#request(frame, 'members', { onDrop: 'retry' }).then((f) => ({ members: f.members, more: f.more }));
+  }
+
   /** Moderation frames are idempotent on their id (the server acks a resend with the original seq). */
-  #moderate(frame: ModerationFrame): Promise<SendResult> {
+  #moderate(frame: ModerationFrame | ClientFrameOf<'rename' | 'topic'>): Promise<SendResult> {
     return this.#request(frame, 'ack', { onDrop: 'retry' }).then((f) => ({
       id: f.id,
       room: f.room,
@@ -408,8 +465,9 @@ export class Client implements ParleyClient {
     return this.#request({ type: 'leave', id: newId(), room }, 'left', { onDrop: 'retry' }).then(() => undefined);
   }
 
-  send(room: string, body: string): Promise<SendResult> {
-    return this.#enqueue({ type: 'send', id: newId(), room, kind: 'text', body });
+  send(room: string, body: string, opts: SendOptions = {}): Promise<SendResult> {
+    const reply = opts.reply === undefined ? {} : { reply: opts.reply };
+    return this.#enqueue({ type: 'send', id: newId(), room, kind: 'text', body, ...reply });
   }
 
   async upload(room: string, file: Blob | Uint8Array, opts?: UploadOptions): Promise<FileRef> {
@@ -724,6 +782,7 @@ export class Client implements ParleyClient {
     if (!this.#isCurrent(conn)) return;
     // The user log first: it is what tells about rooms joined or left elsewhere meanwhile.
     this.#read.connected();
+    this.#statuses.connected(LIMITS.whoMax);
     this.#resume();
   }
 
@@ -874,6 +933,11 @@ export class Client implements ParleyClient {
       case 'typing':
         this.#typists.update(frame.room, frame.user, frame.on);
         return;
+      case 'status':
+        // With an id: the answer to a `who` (applied by StatusBook.who); without: live changes.
+        if (frame.id !== undefined) return this.#answer(frame.id, frame);
+        this.#statuses.apply(frame);
+        return;
       case 'removed':
         return this.#onRemoved(frame);
       case 'user':
@@ -890,6 +954,7 @@ export class Client implements ParleyClient {
       case 'results':
       case 'synced':
       case 'unread':
+      case 'members':
         return this.#answer(frame.id, frame);
       default:
         // A frame type this SDK does not know yet (a newer server): ignore it.
@@ -988,6 +1053,7 @@ export class Client implements ParleyClient {
     rs.joining = undefined;
     rs.joinedOn = this.#conn;
     rs.info = frame.room;
+    rs.role = frame.role;
     rs.failures = 0;
     const outcome = rs.tracker.joined(frame.room, frame.from, frame.reset);
     // Counts cover the log up to their `at`: taken before any event of this join is delivered.
@@ -1042,6 +1108,7 @@ export class Client implements ParleyClient {
   #deliver(rs: RoomState, events: RoomEvent[]): void {
     for (const event of events) {
       if (this.#rooms.get(rs.name) !== rs) return;
+      if (event.kind === 'role' && event.target?.id === this.#user?.id) rs.role = event.body as RoomRole;
       this.#read.roomEvent(event);
       this.#emitter.emit('event', event);
     }
@@ -1221,6 +1288,7 @@ function newRoomState(name: string): RoomState {
     filling: undefined,
     failures: 0,
     retryTimer: undefined,
+    role: undefined,
   };
 }
 

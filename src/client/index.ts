@@ -3,6 +3,7 @@ export { createClient } from './client.ts';
 export { ClientError } from './errors.ts';
 export { IndexedDbOutbox, indexedDbOutbox, type IndexedDbOutboxOptions } from './indexeddb-outbox.ts';
 export { MemoryOutboxStore } from './outbox-store.ts';
+export { DEFAULT_IDLE_MS, watchActivity, type Activity, type ActivityOptions, type ActivityWatch } from './activity.ts';
 // The one @mention rule (the server counts mentions with it): for highlighting.
 export { mentionRanges, mentions } from '../protocol/mentions.ts';
 export { UNREAD_CAP } from '../protocol/limits.ts';
@@ -16,19 +17,26 @@ export type {
   OutboxChange,
   ParleyClient,
   PendingEntry,
+  SendOptions,
   SendResult,
 } from './types.ts';
 export type { CreateRoomOptions } from './moderation.ts';
+export { dmPeers, type MemberList } from './room-admin.ts';
+export { DM_MAX_USERS } from '../protocol/limits.ts';
 export { SEARCH_QUERY_MAX, type SearchOptions, type SearchPage } from './search.ts';
 export type { WebSocketConstructor, WebSocketLike } from './transport.ts';
 export type { FileLinks, UploadOptions } from './upload.ts';
 export type {
   FileRef,
+  Member,
   Receipt,
   RoomEvent,
   RoomInfo,
+  RoomRole,
   SearchResult,
   UserEvent,
   UserEventKind,
   UserRef,
+  UserState,
+  UserStatus,
 } from '../protocol/index.ts';

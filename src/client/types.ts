@@ -1,7 +1,10 @@
 /** The SDK's public types. The web app is written against these names: keep them stable. */
-import type { FileRef, Receipt, RoomEvent, RoomInfo, UserEvent, UserRef } from '../protocol/index.ts';
+import type { FileRef, Receipt, RoomEvent, RoomInfo, RoomRole, UserEvent, UserRef } from '../protocol/index.ts';
+import type { UserStatus } from '../protocol/index.ts';
+import type { Activity } from './activity.ts';
 import type { ClientError } from './errors.ts';
 import type { CreateRoomOptions } from './moderation.ts';
+import type { MemberList } from './room-admin.ts';
 import type { OutboxFrame, OutboxStore } from './outbox-store.ts';
 import type { SearchOptions, SearchPage } from './search.ts';
 import type { FileLinks, UploadOptions } from './upload.ts';
@@ -61,6 +64,11 @@ export interface ClientOptions {
   heartbeatSlackMs?: number;
   /** Deadline for an answer to a request sent while connected; default 15000. */
   requestTimeoutMs?: number;
+}
+
+export interface SendOptions {
+  /** The seq of a message (text, image or file) of the same room this one replies to (`event.reply`). */
+  reply?: number;
 }
 
 export interface SendResult {
@@ -139,6 +147,11 @@ export interface ClientEvents {
   unread: UnreadState;
   /** Members' read watermarks in the room (highest first) changed: for "seen by". */
   receipt: { room: string; receipts: Receipt[] };
+  /**
+   * Presence of users who share a room with you changed (online / away / offline with lastSeen),
+   * or a `who()` answer told something new. Only the users that changed.
+   */
+  status: { users: UserStatus[] };
 }
 
 export interface ParleyClient {
@@ -164,6 +177,17 @@ export interface ParleyClient {
   ban(room: string, user: string): Promise<SendResult>;
   unban(room: string, user: string): Promise<SendResult>;
   setRole(room: string, user: string, role: 'moderator' | 'member'): Promise<SendResult>;
+  /**
+   * Opens a direct message with these users (ids, not nicknames; you are added) and resolves with
+   * its room (`dm` lists who it is between). One other user: always the same room. Join it to talk.
+   */
+  dm(users: readonly string[]): Promise<RoomInfo>;
+  /** Owner or moderator (any member of a DM): the room's title, as a `rename` event. */
+  rename(room: string, title: string): Promise<SendResult>;
+  /** Owner or moderator (any member of a DM): the room's topic ('' clears it), as a `topic` event. */
+  setTopic(room: string, topic: string): Promise<SendResult>;
+  /** The room's members with their roles (a private room: members only). */
+  members(room: string): Promise<MemberList>;
   /** Idempotent; remembered and re-joined after every reconnect. */
   join(room: string): Promise<RoomInfo>;
   leave(room: string): Promise<void>;
@@ -173,7 +197,7 @@ export interface ParleyClient {
    * non-retryable error (the entry is dropped), or with `closed` on close() (the entry stays
    * in the OutboxStore for the next client).
    */
-  send(room: string, body: string): Promise<SendResult>;
+  send(room: string, body: string, opts?: SendOptions): Promise<SendResult>;
   /**
    * Upload a file into a room (you must have joined it) over HTTP: `onProgress` reports bytes
    * sent, `signal` cancels. Resolves with the server's FileRef (sniffed type, size, image size).
@@ -218,6 +242,12 @@ export interface ParleyClient {
    */
   search(q: string, opts?: SearchOptions): Promise<SearchPage>;
   lastSeq(room: string): number | undefined;
+  /**
+   * Your role in a joined room (`owner`, `moderator`, `member`), as the server said at the join
+   * and in later `role` events; undefined before the join. For showing what you may do: the
+   * server checks every write anyway.
+   */
+  role(room: string): RoomRole | undefined;
   /** The last user-log seq delivered (see ClientOptions.userSeq); undefined before the first sync. */
   readonly userSeq: number | undefined;
   /**
@@ -237,4 +267,17 @@ export interface ParleyClient {
    * dropped when not connected or not joined.
    */
   typing(room: string, on?: boolean): void;
+  /** The last known presence of a user (from live changes or who()); undefined when never heard of. */
+  status(userId: string): UserStatus | undefined;
+  /**
+   * Ask the presence of users, e.g. when a member list opens. Users who share no room with you
+   * are left out of the answer. Known statuses are asked again after every reconnect.
+   */
+  who(userIds: readonly string[]): Promise<UserStatus[]>;
+  /**
+   * This client's activity: 'idle' when its user is away (hidden tab, no input for a while).
+   * Sent when it changes and after every reconnect; watchActivity() drives it in browsers.
+   */
+  setActivity(activity: Activity): void;
+  readonly activity: Activity;
 }

@@ -30,6 +30,7 @@ export const ERRORS = {
   target_not_found: { message: 'The message to change does not exist in this room', retryable: false },
   target_deleted: { message: 'The message was deleted', retryable: false },
   not_allowed: { message: 'You may not change this message', retryable: false },
+  reply_not_found: { message: 'The message replied to is not a message in this room', retryable: false },
   forbidden: { message: 'Your role in this room does not allow this', retryable: false },
   banned: { message: 'You are banned from this room', retryable: false },
   user_unknown: { message: 'No such user', retryable: false },
@@ -38,6 +39,7 @@ export const ERRORS = {
   unavailable: { message: 'Server is shutting down; retry on another connection', retryable: true },
   rate_limited: { message: 'Too many frames; wait retryAfterMs and try again', retryable: true },
   too_many_connections: { message: 'This user has too many open connections', retryable: true },
+  dm_invalid: { message: 'A direct message needs 1 to 8 other people', retryable: false },
   too_many_rooms: { message: 'This user has joined too many rooms; leave one first', retryable: false },
   // Accounts (HTTP /api/auth/* answers and the WebSocket handshake's 401).
   bad_request: { message: 'The request is malformed', retryable: false },

@@ -30,7 +30,13 @@ export type MembershipKind = 'join' | 'leave';
  */
 export type ModerationKind = 'invite' | 'kick' | 'ban' | 'unban' | 'role';
 
-export type EventKind = MessageKind | MutationKind | MembershipKind | ModerationKind;
+/**
+ * Room settings changed by an owner or moderator (any member in a DM): `body` is the new value.
+ * rename: the room's title (its name never changes). topic: the topic ('' clears it).
+ */
+export type RoomMetaKind = 'rename' | 'topic';
+
+export type EventKind = MessageKind | MutationKind | MembershipKind | ModerationKind | RoomMetaKind;
 
 export const MODERATION_KINDS: readonly ModerationKind[] = ['invite', 'kick', 'ban', 'unban', 'role'];
 
@@ -81,6 +87,8 @@ export interface RoomEvent {
   readonly target?: UserRef;
   /** For `image` and `file` messages: the attached upload; `body` is its caption (may be empty). */
   readonly file?: FileRef;
+  /** For messages: the seq of the message (text, image or file, same room) this one replies to. */
+  readonly reply?: number;
   /** Commit time, ms since the epoch. */
   readonly ts: number;
 }
@@ -95,6 +103,18 @@ export interface RoomInfo {
   readonly createdAt: number;
   /** Absent from servers before roles: read it as public. */
   readonly visibility?: RoomVisibility;
+  /** The room's topic; absent or '' when none. */
+  readonly topic?: string;
+  /** Number of members, in `rooms` (the directory) and `dm` answers. */
+  readonly members?: number;
+  /** A direct message (always private): everyone it was opened between, you included. */
+  readonly dm?: UserRef[];
+}
+
+/** One member of a room, as the `members` answer lists them. */
+export interface Member {
+  readonly user: UserRef;
+  readonly role: RoomRole;
 }
 
 export interface ServerLimits {
@@ -163,6 +183,8 @@ export interface JoinedFrame {
   readonly unread?: UnreadCounts;
   /** The members' read watermarks, highest first (at most RECEIPTS_MAX), for "seen by". */
   readonly receipts?: Receipt[];
+  /** Your role in the room now (later changes arrive as `role` events naming you as `target`). */
+  readonly role?: RoomRole;
 }
 
 /**
@@ -236,6 +258,16 @@ export interface UnreadFrame {
   readonly counts: UnreadCounts[];
 }
 
+/** The answer to `members`: the room's members with their roles, owner first, then by join time. */
+export interface MembersFrame {
+  readonly type: 'members';
+  readonly id: string;
+  readonly room: string;
+  readonly members: Member[];
+  /** True when the room has more members than MEMBERS_MAX and the list stops there. */
+  readonly more: boolean;
+}
+
 export interface LeftFrame {
   readonly type: 'left';
   readonly id: string;
@@ -257,6 +289,26 @@ export interface PresenceFrame {
   readonly room: string;
   /** Everyone in the room with at least one open connection. */
   readonly online: UserRef[];
+}
+
+/** A user's presence over all of their connections (docs/protocol.md, _Presence_). */
+export type UserState = 'online' | 'away' | 'offline';
+
+export interface UserStatus {
+  readonly user: UserRef;
+  readonly state: UserState;
+  /** offline: when the user's last connection closed, ms since the epoch (absent when never seen). */
+  readonly lastSeen?: number;
+}
+
+/**
+ * Presence of users who share a room with you: live changes (coalesced, ephemeral, no `id`),
+ * or the answer to `who` (with its `id`).
+ */
+export interface StatusFrame {
+  readonly type: 'status';
+  readonly id?: string;
+  readonly users: UserStatus[];
 }
 
 /** Ephemeral: someone in the room started or stopped typing. Treat `on` as expired after TYPING_TTL_MS. */
@@ -330,6 +382,7 @@ export type ServerFrame =
   | HistoryFrame
   | PresenceFrame
   | TypingFrame
+  | StatusFrame
   | ErrorFrame
   | RemovedFrame
   | UserEventFrame
@@ -337,6 +390,7 @@ export type ServerFrame =
   | ReceiptsFrame
   | UnreadFrame
   | ResultsFrame
+  | MembersFrame
   | PongFrame;
 
 export type ServerFrameType = ServerFrame['type'];

@@ -11,6 +11,8 @@ export const LIMITS = {
   roomMin: 1,
   roomMax: 32,
   titleMax: 80,
+  /** Longest room topic, in characters. */
+  topicMax: 250,
   clientIdMax: 64,
   /** A reaction is one emoji (possibly a ZWJ sequence), at most this many UTF-16 units. */
   reactionMax: 32,
@@ -26,6 +28,8 @@ export const LIMITS = {
   /** Largest page of search results. */
   searchMaxLimit: 50,
   searchDefaultLimit: 20,
+  /** Most users asked about in one `who`. */
+  whoMax: 200,
 } as const;
 
 /** Nicknames: letters, digits (any script), space, and - _ . ; no leading/trailing space. */
@@ -33,6 +37,11 @@ export const NICK_PATTERN = /^[\p{L}\p{N}_.-](?:[\p{L}\p{N} _.-]*[\p{L}\p{N}_.-]
 
 /** Room names are lowercase slugs so they are safe in URLs, logs and HTML. */
 export const ROOM_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** Most people in one direct message, you included (a larger group is a private room). */
+export const DM_MAX_USERS = 9;
+/** Longest `members` answer; `more` says the room has more. */
+export const MEMBERS_MAX = 1_000;
 
 /** Unread and mention counts stop here: show UNREAD_CAP or more as "99+". */
 export const UNREAD_CAP = 100;
@@ -42,6 +51,9 @@ export const RECEIPTS_MAX = 50;
 export const MENTION_SCAN_MAX = 1_000;
 /** Receipt moves in a room within this window go out as one `receipts` frame. */
 export const RECEIPTS_COALESCE_MS = 200;
+
+/** Presence: status changes within this window reach each recipient as one `status` frame. */
+export const STATUS_COALESCE_MS = 250;
 
 /** Typing signals: the server forwards at most one `on` per user and room per interval. */
 export const TYPING_THROTTLE_MS = 1_000;

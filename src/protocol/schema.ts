@@ -1,7 +1,7 @@
 /** Runtime schemas for client → server frames, and the one decoder the server uses. */
 import * as v from 'valibot';
 import { ERRORS, type ErrorCode } from './codes.ts';
-import { LIMITS, NICK_PATTERN, PROTOCOL_VERSION, ROOM_PATTERN } from './limits.ts';
+import { DM_MAX_USERS, LIMITS, NICK_PATTERN, PROTOCOL_VERSION, ROOM_PATTERN } from './limits.ts';
 
 /** Control characters other than tab and newline never reach storage. */
 // eslint-disable-next-line no-control-regex
@@ -83,6 +83,8 @@ export const sendSchema = v.object({
   body: v.optional(bodySchema, ''),
   /** With `image` and `file`: the uploaded file's id; refused with `text`. */
   file: v.optional(fileIdSchema),
+  /** The seq of a message (text, image or file) in the same room that this one replies to. */
+  reply: v.optional(v.pipe(seq, v.minValue(1))),
 });
 
 export const historySchema = v.object({
@@ -167,6 +169,20 @@ export const unreadSchema = v.object({ type: v.literal('unread'), id: requestId,
 /** Ephemeral: never stored, coalesced and droppable. Re-send `on: true` every few seconds while typing. */
 export const typingSchema = v.object({ type: v.literal('typing'), room: roomNameSchema, on: v.boolean() });
 
+/** Ephemeral: this connection's activity (idle: no input for a while, or a hidden tab). No reply. */
+export const statusSchema = v.object({ type: v.literal('status'), state: v.picklist(['active', 'idle']) });
+
+/** The presence of these users (ids); users who share no room with you are left out of the answer. */
+export const whoSchema = v.object({
+  type: v.literal('who'),
+  id: requestId,
+  users: v.pipe(
+    v.array(userIdSchema),
+    v.minLength(1, 'name at least one user'),
+    v.maxLength(LIMITS.whoMax, `at most ${LIMITS.whoMax} users per who`),
+  ),
+});
+
 export const pingSchema = v.object({ type: v.literal('ping'), id: v.optional(requestId) });
 
 /** Full-text search over the messages of the rooms you are a member of (docs/protocol.md, _Search_). */
@@ -187,6 +203,39 @@ export const searchSchema = v.object({
   before: v.optional(v.pipe(seq, v.minValue(1))),
 });
 
+/**
+ * Opens a direct message with these users (ids; you are added, duplicates dropped). One other
+ * user: always the same room for the same two people. More: a new group DM each time.
+ */
+export const dmSchema = v.object({
+  type: v.literal('dm'),
+  id: requestId,
+  users: v.pipe(v.array(userIdSchema), v.minLength(1), v.maxLength(DM_MAX_USERS)),
+});
+
+/** Sets a room's title (owner or moderator; any member of a DM). The id is the idempotency key. */
+export const renameSchema = v.object({
+  type: v.literal('rename'),
+  id: requestId,
+  room: roomNameSchema,
+  title: v.pipe(titleSchema, v.minLength(1, 'title is empty')),
+});
+
+/** Sets a room's topic ('' clears it); who may, as for rename. */
+export const topicSchema = v.object({
+  type: v.literal('topic'),
+  id: requestId,
+  room: roomNameSchema,
+  topic: v.pipe(
+    v.string(),
+    v.transform((s) => cleanText(s).replace(/\s+/g, ' ').trim()),
+    v.maxLength(LIMITS.topicMax, `topic is longer than ${LIMITS.topicMax} characters`),
+  ),
+});
+
+/** The members of a room with their roles (members only, for a private room). */
+export const membersSchema = v.object({ type: v.literal('members'), id: requestId, room: roomNameSchema });
+
 const FRAME_SCHEMAS = {
   hello: helloSchema,
   create: createSchema,
@@ -204,11 +253,17 @@ const FRAME_SCHEMAS = {
   unban: unbanSchema,
   role: roleSchema,
   typing: typingSchema,
+  status: statusSchema,
+  who: whoSchema,
   read: readSchema,
   sync: syncSchema,
   unread: unreadSchema,
   ping: pingSchema,
   search: searchSchema,
+  dm: dmSchema,
+  rename: renameSchema,
+  topic: topicSchema,
+  members: membersSchema,
 } as const;
 
 export type ClientFrame = {

@@ -302,5 +302,6 @@ export class Connection {
     }
     this.rooms.clear();
     await ctx.presence.disconnect(user);
+    ctx.statuses.disconnected(this, user);
   }
 }

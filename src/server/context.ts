@@ -6,6 +6,7 @@ import type { Hub } from './hub.ts';
 import type { ServerOptions } from './options.ts';
 import type { Presence } from './presence/presence.ts';
 import type { ReceiptSignals } from './receipts.ts';
+import type { StatusSignals } from './presence/status-signals.ts';
 import type { UserLimits } from './rate-limit.ts';
 import type { Store } from './store/store.ts';
 
@@ -21,6 +22,8 @@ export interface ServerContext {
   readonly userLimits: UserLimits;
   /** Read-receipt signals to rooms, coalesced (receipts.ts). */
   readonly receipts: ReceiptSignals;
+  /** Per-user online / away / offline to room peers, coalesced (presence/status-signals.ts). */
+  readonly statuses: StatusSignals;
   /** Marks a room's online list as changed; one presence frame per room goes out per tick. */
   presenceChanged(room: string): void;
 }

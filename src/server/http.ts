@@ -19,6 +19,9 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
+/** With native TLS only: browsers then refuse plain http to this host for a year (behind a proxy, the proxy sets it). */
+const HSTS = 'max-age=31536000';
+
 type Respond = (status: number, body: unknown, headers?: Record<string, string>) => void;
 
 export function createHttpHandler(
@@ -30,9 +33,11 @@ export function createHttpHandler(
   const serveWeb =
     webDir && existsSync(webDir) ? sirv(webDir, { single: true, etag: true, gzip: false, dev: false }) : undefined;
   const startedAt = Date.now();
+  const tls = ctx.options.tlsCert !== null && ctx.options.tlsKey !== null;
 
   return (req, res) => {
     for (const [k, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, value);
+    if (tls) res.setHeader('Strict-Transport-Security', HSTS);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const respond: Respond = (status, body, headers = {}) => {
       res.writeHead(status, {

@@ -23,6 +23,7 @@ import { Hub } from './hub.ts';
 import { createLogger, type Logger } from './log.ts';
 import { resolveOptions, type ServerOptions } from './options.ts';
 import { MemoryPresence } from './presence/memory-presence.ts';
+import { StatusSignals } from './presence/status-signals.ts';
 import { UserLimits } from './rate-limit.ts';
 import { ReceiptSignals } from './receipts.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
@@ -54,6 +55,14 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
   const presence = new MemoryPresence();
   const connections = new Set<Connection>();
   const dirtyRooms = new Set<string>();
+  const statuses = new StatusSignals({
+    presence,
+    store,
+    connections,
+    log,
+    graceMs: options.presenceGraceMs,
+    windowMs: options.statusCoalesceMs,
+  });
 
   const flushPresence = async (): Promise<void> => {
     const rooms = [...dirtyRooms];
@@ -73,6 +82,7 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
     connections,
     userLimits: new UserLimits(options),
     receipts: new ReceiptSignals(hub),
+    statuses,
     presenceChanged(room) {
       // Coalesced: a burst of joins and leaves yields one presence frame per room.
       if (dirtyRooms.size === 0) setImmediate(() => void flushPresence());
@@ -203,6 +213,8 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
       wss.close();
       await closed;
       ctx.receipts.close();
+      // Last seen for everyone still online, before the store closes.
+      await statuses.close();
       await broker.close();
       await store.close();
       log.info('stopped');

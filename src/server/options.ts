@@ -1,5 +1,5 @@
 /** Server options: one defaults object, overridden by environment variables, then by CLI flags. */
-import { LIMITS } from '../protocol/index.ts';
+import { LIMITS, STATUS_COALESCE_MS } from '../protocol/index.ts';
 
 export interface ServerOptions {
   /** TCP port; 0 picks a free one. */
@@ -73,8 +73,15 @@ export interface ServerOptions {
   /** Uploads per user (token bucket: per minute, and burst). */
   userUploadsPerMin: number;
   userUploadsBurst: number;
+  /** Uploads per client IP (IPv6: per /64), whoever uploads: guests can mint identities. */
+  ipUploadsPerMin: number;
+  ipUploadsBurst: number;
   /** How long a signed file link stays valid. */
   fileUrlTtlMs: number;
+  /** A user whose last connection closed shows as offline only after this long (reloads do not flap). */
+  presenceGraceMs: number;
+  /** Status changes within this window reach each recipient as one `status` frame. */
+  statusCoalesceMs: number;
 }
 
 export const DEFAULTS: Readonly<ServerOptions> = Object.freeze({
@@ -132,7 +139,11 @@ export const DEFAULTS: Readonly<ServerOptions> = Object.freeze({
   ],
   userUploadsPerMin: 20,
   userUploadsBurst: 10,
+  ipUploadsPerMin: 60,
+  ipUploadsBurst: 30,
   fileUrlTtlMs: 3_600_000,
+  presenceGraceMs: 10_000,
+  statusCoalesceMs: STATUS_COALESCE_MS,
 });
 
 interface OptionSpec {
@@ -412,11 +423,39 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     help: 'burst of uploads per user',
   },
   {
+    key: 'ipUploadsPerMin',
+    flag: '--ip-uploads-per-min',
+    env: 'PARLEY_IP_UPLOADS_PER_MIN',
+    kind: 'int',
+    help: 'uploads per minute per client IP',
+  },
+  {
+    key: 'ipUploadsBurst',
+    flag: '--ip-uploads-burst',
+    env: 'PARLEY_IP_UPLOADS_BURST',
+    kind: 'int',
+    help: 'burst of uploads per client IP',
+  },
+  {
     key: 'fileUrlTtlMs',
     flag: '--file-url-ttl-ms',
     env: 'PARLEY_FILE_URL_TTL_MS',
     kind: 'int',
     help: 'lifetime of a signed file link',
+  },
+  {
+    key: 'presenceGraceMs',
+    flag: '--presence-grace-ms',
+    env: 'PARLEY_PRESENCE_GRACE_MS',
+    kind: 'int',
+    help: 'time after the last connection closes before a user shows as offline',
+  },
+  {
+    key: 'statusCoalesceMs',
+    flag: '--status-coalesce-ms',
+    env: 'PARLEY_STATUS_COALESCE_MS',
+    kind: 'int',
+    help: 'window in which status changes go out as one frame per recipient',
   },
 ];
 
@@ -509,7 +548,7 @@ function validate(o: ServerOptions): void {
   for (const k of ['rateStrikes', 'maxConnectionsPerIp', 'maxConnectionsPerUser', 'maxRoomsPerUser'] as const) {
     if (o[k] < 1) throw new TypeError(`${k} must be at least 1`);
   }
-  for (const k of ['maxUploadBytes', 'userUploadsBurst'] as const) {
+  for (const k of ['maxUploadBytes', 'userUploadsBurst', 'ipUploadsBurst'] as const) {
     if (o[k] < 1) throw new TypeError(`${k} must be at least 1`);
   }
   if (o.fileUrlTtlMs < 10_000) throw new TypeError('fileUrlTtlMs must be at least 10000');

@@ -19,6 +19,9 @@ export const WRITE_TYPES: ReadonlySet<string> = new Set([
   'ban',
   'unban',
   'role',
+  'dm',
+  'rename',
+  'topic',
 ]);
 
 /** Window in which `rateStrikes` rate_limited answers close the connection. */

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { TokenBucket } from '../protocol/index.ts';
+import { ipLimitKey } from './ip-key.ts';
 import type { ServerOptions } from './options.ts';
 
 export type GuardVerdict =
@@ -105,10 +106,12 @@ export class UpgradeGuard {
     const now = Date.now();
     this.#sweep(now);
     const ip = clientIp(req, o.trustProxy);
-    let e = this.#ips.get(ip);
+    // Counted per address (IPv4) or per /64 (IPv6): ip-key.ts.
+    const key = ipLimitKey(ip);
+    let e = this.#ips.get(key);
     if (!e) {
       e = { bucket: new TokenBucket(o.ipConnectsPerSec, o.ipConnectsBurst, now), open: 0, seen: now };
-      this.#ips.set(ip, e);
+      this.#ips.set(key, e);
     }
     e.seen = now;
     if (e.open >= o.maxConnectionsPerIp) {

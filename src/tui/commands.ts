@@ -1,4 +1,5 @@
 /** The slash commands of the interactive client: parsing, the table, and `/help`. */
+import { sendDm } from './dm.ts';
 import { renderRooms } from './render.ts';
 import type { ChatSession } from './session.ts';
 
@@ -55,12 +56,17 @@ export const COMMANDS: readonly Command[] = [
       return session.history(Math.min(n, HISTORY_MAX));
     },
   },
-  { name: 'who', args: '', summary: 'who is online in the current room', run: ({ session }) => session.who() },
+  {
+    name: 'who',
+    args: '',
+    summary: 'who is online in the current room (away marked)',
+    run: ({ session }) => session.who(),
+  },
   {
     name: 'dm',
-    args: '<user>',
-    summary: 'direct messages: not yet (the server has no DMs yet)',
-    run: ({ session }) => session.print('direct messages are not available yet'),
+    args: '<nick> <text>',
+    summary: 'send a direct message to someone in your rooms',
+    run: ({ session }, arg) => sendDm(session, arg),
   },
   {
     name: 'nick',

@@ -1,4 +1,5 @@
 /** Interactive mode: a prompt; typed lines go to the current room, /commands do the rest. */
+import { followIncomingDms } from './dm.ts';
 import type { ChatArgs } from './args.ts';
 import { EXIT } from './args.ts';
 import { completeCommand, findCommand, parseCommand, type CommandContext } from './commands.ts';
@@ -71,6 +72,7 @@ export function runInteractive(conn: ChatConnection, args: ChatArgs, io: Interac
       if (change.state === 'closed' && connectedOnce) finish(EXIT.failed, 'the server ended the session');
     });
     client.on('event', (e) => session.showEvent(e));
+    followIncomingDms(session, notice);
     client.on('presence', ({ room, online }) => session.setOnline(room, online));
     client.on('removed', ({ room, reason, by }) => {
       session.forget(room);

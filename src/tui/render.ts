@@ -95,6 +95,10 @@ export class EventRenderer {
         return `${nick} took back ${oneLine(e.body)} from ${which}`;
       case 'role':
         return `${nick} made ${target} ${oneLine(e.body) === 'moderator' ? 'a moderator' : 'a member'}`;
+      case 'rename':
+        return `${nick} renamed #${oneLine(e.room)} to ${quote(e.body)}`;
+      case 'topic':
+        return e.body ? `${nick} set the topic: ${oneLine(e.body)}` : `${nick} cleared the topic`;
       default: {
         const verb = MODERATION_VERBS[e.kind];
         return verb ? `${nick} ${verb} ${target}` : `${nick}: ${oneLine(e.kind)} ${oneLine(e.body)}`;
@@ -150,9 +154,15 @@ export function renderRooms(rooms: readonly RoomInfo[], joined: ReadonlySet<stri
     .join('\n');
 }
 
-/** `/who`: who is online in a room. */
-export function renderOnline(room: string, online: readonly UserRef[] | undefined): string {
+/** `/who`: who is online in a room; ids in `away` are marked "(away)". */
+export function renderOnline(
+  room: string,
+  online: readonly UserRef[] | undefined,
+  away: ReadonlySet<string> = new Set(),
+): string {
   if (online === undefined) return `nobody seen online in #${oneLine(room)} yet`;
-  const names = online.map((u) => oneLine(u.nick)).sort((a, b) => a.localeCompare(b));
+  const names = [...online]
+    .sort((a, b) => a.nick.localeCompare(b.nick))
+    .map((u) => oneLine(u.nick) + (away.has(u.id) ? ' (away)' : ''));
   return `online in #${oneLine(room)} (${names.length}): ${names.join(', ')}`;
 }

@@ -100,10 +100,18 @@ export class ChatSession {
     for (const e of page.events) this.print(this.#renderer.render(e, false));
   }
 
-  who(): void {
+  async who(): Promise<void> {
     const room = this.#current;
     if (room === undefined) return this.print('join a room first: /join name');
-    this.print(renderOnline(room, this.#online.get(room)));
+    const online = this.#online.get(room);
+    // Away (idle everywhere) is per user: ask, but a failed ask still prints the list.
+    const ids = online?.map((u) => u.id) ?? [];
+    const away = new Set<string>();
+    if (ids.length > 0) {
+      const statuses = await this.client.who(ids).catch(() => []);
+      for (const s of statuses) if (s.state === 'away') away.add(s.user.id);
+    }
+    this.print(renderOnline(room, online, away));
   }
 
   #setCurrent(room: string | undefined): void {

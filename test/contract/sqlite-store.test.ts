@@ -5,6 +5,7 @@ import { SqliteStore } from '../../src/server/store/sqlite-store.ts';
 import type { Store } from '../../src/server/store/store.ts';
 import { storeContract, type StoreFactory } from './store.contract.ts';
 import { userLogContract } from './user-log.contract.ts';
+import { lastSeenContract } from './last-seen.contract.ts';
 
 const dirs = new Map<Store, string>();
 
@@ -26,3 +27,4 @@ const sqlite: StoreFactory = {
 
 storeContract('SQLite', sqlite);
 userLogContract('SQLite', sqlite);
+lastSeenContract('SQLite', sqlite);

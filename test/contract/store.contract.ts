@@ -1,6 +1,7 @@
 /** The contract every Store implementation meets; each engine's test file calls it with a factory. */
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/server/store/store.ts';
+import { roomsContract } from './rooms.contract.ts';
 import { searchContract } from './search.contract.ts';
 
 export interface StoreFactory {
@@ -16,6 +17,7 @@ const bob = { id: 'u-bob', nick: 'bob' };
 export function storeContract(name: string, factory: StoreFactory): void {
   describe(`Store contract: ${name}`, () => {
     searchContract(factory);
+    roomsContract(factory);
 
     it('creates rooms once, with a fixed epoch and head 0', async () => {
       const store = await factory.open();
@@ -84,6 +86,24 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.append({ room: 'r', sender: alice, kind: 'delete', body: '', ref: 3 });
       expect(await store.message('r', 3)).toMatchObject({ deleted: true });
       expect(await store.message('r', 999)).toBeUndefined();
+      await store.close();
+    });
+
+    it('keeps a message’s reply across history, message() and a reopen; the reply is part of its identity', async () => {
+      let store = await factory.open();
+      await store.createRoom('r', 'r');
+      await store.append({ room: 'r', sender: alice, kind: 'text', body: 'question' });
+      const answer = await store.append({ room: 'r', sender: bob, cid: 'a', kind: 'text', body: 'answer', reply: 1 });
+      expect(answer).toMatchObject({ status: 'appended', event: { seq: 2, reply: 1 } });
+      expect(
+        await store.append({ room: 'r', sender: bob, cid: 'a', kind: 'text', body: 'answer', reply: 1 }),
+      ).toMatchObject({ status: 'duplicate', event: { seq: 2, reply: 1 } });
+      expect(await store.append({ room: 'r', sender: bob, cid: 'a', kind: 'text', body: 'answer' })).toEqual({
+        status: 'conflict',
+      });
+      store = await factory.reopen(store);
+      expect((await store.history('r', { limit: 10 })).events.map((e) => e.reply)).toEqual([undefined, 1]);
+      expect((await store.message('r', 2))?.event.reply).toBe(1);
       await store.close();
     });
 

@@ -35,7 +35,7 @@ describe('foldLog', () => {
     expect(changes.get(msg.seq)).toEqual({
       body: 'hi!!',
       deleted: false,
-      reactions: [{ emoji: '👍', users: ['ub', 'ua'] }],
+      reactions: [{ emoji: '👍', users: ['ub', 'ua'], names: ['b', 'a'] }],
     });
     expect(changes.get(other.seq)).toEqual({ deleted: true, reactions: [] });
     expect(changes.has(join.seq)).toBe(false);

@@ -14,6 +14,7 @@ import type {
 } from '../../src/client/index.ts';
 import { ClientError } from '../../src/client/index.ts';
 import { ChatStore, pendingItems, sentCids } from '../../web/src/chat-store.ts';
+import { WINDOW_MAX } from '../../web/src/history-window.ts';
 import { mergeEvents } from '../../web/src/room-log.ts';
 
 interface Deferred<T> {
@@ -115,12 +116,23 @@ class FakeClient implements ParleyClient {
   ban = (): Promise<SendResult> => new Promise(() => undefined);
   unban = (): Promise<SendResult> => new Promise(() => undefined);
   setRole = (): Promise<SendResult> => new Promise(() => undefined);
+  dm = (): Promise<RoomInfo> => new Promise(() => undefined);
+  rename = (): Promise<SendResult> => new Promise(() => undefined);
+  setTopic = (): Promise<SendResult> => new Promise(() => undefined);
+  members = (): Promise<{ members: never[]; more: boolean }> => Promise.resolve({ members: [], more: false });
   // Files are not used by these tests.
   upload = (): ReturnType<ParleyClient['upload']> => new Promise(() => undefined);
   sendFile = (): Promise<SendResult> => new Promise(() => undefined);
   fileLinks = (): ReturnType<ParleyClient['fileLinks']> => new Promise(() => undefined);
   // Search is not used by these tests.
   search = (): ReturnType<ParleyClient['search']> => new Promise(() => undefined);
+  // Presence: nobody is known; activity is remembered.
+  activity: ParleyClient['activity'] = 'active';
+  status = (): ReturnType<ParleyClient['status']> => undefined;
+  who = (): ReturnType<ParleyClient['who']> => Promise.resolve([]);
+  setActivity = (a: ParleyClient['activity']): void => {
+    this.activity = a;
+  };
   pending(): PendingEntry[] {
     return this.unsent;
   }
@@ -136,6 +148,9 @@ class FakeClient implements ParleyClient {
     return d.promise;
   }
   lastSeq(): number | undefined {
+    return undefined;
+  }
+  role(): undefined {
     return undefined;
   }
   // Read state: the store follows the SDK's `unread` events; markRead calls are recorded.
@@ -357,5 +372,90 @@ describe('ChatStore', () => {
     fake.emit('user', { seq: 1, kind: 'unmember', room: 'random', cause: 'leave', ts: 1 });
     expect(store.getState().views['random']).toBeUndefined();
     expect(store.getState().current).toBe('general');
+  });
+  it('keeps a bounded window of the log: far back, live events wait; jumps replace it; latest comes back', async () => {
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => ev(from + i));
+    const last = () => fake.histories[fake.histories.length - 1]!;
+    const { store, fake } = await joinedStore(3000);
+    last().d.resolve({ events: range(2951, 3000), more: true });
+    await flush();
+    // Scrolling up 45 pages: the window stops at WINDOW_MAX, dropping the newest.
+    for (let top = 2951; top > 2951 - 45 * 50; top -= 50) {
+      void store.loadOlder('general');
+      expect(last().q).toEqual({ before: top, limit: 50 });
+      last().d.resolve({ events: range(top - 50, top - 1), more: true });
+      await flush();
+    }
+    expect(seqs(store).length).toBe(WINDOW_MAX);
+    expect(seqs(store)[0]).toBe(2951 - 45 * 50);
+    expect(view(store)).toMatchObject({ hasNewer: true, hasOlder: true });
+    // Live events are not added to a window far back; the head moves on.
+    const newest = seqs(store)[WINDOW_MAX - 1]!;
+    fake.emit('event', ev(3001));
+    expect(seqs(store)[WINDOW_MAX - 1]).toBe(newest);
+    expect(view(store).info?.head).toBe(3001);
+    // Scrolling down loads the page after the window and drops the oldest.
+    void store.loadNewer('general');
+    expect(last().q).toEqual({ after: newest, limit: 50 });
+    last().d.resolve({ events: range(newest + 1, newest + 50), more: true });
+    await flush();
+    expect(seqs(store).length).toBe(WINDOW_MAX);
+    expect(seqs(store)[WINDOW_MAX - 1]).toBe(newest + 50);
+    // A jump far back replaces the window with the page around the message.
+    const jumped = store.jumpTo('general', 100);
+    expect(last().q).toEqual({ before: 125, limit: 50 });
+    last().d.resolve({ events: range(75, 124), more: true });
+    await expect(jumped).resolves.toBe(true);
+    expect(seqs(store)).toEqual(range(75, 124).map((e) => e.seq));
+    expect(view(store)).toMatchObject({ hasNewer: true, hasOlder: true });
+    // Back to the latest: the window is the last page again and follows live events.
+    void store.showLatest('general');
+    expect(last().q).toEqual({ before: 3002, limit: 50 });
+    last().d.resolve({ events: range(2952, 3001), more: true });
+    await flush();
+    expect(view(store).hasNewer).toBe(false);
+    fake.emit('event', ev(3002));
+    expect(seqs(store)).toEqual(range(2952, 3002).map((e) => e.seq));
+    store.send('general', 'mine');
+    fake.sends[0]!.d.resolve({ id: 'c1', room: 'general', seq: 3003, ts: 1, duplicate: false });
+    await flush();
+    // Followed live for long, the window keeps its newest WINDOW_MAX events.
+    for (let seq = 3003; seq <= 3002 + WINDOW_MAX; seq++) fake.emit('event', ev(seq));
+    expect(seqs(store)).toEqual(range(3003, 3002 + WINDOW_MAX).map((e) => e.seq));
+    expect(view(store)).toMatchObject({ hasOlder: true, hasNewer: false });
+    // Your message, now below the window, is in the log: not shown again as waiting to be sent.
+    expect(view(store).outbox.map((o) => o.seq)).toEqual([3003]);
+    fake.emit('event', ev(3003 + WINDOW_MAX));
+    expect(pendingItems(view(store))).toEqual([]);
+  });
+
+  it('drops a page late for a window that moved, and fetches events that arrived during a jump', async () => {
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => ev(from + i));
+    const { store, fake } = await joinedStore(200);
+    fake.histories[0]!.d.resolve({ events: range(151, 200), more: true });
+    await flush();
+    await Promise.all([
+      store.jumpTo('general', 10),
+      fake.histories[1]!.d.resolve({ events: range(1, 34), more: false }),
+    ]);
+    expect(view(store)).toMatchObject({ hasNewer: true, hasOlder: false });
+    void store.loadNewer('general');
+    expect(fake.histories[2]!.q).toEqual({ after: 34, limit: 50 });
+    const jumped = store.jumpTo('general', 190);
+    expect(fake.histories[3]!.q).toEqual({ before: 215, limit: 50 });
+    // While the jump's page is on its way an event arrives (the page was read before it).
+    fake.emit('event', ev(201));
+    fake.histories[3]!.d.resolve({ events: range(165, 200), more: true });
+    await jumped;
+    fake.histories[2]!.d.resolve({ events: range(35, 84), more: true });
+    await flush();
+    expect(seqs(store)).toEqual(range(165, 200).map((e) => e.seq));
+    expect(view(store)).toMatchObject({ hasNewer: true, loadingNewer: false });
+    void store.loadNewer('general');
+    expect(fake.histories[4]!.q).toEqual({ after: 200, limit: 50 });
+    fake.histories[4]!.d.resolve({ events: [ev(201)], more: false });
+    await flush();
+    expect(view(store).hasNewer).toBe(false);
+    expect(seqs(store)).toEqual(range(165, 201).map((e) => e.seq));
   });
 });

@@ -29,6 +29,8 @@ describe('decodeClientFrame', () => {
       { type: 'unban', id: 'b2', room: 'secret', user: 'u1' },
       { type: 'role', id: 'o1', room: 'secret', user: 'u1', role: 'moderator' },
       { type: 'typing', room: 'general', on: true },
+      { type: 'status', state: 'idle' },
+      { type: 'who', id: 'w1', users: ['u1', 'u2'] },
       { type: 'ping' },
       { type: 'search', id: 's1', q: '开会 "release notes"', room: 'general', limit: 10, before: 42 },
       { type: 'read', room: 'general', seq: 12 },
@@ -37,6 +39,10 @@ describe('decodeClientFrame', () => {
       { type: 'sync', id: 'y2', after: 7 },
       { type: 'unread', id: 'u1' },
       { type: 'unread', id: 'u2', room: 'general' },
+      { type: 'dm', id: 'dm1', users: ['u1', 'u2'] },
+      { type: 'rename', id: 'n1', room: 'general', title: 'General chat' },
+      { type: 'topic', id: 't1', room: 'general', topic: '' },
+      { type: 'members', id: 'm1', room: 'general' },
     ];
     const seen = new Set<string>();
     for (const f of frames) {

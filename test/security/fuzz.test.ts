@@ -76,7 +76,7 @@ class Fuzzer {
       if (f.type === 'error') this.stats.errors[f.code] = (this.stats.errors[f.code] ?? 0) + 1;
       // Pushes, not answers: room events, ephemeral signals, and the user log after a `sync`.
       if (f.type === 'event' || f.type === 'presence' || f.type === 'typing') return;
-      if (f.type === 'user' || f.type === 'receipts') return;
+      if (f.type === 'user' || f.type === 'receipts' || (f.type === 'status' && f.id === undefined)) return;
       const id = 'id' in f ? f.id : undefined;
       if (id === undefined) {
         const key = f.type === 'error' ? f.code : f.type;

@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { TokenBucket } from '../../src/protocol/index.ts';
+import { ipLimitKey } from '../../src/server/ip-key.ts';
 import { clientIp, originAllowed } from '../../src/server/upgrade-guard.ts';
 
 const DEFAULT = ['self', 'http://localhost:*', 'http://127.0.0.1:*'];
@@ -45,6 +46,27 @@ describe('clientIp', () => {
     expect(clientIp(req('6.6.6.6, 1.2.3.4'), 1)).toBe('1.2.3.4');
     expect(clientIp(req('6.6.6.6, 1.2.3.4, 10.0.0.2'), 2)).toBe('1.2.3.4');
     expect(clientIp(req(), 1)).toBe('10.0.0.1');
+  });
+});
+
+describe('ipLimitKey', () => {
+  const cases: [string, string][] = [
+    ['203.0.113.7', '203.0.113.7'],
+    ['::ffff:203.0.113.7', '203.0.113.7'],
+    ['2001:db8:1:2::1', '2001:db8:1:2::/64'],
+    ['2001:0db8:0001:0002:aaaa:bbbb:cccc:dddd', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['64:ff9b::192.0.2.1', '64:ff9b:0:0::/64'],
+    ['not-an-ip', 'not-an-ip'],
+  ];
+  for (const [ip, key] of cases) {
+    it(`${ip} → ${key}`, () => expect(ipLimitKey(ip)).toBe(key));
+  }
+  it('puts every address of one /64 under one key, and neighbouring /64s under others', () => {
+    expect(ipLimitKey('2001:db8:1:2:ffff::9')).toBe(ipLimitKey('2001:db8:1:2::1'));
+    expect(ipLimitKey('2001:db8:1:3::1')).not.toBe(ipLimitKey('2001:db8:1:2::1'));
   });
 });
 

@@ -126,6 +126,9 @@ describe('security headers on every HTTP response', () => {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('x-frame-options')).toBe('DENY');
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      // HSTS only with native TLS (tls.test.ts): over plain http it would mean nothing.
+      expect(res.headers.get('strict-transport-security')).toBeNull();
       await res.arrayBuffer();
     });
   }

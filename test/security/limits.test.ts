@@ -207,4 +207,64 @@ describe('--trust-proxy', () => {
       await Promise.all([plain.dispose(), proxied.dispose()]);
     }
   });
+
+  it('counts IPv6 clients per /64, so new addresses from one prefix do not escape the per-IP caps', async () => {
+    const s = await startServer({
+      defaultLimits: true,
+      args: [
+        '--trust-proxy',
+        '1',
+        '--max-connections-per-ip',
+        '1',
+        '--ip-connects-burst',
+        '2',
+        '--ip-connects-per-sec',
+        '0',
+      ],
+    });
+    try {
+      const held = await tryUpgrade(s.wsUrl, { 'X-Forwarded-For': '2001:db8:1:2::1' });
+      expect('open' in held).toBe(true);
+      // Another address in the same /64 is the same client as far as the caps are concerned.
+      expect(statusOf(await tryUpgrade(s.wsUrl, { 'X-Forwarded-For': '2001:db8:1:2:ffff::9' }))).toBe(503);
+      expect(statusOf(await tryUpgrade(s.wsUrl, { 'X-Forwarded-For': '2001:db8:1:3::1' }))).toBe(101);
+      // Once the first socket is gone the /64 may connect again, until its burst (2, no refill) is spent.
+      statusOf(held);
+      const sameNet = async (): Promise<number> =>
+        statusOf(await tryUpgrade(s.wsUrl, { 'X-Forwarded-For': '2001:db8:1:2::abcd' }));
+      await waitUntil(async () => (await sameNet()) === 101, { what: 'the /64 to be released' });
+      await waitUntil(async () => (await sameNet()) === 429, { what: 'the /64 connection rate' });
+    } finally {
+      await s.dispose();
+    }
+  });
+});
+
+describe('frames per connection (every frame, even invalid ones)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({
+      defaultLimits: true,
+      // No refill (rate 0), so a slow machine cannot earn an extra token mid-test.
+      args: ['--conn-frames-burst', '5', '--conn-frames-per-sec', '0', '--rate-strikes', '100'],
+    });
+  });
+  afterAll(() => server.dispose());
+
+  it('answers reads and garbage past the burst with rate_limited + retryAfterMs', async () => {
+    const c = await RawClient.connect(server.wsUrl, 'chatty'); // hello is the first frame of the burst
+    for (let i = 0; i < 4; i++) c.sendJson({ type: 'ping', id: `p${i}` });
+    for (let i = 0; i < 3; i++) c.sendJson({ type: 'ping', id: `q${i}` });
+    c.sendRaw('{"type":"ping","id":"junk"'); // truncated JSON counts too
+    const answers = await waitUntil(() => {
+      const got = c.frames.filter((f) => f.type === 'pong' || f.type === 'error');
+      return got.length >= 8 ? got : undefined;
+    });
+    expect(answers.filter((f) => f.type === 'pong').map((f) => f.id)).toEqual(['p0', 'p1', 'p2', 'p3']);
+    const refused = answers.filter((f): f is ErrorFrame => f.type === 'error');
+    expect(refused.map((e) => e.code)).toEqual(['rate_limited', 'rate_limited', 'rate_limited', 'rate_limited']);
+    for (const e of refused) expect(e.retryAfterMs).toBeGreaterThan(0);
+    expect(refused.map((e) => e.id)).toEqual(['q0', 'q1', 'q2', undefined]);
+    c.close();
+  });
 });

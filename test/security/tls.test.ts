@@ -49,12 +49,16 @@ describe.skipIf(!available)('native TLS', () => {
   });
 
   it('serves https with the security headers', async () => {
-    const { status, csp } = await withDeadline(
-      new Promise<{ status: number; csp: string | undefined }>((resolve, reject) => {
+    const { status, csp, hsts } = await withDeadline(
+      new Promise<{ status: number; csp: string | undefined; hsts: string | undefined }>((resolve, reject) => {
         const req = request(`https://127.0.0.1:${server.port}/healthz`, { rejectUnauthorized: false }, (res) => {
           res.resume();
           res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, csp: res.headers['content-security-policy'] as string }),
+            resolve({
+              status: res.statusCode ?? 0,
+              csp: res.headers['content-security-policy'] as string,
+              hsts: res.headers['strict-transport-security'],
+            }),
           );
         });
         req.on('error', reject);
@@ -65,6 +69,8 @@ describe.skipIf(!available)('native TLS', () => {
     );
     expect(status).toBe(200);
     expect(csp).toContain("default-src 'self'");
+    // Only over native TLS (hygiene.test.ts checks plain http has none).
+    expect(hsts).toBe('max-age=31536000');
   });
 
   it('speaks wss on the same port, and refuses plain ws', async () => {

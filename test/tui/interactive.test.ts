@@ -47,8 +47,19 @@ it('sends typed lines, runs commands, shows others’ messages with time and sen
     'stdout',
     /-- last 3 events of #general; earlier events exist --\n.*→ ada joined #general\n.*<ada> hi bob\n.*<bob> hello ada\n {12}12:00/,
   );
-  cli.write('/dm bob\n/frobnicate\n');
-  await cli.waitFor('stdout', /direct messages are not available yet\nunknown command \/frobnicate/);
+  cli.write('/dm bob\n/dm bob psst, bob\n');
+  await cli.waitFor('stdout', /usage: \/dm <nick> <text>\n(.|\n)*→ @bob: sent \(#dm-[0-9a-f]+\)/);
+  // Bob has the DM in his room list (his user log told him) with ada's message in it.
+  const dm = (await bob.rooms()).find((r) => r.dm?.some((u) => u.nick === 'ada'));
+  expect(dm?.name).toMatch(/^dm-/);
+  await bob.join(dm?.name ?? '');
+  const texts = (await bob.history(dm?.name ?? '')).events.filter((e) => e.kind === 'text');
+  expect(texts.map((e) => [e.sender.nick, e.body])).toEqual([['ada', 'psst, bob']]);
+  // Bob answers in the DM: the terminal shows it.
+  await bob.send(dm?.name ?? '', 'got it, ada');
+  await cli.waitFor('stdout', /\[#dm-[0-9a-f]+\] <bob> got it, ada$/m);
+  cli.write('/frobnicate\n');
+  await cli.waitFor('stdout', /unknown command \/frobnicate/);
 
   // The server goes away: the client says so, and reconnects when it is back.
   await server.stop();

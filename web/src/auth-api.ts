@@ -1,4 +1,6 @@
 /** The server's account API (docs/protocol.md, "Accounts and tokens"), same origin as the page. */
+import { errorText } from './format.ts';
+import { t } from './i18n/index.ts';
 import type { SavedAuth } from './storage.ts';
 
 export class AuthApiError extends Error {
@@ -21,13 +23,15 @@ async function post(path: string, body: unknown): Promise<unknown> {
       body: JSON.stringify(body),
     });
   } catch {
-    throw new AuthApiError('network', 'Cannot reach the server. Check your connection and try again.');
+    throw new AuthApiError('network', t('login.network'));
   }
   const json = (await res.json().catch(() => ({}))) as { error?: unknown; message?: unknown; retryAfterMs?: unknown };
   if (!res.ok) {
-    const message = typeof json.message === 'string' ? json.message : `The server answered ${res.status}.`;
+    const code = typeof json.error === 'string' ? json.error : 'http';
+    const fallback = typeof json.message === 'string' ? json.message : t('login.httpStatus', { status: res.status });
+    const message = errorText({ code, message: fallback });
     const wait = typeof json.retryAfterMs === 'number' && json.retryAfterMs > 0 ? json.retryAfterMs : undefined;
-    throw new AuthApiError(typeof json.error === 'string' ? json.error : 'http', message, wait);
+    throw new AuthApiError(code, message, wait);
   }
   return json;
 }
@@ -35,7 +39,7 @@ async function post(path: string, body: unknown): Promise<unknown> {
 function toAuth(json: unknown): SavedAuth {
   const g = json as Partial<SavedAuth>;
   if (typeof g.accessToken !== 'string' || typeof g.refreshToken !== 'string' || !g.user) {
-    throw new AuthApiError('bad_response', 'The server sent an unexpected answer.');
+    throw new AuthApiError('bad_response', t('login.badResponse'));
   }
   return { accessToken: g.accessToken, refreshToken: g.refreshToken, user: { id: g.user.id, nick: g.user.nick } };
 }

@@ -12,16 +12,22 @@ import type {
   RoomEvent,
   Receipt,
   RoomInfo,
+  RoomRole,
   SearchOptions,
   SearchPage,
   UnreadState,
   UserEvent,
   UserRef,
   createClient,
+  MemberList,
 } from '../../src/client/index.ts';
+import { applyMeta } from './dm.ts';
 import { FileTransfers } from './file-transfers.ts';
+import { PresenceBook } from './presence-book.ts';
 import { errorCode, errorText } from './format.ts';
+import { t } from './i18n/index.ts';
 import { dividerOf } from './read-marks.ts';
+import { pageAround, trimWindow } from './history-window.ts';
 import { hasSeq, mergeEvents, oldestSeq } from './room-log.ts';
 
 export const DEFAULT_ROOM = 'general';
@@ -50,6 +56,8 @@ export interface OutboxItem {
   readonly cid?: string;
   readonly seq?: number;
   readonly error?: string;
+  /** The seq of the message this one replies to. */
+  readonly reply?: number;
 }
 
 export interface RoomView {
@@ -64,6 +72,9 @@ export interface RoomView {
   readonly historyError?: string;
   readonly hasOlder: boolean;
   readonly loadingOlder: boolean;
+  /** `events` stops short of the room's head (a window far back, history-window.ts): live events wait on the server. */
+  readonly hasNewer: boolean;
+  readonly loadingNewer: boolean;
   readonly online: readonly UserRef[];
   /** Others typing in the room now. */
   readonly typing: readonly UserRef[];
@@ -110,6 +121,8 @@ export interface ChatStoreOptions {
   readonly session?: string;
   /** Who `session` belonged to (saved with it): the chat shows at once, before the welcome. */
   readonly user?: UserRef;
+  /** No input for this long makes this page idle (away, unless another tab is active); default 5 min. */
+  readonly idleMs?: number;
   /** Where unsent messages are kept so they survive a reload. */
   readonly outbox?: OutboxStore;
   readonly room?: string;
@@ -139,6 +152,8 @@ function newView(name: string): RoomView {
     loaded: false,
     hasOlder: false,
     loadingOlder: false,
+    hasNewer: false,
+    loadingNewer: false,
     online: [],
     typing: [],
     receipts: [],
@@ -158,6 +173,8 @@ export class ChatStore {
   private readonly client: ParleyClient;
   /** Uploads with progress, and signed links for showing files (file-transfers.ts). */
   readonly files: FileTransfers;
+  /** User statuses for dots and "last seen", and this page's activity (presence-book.ts). */
+  readonly presence: PresenceBook;
   private readonly offs: Array<() => void> = [];
   /** Bumped on (re)join and reset; answers for an older generation are dropped. */
   private readonly gens = new Map<string, number>();
@@ -188,6 +205,7 @@ export class ChatStore {
       autoConnect: false,
     });
     this.files = new FileTransfers(this.client);
+    this.presence = new PresenceBook(this.client, opts.idleMs);
     const c = this.client;
     this.offs.push(
       c.on('state', (s) =>
@@ -236,6 +254,11 @@ export class ChatStore {
     this.client.connect();
   }
 
+  /** Each room event as it arrives (for notifications); returns the unsubscribe. */
+  onRoomEvent(fn: (e: RoomEvent) => void): () => void {
+    return this.client.on('event', fn);
+  }
+
   /** Drop every unsent message, also from storage (signing out: nobody could send them later). */
   discardUnsent(): void {
     for (const entry of this.client.pending()) this.client.discard(entry.id);
@@ -248,6 +271,7 @@ export class ChatStore {
     for (const off of this.offs.splice(0)) off();
     this.listeners.clear();
     this.files.dispose();
+    this.presence.dispose();
     this.client.close();
     this.opts.onDispose?.();
   }
@@ -307,9 +331,35 @@ export class ChatStore {
     this.openRoom(info.name);
   }
 
+  /** Open (or reuse: the same two people always share one) a direct message and switch to it. */
+  async openDm(users: readonly string[]): Promise<void> {
+    const info = await this.client.dm(users);
+    if (this.disposed) return;
+    const rooms = new Map(this.state.rooms.map((r) => [r.name, r]));
+    rooms.set(info.name, info);
+    this.set({ rooms: sortRooms(rooms.values()) });
+    this.openRoom(info.name);
+  }
+
+  /** Owner or moderator (any member of a DM); rejects with the server's error for the form. */
+  async setRoomMeta(room: string, title: string | undefined, topic: string | undefined): Promise<void> {
+    if (title !== undefined) await this.client.rename(room, title);
+    if (topic !== undefined) await this.client.setTopic(room, topic);
+  }
+
+  members(room: string): Promise<MemberList> {
+    return this.client.members(room);
+  }
+
   /** Full-text search in the rooms you are a member of (jump to a hit with message-jump.ts). */
   search(q: string, opts?: SearchOptions): Promise<SearchPage> {
     return this.client.search(q, opts);
+  }
+
+  /** One event of a room's log, e.g. the original of a reply that is not loaded; undefined when missing. */
+  async message(room: string, seq: number): Promise<RoomEvent | undefined> {
+    const page = await this.client.history(room, { after: seq - 1, limit: 1 });
+    return page.events.find((e) => e.seq === seq);
   }
 
   async loadOlder(room: string): Promise<void> {
@@ -325,17 +375,86 @@ export class ChatStore {
     try {
       const page = await this.client.history(room, { before, limit: PAGE_SIZE });
       if (this.gen(room) !== gen) return;
-      this.updateView(room, (v) => ({
-        ...v,
-        events: mergeEvents(v.events, page.events),
-        hasOlder: page.more,
-        loadingOlder: false,
-      }));
+      this.updateView(room, (v) => {
+        // The window moved meanwhile (a jump): this page would leave a hole.
+        if ((oldestSeq(v.events) ?? before) !== before) return { ...v, loadingOlder: false };
+        const trimmed = trimWindow(mergeEvents(v.events, page.events), 'older');
+        return {
+          ...v,
+          events: trimmed.events,
+          hasOlder: page.more,
+          loadingOlder: false,
+          hasNewer: v.hasNewer || trimmed.droppedNewer,
+        };
+      });
     } catch (err) {
       if (this.gen(room) !== gen) return;
       this.updateView(room, (v) => ({ ...v, loadingOlder: false }));
-      this.set({ notice: `Could not load older messages: ${errorText(err)}` });
+      this.set({ notice: t('chat.loadOlderFailed', { error: errorText(err) }) });
     }
+  }
+
+  /** The page after the window, while it stops short of the head; drops the oldest past WINDOW_MAX. */
+  async loadNewer(room: string): Promise<void> {
+    const view = this.state.views[room];
+    if (!view || view.loadingNewer || !view.hasNewer) return;
+    const after = view.events[view.events.length - 1]?.seq;
+    if (after === undefined) return this.showLatest(room);
+    const gen = this.gen(room);
+    this.updateView(room, (v) => ({ ...v, loadingNewer: true }));
+    try {
+      const page = await this.client.history(room, { after, limit: PAGE_SIZE });
+      if (this.gen(room) !== gen) return;
+      this.updateView(room, (v) => {
+        if (v.events[v.events.length - 1]?.seq !== after) return { ...v, loadingNewer: false };
+        const trimmed = trimWindow(mergeEvents(v.events, page.events), 'newer');
+        const hasOlder = v.hasOlder || trimmed.droppedOlder;
+        return { ...v, ...this.edges(v, trimmed.events, hasOlder, page.more), loadingNewer: false };
+      });
+    } catch (err) {
+      if (this.gen(room) !== gen) return;
+      this.updateView(room, (v) => ({ ...v, loadingNewer: false }));
+      this.set({ notice: t('log.newerFailed', { error: errorText(err) }) });
+    }
+  }
+
+  /**
+   * Make `seq` part of the room's window: when it is not loaded, the window is replaced by the
+   * page around it (a jump far back never loads everything between). False when that failed.
+   */
+  async jumpTo(room: string, seq: number): Promise<boolean> {
+    const view = this.state.views[room];
+    if (!view) return false;
+    if (hasSeq(view.events, seq)) return true;
+    const gen = this.gen(room);
+    try {
+      const page = await this.client.history(room, { before: pageAround(seq, PAGE_SIZE), limit: PAGE_SIZE });
+      if (this.gen(room) !== gen) return false;
+      this.updateView(room, (v) => ({ ...v, ...this.edges(v, page.events, page.more, false), loaded: true }));
+      return true;
+    } catch (err) {
+      if (this.gen(room) === gen) this.set({ notice: t('log.historyFailed', { error: errorText(err) }) });
+      return false;
+    }
+  }
+
+  /** Back to the newest messages after the window was moved away from them. */
+  async showLatest(room: string): Promise<void> {
+    const view = this.state.views[room];
+    if (!view?.hasNewer || !view.info) return;
+    await this.loadLatest(room, view.info, this.gen(room));
+  }
+
+  /** A window of `events` with its edges: live events join it once it reaches the head again. */
+  private edges(
+    v: RoomView,
+    events: readonly RoomEvent[],
+    hasOlder: boolean,
+    more: boolean,
+  ): Pick<RoomView, 'events' | 'hasOlder' | 'hasNewer'> {
+    const last = events[events.length - 1]?.seq ?? 0;
+    // Events that arrived while the page was on its way were not kept: fetch them too.
+    return { events, hasOlder, hasNewer: more || last < (v.info?.head ?? 0) };
   }
 
   /** Retry the latest page after it failed. */
@@ -350,18 +469,48 @@ export class ChatStore {
     this.client.typing(room, on);
   }
 
-  send(room: string, body: string): void {
+  send(room: string, body: string, reply?: number): void {
     this.client.typing(room, false);
-    const item: OutboxItem = { key: `local-${++this.keySeq}`, body, status: 'pending', createdAt: Date.now() };
+    // Your message goes at the bottom: show the newest messages around it.
+    void this.showLatest(room);
+    const item: OutboxItem = {
+      key: `local-${++this.keySeq}`,
+      body,
+      status: 'pending',
+      createdAt: Date.now(),
+      ...(reply === undefined ? {} : { reply }),
+    };
     this.updateView(room, (v) => ({ ...v, outbox: [...v.outbox, item] }));
-    this.deliver(room, item.key, body);
+    this.deliver(room, item.key, body, reply);
   }
 
   retry(room: string, key: string): void {
     const item = this.state.views[room]?.outbox.find((o) => o.key === key);
     if (!item || item.status !== 'failed') return;
     this.patchOutbox(room, key, { status: 'pending', error: undefined, createdAt: Date.now() });
-    this.deliver(room, key, item.body);
+    this.deliver(room, key, item.body, item.reply);
+  }
+
+  /** Your role in a joined room (from the server), e.g. to offer deleting others' messages. */
+  role(room: string): RoomRole | undefined {
+    return this.client.role(room);
+  }
+
+  /** Edit, delete or react (message-actions): through the SDK's outbox; a refusal shows as a notice. */
+  edit(room: string, seq: number, body: string): void {
+    this.changed(this.client.edit(room, seq, body));
+  }
+
+  remove(room: string, seq: number): void {
+    this.changed(this.client.remove(room, seq));
+  }
+
+  react(room: string, seq: number, emoji: string, on: boolean): void {
+    this.changed(this.client.react(room, seq, emoji, on));
+  }
+
+  private changed(write: Promise<unknown>): void {
+    write.catch((err: unknown) => this.set({ notice: t('messages.failed', { error: errorText(err) }) }));
   }
 
   discard(room: string, key: string): void {
@@ -384,10 +533,11 @@ export class ChatStore {
       if (entry.frame.type !== 'send') return; // edits and reactions have no pending look yet
       const item: OutboxItem = {
         key,
-        body: entry.frame.kind === 'text' ? entry.frame.body : entry.frame.body || 'A file',
+        body: entry.frame.kind === 'text' ? entry.frame.body : entry.frame.body || t('chat.aFile'),
         status: 'pending',
         createdAt: entry.createdAt,
         cid: entry.id,
+        ...(entry.frame.reply === undefined ? {} : { reply: entry.frame.reply }),
       };
       this.updateView(entry.room, (v) =>
         v.outbox.some((x) => x.key === key) ? v : { ...v, outbox: [...v.outbox, item] },
@@ -426,7 +576,7 @@ export class ChatStore {
     } else if (e.kind === 'unmember') {
       if (this.state.views[e.room]) {
         const { [e.room]: _gone, ...views } = this.state.views;
-        this.set({ views, ...(e.by ? { notice: `${e.by.nick} removed you from #${e.room}` } : {}) });
+        this.set({ views, ...(e.by ? { notice: t('chat.removed', { nick: e.by.nick, room: e.room }) } : {}) });
         // Not back into general by ourselves: that would join it again (it stays in the list).
         if (this.state.current === e.room && e.room !== DEFAULT_ROOM) this.openRoom(DEFAULT_ROOM);
       }
@@ -443,8 +593,8 @@ export class ChatStore {
     }, ROOMS_REFRESH_MS);
   }
 
-  private deliver(room: string, key: string, body: string): void {
-    this.client.send(room, body).then(
+  private deliver(room: string, key: string, body: string, reply?: number): void {
+    this.client.send(room, body, reply === undefined ? {} : { reply }).then(
       (ack) => {
         this.patchOutbox(room, key, { status: 'sent', cid: ack.id, seq: ack.seq });
         this.trimOutbox(room);
@@ -464,11 +614,23 @@ export class ChatStore {
 
   private onEvent(e: RoomEvent): void {
     this.updateView(e.room, (v) => {
-      const events = mergeEvents(v.events, [e]);
-      if (events === v.events) return v;
+      // The window is far back: the event stays on the server until the reader comes back down.
+      if (v.hasNewer) return v.info && e.seq > v.info.head ? { ...v, info: { ...v.info, head: e.seq } } : v;
+      const merged = mergeEvents(v.events, [e]);
+      if (merged === v.events) return v;
+      // A busy room followed for hours: the oldest events go, memory stays bounded.
+      const { events, droppedOlder } = trimWindow(merged, 'newer');
       const info = v.info && e.seq > v.info.head ? { ...v.info, head: e.seq } : v.info;
-      return { ...v, events, ...(info ? { info } : {}) };
+      return { ...v, events, ...(droppedOlder ? { hasOlder: true } : {}), ...(info ? { info } : {}) };
     });
+    if (e.kind === 'rename' || e.kind === 'topic') this.onRoomMeta(e);
+  }
+
+  /** A title or topic changed: the header and the room list follow at once (dm.ts). */
+  private onRoomMeta(e: RoomEvent): void {
+    this.updateView(e.room, (v) => (v.info ? { ...v, info: applyMeta(v.info, e.kind, e.body) } : v));
+    if (this.state.rooms.some((r) => r.name === e.room))
+      this.set({ rooms: this.state.rooms.map((r) => (r.name === e.room ? applyMeta(r, e.kind, e.body) : r)) });
   }
 
   private onReset(room: string, info: RoomInfo): void {
@@ -481,17 +643,19 @@ export class ChatStore {
       loaded: false,
       hasOlder: false,
       loadingOlder: false,
+      hasNewer: false,
+      loadingNewer: false,
     }));
     void this.loadLatest(room, info, gen);
   }
 
   private onError(e: ClientError): void {
     if (LOGIN_ERRORS.has(e.code)) {
-      this.set({ loginError: { code: e.code, message: e.message } });
+      this.set({ loginError: { code: e.code, message: errorText(e) } });
       return;
     }
     // Errors that answer a request also reject its promise and are shown there.
-    if (e.id === undefined) this.set({ notice: e.message });
+    if (e.id === undefined) this.set({ notice: errorText(e) });
   }
 
   private async join(room: string, history = true): Promise<void> {
@@ -523,12 +687,12 @@ export class ChatStore {
     try {
       const page = await this.client.history(room, { before: info.head + 1, limit: PAGE_SIZE });
       if (this.gen(room) !== gen) return;
-      this.updateView(room, (v) => ({
-        ...v,
-        events: mergeEvents(v.events, page.events),
-        loaded: true,
-        hasOlder: page.more,
-      }));
+      this.updateView(room, (v) =>
+        v.hasNewer
+          ? // A window far back is replaced: merging would leave a hole.
+            { ...v, ...this.edges(v, page.events, page.more, false), loaded: true }
+          : { ...v, events: mergeEvents(v.events, page.events), loaded: true, hasOlder: page.more },
+      );
     } catch (err) {
       if (this.gen(room) !== gen) return;
       this.updateView(room, (v) => ({ ...v, historyError: errorText(err) }));
@@ -586,8 +750,12 @@ export class ChatStore {
  */
 export function pendingItems(view: RoomView): readonly OutboxItem[] {
   const logged = view.outbox.some((o) => o.cid !== undefined && o.status !== 'sent') ? logCids(view) : undefined;
+  // Below the loaded window (history-window.ts) a seq is in the log too, just not loaded.
+  const oldest = oldestSeq(view.events) ?? 0;
   return view.outbox.filter(
-    (o) => !(o.seq !== undefined && hasSeq(view.events, o.seq)) && !(o.cid !== undefined && logged?.has(o.cid)),
+    (o) =>
+      !(o.seq !== undefined && (o.seq < oldest || hasSeq(view.events, o.seq))) &&
+      !(o.cid !== undefined && logged?.has(o.cid)),
   );
 }
 

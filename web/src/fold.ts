@@ -8,6 +8,8 @@ export interface Reaction {
   readonly emoji: string;
   /** Ids of the users who reacted, in order. */
   readonly users: readonly string[];
+  /** Their nicknames (the latest seen in the log), in the same order. */
+  readonly names: readonly string[];
 }
 
 export interface MessageChanges {
@@ -41,7 +43,9 @@ interface Draft {
 export function foldLog(events: readonly RoomEvent[]): FoldedLog {
   const rows: RoomEvent[] = [];
   const drafts = new Map<number, Draft>();
+  const nicks = new Map<string, string>();
   for (const e of events) {
+    nicks.set(e.sender.id, e.sender.nick);
     if (!MUTATIONS.has(e.kind)) {
       rows.push(e);
       continue;
@@ -68,7 +72,11 @@ export function foldLog(events: readonly RoomEvent[]): FoldedLog {
   }
   const changes = new Map<number, MessageChanges>();
   for (const [seq, d] of drafts) {
-    const reactions = [...d.reactions].map(([emoji, users]) => ({ emoji, users: [...users] }));
+    const reactions = [...d.reactions].map(([emoji, users]) => ({
+      emoji,
+      users: [...users],
+      names: [...users].map((id) => nicks.get(id) ?? id),
+    }));
     changes.set(seq, { ...(d.body !== undefined ? { body: d.body } : {}), deleted: d.deleted, reactions });
   }
   return { rows, changes };

@@ -1,8 +1,11 @@
 /** Small display helpers. Everything here returns plain strings/numbers rendered as text. */
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+import { locale, t } from './i18n/index.ts';
+import { dateFormat } from './i18n/intl.ts';
+
+// In the UI language (dateFormat caches one formatter per language).
+const timeFormat = { format: (ts: number) => dateFormat({ hour: '2-digit', minute: '2-digit' }).format(ts) };
+const fullFormat = { format: (ts: number) => dateFormat({ dateStyle: 'medium', timeStyle: 'medium' }).format(ts) };
 
 export function formatTime(ts: number): string {
   return timeFormat.format(ts);
@@ -10,17 +13,6 @@ export function formatTime(ts: number): string {
 
 export function formatFull(ts: number): string {
   return fullFormat.format(ts);
-}
-
-export function dayKey(ts: number): string {
-  const d = new Date(ts);
-  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
-}
-
-export function formatDay(ts: number, now = Date.now()): string {
-  if (dayKey(ts) === dayKey(now)) return 'Today';
-  if (dayKey(ts) === dayKey(now - 86_400_000)) return 'Yesterday';
-  return dayFormat.format(ts);
 }
 
 /** Well-separated hues, so two people rarely look alike. */
@@ -47,14 +39,16 @@ export function initialOf(nick: string): string {
   return first ? first.toUpperCase() : '?';
 }
 
-/** A readable message for anything a promise rejected with. */
+/** A readable message for anything a promise rejected with (in Chinese, by its error code when known). */
 export function errorText(err: unknown): string {
   if (typeof err === 'object' && err !== null) {
     const { message, code } = err as { message?: unknown; code?: unknown };
+    const key = `error.${String(code)}`;
+    if (locale() === 'zh' && typeof code === 'string' && t(key) !== key) return t(key);
     if (typeof message === 'string' && message) return message;
     if (typeof code === 'string') return code;
   }
-  return typeof err === 'string' && err ? err : 'Something went wrong';
+  return typeof err === 'string' && err ? err : t('common.error');
 }
 
 export function errorCode(err: unknown): string | undefined {

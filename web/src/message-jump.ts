@@ -1,14 +1,11 @@
 /**
- * Jump to a message (from a search result): open its room and load older pages until the message
- * is in the room's log, which stays contiguous, so scrolling and live events work as usual.
+ * Jump to a message (from a search result): open its room and load the page around the message
+ * into the room's window (chat-store.ts jumpTo); the list then scrolls to it (use-message-focus.ts).
  */
 import type { ChatStore, RoomView } from './chat-store.ts';
-import { oldestSeq } from './room-log.ts';
 
-/** Messages loaded above the target, so it shows in context. */
-const CONTEXT = 10;
-/** Farther back than this many messages the jump stops: the list would grow too long to render. */
-export const JUMP_MAX_EVENTS = 10_000;
+/** Kept for callers that name the old limit: the windowed list has none, so 'too-far' is never returned. */
+export const JUMP_MAX_EVENTS = Number.POSITIVE_INFINITY;
 
 export type JumpResult = 'shown' | 'too-far' | 'failed';
 
@@ -31,22 +28,7 @@ function whenView(store: ChatStore, room: string, ok: (v: RoomView) => boolean):
 export async function showMessage(store: ChatStore, room: string, seq: number): Promise<JumpResult> {
   store.openRoom(room);
   const ready = await whenView(store, room, (v) => v.loaded || v.status === 'error' || v.historyError !== undefined);
-  if (!ready?.loaded) return 'failed';
-  const start = ready.events.length;
-  const target = Math.max(1, seq - CONTEXT);
-  for (;;) {
-    const view = store.getState().views[room];
-    if (!view || store.getState().current !== room) return 'failed';
-    const oldest = oldestSeq(view.events);
-    if (!view.hasOlder || (oldest !== undefined && oldest <= target)) return 'shown';
-    if (view.events.length - start >= JUMP_MAX_EVENTS) return 'too-far';
-    if (view.loadingOlder) {
-      await whenView(store, room, (v) => !v.loadingOlder);
-      continue;
-    }
-    await store.loadOlder(room);
-    const after = store.getState().views[room];
-    // No progress: the page failed (the store shows why).
-    if (after && after.hasOlder && !after.loadingOlder && oldestSeq(after.events) === oldest) return 'failed';
-  }
+  if (!ready?.loaded || store.getState().current !== room) return 'failed';
+  // The room's window moves to the page around the message (history-window.ts): no distance is too far.
+  return (await store.jumpTo(room, seq)) ? 'shown' : 'failed';
 }

@@ -4,6 +4,7 @@
  */
 import type { RoomEvent, UnreadState, UserRef } from '../../src/client/index.ts';
 import { isMessage } from './fold.ts';
+import { t } from './i18n/index.ts';
 
 /** The divider goes after the watermark when something was unread on opening; null: none. */
 export function dividerOf(u: UnreadState | undefined): number | null | undefined {
@@ -38,10 +39,11 @@ export function seenBy(
 export function seenByText(users: readonly UserRef[]): string {
   const names = users.map((u) => u.nick);
   if (names.length === 0) return '';
-  if (names.length === 1) return `Seen by ${names[0]}`;
-  if (names.length === 2) return `Seen by ${names[0]} and ${names[1]}`;
-  if (names.length === 3) return `Seen by ${names[0]}, ${names[1]} and ${names[2]}`;
-  return `Seen by ${names[0]}, ${names[1]} and ${names.length - 2} others`;
+  const [a = '', b = '', c = ''] = names;
+  if (names.length === 1) return t('read.seenOne', { a });
+  if (names.length === 2) return t('read.seenTwo', { a, b });
+  if (names.length === 3) return t('read.seenThree', { a, b, c });
+  return t('read.seenMany', { a, b, count: names.length - 2 });
 }
 
 /** How close to the bottom (px) counts as having read everything. */

@@ -8,22 +8,37 @@ export interface MessageFocus {
   readonly token: number;
 }
 
+/**
+ * Sent to a room's `.messages` list: it scrolls the message into the middle of the view (rendering
+ * it first: the list is virtualized) and then calls `done` with the message's row.
+ */
+export const REVEAL_EVENT = 'parley-reveal';
+
+export interface RevealDetail {
+  readonly seq: number;
+  readonly done?: (row: HTMLElement) => void;
+}
+
 const FLASH_MS = 2_500;
 
 export function useMessageFocus(focus: MessageFocus | undefined): void {
   useEffect(() => {
     if (!focus) return;
     const list = document.querySelector<HTMLElement>(`.messages[data-room="${CSS.escape(focus.room)}"]`);
-    const el = list?.querySelector<HTMLElement>(`[data-seq="${focus.seq}"]`);
-    if (!list || !el) return;
-    el.scrollIntoView({ block: 'center' });
-    // Let the list see it is no longer at the bottom before anything re-renders it.
-    list.dispatchEvent(new Event('scroll'));
-    el.dataset['flash'] = 'true';
-    const timer = setTimeout(() => delete el.dataset['flash'], FLASH_MS);
+    if (!list) return;
+    let flashed: HTMLElement | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = (row: HTMLElement): void => {
+      flashed = row.querySelector<HTMLElement>(`[data-seq="${focus.seq}"]`) ?? undefined;
+      if (!flashed) return;
+      flashed.dataset['flash'] = 'true';
+      const el = flashed;
+      timer = setTimeout(() => delete el.dataset['flash'], FLASH_MS);
+    };
+    list.dispatchEvent(new CustomEvent<RevealDetail>(REVEAL_EVENT, { detail: { seq: focus.seq, done } }));
     return () => {
       clearTimeout(timer);
-      delete el.dataset['flash'];
+      if (flashed) delete flashed.dataset['flash'];
     };
   }, [focus]);
 }

@@ -6,6 +6,8 @@ import { useCallback, useRef, useState } from 'preact/hooks';
 import type { SearchResult } from '../../src/client/index.ts';
 import type { ChatStore } from './chat-store.ts';
 import { errorText } from './format.ts';
+import { t } from './i18n/index.ts';
+import { intlLocale } from './i18n/intl.ts';
 import { JUMP_MAX_EVENTS, showMessage } from './message-jump.ts';
 import type { MessageFocus } from './use-message-focus.ts';
 
@@ -85,8 +87,8 @@ export function useSearch(store: ChatStore) {
       else {
         const note =
           result === 'too-far'
-            ? `That message is more than ${JUMP_MAX_EVENTS.toLocaleString()} messages back; scroll up to reach it.`
-            : `Could not open #${r.room} at that message.`;
+            ? t('search.tooFar', { count: JUMP_MAX_EVENTS.toLocaleString(intlLocale()) })
+            : t('search.cannotOpen', { room: r.room });
         setState((s) => ({ ...s, open: true, note }));
       }
     },

@@ -2,6 +2,7 @@
  * Client-side hints mirroring the server's rules (web/ may not import src/protocol).
  * The server stays the authority: whatever passes here can still be refused there.
  */
+import { t } from './i18n/index.ts';
 
 export const NICK_MAX = 32;
 export const ROOM_MAX = 32;
@@ -17,16 +18,16 @@ const ROOM_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 /** undefined when fine, else why not. */
 export function nickProblem(nick: string): string | undefined {
   const n = nick.trim();
-  if (!n) return 'Pick a nickname.';
-  if (Array.from(n).length > NICK_MAX) return `At most ${NICK_MAX} characters.`;
-  if (!NICK_PATTERN.test(n)) return 'Use letters, digits, spaces, "-", "_" and ".".';
+  if (!n) return t('validate.nickEmpty');
+  if (Array.from(n).length > NICK_MAX) return t('validate.tooLong', { max: NICK_MAX });
+  if (!NICK_PATTERN.test(n)) return t('validate.nickChars');
   return undefined;
 }
 
 export function roomProblem(name: string): string | undefined {
-  if (!name) return 'Give the room a name.';
-  if (name.length > ROOM_MAX) return `At most ${ROOM_MAX} characters.`;
-  if (!ROOM_PATTERN.test(name)) return 'Lowercase letters, digits, "-" and "_"; start with a letter or digit.';
+  if (!name) return t('validate.roomEmpty');
+  if (name.length > ROOM_MAX) return t('validate.tooLong', { max: ROOM_MAX });
+  if (!ROOM_PATTERN.test(name)) return t('validate.roomChars');
   return undefined;
 }
 

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import * as v from 'valibot';
 import { ERRORS, type ErrorCode } from '../../protocol/index.ts';
 import type { Logger } from '../log.ts';
+import { ipLimitKey } from '../ip-key.ts';
 import { clientIp } from '../upgrade-guard.ts';
 import type { Accounts, AuthResult } from './accounts.ts';
 import type { LoginThrottle } from './login-throttle.ts';
@@ -134,7 +135,7 @@ async function handle(routes: AuthRoutes, action: string, req: IncomingMessage, 
 function throttled(routes: AuthRoutes, req: IncomingMessage, loginUsername: string | undefined): number {
   const { throttle } = routes;
   if (!throttle) return 0;
-  const ipWait = throttle.attempt(clientIp(req, routes.trustProxy ?? 0));
+  const ipWait = throttle.attempt(ipLimitKey(clientIp(req, routes.trustProxy ?? 0)));
   if (ipWait > 0 || loginUsername === undefined) return ipWait;
   return throttle.login(loginUsername);
 }

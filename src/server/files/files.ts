@@ -11,9 +11,11 @@ import { nanoid } from 'nanoid';
 import * as v from 'valibot';
 import { ERRORS, fileIdSchema, roomNameSchema, type ErrorCode, type UserRef } from '../../protocol/index.ts';
 import type { AccessTokens } from '../auth/tokens.ts';
+import { ipLimitKey } from '../ip-key.ts';
 import type { Logger } from '../log.ts';
 import type { ServerOptions } from '../options.ts';
 import type { Store, StoredFile } from '../store/store.ts';
+import { clientIp } from '../upgrade-guard.ts';
 import { cleanFileName, toFileRef } from './file-ref.ts';
 import { httpUser } from './http-identity.ts';
 import { probeImage, THUMB_TYPE, type ImageInfo } from './images.ts';
@@ -64,11 +66,14 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 export class Files {
   readonly #d: FilesDeps;
   readonly #limits: UploadLimits;
+  /** Per client IP too: with guests on, one address can make many users. */
+  readonly #ipLimits: UploadLimits;
   readonly #types: ReadonlySet<string>;
 
   constructor(deps: FilesDeps) {
     this.#d = deps;
     this.#limits = new UploadLimits(deps.options.userUploadsPerMin, deps.options.userUploadsBurst);
+    this.#ipLimits = new UploadLimits(deps.options.ipUploadsPerMin, deps.options.ipUploadsBurst);
     this.#types = new Set(deps.options.uploadTypes.map((t) => t.toLowerCase()));
   }
 
@@ -89,8 +94,13 @@ export class Files {
       return refuse('room_not_found', `Room "${roomName}" does not exist`);
     }
     if (!member) return refuse('not_member', `Join "${roomName}" before uploading to it`);
-    const wait = this.#limits.take(user.id);
-    if (wait > 0) {
+    // Both buckets are checked before either is charged, so a refusal costs nothing.
+    const ip = ipLimitKey(clientIp(req, options.trustProxy));
+    const wait = Math.max(this.#limits.wait(user.id), this.#ipLimits.wait(ip));
+    if (wait === 0) {
+      this.#limits.take(user.id);
+      this.#ipLimits.take(ip);
+    } else {
       res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
       return refuse('rate_limited', `Too many uploads; retry in ${wait} ms`, { retryAfterMs: wait });
     }

@@ -1,4 +1,4 @@
-/** Uploads per user: a token bucket each (per minute and burst); idle users are forgotten. */
+/** Uploads per key (a user, or a client IP): a token bucket each (per minute and burst); idle keys are forgotten. */
 import { TokenBucket } from '../../protocol/index.ts';
 
 /** Past this many tracked users, buckets that have refilled completely are dropped. */
@@ -16,6 +16,15 @@ export class UploadLimits {
 
   /** 0 when this upload may go ahead (a token is taken), else the ms to wait. */
   take(userId: string, now = Date.now()): number {
+    return this.#entry(userId, now).bucket.take(now);
+  }
+
+  /** The ms until take() would succeed (0: now), taking nothing. */
+  wait(userId: string, now = Date.now()): number {
+    return this.#entry(userId, now).bucket.peek(now);
+  }
+
+  #entry(userId: string, now: number): { bucket: TokenBucket; at: number } {
     if (this.#users.size >= PRUNE_AT) this.#prune(now);
     let entry = this.#users.get(userId);
     if (!entry) {
@@ -23,7 +32,7 @@ export class UploadLimits {
       this.#users.set(userId, entry);
     }
     entry.at = now;
-    return entry.bucket.take(now);
+    return entry;
   }
 
   #prune(now: number): void {

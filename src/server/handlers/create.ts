@@ -1,7 +1,13 @@
 import type { ClientFrameOf } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
+import { isDmName } from './dm-names.ts';
 
 export async function create(conn: Connection, frame: ClientFrameOf<'create'>): Promise<void> {
+  // DM names are the server's to give (dm.ts): a room squatting one would capture a future DM.
+  if (isDmName(frame.room)) {
+    conn.error('room_invalid', frame.id, 'Room names starting with "dm-" or "gdm-" are reserved for direct messages');
+    return;
+  }
   // The creator is the room's owner (a role kept even after leaving it).
   const room = await conn.ctx.store.createRoom(frame.room, frame.title || frame.room, {
     visibility: frame.visibility ?? 'public',

@@ -44,6 +44,7 @@ export async function hello(conn: Connection, frame: ClientFrameOf<'hello'>): Pr
       ? frame.session
       : await store.createSession(user, proposed ? frame.session : undefined);
   conn.user = user;
+  conn.ctx.statuses.connected(conn);
   conn.send({
     type: 'welcome',
     v: PROTOCOL_VERSION,

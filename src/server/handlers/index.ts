@@ -2,6 +2,9 @@
 import type { ClientFrame, ClientFrameOf, ClientFrameType } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
 import { create } from './create.ts';
+import { dm } from './dm.ts';
+import { members } from './members.ts';
+import { rename, topic } from './room-meta.ts';
 import { hello } from './hello.ts';
 import { history } from './history.ts';
 import { join } from './join.ts';
@@ -13,9 +16,11 @@ import { read } from './read.ts';
 import { rooms } from './rooms.ts';
 import { search } from './search.ts';
 import { send } from './send.ts';
+import { status } from './status.ts';
 import { sync } from './sync.ts';
 import { typing } from './typing.ts';
 import { unread } from './unread.ts';
+import { who } from './who.ts';
 
 export type Handler<T extends ClientFrameType> = (conn: Connection, frame: ClientFrameOf<T>) => Promise<void> | void;
 
@@ -36,11 +41,17 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   unban,
   role,
   typing,
+  status,
+  who,
   read,
   sync,
   unread,
   ping,
   search,
+  dm,
+  rename,
+  topic,
+  members,
 };
 
 /** Frames a connection may send before its hello is accepted. */

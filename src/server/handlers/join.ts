@@ -53,7 +53,18 @@ export async function join(conn: Connection, frame: ClientFrameOf<'join'>): Prom
   // Read state for badges and "seen by" after a reload; `unread.at` says which events it covers.
   const [unread] = await store.unread(user, frame.room);
   const receipts = await store.receipts(frame.room, RECEIPTS_MAX);
-  conn.send({ type: 'joined', id: frame.id, room, from, reset, ...(unread ? { unread } : {}), receipts });
+  // Your role, so an app can offer what it allows (e.g. deleting others' messages); the server still checks.
+  const role = await store.roleOf(frame.room, user.id);
+  conn.send({
+    type: 'joined',
+    id: frame.id,
+    room,
+    from,
+    reset,
+    ...(unread ? { unread } : {}),
+    receipts,
+    ...(role ? { role } : {}),
+  });
 
   await replay(conn, frame.room, cursor, room.head);
   // Kicked or banned while replaying: the room is gone from this connection; stop here.

@@ -12,7 +12,7 @@ import type { Connection } from '../connection.ts';
 type ModerationFrame = ClientFrameOf<'invite' | 'kick' | 'ban' | 'unban' | 'role'>;
 
 /** The target's current nickname: from a live connection here, else the store; undefined when unknown. */
-async function findTarget(conn: Connection, userId: string): Promise<UserRef | undefined> {
+export async function findTarget(conn: Connection, userId: string): Promise<UserRef | undefined> {
   for (const other of conn.ctx.connections) if (other.user?.id === userId) return other.user;
   return conn.ctx.store.findUser(userId);
 }

@@ -47,7 +47,13 @@ async function checkTarget(
 
 function append(conn: Connection, frame: { id: string; room: string; ref: number }, kind: MutationKind, body: string) {
   const user = conn.user;
-  if (user) commitAndAck(conn, { room: frame.room, sender: user, cid: frame.id, kind, body, ref: frame.ref });
+  if (!user) return;
+  // Kicked or banned while the target was looked up: the room is gone from this connection.
+  if (!conn.rooms.has(frame.room)) {
+    conn.error('not_member', frame.id, `Join "${frame.room}" before changing its messages`);
+    return;
+  }
+  commitAndAck(conn, { room: frame.room, sender: user, cid: frame.id, kind, body, ref: frame.ref });
 }
 
 export async function edit(conn: Connection, frame: ClientFrameOf<'edit'>): Promise<void> {

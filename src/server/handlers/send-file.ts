@@ -38,5 +38,6 @@ export async function sendFile(conn: Connection, frame: ClientFrameOf<'send'>, u
     conn.error('not_member', id, `Join "${room}" before sending to it`);
     return;
   }
-  commitAndAck(conn, { room, sender: user, cid: id, kind, body, file: toFileRef(stored) });
+  const reply = frame.reply === undefined ? {} : { reply: frame.reply };
+  commitAndAck(conn, { room, sender: user, cid: id, kind, body, file: toFileRef(stored), ...reply });
 }

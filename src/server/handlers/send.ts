@@ -1,8 +1,9 @@
 /** send: a new message in a joined room (text here; image and file in send-file.ts). */
-import type { ClientFrameOf } from '../../protocol/index.ts';
+import type { ClientFrameOf, UserRef } from '../../protocol/index.ts';
 import { commitAndAck } from '../commit.ts';
 import type { Connection } from '../connection.ts';
 import { checkBody } from './check-body.ts';
+import { checkReply } from './check-reply.ts';
 import { sendFile } from './send-file.ts';
 
 export function send(conn: Connection, frame: ClientFrameOf<'send'>): Promise<void> | void {
@@ -12,7 +13,18 @@ export function send(conn: Connection, frame: ClientFrameOf<'send'>): Promise<vo
     conn.error('not_member', frame.id, `Join "${frame.room}" before sending to it`);
     return;
   }
+  if (frame.reply === undefined) return post(conn, frame, user);
+  return checkReply(conn, frame).then((ok) => {
+    if (!ok) return;
+    // Kicked while the reply was looked up: the room is gone from this connection.
+    if (!conn.rooms.has(frame.room)) conn.error('not_member', frame.id, `Join "${frame.room}" before sending to it`);
+    else return post(conn, frame, user);
+  });
+}
+
+function post(conn: Connection, frame: ClientFrameOf<'send'>, user: UserRef): Promise<void> | void {
   if (frame.kind !== 'text' || frame.file !== undefined) return sendFile(conn, frame, user);
   if (!checkBody(conn, frame.id, frame.body)) return;
-  commitAndAck(conn, { room: frame.room, sender: user, cid: frame.id, kind: frame.kind, body: frame.body });
+  const reply = frame.reply === undefined ? {} : { reply: frame.reply };
+  commitAndAck(conn, { room: frame.room, sender: user, cid: frame.id, kind: frame.kind, body: frame.body, ...reply });
 }

@@ -1,5 +1,17 @@
-/** Presence: who is online, nickname claims, and who is in which room. Ephemeral, never logged. */
-import type { UserRef } from '../../protocol/index.ts';
+/**
+ * Presence: who is online, nickname claims, who is in which room, and each user's status over
+ * all of their connections. Ephemeral, never logged ("last seen" is kept by the Store).
+ */
+import type { UserRef, UserState } from '../../protocol/index.ts';
+
+/** What one connection reports: `idle` when its user gave no input for a while or its tab is hidden. */
+export type Activity = 'active' | 'idle';
+
+/** A user with at least one connection counted by `activity`, and their aggregate state. */
+export interface Holder {
+  readonly user: UserRef;
+  readonly state: Exclude<UserState, 'offline'>;
+}
 
 export interface Presence {
   /**
@@ -13,4 +25,13 @@ export interface Presence {
   /** True when the user's last connection left the room. */
   exit(room: string, user: UserRef): Promise<boolean>;
   online(room: string): Promise<UserRef[]>;
+  /**
+   * A connection (`conn`: unique across nodes) of the user reports its activity; the first report
+   * counts it. Returns the user's state after: online when any connection is active, else away.
+   */
+  activity(user: UserRef, conn: string, activity: Activity): Promise<UserState>;
+  /** The connection is gone. Returns the user's state after: offline once it was the last one. */
+  release(user: UserRef, conn: string): Promise<UserState>;
+  /** The users among these ids that have a connection; the others are offline. */
+  holders(userIds: readonly string[]): Promise<Map<string, Holder>>;
 }

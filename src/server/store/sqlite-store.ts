@@ -20,8 +20,12 @@ import type {
   AppendInput,
   AppendResult,
   CreateRoomOptions,
+  DmResult,
+  DmSpec,
   HistoryPage,
   HistoryQuery,
+  LastSeen,
+  MemberPage,
   MessageState,
   NewAccount,
   ReadResult,
@@ -30,10 +34,13 @@ import type {
   SearchQuery,
   Store,
   StoredFile,
+  UserLogEntry,
   UserLogPage,
 } from './store.ts';
 import { SqliteUserLog } from './sqlite-user-log.ts';
 import { SqliteSearch } from './sqlite-search.ts';
+import { SqliteLastSeen } from './sqlite-last-seen.ts';
+import { SqliteRooms } from './sqlite-rooms.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/sqlite/', import.meta.url);
 
@@ -45,6 +52,8 @@ interface RoomRow {
   created_at: number;
   visibility: string;
   owner_id: string | null;
+  /** Migration 009. */
+  topic: string;
 }
 
 export interface EventRow {
@@ -61,6 +70,8 @@ export interface EventRow {
   target_nick: string | null;
   /** JSON FileRef of image / file messages (migration 006). */
   file: string | null;
+  /** The seq a message replies to (migration 010). */
+  reply: number | null;
   ts: number;
 }
 
@@ -126,6 +137,7 @@ const toRoom = (r: RoomRow): RoomInfo => ({
   head: r.head,
   createdAt: r.created_at,
   visibility: r.visibility as RoomVisibility,
+  ...(r.topic ? { topic: r.topic } : {}),
 });
 
 export const toEvent = (r: EventRow): RoomEvent => ({
@@ -139,6 +151,7 @@ export const toEvent = (r: EventRow): RoomEvent => ({
   ...(r.ref === null ? {} : { ref: r.ref }),
   ...(r.target_id === null ? {} : { target: { id: r.target_id, nick: r.target_nick ?? r.target_id } }),
   ...(r.file === null ? {} : { file: JSON.parse(r.file) as FileRef }),
+  ...(r.reply === null || r.reply === undefined ? {} : { reply: r.reply }),
   ts: r.ts,
 });
 
@@ -179,6 +192,10 @@ export class SqliteStore implements Store {
   readonly #search: SqliteSearch;
   /** The per-user log and read watermarks (migration 008). */
   readonly #userLog: SqliteUserLog;
+  /** Presence: last seen times and room peers (migration 011). */
+  readonly #lastSeen: SqliteLastSeen;
+  /** Topics, member lists and DMs (migration 009). */
+  readonly #rooms: SqliteRooms;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -186,6 +203,8 @@ export class SqliteStore implements Store {
     const db = this.#db;
     this.#search = new SqliteSearch(db, toEvent);
     this.#userLog = new SqliteUserLog(db);
+    this.#lastSeen = new SqliteLastSeen(db);
+    this.#rooms = new SqliteRooms(db);
     this.#stmt = {
       insertRoom: db.prepare(
         'INSERT INTO rooms (name, title, epoch, head, created_at, visibility, owner_id) VALUES (?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING',
@@ -270,6 +289,7 @@ export class SqliteStore implements Store {
       getFile: db.prepare<[string], FileRow>('SELECT * FROM files WHERE id = ?'),
       deleteFile: db.prepare('DELETE FROM files WHERE id = ?'),
       setEventFile: db.prepare('UPDATE events SET file = ? WHERE room = ? AND seq = ?'),
+      setEventReply: db.prepare('UPDATE events SET reply = ? WHERE room = ? AND seq = ?'),
     };
   }
 
@@ -281,12 +301,12 @@ export class SqliteStore implements Store {
 
   async getRoom(name: string): Promise<RoomInfo | undefined> {
     const row = this.#stmt.getRoom.get(name);
-    return row && toRoom(row);
+    return row && this.#rooms.decorate(toRoom(row));
   }
 
   async listRooms(userId?: string): Promise<RoomInfo[]> {
     // '' is never a user id: without one, only public rooms.
-    return this.#stmt.listRooms.all({ user: userId ?? '' }).map(toRoom);
+    return this.#stmt.listRooms.all({ user: userId ?? '' }).map((r) => this.#rooms.decorate(toRoom(r), true));
   }
 
   async roleOf(room: string, userId: string): Promise<RoomRole | undefined> {
@@ -329,6 +349,63 @@ export class SqliteStore implements Store {
     return this.#userLog.receipts(room, limit);
   }
 
+  openDm(spec: DmSpec): Promise<DmResult> {
+    return this.#enqueue(() => this.#openDm(spec));
+  }
+
+  async members(room: string, limit: number): Promise<MemberPage> {
+    return this.#rooms.members(room, limit);
+  }
+
+  /** Inside the group-commit transaction: the room, who it is between, and their memberships. */
+  #openDm(spec: DmSpec): DmResult {
+    const created =
+      this.#stmt.insertRoom.run(spec.name, spec.title, nanoid(12), Date.now(), 'private', null).changes === 1;
+    if (created) this.#rooms.addDmUsers(spec.name, [spec.opener, ...spec.others]);
+    else if (!this.#rooms.isDmUser(spec.name, spec.opener.id)) {
+      // The name is another room's (one created before DM names were reserved): leave it alone.
+      return {
+        room: toRoom(this.#stmt.getRoom.get(spec.name) as RoomRow),
+        created: false,
+        events: [],
+        userEvents: [],
+        taken: true,
+      };
+    }
+    const inputs: AppendInput[] = [
+      { room: spec.name, sender: spec.opener, kind: 'join', body: '' },
+      ...spec.others.map((target): AppendInput => ({
+        room: spec.name,
+        sender: spec.opener,
+        kind: 'invite',
+        body: '',
+        target,
+      })),
+    ];
+    const events: RoomEvent[] = [];
+    const userEvents: UserLogEntry[] = [];
+    for (const input of inputs) {
+      const r = this.#appendOne(input);
+      if (r.status !== 'appended') continue;
+      events.push(r.event);
+      if (r.userEvents) userEvents.push(...r.userEvents);
+    }
+    const row = this.#stmt.getRoom.get(spec.name) as RoomRow;
+    return { room: this.#rooms.decorate(toRoom(row), true), created, events, userEvents };
+  }
+
+  async roomPeers(userId: string): Promise<string[]> {
+    return this.#lastSeen.peers(userId);
+  }
+
+  async setLastSeen(user: UserRef, ts: number): Promise<void> {
+    this.#lastSeen.set(user, ts);
+  }
+
+  async lastSeen(userIds: readonly string[]): Promise<Map<string, LastSeen>> {
+    return this.#lastSeen.get(userIds);
+  }
+
   #enqueue<T>(run: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#pending.push({ run, resolve: resolve as (r: never) => void, reject });
@@ -363,6 +440,7 @@ export class SqliteStore implements Store {
           prior.body === input.body &&
           prior.ref === (input.ref ?? null) &&
           prior.target_id === (input.target?.id ?? null) &&
+          prior.reply === (input.reply ?? null) &&
           (prior.file === null ? undefined : (JSON.parse(prior.file) as FileRef).id) === input.file?.id;
         return same ? { status: 'duplicate', event: toEvent(prior) } : { status: 'conflict' };
       }
@@ -386,6 +464,10 @@ export class SqliteStore implements Store {
       if (!this.#stmt.getRoom.get(input.room)) return { status: 'no_room' };
       if (this.#moderate(input.room, input.kind, input.target.id, input.body) === 0) return { status: 'unchanged' };
     }
+    if (input.kind === 'rename' || input.kind === 'topic') {
+      if (!this.#stmt.getRoom.get(input.room)) return { status: 'no_room' };
+      if (!this.#rooms.setMeta(input.room, input.kind, input.body)) return { status: 'unchanged' };
+    }
     const bumped = this.#stmt.bumpHead.get(input.room);
     if (!bumped) return { status: 'no_room' };
     const event: RoomEvent = {
@@ -399,6 +481,7 @@ export class SqliteStore implements Store {
       ...(input.ref === undefined ? {} : { ref: input.ref }),
       ...(input.target === undefined ? {} : { target: { id: input.target.id, nick: input.target.nick } }),
       ...(input.file === undefined ? {} : { file: input.file }),
+      ...(input.reply === undefined ? {} : { reply: input.reply }),
       ts: Date.now(),
     };
     this.#stmt.insertEvent.run(
@@ -416,6 +499,7 @@ export class SqliteStore implements Store {
       event.ts,
     );
     if (input.file !== undefined) this.#stmt.setEventFile.run(JSON.stringify(input.file), event.room, event.seq);
+    if (input.reply !== undefined) this.#stmt.setEventReply.run(input.reply, event.room, event.seq);
     const userEvents = this.#userLog.onRoomEvent(event, targetWasMember);
     return { status: 'appended', event, ...(userEvents.length > 0 ? { userEvents } : {}) };
   }
@@ -424,7 +508,8 @@ export class SqliteStore implements Store {
   #mayNotJoin(room: RoomRow, userId: string): boolean {
     if (this.#stmt.isBanned.get(room.name, userId)) return true;
     if (room.visibility !== 'private' || room.owner_id === userId) return false;
-    return this.#stmt.isMember.get(room.name, userId) === undefined;
+    // The people a DM is between may always come back to it (src/server/handlers/dm.ts).
+    return this.#stmt.isMember.get(room.name, userId) === undefined && !this.#rooms.isDmUser(room.name, userId);
   }
 
   /** Applies a moderation change; returns how many rows changed (0: nothing to append). */

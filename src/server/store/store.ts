@@ -5,6 +5,7 @@
 import type {
   EventKind,
   FileRef,
+  Member,
   RoomEvent,
   RoomInfo,
   RoomRole,
@@ -33,6 +34,8 @@ export interface AppendInput {
   readonly target?: UserRef;
   /** For `image` / `file` messages: the upload's metadata, stored with the event (part of its identity for resends). */
   readonly file?: FileRef;
+  /** For messages: the seq of the message replied to (checked by the caller; part of the identity for resends). */
+  readonly reply?: number;
 }
 
 /** An upload's metadata (src/server/files/); the bytes live in a FileStorage. */
@@ -46,6 +49,34 @@ export interface CreateRoomOptions {
   readonly visibility?: RoomVisibility;
   /** The creator's user id; that user's role is `owner`. */
   readonly ownerId?: string;
+}
+
+/** A direct message to open or re-open (docs/protocol.md, _Direct messages_). */
+export interface DmSpec {
+  /** dm-… (1:1, derived from the two ids) or gdm-… (a group, new each time). */
+  readonly name: string;
+  readonly title: string;
+  /** Joins it (a `join` event) unless already a member. */
+  readonly opener: UserRef;
+  /** Each one not a member is added by an `invite` event from the opener. */
+  readonly others: readonly UserRef[];
+}
+
+export interface DmResult {
+  readonly room: RoomInfo;
+  /** The room did not exist before. */
+  readonly created: boolean;
+  /** Appended by this call, in seq order (none when everyone was a member already). */
+  readonly events: readonly RoomEvent[];
+  readonly userEvents: readonly UserLogEntry[];
+  /** The name belongs to a room that is not a DM of the opener: nothing was done. */
+  readonly taken?: boolean;
+}
+
+export interface MemberPage {
+  /** The owner first (when a member), then by join time. */
+  readonly members: Member[];
+  readonly more: boolean;
 }
 
 export interface MessageState {
@@ -163,11 +194,17 @@ export interface SearchPage {
   readonly next?: number;
 }
 
+/** When a user's last connection closed, and the nickname they had then (presence). */
+export interface LastSeen {
+  readonly user: UserRef;
+  readonly ts: number;
+}
+
 export interface Store {
   /** Creates the room (public unless told); undefined when the name is taken. */
   createRoom(name: string, title: string, options?: CreateRoomOptions): Promise<RoomInfo | undefined>;
   getRoom(name: string): Promise<RoomInfo | undefined>;
-  /** Public rooms, plus the private rooms `userId` is a member or the owner of. */
+  /** Public rooms, plus the private rooms `userId` is a member or the owner of; with member counts. */
   listRooms(userId?: string): Promise<RoomInfo[]>;
   /** `owner` for the room's owner (member or not), else the member's role; undefined for non-members. */
   roleOf(room: string, userId: string): Promise<RoomRole | undefined>;
@@ -241,5 +278,20 @@ export interface Store {
   unread(user: UserRef, room?: string): Promise<UnreadCounts[]>;
   /** Members' read watermarks in the room, highest first, at most `limit`. */
   receipts(room: string, limit: number): Promise<Receipt[]>;
+  /**
+   * Creates the DM room (private, no owner) when missing, records who it is between, and makes
+   * the opener and the others members with `join` / `invite` events, all in one transaction. Only
+   * the people it is between may ever join it. `append` of `rename` / `topic` sets the room's
+   * title / topic in the event's transaction (`unchanged` when it is already that value).
+   */
+  openDm(spec: DmSpec): Promise<DmResult>;
+  /** The room's members with their roles, at most `limit`. */
+  members(room: string, limit: number): Promise<MemberPage>;
+  /** Ids of the users who share at least one room membership with the user (not the user): who sees their presence. */
+  roomPeers(userId: string): Promise<string[]>;
+  /** Presence: the user's last connection closed at `ts` (kept across restarts). */
+  setLastSeen(user: UserRef, ts: number): Promise<void>;
+  /** Last seen times of those of these users that have one. */
+  lastSeen(userIds: readonly string[]): Promise<Map<string, LastSeen>>;
   close(): Promise<void>;
 }

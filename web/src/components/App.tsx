@@ -3,6 +3,7 @@ import { createClient, indexedDbOutbox } from '../../../src/client/index.ts';
 import * as authApi from '../auth-api.ts';
 import { ChatStore } from '../chat-store.ts';
 import { FilesContext } from '../files-context.ts';
+import { PresenceContext } from '../presence-context.ts';
 import { guardSession } from '../tab-guard.ts';
 import {
   OUTBOX_DB,
@@ -17,6 +18,8 @@ import {
   savedSession,
   type SavedSession,
 } from '../storage.ts';
+import { t } from '../i18n/index.ts';
+import { useLocale } from '../use-locale.ts';
 import { useChatState } from '../use-store.ts';
 import { ChatScreen } from './ChatScreen.tsx';
 import { Login } from './Login.tsx';
@@ -83,12 +86,7 @@ function makeStore(nick: string, resume: Partial<SavedSession> = {}, account = f
       if (token === guarded) return;
       stopGuard?.();
       guarded = token;
-      stopGuard = guardSession(token, () =>
-        store.refuse(
-          'session_in_use',
-          `You are signed in as ${user.nick} in another tab. Pick a nickname for this tab.`,
-        ),
-      );
+      stopGuard = guardSession(token, () => store.refuse('session_in_use', t('login.inUse', { nick: user.nick })));
     },
     onRoom: saveRoom,
     onDispose: () => stopGuard?.(),
@@ -114,6 +112,8 @@ export function App() {
     nick: lastNick(),
   }));
   const state = useChatState(store);
+  // A new language re-renders every screen (keyed by it) without touching the connection.
+  const lang = useLocale();
 
   useEffect(() => {
     if (!store) return;
@@ -130,7 +130,10 @@ export function App() {
       // The server ended the connection for good before letting us in.
       store.dispose();
       saveAuth(null);
-      setLogin({ nick: state.nick, error: `Could not connect${state.conn.reason ? `: ${state.conn.reason}` : '.'}` });
+      setLogin({
+        nick: state.nick,
+        error: state.conn.reason ? t('login.noConnectWhy', { reason: state.conn.reason }) : t('login.noConnect'),
+      });
       setStore(null);
       return;
     }
@@ -197,12 +200,15 @@ export function App() {
   if (store && state && (state.welcomed || state.user)) {
     return (
       <FilesContext.Provider value={store.files}>
-        <ChatScreen store={store} state={state} onSignOut={signOut} />
+        <PresenceContext.Provider value={store.presence}>
+          <ChatScreen key={lang} store={store} state={state} onSignOut={signOut} />
+        </PresenceContext.Provider>
       </FilesContext.Provider>
     );
   }
   return (
     <Login
+      key={lang}
       initialNick={login.nick}
       guests={guests}
       authPending={authPending}

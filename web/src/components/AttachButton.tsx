@@ -1,4 +1,5 @@
 import { useRef } from 'preact/hooks';
+import { t } from '../i18n/index.ts';
 import { PaperclipIcon } from './FileIcons.tsx';
 
 /** The composer's file picker: a button that opens a (hidden) file input. */
@@ -29,8 +30,8 @@ export function AttachButton({
         type="button"
         class="icon-button attach"
         disabled={disabled}
-        aria-label="Attach files"
-        title="Attach files (or drop them here, or paste an image)"
+        aria-label={t('composer.attach')}
+        title={t('composer.attachHint')}
         onClick={() => input.current?.click()}
       >
         <PaperclipIcon />

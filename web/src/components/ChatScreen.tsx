@@ -1,12 +1,20 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatState, ChatStore } from '../chat-store.ts';
+import { t } from '../i18n/index.ts';
 import { useFileDrop } from '../use-file-drop.ts';
 import { useMessageFocus } from '../use-message-focus.ts';
+import { useMessageUi } from '../use-message-ui.ts';
+import { useNotifications } from '../use-notifications.ts';
 import { useSearch } from '../use-search.ts';
 import { Composer } from './Composer.tsx';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { ConnectionBanner } from './ConnectionBanner.tsx';
+import { MessageContexts } from './MessageContexts.tsx';
 import { MessageList } from './MessageList.tsx';
-import { OnlineList } from './OnlineList.tsx';
+import { MemberPanel } from './MemberPanel.tsx';
+import { RoomHeading } from './RoomHeading.tsx';
+import { canEditRoom } from '../room-permissions.ts';
+import { useMembers } from '../use-members.ts';
 import { SearchBox } from './SearchBox.tsx';
 import { SearchPanel } from './SearchPanel.tsx';
 import { TypingLine } from './TypingLine.tsx';
@@ -30,7 +38,7 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
   const unread = Object.values(state.unread).reduce((n, u) => n + (u.room === room ? 0 : u.unread), 0);
   const markRead = useCallback((seq: number) => store.markRead(room, seq), [store, room]);
   useEffect(() => {
-    document.title = `${unread ? `(${unread}) ` : ''}#${room} · Parley`;
+    document.title = unread ? t('title.unread', { count: unread, room }) : t('title.room', { room });
   }, [unread, room]);
   useEffect(
     () => () => {
@@ -47,7 +55,13 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
 
   // Search: results over the room pane; a click opens the message in its room, highlighted.
   const find = useSearch(store);
+  // Members with roles: the member panel, and whether you may edit the title and topic.
+  const members = useMembers(store, room, view?.events, view?.status === 'joined');
+  const loadMembers = useCallback((name: string) => store.members(name), [store]);
   useMessageFocus(find.focus);
+  // Edit, delete, react, reply and @mentions (use-message-ui.ts).
+  const ui = useMessageUi(store, room, view, state.user);
+  useNotifications(store, state);
 
   const openRoom = useCallback(
     (name: string) => {
@@ -65,46 +79,53 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
         onCreate={(name, title) => store.createRoom(name, title)}
         onRefresh={() => void store.refreshRooms()}
         onSignOut={onSignOut}
+        loadMembers={loadMembers}
+        onStartDm={(users) => store.openDm(users)}
       />
-      <button type="button" class="scrim" aria-label="Close menu" tabIndex={-1} onClick={() => setNavOpen(false)} />
-      <main ref={roomRef} class="room" aria-label={`Room ${room}`}>
+      <button
+        type="button"
+        class="scrim"
+        aria-label={t('chat.closeMenu')}
+        tabIndex={-1}
+        onClick={() => setNavOpen(false)}
+      />
+      <main ref={roomRef} class="room" aria-label={t('chat.roomLabel', { room })}>
         {dragging && (
           <div class="drop-overlay" aria-hidden="true">
-            Drop to send to #{room}
+            {t('chat.dropHere', { room })}
           </div>
         )}
         <header class="room-header">
           <button
             type="button"
             class="icon-button nav-toggle"
-            aria-label="Rooms"
+            aria-label={t('chat.rooms')}
             aria-expanded={navOpen}
             onClick={() => setNavOpen(!navOpen)}
           >
             <span class="burger" aria-hidden="true" />
           </button>
-          <div class="room-heading">
-            <h1 class="room-name">
-              <span class="hash" aria-hidden="true">
-                #
-              </span>
-              {room}
-            </h1>
-            {info?.title && info.title !== room && <p class="room-title">{info.title}</p>}
-          </div>
+          <RoomHeading
+            room={room}
+            info={info}
+            me={state.user}
+            canEdit={canEditRoom(info, members.members, state.user)}
+            onSave={(title, topic) => store.setRoomMeta(room, title, topic)}
+          />
           <button
             type="button"
             class="people-toggle"
             aria-expanded={peopleOpen}
             onClick={() => setPeopleOpen(!peopleOpen)}
-            title="Who is online"
+            title={t('chat.whoOnline')}
           >
             <span class="online-dot" aria-hidden="true" />
-            {view?.online.length ?? 0} online
+            {t('chat.onlineCount', { count: view?.online.length ?? 0 })}
           </button>
           <SearchBox onSearch={(q) => find.search(q)} onClose={find.clear} onFocus={find.reopen} />
           <ConnectionBadge conn={state.conn} onReconnect={() => store.reconnect()} />
         </header>
+        <ConnectionBanner conn={state.conn} onRetry={() => store.reconnect()} />
         {find.state.open && (
           <SearchPanel
             search={find.state}
@@ -119,21 +140,26 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
           <div class="notice" role="alert">
             <span>{state.notice}</span>
             <button type="button" class="link" onClick={() => store.dismissNotice()}>
-              Dismiss
+              {t('common.dismiss')}
             </button>
           </div>
         )}
         {view ? (
-          <MessageList
-            view={view}
-            me={state.user}
-            onLoadOlder={() => void store.loadOlder(room)}
-            onRetry={(key) => store.retry(room, key)}
-            onDiscard={(key) => store.discard(room, key)}
-            onRejoin={() => store.openRoom(room)}
-            onReloadHistory={() => store.reloadHistory(room)}
-            onRead={markRead}
-          />
+          <MessageContexts ui={ui}>
+            <MessageList
+              view={view}
+              me={state.user}
+              onLoadOlder={() => void store.loadOlder(room)}
+              onLoadNewer={() => void store.loadNewer(room)}
+              onJumpTo={(seq) => store.jumpTo(room, seq)}
+              onShowLatest={() => void store.showLatest(room)}
+              onRetry={(key) => store.retry(room, key)}
+              onDiscard={(key) => store.discard(room, key)}
+              onRejoin={() => store.openRoom(room)}
+              onReloadHistory={() => store.reloadHistory(room)}
+              onRead={markRead}
+            />
+          </MessageContexts>
         ) : (
           <div class="messages" />
         )}
@@ -143,14 +169,25 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
           onFiles={onFiles}
           room={room}
           disabled={view?.status !== 'joined'}
-          onSend={(body) => store.send(room, body)}
+          onSend={(body) => {
+            store.send(room, body, ui.reply?.seq);
+            ui.cancelReply();
+          }}
           onTyping={(on) => store.typing(room, on)}
+          reply={ui.reply}
+          onCancelReply={ui.cancelReply}
+          onEditLast={ui.editLast}
+          mentionNames={ui.names.nicks}
+          me={state.user?.nick}
         />
       </main>
-      <OnlineList
+      <MemberPanel
+        members={members.members}
+        error={members.error}
         online={view?.online ?? []}
         me={state.user}
         stale={state.conn.state !== 'connected'}
+        onMessage={(user) => void store.openDm([user.id]).catch(() => undefined)}
         onClose={() => setPeopleOpen(false)}
       />
     </div>

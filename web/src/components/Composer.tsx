@@ -1,6 +1,10 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n/index.ts';
+import { useMentionComplete } from '../use-mention-complete.ts';
 import { BODY_MAX } from '../validate.ts';
 import { AttachButton } from './AttachButton.tsx';
+import { MENTION_LIST_ID, MentionPopup } from './MentionPopup.tsx';
+import { ReplyBar } from './ReplyQuote.tsx';
 
 interface Props {
   readonly room: string;
@@ -10,6 +14,14 @@ interface Props {
   readonly onTyping?: (on: boolean) => void;
   /** Files picked or pasted: upload and send them to the room. */
   readonly onFiles?: (files: File[]) => void;
+  /** The message being replied to (shown above the input; Esc cancels). */
+  readonly reply?: { readonly nick: string; readonly text: string } | undefined;
+  readonly onCancelReply?: () => void;
+  /** ArrowUp in the empty input: edit your last message; false when there is none. */
+  readonly onEditLast?: () => boolean;
+  /** Names @mentions may complete to, and yours (never offered). */
+  readonly mentionNames?: readonly string[];
+  readonly me?: string | undefined;
 }
 
 /** Unsent text per room, so switching rooms keeps what you were typing. */
@@ -21,7 +33,8 @@ function tidy(text: string): string {
   return text.replace(/^(?:[ \t]*\r?\n)+/, '').trimEnd();
 }
 
-export function Composer({ room, disabled, onSend, onTyping, onFiles }: Props) {
+export function Composer(props: Props) {
+  const { room, disabled, onSend, onTyping, onFiles, reply, onCancelReply, onEditLast } = props;
   const [text, setText] = useState(() => drafts.get(room) ?? '');
   const ref = useRef<HTMLTextAreaElement>(null);
 
@@ -44,6 +57,8 @@ export function Composer({ room, disabled, onSend, onTyping, onFiles }: Props) {
     else drafts.delete(room);
   };
 
+  const mention = useMentionComplete(ref, text, update, props.mentionNames ?? [], props.me);
+
   const body = tidy(text);
   const length = Array.from(body).length;
   const tooLong = length > BODY_MAX;
@@ -56,6 +71,16 @@ export function Composer({ room, disabled, onSend, onTyping, onFiles }: Props) {
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
+    if (mention.onKeyDown(e)) return;
+    if (e.key === 'Escape' && reply && onCancelReply) {
+      e.preventDefault();
+      onCancelReply();
+      return;
+    }
+    if (e.key === 'ArrowUp' && text === '' && onEditLast?.()) {
+      e.preventDefault();
+      return;
+    }
     // Enter sends, Shift+Enter is a new line; never send in the middle of an IME composition.
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
       e.preventDefault();
@@ -71,18 +96,27 @@ export function Composer({ room, disabled, onSend, onTyping, onFiles }: Props) {
         submit();
       }}
     >
+      {reply && onCancelReply && <ReplyBar nick={reply.nick} text={reply.text} onCancel={onCancelReply} />}
+      <MentionPopup matches={mention.matches} active={mention.active} onPick={mention.pick} />
       <textarea
         ref={ref}
         name="message"
         rows={1}
-        placeholder={disabled ? `Joining #${room}…` : `Message #${room}`}
-        aria-label={`Message #${room}`}
+        aria-autocomplete="list"
+        aria-expanded={mention.matches.length > 0}
+        aria-controls={mention.matches.length > 0 ? MENTION_LIST_ID : undefined}
+        aria-activedescendant={mention.matches.length > 0 ? `${MENTION_LIST_ID}-${mention.active}` : undefined}
+        placeholder={disabled ? t('composer.joining', { room }) : t('composer.message', { room })}
+        aria-label={t('composer.message', { room })}
         value={text}
         onInput={(e) => {
           update(e.currentTarget.value);
           onTyping?.(e.currentTarget.value.trim().length > 0);
+          mention.onCaret();
         }}
         onKeyDown={onKeyDown}
+        onKeyUp={mention.onCaret}
+        onClick={mention.onCaret}
         onPaste={(e) => {
           // A pasted image (or copied file) is uploaded; pasted text stays text.
           const files = [...(e.clipboardData?.files ?? [])];
@@ -99,12 +133,13 @@ export function Composer({ room, disabled, onSend, onTyping, onFiles }: Props) {
             {BODY_MAX - length}
           </span>
         )}
-        <button type="submit" class="primary send" disabled={!canSend} aria-label="Send">
-          Send
+        <button type="submit" class="primary send" disabled={!canSend} aria-label={t('composer.send')}>
+          {t('composer.send')}
         </button>
       </div>
       <p class="composer-hint muted">
-        <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line
+        <kbd>{t('composer.hintEnter')}</kbd> {t('composer.hintSend')} · <kbd>Shift</kbd>+
+        <kbd>{t('composer.hintEnter')}</kbd> {t('composer.hintNewLine')}
       </p>
     </form>
   );

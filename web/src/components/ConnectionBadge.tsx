@@ -1,13 +1,6 @@
 import type { ConnInfo } from '../chat-store.ts';
+import { t } from '../i18n/index.ts';
 import { useNow } from '../use-store.ts';
-
-const LABELS = {
-  idle: 'Offline',
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  reconnecting: 'Reconnecting…',
-  closed: 'Disconnected',
-} as const;
 
 interface Props {
   readonly conn: ConnInfo;
@@ -18,10 +11,10 @@ interface Props {
 export function ConnectionBadge({ conn, onReconnect }: Props) {
   const counting = conn.state === 'reconnecting' && conn.retryAt !== undefined;
   const now = useNow(counting);
-  let label: string = LABELS[conn.state] ?? conn.state;
+  let label = t(`conn.${conn.state}`);
   if (counting) {
     const secs = Math.ceil((conn.retryAt! - now) / 1000);
-    label = secs > 0 ? `Reconnecting in ${secs}s` : 'Reconnecting…';
+    label = secs > 0 ? t('conn.reconnectingIn', { seconds: secs }) : t('conn.reconnecting');
   }
   const detail = conn.reason ? `${label} (${conn.reason})` : label;
   return (
@@ -30,7 +23,7 @@ export function ConnectionBadge({ conn, onReconnect }: Props) {
       <span class="conn-label">{label}</span>
       {conn.state === 'closed' && onReconnect && (
         <button type="button" class="link conn-action" onClick={onReconnect}>
-          Reconnect
+          {t('conn.reconnect')}
         </button>
       )}
     </span>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { errorText } from '../format.ts';
+import { t } from '../i18n/index.ts';
 import { ROOM_MAX, TITLE_MAX, roomProblem, slugify } from '../validate.ts';
 
 interface Props {
@@ -35,13 +36,13 @@ export function CreateRoomForm({ onCreate }: Props) {
 
   return (
     <details class="create-room">
-      <summary>New room</summary>
+      <summary>{t('create.summary')}</summary>
       <form onSubmit={submit} noValidate>
         <label class="field">
-          <span>Name</span>
+          <span>{t('create.name')}</span>
           <input
             name="room"
-            placeholder="e.g. design-review"
+            placeholder={t('create.namePlaceholder')}
             maxLength={ROOM_MAX}
             autoCapitalize="off"
             autoCorrect="off"
@@ -53,10 +54,10 @@ export function CreateRoomForm({ onCreate }: Props) {
           />
         </label>
         <label class="field">
-          <span>Title (optional)</span>
+          <span>{t('create.title')}</span>
           <input
             name="title"
-            placeholder="What is it about?"
+            placeholder={t('create.titlePlaceholder')}
             maxLength={TITLE_MAX}
             value={title}
             onInput={(e) => setTitle(e.currentTarget.value)}
@@ -68,7 +69,7 @@ export function CreateRoomForm({ onCreate }: Props) {
           </p>
         )}
         <button type="submit" class="primary small" disabled={busy}>
-          {busy ? 'Creating…' : 'Create room'}
+          {busy ? t('create.creating') : t('create.submit')}
         </button>
       </form>
     </details>

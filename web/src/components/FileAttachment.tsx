@@ -2,6 +2,7 @@ import { useContext, useEffect, useState } from 'preact/hooks';
 import type { FileLinks, FileRef } from '../../../src/client/index.ts';
 import { FilesContext } from '../files-context.ts';
 import { formatBytes } from '../file-transfers.ts';
+import { t } from '../i18n/index.ts';
 import { FileIcon } from './FileIcons.tsx';
 import { ImageViewer } from './ImageViewer.tsx';
 
@@ -64,7 +65,7 @@ export function FileAttachment({ file }: { readonly file: FileRef }) {
           style={{ width: `${size.width}px`, aspectRatio: `${size.width} / ${size.height}` }}
           onClick={() => setOpen(true)}
           disabled={!links}
-          aria-label={`Open image ${file.name}`}
+          aria-label={t('files.openImage', { name: file.name })}
         >
           {links?.thumbUrl && !broken && (
             <img
@@ -75,7 +76,7 @@ export function FileAttachment({ file }: { readonly file: FileRef }) {
               onError={() => setBroken(true)}
             />
           )}
-          {(error || broken) && <span class="muted">Image unavailable</span>}
+          {(error || broken) && <span class="muted">{t('files.imageUnavailable')}</span>}
         </button>
         {open && links && <ImageViewer file={file} url={links.url} onClose={() => setOpen(false)} />}
       </div>
@@ -92,10 +93,10 @@ export function FileAttachment({ file }: { readonly file: FileRef }) {
       </span>
       {links ? (
         <a class="file-download" href={links.url} download={file.name}>
-          Download
+          {t('files.download')}
         </a>
       ) : (
-        error && <span class="muted">unavailable</span>
+        error && <span class="muted">{t('files.unavailable')}</span>
       )}
     </div>
   );

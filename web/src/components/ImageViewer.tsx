@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { FileRef } from '../../../src/client/index.ts';
 import { formatBytes } from '../file-transfers.ts';
+import { t } from '../i18n/index.ts';
 
 interface Props {
   readonly file: FileRef;
@@ -45,10 +46,10 @@ export function ImageViewer({ file, url, onClose }: Props) {
           {formatBytes(file.size)}
         </span>
         <a class="viewer-download" href={url} download={file.name}>
-          Download
+          {t('files.download')}
         </a>
-        <button ref={closeRef} type="button" class="viewer-close" onClick={onClose} aria-label="Close">
-          Close
+        <button ref={closeRef} type="button" class="viewer-close" onClick={onClose} aria-label={t('common.close')}>
+          {t('common.close')}
         </button>
       </div>
     </div>

@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConnInfo } from '../chat-store.ts';
+import { t } from '../i18n/index.ts';
 import { useSecondsLeft } from '../use-seconds-left.ts';
 import { NICK_MAX, PASSWORD_MAX, PASSWORD_MIN, nickProblem } from '../validate.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { SettingsMenu } from './SettingsMenu.tsx';
 
 export type LoginMode = 'signin' | 'register' | 'guest';
 
@@ -25,12 +27,6 @@ interface Props {
   readonly onCancel: () => void;
 }
 
-const TITLES: Record<LoginMode, string> = {
-  signin: 'Sign in',
-  register: 'Create account',
-  guest: 'Continue as guest',
-};
-
 export function Login(props: Props) {
   const [mode, setMode] = useState<LoginMode>(props.initialMode ?? (props.guests ? 'guest' : 'signin'));
   const modes: LoginMode[] = props.guests ? ['signin', 'register', 'guest'] : ['signin', 'register'];
@@ -40,9 +36,12 @@ export function Login(props: Props) {
   return (
     <main class="login">
       <div class="login-card">
-        <div class="brand brand-lg" aria-hidden="true">
-          <span class="brand-mark" />
-          Parley
+        <div class="login-top">
+          <div class="brand brand-lg" aria-hidden="true">
+            <span class="brand-mark" />
+            Parley
+          </div>
+          <SettingsMenu />
         </div>
         <div class="login-tabs" role="tablist">
           {modes.map((m) => (
@@ -54,7 +53,7 @@ export function Login(props: Props) {
               aria-selected={m === mode}
               onClick={() => setMode(m)}
             >
-              {TITLES[m]}
+              {t(`login.tab.${m}`)}
             </button>
           ))}
         </div>
@@ -76,8 +75,7 @@ function AccountForm({
 }: Props & { mode: 'signin' | 'register' }) {
   // Throttled: count down, then let the user try again.
   const wait = useSecondsLeft(retryAt);
-  const shownError =
-    retryAt === undefined ? error : wait > 0 ? `Too many attempts. Try again in ${wait} s.` : undefined;
+  const shownError = retryAt === undefined ? error : wait > 0 ? t('login.throttled', { seconds: wait }) : undefined;
   const [username, setUsername] = useState(initialNick);
   const [password, setPassword] = useState('');
   const [touched, setTouched] = useState(false);
@@ -85,11 +83,11 @@ function AccountForm({
   const userProblem = nickProblem(username);
   const passwordProblem =
     mode === 'register' && Array.from(password).length < PASSWORD_MIN
-      ? `At least ${PASSWORD_MIN} characters.`
+      ? t('login.passwordShort', { min: PASSWORD_MIN })
       : mode === 'register' && password.trim().toLowerCase() === username.trim().toLowerCase()
-        ? 'The password must not be your username.'
+        ? t('login.passwordIsUsername')
         : !password
-          ? 'Enter your password.'
+          ? t('login.passwordMissing')
           : undefined;
   const submit = (e: Event) => {
     e.preventDefault();
@@ -99,9 +97,9 @@ function AccountForm({
   };
   return (
     <form class="login-form" onSubmit={submit} noValidate>
-      <h1>{mode === 'register' ? 'Create an account' : 'Sign in'}</h1>
+      <h1>{mode === 'register' ? t('login.registerTitle') : t('login.signinTitle')}</h1>
       <label class="field">
-        <span>Username</span>
+        <span>{t('login.username')}</span>
         <input
           name="username"
           autoComplete="username"
@@ -115,7 +113,7 @@ function AccountForm({
       </label>
       {touched && userProblem && <p class="field-error">{userProblem}</p>}
       <label class="field">
-        <span>Password</span>
+        <span>{t('login.password')}</span>
         <input
           name="password"
           type="password"
@@ -131,14 +129,14 @@ function AccountForm({
         {touched && passwordProblem
           ? passwordProblem
           : mode === 'register'
-            ? `${PASSWORD_MIN}–${PASSWORD_MAX} characters, not your username.`
+            ? t('login.passwordHint', { min: PASSWORD_MIN, max: PASSWORD_MAX })
             : ''}
       </p>
       <FormFooter
         error={shownError}
         busy={busy}
         blocked={wait > 0}
-        label={busy ? 'Signing in…' : mode === 'register' ? 'Create account' : 'Sign in'}
+        label={busy ? t('login.signingIn') : mode === 'register' ? t('login.register') : t('login.signin')}
         connecting={connecting}
         onCancel={onCancel}
       />
@@ -172,10 +170,10 @@ function GuestForm({ initialNick, error, connecting, onSubmit, onCancel }: Props
 
   return (
     <form class="login-form" onSubmit={submit} noValidate>
-      <h1>Choose a nickname</h1>
-      <p class="muted">This is how others in the chat will see you.</p>
+      <h1>{t('login.guestTitle')}</h1>
+      <p class="muted">{t('login.guestHelp')}</p>
       <label class="field">
-        <span>Nickname</span>
+        <span>{t('login.nick')}</span>
         <input
           ref={input}
           name="nick"
@@ -190,12 +188,12 @@ function GuestForm({ initialNick, error, connecting, onSubmit, onCancel }: Props
         />
       </label>
       <p id="nick-help" class={touched && problem ? 'field-error' : 'hint'}>
-        {touched && problem ? problem : `Up to ${NICK_MAX} letters, digits, spaces, "-", "_" or ".".`}
+        {touched && problem ? problem : t('login.nickHint', { max: NICK_MAX })}
       </p>
       <FormFooter
         error={error}
         busy={busy}
-        label={busy ? 'Connecting…' : 'Join the chat'}
+        label={busy ? t('login.connecting') : t('login.join')}
         connecting={connecting}
         onCancel={onCancel}
       />
@@ -227,7 +225,7 @@ function FormFooter(props: {
         <div class="login-status">
           <ConnectionBadge conn={props.connecting} />
           <button type="button" class="link" onClick={props.onCancel}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </div>
       )}

@@ -1,10 +1,19 @@
 import { Component } from 'preact';
-import type { RoomEvent, UserRef } from '../../../src/client/index.ts';
+import { useContext } from 'preact/hooks';
+import { mentions, type RoomEvent, type UserRef } from '../../../src/client/index.ts';
 import type { OutboxItem } from '../chat-store.ts';
 import type { MessageChanges } from '../fold.ts';
 import { formatFull, formatTime, hueOf } from '../format.ts';
+import { t } from '../i18n/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { FileAttachment } from './FileAttachment.tsx';
+import { MentionContext, MessageActionsContext } from '../message-context.ts';
+import { EditBox } from './EditBox.tsx';
+import { MentionText } from './MentionText.tsx';
+import { MessageActions } from './MessageActions.tsx';
+import { ReactionBar } from './ReactionBar.tsx';
+import { ReplyQuote } from './ReplyQuote.tsx';
+import { isSystemLine, systemText } from '../system-lines.ts';
 
 interface Props {
   readonly event: RoomEvent;
@@ -31,9 +40,11 @@ export class MessageItem extends Component<Props> {
 }
 
 function EventView({ event, mine, sent, changes }: Props) {
-  if (event.kind === 'system' || event.kind === 'join' || event.kind === 'leave') {
-    const text =
-      event.kind === 'system' ? event.body : `${event.sender.nick} ${event.kind === 'join' ? 'joined' : 'left'}`;
+  // Contexts re-render a row when the actions (e.g. which message is edited) or the names change.
+  const actions = useContext(MessageActionsContext);
+  const names = useContext(MentionContext);
+  if (isSystemLine(event)) {
+    const text = systemText(event);
     return (
       <div class="message system" data-seq={event.seq} data-kind={event.kind}>
         <span class="body">{text}</span>
@@ -43,8 +54,18 @@ function EventView({ event, mine, sent, changes }: Props) {
       </div>
     );
   }
+  const text = changes?.body ?? event.body;
+  const deleted = changes?.deleted === true;
+  const editing = !deleted && actions?.editing === event.seq;
+  const mentionsMe = !mine && !deleted && names.me !== undefined && mentions(text, names.me);
   return (
-    <article class={mine ? 'message mine' : 'message'} data-seq={event.seq} data-status={sent ? 'sent' : undefined}>
+    <article
+      class={`message${mine ? ' mine' : ''}${mentionsMe ? ' mentions-me' : ''}`}
+      data-seq={event.seq}
+      data-status={sent ? 'sent' : undefined}
+      // Focusable by a tap, so touch screens can show the actions (:focus-within).
+      tabIndex={-1}
+    >
       <Avatar user={event.sender} />
       <div class="message-main">
         <header class="message-meta">
@@ -54,34 +75,40 @@ function EventView({ event, mine, sent, changes }: Props) {
           <time dateTime={new Date(event.ts).toISOString()} title={formatFull(event.ts)}>
             {formatTime(event.ts)}
           </time>
-          {event.kind !== 'text' && <span class="kind">{event.kind}</span>}
-          {changes?.body !== undefined && !changes.deleted && <span class="edited">(edited)</span>}
+          {event.kind !== 'text' && (
+            <span class="kind">
+              {event.kind === 'image' || event.kind === 'file' ? t(`log.kind.${event.kind}`) : event.kind}
+            </span>
+          )}
+          {changes?.body !== undefined && !changes.deleted && <span class="edited">{t('log.edited')}</span>}
           {sent && (
-            <span class="status status-sent" title="Delivered">
-              ✓ sent
+            <span class="status status-sent" title={t('log.delivered')}>
+              {t('log.sent')}
             </span>
           )}
         </header>
-        {changes?.deleted ? (
-          <div class="body deleted">This message was deleted.</div>
+        {event.reply !== undefined && <ReplyQuote seq={event.reply} />}
+        {editing ? (
+          <EditBox seq={event.seq} initial={text} />
+        ) : changes?.deleted ? (
+          <div class="body deleted">{t('log.deleted')}</div>
         ) : event.file ? (
           <>
             <FileAttachment file={event.file} />
-            {(changes?.body ?? event.body) && <div class="body">{changes?.body ?? event.body}</div>}
+            {text && (
+              <div class="body">
+                <MentionText text={text} />
+              </div>
+            )}
           </>
         ) : (
-          <div class="body">{changes?.body ?? event.body}</div>
+          <div class="body">
+            <MentionText text={text} />
+          </div>
         )}
-        {changes && changes.reactions.length > 0 && (
-          <ul class="reactions" aria-label="Reactions">
-            {changes.reactions.map((r) => (
-              <li key={r.emoji} class="reaction">
-                {r.emoji} {r.users.length}
-              </li>
-            ))}
-          </ul>
-        )}
+        {changes && <ReactionBar seq={event.seq} reactions={changes.reactions} />}
       </div>
+      <MessageActions event={event} changes={changes} />
     </article>
   );
 }
@@ -106,20 +133,21 @@ export function PendingItem({ item, me, onRetry, onDiscard }: PendingProps) {
           <time dateTime={new Date(item.createdAt).toISOString()} title={formatFull(item.createdAt)}>
             {formatTime(item.createdAt)}
           </time>
-          {item.status === 'pending' && <span class="status status-pending">sending…</span>}
-          {item.status === 'sent' && <span class="status status-sent">✓ sent</span>}
+          {item.status === 'pending' && <span class="status status-pending">{t('log.sending')}</span>}
+          {item.status === 'sent' && <span class="status status-sent">{t('log.sent')}</span>}
           {item.status === 'failed' && (
             <span class="status status-failed" role="alert">
-              not sent{item.error ? `: ${item.error}` : ''}{' '}
+              {item.error ? t('log.notSentWhy', { error: item.error }) : t('log.notSent')}{' '}
               <button type="button" class="link" onClick={onRetry}>
-                Retry
+                {t('log.retry')}
               </button>{' '}
               <button type="button" class="link" onClick={onDiscard}>
-                Discard
+                {t('log.discard')}
               </button>
             </span>
           )}
         </header>
+        {item.reply !== undefined && <ReplyQuote seq={item.reply} />}
         <div class="body">{item.body}</div>
       </div>
     </article>

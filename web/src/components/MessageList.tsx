@@ -1,11 +1,14 @@
-import type { JSX } from 'preact';
-import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { UserRef } from '../../../src/client/index.ts';
 import { pendingItems, sentCids, type RoomView } from '../chat-store.ts';
-import { foldLog } from '../fold.ts';
-import { dayKey, formatDay } from '../format.ts';
+import { foldLog, isMessage } from '../fold.ts';
+import { t } from '../i18n/index.ts';
+import { intlLocale } from '../i18n/intl.ts';
+import { dayName, formatDate, listRows, type ListRow } from '../list-rows.ts';
 import { dividerSeq, seenBy } from '../read-marks.ts';
 import { useMarkRead } from '../use-mark-read.ts';
+import { REVEAL_EVENT, type RevealDetail } from '../use-message-focus.ts';
+import { VirtualRows } from '../virtual-rows.ts';
 import { MessageItem, PendingItem } from './MessageItem.tsx';
 import { NewMessagesDivider, SeenBy } from './ReadMarks.tsx';
 
@@ -13,6 +16,12 @@ interface Props {
   readonly view: RoomView;
   readonly me: UserRef | undefined;
   readonly onLoadOlder: () => void;
+  /** The page after the window, while it stops short of the newest messages. */
+  readonly onLoadNewer: () => void;
+  /** Load the page around `seq` into the window (a jump far back); false when that failed. */
+  readonly onJumpTo: (seq: number) => Promise<boolean>;
+  /** Back to the newest messages after the window moved away from them. */
+  readonly onShowLatest: () => void;
   readonly onRetry: (key: string) => void;
   readonly onDiscard: (key: string) => void;
   readonly onRejoin: () => void;
@@ -21,68 +30,115 @@ interface Props {
   readonly onRead?: (seq: number) => void;
 }
 
-/** How close to the bottom (px) still counts as "reading the newest messages". */
-const STICK_PX = 48;
-
-export function MessageList({ view, me, onLoadOlder, onRetry, onDiscard, onRejoin, onReloadHistory, onRead }: Props) {
+/**
+ * The room's messages as a virtualized list (virtual-rows.ts): only the rows in view plus an
+ * overscan are in the DOM. Reaching the top loads older pages, reaching the bottom of a window
+ * far back loads newer ones; the row being read stays put. At the bottom the list follows new
+ * messages; scrolled up it counts them on a button instead.
+ */
+export function MessageList(props: Props) {
+  const { view, me, onLoadOlder, onRetry, onDiscard, onRejoin, onReloadHistory, onRead } = props;
   const ref = useRef<HTMLDivElement>(null);
-  const stick = useRef(true);
-  const prev = useRef<{ room: string; first: number | undefined; height: number; pending: number } | null>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const [, setTick] = useState(0);
+  // One per room: measured heights are keyed by seq.
+  const virt = useMemo(() => new VirtualRows(), [view.name]);
+  virt.onChange = () => setTick((n) => n + 1);
+  virt.canStick = !view.hasNewer;
+
   const pending = useMemo(() => pendingItems(view), [view]);
   const sent = useMemo(() => sentCids(view), [view]);
   const log = useMemo(() => foldLog(view.events), [view.events]);
   const firstUnread = useMemo(() => dividerSeq(view.events, view.divider, me?.id), [view.events, view.divider, me]);
   const seen = useMemo(() => seenBy(view.events, view.receipts, me?.id), [view.events, view.receipts, me]);
+  const rows = useMemo(() => listRows(log.rows, firstUnread), [log.rows, firstUnread]);
+  const keys = useMemo(() => rows.map((r) => r.key), [rows]);
   useMarkRead(ref, view.events, onRead);
 
-  // Keep the view pinned to the newest message while the reader is at the bottom, and keep
-  // the same messages in place when older ones are prepended.
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const first = view.events[0]?.seq;
-    const p = prev.current;
-    if (!p || p.room !== view.name) {
-      stick.current = true;
-      el.scrollTop = el.scrollHeight;
-    } else if (p.first !== undefined && first !== undefined && first < p.first && !stick.current) {
-      el.scrollTop += el.scrollHeight - p.height;
-    } else if (stick.current || pending.length > p.pending) {
-      el.scrollTop = el.scrollHeight;
-    }
-    prev.current = { room: view.name, first, height: el.scrollHeight, pending: pending.length };
-  });
+  virt.setKeys(keys);
+  const { start, end, padTop, padBottom } = virt.range();
 
-  const onScroll = () => {
-    const el = ref.current;
-    if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
+  // New messages below while scrolled up: counted from the last row seen at the bottom.
+  const seenKey = useRef<{ room: string; key: number | undefined }>({ room: view.name, key: undefined });
+  if (seenKey.current.room !== view.name || virt.stuck || seenKey.current.key === undefined) {
+    seenKey.current = { room: view.name, key: keys[keys.length - 1] };
+  }
+  const newBelow = view.hasNewer ? 0 : countNewBelow(rows, seenKey.current.key, virt.bottomIndex, me?.id);
+
+  // First unread out of view above (or not even loaded): offer to jump to it.
+  const oldest = view.events[0]?.seq;
+  const unreadAt = firstUnread === undefined ? undefined : virt.indexOf(firstUnread);
+  const divider = view.divider;
+  const unreadAbove =
+    divider !== null &&
+    divider !== undefined &&
+    (unreadAt !== undefined ? unreadAt < virt.topIndex : view.hasOlder && oldest !== undefined && divider + 1 < oldest);
+  const wantUnread = useRef(false);
+
+  // The latest props, for the scroll handler.
+  const latest = useRef(props);
+  latest.current = props;
+  const loadEdges = (): void => {
+    const p = latest.current;
+    const near = ref.current?.clientHeight ?? 600;
+    if (!p.view.loaded) return;
+    if (p.view.hasOlder && !p.view.loadingOlder && virt.aboveRows < near) p.onLoadOlder();
+    if (p.view.hasNewer && !p.view.loadingNewer && virt.belowRows < near) p.onLoadNewer();
   };
 
-  // One flat, keyed list: a day divider before the first message of each day.
-  const rows: JSX.Element[] = [];
-  let lastDay = '';
-  for (const e of log.rows) {
-    const day = dayKey(e.ts);
-    if (day !== lastDay) {
-      rows.push(
-        <div class="day" key={`day-${day}`} role="separator">
-          <span>{formatDay(e.ts)}</span>
-        </div>,
-      );
-      lastDay = day;
+  // Your own new message: go down to it.
+  const pendingCount = useRef(pending.length);
+  useLayoutEffect(() => {
+    if (pending.length > pendingCount.current) virt.toBottom();
+    pendingCount.current = pending.length;
+    const el = ref.current;
+    const body = bodyRef.current;
+    if (el && body) virt.attach(el, body);
+  });
+  // A new page or a new window may leave the reader near an edge: keep loading (a failed page
+  // waits for the next scroll or the button, so an error does not loop).
+  useEffect(loadEdges, [keys, view.loaded, view.hasOlder, view.hasNewer]);
+  useEffect(() => () => virt.detach(), [virt]);
+  useEffect(() => {
+    if (wantUnread.current && firstUnread !== undefined && unreadAt !== undefined) {
+      wantUnread.current = false;
+      virt.reveal(firstUnread);
     }
-    if (e.seq === firstUnread) rows.push(<NewMessagesDivider key="new-messages" />);
-    rows.push(
-      <MessageItem
-        key={e.seq}
-        event={e}
-        mine={e.sender.id === me?.id}
-        sent={e.cid !== undefined && sent.has(e.cid)}
-        changes={log.changes.get(e.seq)}
-      />,
-    );
-  }
+  });
 
+  // A search result asks for a message (use-message-focus.ts).
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const on = (e: Event): void => {
+      const d = (e as CustomEvent<RevealDetail>).detail;
+      virt.reveal(d.seq, d.done);
+    };
+    el.addEventListener(REVEAL_EVENT, on);
+    return () => el.removeEventListener(REVEAL_EVENT, on);
+  }, [virt]);
+
+  const onScroll = (): void => {
+    virt.onScroll();
+    loadEdges();
+  };
+
+  const jumpToUnread = async (): Promise<void> => {
+    if (divider === null || divider === undefined) return;
+    if (firstUnread !== undefined && unreadAt !== undefined) {
+      virt.reveal(firstUnread);
+      return;
+    }
+    wantUnread.current = true;
+    if (!(await props.onJumpTo(divider + 1))) wantUnread.current = false;
+  };
+
+  const toLatest = (): void => {
+    if (view.hasNewer) props.onShowLatest();
+    virt.toBottom();
+  };
+
+  const now = Date.now();
   return (
     <div
       class="messages"
@@ -90,49 +146,132 @@ export function MessageList({ view, me, onLoadOlder, onRetry, onDiscard, onRejoi
       data-room={view.name}
       data-status={view.status}
       data-loaded={view.loaded ? 'true' : 'false'}
+      data-window={`${oldest ?? ''}-${view.events[view.events.length - 1]?.seq ?? ''}`}
       onScroll={onScroll}
+      onWheel={() => virt.cancelReveal()}
+      onTouchStart={() => virt.cancelReveal()}
+      onKeyDown={() => virt.cancelReveal()}
       role="log"
-      aria-live="polite"
+      // Rows come and go as the list scrolls: announce additions only while following the bottom.
+      aria-live={virt.stuck ? 'polite' : 'off'}
       aria-relevant="additions"
-      aria-label={`Messages in ${view.name}`}
+      aria-label={t('log.messagesIn', { room: view.name })}
     >
+      {unreadAbove && (
+        <div class="jump-bar jump-bar-top">
+          <button type="button" class="jump-button jump-unread" onClick={() => void jumpToUnread()}>
+            {t('history.firstUnread')} ↑
+          </button>
+        </div>
+      )}
       <div class="messages-top">
-        {view.status === 'joining' && <p class="muted">Joining #{view.name}…</p>}
+        {view.status === 'joining' && <p class="muted">{t('log.joining', { room: view.name })}</p>}
         {view.status === 'error' && (
           <p class="alert">
-            Could not join #{view.name}: {view.error}{' '}
+            {t('log.joinFailed', { room: view.name, error: view.error ?? '' })}{' '}
             <button type="button" class="link" onClick={onRejoin}>
-              Try again
+              {t('common.tryAgain')}
             </button>
           </p>
         )}
         {view.historyError && (
           <p class="alert">
-            Could not load messages: {view.historyError}{' '}
+            {t('log.historyFailed', { error: view.historyError })}{' '}
             <button type="button" class="link" onClick={onReloadHistory}>
-              Try again
+              {t('common.tryAgain')}
             </button>
           </p>
         )}
-        {view.hasOlder && (
-          <button type="button" class="load-older" onClick={onLoadOlder} disabled={view.loadingOlder}>
-            {view.loadingOlder ? 'Loading…' : 'Load older messages'}
-          </button>
-        )}
+        {view.hasOlder &&
+          (view.loadingOlder ? (
+            <p class="loading-row muted" role="status">
+              {t('history.loadingOlder')}
+            </p>
+          ) : (
+            <button type="button" class="load-older" onClick={onLoadOlder}>
+              {t('log.loadOlder')}
+            </button>
+          ))}
         {view.loaded && !view.hasOlder && (
           <p class="room-start muted">
-            {view.events.length || pending.length
-              ? `This is the start of #${view.name}.`
-              : 'No messages yet — say hello!'}
+            {view.events.length || pending.length ? t('log.start', { room: view.name }) : t('log.empty')}
           </p>
         )}
       </div>
-      {rows}
-      <SeenBy users={seen} />
-      {me &&
-        pending.map((o) => (
-          <PendingItem key={o.key} item={o} me={me} onRetry={() => onRetry(o.key)} onDiscard={() => onDiscard(o.key)} />
+      <div class="message-rows" ref={bodyRef} style={{ paddingTop: `${padTop}px`, paddingBottom: `${padBottom}px` }}>
+        {rows.slice(start, end).map((r) => (
+          <div class="message-row" key={r.key} data-row={r.key}>
+            {r.day !== undefined && <DaySeparator ts={r.event.ts} day={r.day} now={now} />}
+            {r.firstUnread && <NewMessagesDivider />}
+            <MessageItem
+              event={r.event}
+              mine={r.event.sender.id === me?.id}
+              sent={r.event.cid !== undefined && sent.has(r.event.cid)}
+              changes={log.changes.get(r.event.seq)}
+            />
+          </div>
         ))}
+      </div>
+      {view.hasNewer ? (
+        view.loadingNewer && (
+          <p class="loading-row muted" role="status">
+            {t('history.loadingNewer')}
+          </p>
+        )
+      ) : (
+        <>
+          <SeenBy users={seen} />
+          {me &&
+            pending.map((o) => (
+              <PendingItem
+                key={o.key}
+                item={o}
+                me={me}
+                onRetry={() => onRetry(o.key)}
+                onDiscard={() => onDiscard(o.key)}
+              />
+            ))}
+        </>
+      )}
+      {(newBelow > 0 || view.hasNewer || (!virt.stuck && virt.belowRows > (ref.current?.clientHeight ?? 0))) && (
+        <div class="jump-bar jump-bar-bottom">
+          <button type="button" class="jump-button jump-latest" onClick={toLatest}>
+            {newBelow > 1
+              ? t('history.newMany', { count: newBelow })
+              : newBelow === 1
+                ? t('history.newOne')
+                : t('history.latest')}{' '}
+            ↓
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Messages by others below the last row the reader has seen (at the bottom, or on screen). */
+function countNewBelow(rows: readonly ListRow[], seenKey: number | undefined, bottom: number, me: string | undefined) {
+  if (seenKey === undefined) return 0;
+  let n = 0;
+  for (let i = rows.length - 1; i > bottom && i >= 0; i--) {
+    const e = rows[i]!.event;
+    if (e.seq <= seenKey) break;
+    if (isMessage(e) && e.sender.id !== me) n++;
+  }
+  return n;
+}
+
+function DaySeparator({ ts, day, now }: { ts: number; day: string; now: number }) {
+  const name = dayName(ts, now);
+  const label =
+    name === 'today'
+      ? t('history.today')
+      : name === 'yesterday'
+        ? t('history.yesterday')
+        : formatDate(ts, now, intlLocale());
+  return (
+    <div class="day" role="separator" data-day={day}>
+      <span>{label}</span>
     </div>
   );
 }

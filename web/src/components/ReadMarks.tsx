@@ -1,11 +1,12 @@
 import type { UserRef } from '../../../src/client/index.ts';
+import { t } from '../i18n/index.ts';
 import { seenByText } from '../read-marks.ts';
 
 /** Before the first message that was unread when the room was opened. */
 export function NewMessagesDivider() {
   return (
-    <div class="new-messages" role="separator" aria-label="New messages">
-      <span>New messages</span>
+    <div class="new-messages" role="separator" aria-label={t('read.newMessages')}>
+      <span>{t('read.newMessages')}</span>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { SEARCH_QUERY_MAX } from '../../../src/client/index.ts';
+import { t } from '../i18n/index.ts';
 
 interface Props {
   readonly onSearch: (q: string) => void;
@@ -26,8 +27,8 @@ export function SearchBox({ onSearch, onClose, onFocus }: Props) {
         name="q"
         value={q}
         maxLength={SEARCH_QUERY_MAX}
-        placeholder="Search messages"
-        aria-label="Search messages"
+        placeholder={t('search.placeholder')}
+        aria-label={t('search.placeholder')}
         autoComplete="off"
         enterKeyHint="search"
         onInput={(e) => setQ(e.currentTarget.value)}

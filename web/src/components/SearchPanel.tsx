@@ -1,5 +1,7 @@
 import type { SearchResult } from '../../../src/client/index.ts';
 import { highlightParts } from '../highlight.ts';
+import { t } from '../i18n/index.ts';
+import { dateFormat } from '../i18n/intl.ts';
 import type { SearchState } from '../use-search.ts';
 import { Avatar } from './Avatar.tsx';
 
@@ -13,24 +15,24 @@ interface Props {
   readonly onClose: () => void;
 }
 
-const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const when = { format: (ts: number) => dateFormat({ dateStyle: 'medium', timeStyle: 'short' }).format(ts) };
 
 /** Search results: room, sender, time, and the snippet with its matches marked — all as text. */
 export function SearchPanel({ search, room, onScope, onMore, onJump, onClose }: Props) {
   const { results, status } = search;
   return (
-    <aside class="search-panel" aria-label="Search results" data-status={status}>
+    <aside class="search-panel" aria-label={t('search.results')} data-status={status}>
       <header class="search-header">
         <h2>
-          Results for <q>{search.q}</q>
+          {t('search.resultsFor')} <q>{search.q}</q>
         </h2>
-        <button type="button" class="icon-button" aria-label="Close search" onClick={onClose}>
+        <button type="button" class="icon-button" aria-label={t('search.close')} onClick={onClose}>
           ×
         </button>
       </header>
-      <div class="search-scope" role="group" aria-label="Where to search">
+      <div class="search-scope" role="group" aria-label={t('search.scope')}>
         <button type="button" aria-pressed={search.room === undefined} onClick={() => onScope(undefined)}>
-          All my rooms
+          {t('search.allRooms')}
         </button>
         <button type="button" aria-pressed={search.room === room} onClick={() => onScope(room)}>
           #{room}
@@ -48,20 +50,18 @@ export function SearchPanel({ search, room, onScope, onMore, onJump, onClose }: 
           </li>
         ))}
       </ol>
-      {status === 'loading' && <p class="muted search-note">Searching…</p>}
+      {status === 'loading' && <p class="muted search-note">{t('search.searching')}</p>}
       {status === 'error' && (
         <p class="alert search-note" role="alert">
-          Search failed: {search.error}
+          {t('search.failed', { error: search.error ?? '' })}
         </p>
       )}
       {status === 'done' && results.length === 0 && (
-        <p class="muted search-note">
-          {search.next === undefined ? 'No messages found.' : 'Nothing in the newest messages yet.'}
-        </p>
+        <p class="muted search-note">{search.next === undefined ? t('search.none') : t('search.noneYet')}</p>
       )}
       {status === 'done' && search.next !== undefined && (
         <button type="button" class="load-older" onClick={onMore}>
-          Search older messages
+          {t('search.older')}
         </button>
       )}
     </aside>

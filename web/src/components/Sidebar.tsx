@@ -1,7 +1,12 @@
-import type { RoomInfo } from '../../../src/client/index.ts';
+import type { MemberList, RoomInfo } from '../../../src/client/index.ts';
 import { DEFAULT_ROOM, type ChatState } from '../chat-store.ts';
+import { t } from '../i18n/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { CreateRoomForm } from './CreateRoomForm.tsx';
+import { isDmName } from '../dm.ts';
+import { DmList } from './DmList.tsx';
+import { RoomDirectory } from './RoomDirectory.tsx';
+import { SettingsMenu } from './SettingsMenu.tsx';
 import { UnreadBadge } from './UnreadBadge.tsx';
 
 interface Props {
@@ -10,6 +15,9 @@ interface Props {
   readonly onCreate: (name: string, title: string) => Promise<void>;
   readonly onRefresh: () => void;
   readonly onSignOut: () => void;
+  /** Direct messages (DmList): members of your rooms to pick from, and opening one. */
+  readonly loadMembers: (room: string) => Promise<MemberList>;
+  readonly onStartDm: (users: string[]) => Promise<void>;
 }
 
 /** Rooms from the server, plus any room this tab joined that the list does not show yet. */
@@ -19,25 +27,26 @@ function roomList(state: ChatState): Array<Pick<RoomInfo, 'name' | 'title'>> {
   for (const r of state.rooms) byName.set(r.name, r);
   for (const v of Object.values(state.views))
     if (!byName.has(v.name)) byName.set(v.name, v.info ?? { name: v.name, title: '' });
-  return [...byName.values()];
+  // DMs have their own list (DmList), by the other people's names.
+  return [...byName.values()].filter((r) => !isDmName(r.name));
 }
 
-export function Sidebar({ state, onOpen, onCreate, onRefresh, onSignOut }: Props) {
+export function Sidebar({ state, onOpen, onCreate, onRefresh, onSignOut, loadMembers, onStartDm }: Props) {
   const rooms = roomList(state);
   return (
-    <nav class="sidebar" aria-label="Rooms">
+    <nav class="sidebar" aria-label={t('chat.rooms')}>
       <div class="brand">
         <span class="brand-mark" aria-hidden="true" />
         Parley
       </div>
       <div class="section-head">
-        <h2>Rooms</h2>
+        <h2>{t('chat.rooms')}</h2>
         <button
           type="button"
           class="icon-button"
           onClick={onRefresh}
-          title="Refresh the room list"
-          aria-label="Refresh"
+          title={t('chat.refreshRooms')}
+          aria-label={t('chat.refresh')}
         >
           ↻
         </button>
@@ -68,6 +77,13 @@ export function Sidebar({ state, onOpen, onCreate, onRefresh, onSignOut }: Props
           );
         })}
       </ul>
+      <RoomDirectory
+        rooms={state.rooms}
+        mine={new Set(Object.keys(state.unread))}
+        onJoin={onOpen}
+        onRefresh={onRefresh}
+      />
+      <DmList state={state} onOpen={onOpen} loadMembers={loadMembers} onStartDm={onStartDm} />
       <CreateRoomForm onCreate={onCreate} />
       {state.user && (
         <div class="me">
@@ -75,9 +91,10 @@ export function Sidebar({ state, onOpen, onCreate, onRefresh, onSignOut }: Props
           <div class="me-text">
             <span class="me-nick">{state.user.nick}</span>
             <button type="button" class="link" onClick={onSignOut}>
-              Sign out
+              {t('chat.signOut')}
             </button>
           </div>
+          <SettingsMenu notifications />
         </div>
       )}
     </nav>

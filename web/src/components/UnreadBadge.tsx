@@ -1,3 +1,5 @@
+import { t } from '../i18n/index.ts';
+
 /** A room's unread count in the sidebar; mentions of you get a badge of their own ("@2"). */
 export function UnreadBadge({ unread, mentions }: { unread: number; mentions: number }) {
   if (unread <= 0) return null;
@@ -5,11 +7,14 @@ export function UnreadBadge({ unread, mentions }: { unread: number; mentions: nu
   return (
     <>
       {mentions > 0 && (
-        <span class="mentions" aria-label={`${mentions} mention${mentions === 1 ? '' : 's'} of you`}>
+        <span
+          class="mentions"
+          aria-label={mentions === 1 ? t('unread.mentionsOne') : t('unread.mentionsMany', { count: mentions })}
+        >
           @{count(mentions)}
         </span>
       )}
-      <span class="unread" aria-label={`${unread} unread`}>
+      <span class="unread" aria-label={t('unread.count', { count: unread })}>
         {count(unread)}
       </span>
     </>

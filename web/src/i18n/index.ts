@@ -3,7 +3,16 @@
  * own file here (`{ en, zh }` with the same keys); `t()` looks a key up in the current locale.
  * The locale is kept in localStorage; App re-renders the whole tree when it changes.
  */
+import { chat } from './chat.ts';
 import { core } from './core.ts';
+import { errors } from './errors.ts';
+import { files } from './files.ts';
+import { log } from './log.ts';
+import { login } from './login.ts';
+import { history } from './history.ts';
+import { messages } from './messages.ts';
+import { presence } from './presence.ts';
+import { rooms } from './rooms.ts';
 
 export type Locale = 'en' | 'zh';
 export const LOCALES: readonly Locale[] = ['en', 'zh'];
@@ -15,7 +24,7 @@ export interface Strings {
 }
 
 /** Every area's strings. Add a line per area file. */
-export const AREAS: readonly Strings[] = [core];
+export const AREAS: readonly Strings[] = [core, history, login, errors, chat, messages, files, presence, rooms, log];
 
 const LOCALE_KEY = 'parley.locale';
 

@@ -1,0 +1,194 @@
+/**
+ * Per-user status (online / away / offline) over all of a user's connections, told only to the
+ * users who share a room with them. Shared logic: the Presence engine only counts connections.
+ *
+ * - A user goes offline `graceMs` after their last connection closed, so a reload or a quick
+ *   reconnect shows no change; "last seen" (the close time) is then stored.
+ * - Changes are coalesced per recipient: within `windowMs` they go out as one `status` frame
+ *   holding each changed user's latest state. A change that leaves the aggregate as it was (a
+ *   second tab opening or closing) sends nothing.
+ */
+import type { StatusFrame, UserRef, UserState, UserStatus } from '../../protocol/index.ts';
+import type { Connection } from '../connection.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/store.ts';
+import { prepareFrame } from '../wire.ts';
+import type { Activity, Presence } from './presence.ts';
+
+export interface StatusDeps {
+  readonly presence: Presence;
+  readonly store: Store;
+  readonly connections: ReadonlySet<Connection>;
+  readonly log: Logger;
+  readonly graceMs: number;
+  readonly windowMs: number;
+}
+
+interface Grace {
+  readonly user: UserRef;
+  /** What others were told before the last connection closed. */
+  readonly state: Exclude<UserState, 'offline'>;
+  /** When the last connection closed: the "last seen" stored when the grace ends. */
+  readonly since: number;
+  readonly timer: NodeJS.Timeout;
+}
+
+export class StatusSignals {
+  readonly #d: StatusDeps;
+  /** What others were last told about users who are not offline, by user id. */
+  readonly #announced = new Map<string, { user: UserRef; state: Exclude<UserState, 'offline'> }>();
+  readonly #graces = new Map<string, Grace>();
+  /** Recipient user id → changed user id → latest status, until the window ends. */
+  readonly #outgoing = new Map<string, Map<string, UserStatus>>();
+  /** What others had been told of each user changed in this window, before the window: unchanged ones are left out. */
+  readonly #before = new Map<string, UserState>();
+  #flushTimer: NodeJS.Timeout | undefined;
+  /** Changes run one at a time, so a close never overtakes the hello before it. */
+  #chain: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(deps: StatusDeps) {
+    this.#d = deps;
+  }
+
+  /** After hello: the connection counts, as active until it says otherwise. */
+  connected(conn: Connection): void {
+    this.report(conn, 'active');
+  }
+
+  /** A `status` frame: the connection's activity (repeats change nothing). */
+  report(conn: Connection, activity: Activity): void {
+    const user = conn.user;
+    if (!user) return;
+    this.#run(async () => this.#changed(user, await this.#d.presence.activity(user, connKey(conn), activity)));
+  }
+
+  disconnected(conn: Connection, user: UserRef): void {
+    this.#run(async () => this.#changed(user, await this.#d.presence.release(user, connKey(conn))));
+  }
+
+  /**
+   * The status of those of `ids` that `viewer` may see (themselves, and users sharing a room with
+   * them); the others are left out, so a stranger learns nothing, not even that an id exists.
+   */
+  async who(viewer: UserRef, ids: readonly string[]): Promise<UserStatus[]> {
+    const peers = new Set(await this.#d.store.roomPeers(viewer.id));
+    peers.add(viewer.id);
+    const visible = [...new Set(ids)].filter((id) => peers.has(id));
+    const holders = await this.#d.presence.holders(visible);
+    const offline = visible.filter((id) => !holders.has(id) && !this.#graces.has(id));
+    const seen = await this.#d.store.lastSeen(offline);
+    const out: UserStatus[] = [];
+    for (const id of visible) {
+      const grace = this.#graces.get(id);
+      const announced = this.#announced.get(id)?.state;
+      const holder = holders.get(id);
+      if (grace && announced) out.push({ user: grace.user, state: announced });
+      else if (holder) out.push({ user: holder.user, state: holder.state });
+      else {
+        const last = seen.get(id);
+        const user = last?.user ?? (await this.#d.store.findUser(id));
+        if (user) out.push(last ? { user, state: 'offline', lastSeen: last.ts } : { user, state: 'offline' });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Shutdown (before the store closes): everyone others were told is online or away is offline
+   * now, and seen now; users in their grace were seen when their last connection closed.
+   */
+  async close(): Promise<void> {
+    // Changes already queued (the connections that just closed) start their graces first.
+    await this.#chain;
+    this.#closed = true;
+    clearTimeout(this.#flushTimer);
+    const now = Date.now();
+    const seen = new Map<string, { user: UserRef; ts: number }>();
+    for (const [id, g] of this.#graces) {
+      clearTimeout(g.timer);
+      seen.set(id, { user: g.user, ts: g.since });
+    }
+    for (const [id, a] of this.#announced) if (!seen.has(id)) seen.set(id, { user: a.user, ts: now });
+    for (const { user, ts } of seen.values()) await this.#d.store.setLastSeen(user, ts);
+    this.#graces.clear();
+    this.#announced.clear();
+    this.#outgoing.clear();
+    this.#before.clear();
+  }
+
+  #run(work: () => Promise<void>): void {
+    this.#chain = this.#chain.then(work).catch((err: unknown) => this.#d.log.error({ err }, 'status change failed'));
+  }
+
+  async #changed(user: UserRef, state: UserState): Promise<void> {
+    if (this.#closed) return;
+    const announced = this.#announced.get(user.id)?.state;
+    if (state === 'offline') {
+      if (announced === undefined || this.#graces.has(user.id)) return;
+      const since = Date.now();
+      const timer = setTimeout(() => this.#run(() => this.#graceOver(user.id)), this.#d.graceMs);
+      timer.unref();
+      this.#graces.set(user.id, { user, state: announced, since, timer });
+      return;
+    }
+    const grace = this.#graces.get(user.id);
+    if (grace) {
+      clearTimeout(grace.timer);
+      this.#graces.delete(user.id);
+    }
+    if (state === announced) return;
+    this.#announced.set(user.id, { user, state });
+    await this.#publish({ user, state }, announced ?? 'offline');
+  }
+
+  async #graceOver(userId: string): Promise<void> {
+    const grace = this.#graces.get(userId);
+    if (!grace || this.#closed) return;
+    this.#graces.delete(userId);
+    this.#announced.delete(userId);
+    await this.#d.store.setLastSeen(grace.user, grace.since);
+    await this.#publish({ user: grace.user, state: 'offline', lastSeen: grace.since }, grace.state);
+  }
+
+  async #publish(status: UserStatus, before: UserState): Promise<void> {
+    if (!this.#before.has(status.user.id)) this.#before.set(status.user.id, before);
+    // The user's own devices hear it too (their own dot), then everyone sharing a room.
+    const recipients = [status.user.id, ...(await this.#d.store.roomPeers(status.user.id))];
+    for (const r of recipients) {
+      let changes = this.#outgoing.get(r);
+      if (!changes) this.#outgoing.set(r, (changes = new Map()));
+      changes.set(status.user.id, status);
+    }
+    this.#flushTimer ??= setTimeout(() => this.#flush(), this.#d.windowMs);
+    this.#flushTimer.unref();
+  }
+
+  /** One frame per recipient, framed once and written to each of their connections on this node. */
+  #flush(): void {
+    this.#flushTimer = undefined;
+    const outgoing = new Map(this.#outgoing);
+    const before = new Map(this.#before);
+    this.#outgoing.clear();
+    this.#before.clear();
+    // Back where it was at the window's start (e.g. an idle tab reloaded): nothing to tell.
+    for (const changes of outgoing.values()) {
+      for (const [id, s] of changes) if (s.state !== 'offline' && before.get(id) === s.state) changes.delete(id);
+    }
+    const prepared = new Map<string, ReturnType<typeof prepareFrame>>();
+    for (const conn of this.#d.connections) {
+      const id = conn.user?.id;
+      const changes = id === undefined ? undefined : outgoing.get(id);
+      if (id === undefined || !changes || changes.size === 0) continue;
+      let frame = prepared.get(id);
+      if (!frame) {
+        const json: StatusFrame = { type: 'status', users: [...changes.values()] };
+        prepared.set(id, (frame = prepareFrame(JSON.stringify(json))));
+      }
+      conn.sendEphemeral(frame);
+    }
+  }
+}
+
+/** Connection ids are per process; a distributed Presence would prefix its node id. */
+const connKey = (conn: Connection): string => String(conn.id);

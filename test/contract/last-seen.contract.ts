@@ -1,0 +1,37 @@
+/** The presence part of the Store contract: room peers and durable "last seen" (migration 011 for SQLite). */
+import { describe, expect, it } from 'vitest';
+import type { StoreFactory } from './store.contract.ts';
+
+const alice = { id: 'u-alice', nick: 'alice' };
+const bob = { id: 'u-bob', nick: 'bob' };
+const eve = { id: 'u-eve', nick: 'eve' };
+
+export function lastSeenContract(name: string, factory: StoreFactory): void {
+  describe(`Store contract, presence: ${name}`, () => {
+    it('names the users who share a room membership, and only them', async () => {
+      const store = await factory.open();
+      await store.createRoom('priv', 'priv', { visibility: 'private', ownerId: alice.id });
+      await store.createRoom('pub', 'pub');
+      await store.append({ room: 'priv', sender: alice, kind: 'join', body: '' });
+      await store.append({ room: 'priv', sender: alice, kind: 'invite', body: '', target: bob });
+      await store.append({ room: 'pub', sender: alice, kind: 'join', body: '' });
+      await store.append({ room: 'pub', sender: bob, kind: 'join', body: '' });
+      expect(await store.roomPeers(alice.id)).toEqual([bob.id]);
+      expect(await store.roomPeers(eve.id)).toEqual([]);
+      await store.append({ room: 'priv', sender: alice, kind: 'kick', body: '', target: bob });
+      await store.append({ room: 'pub', sender: bob, kind: 'leave', body: '' });
+      expect(await store.roomPeers(alice.id)).toEqual([]);
+      await store.close();
+    });
+
+    it('keeps the latest last seen per user across a reopen', async () => {
+      let store = await factory.open();
+      await store.setLastSeen(alice, 1_000);
+      await store.setLastSeen({ ...alice, nick: 'alice2' }, 2_000);
+      store = await factory.reopen(store);
+      const seen = await store.lastSeen([alice.id, bob.id, alice.id]);
+      expect([...seen.entries()]).toEqual([[alice.id, { user: { id: alice.id, nick: 'alice2' }, ts: 2_000 }]]);
+      await store.close();
+    });
+  });
+}

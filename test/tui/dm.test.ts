@@ -1,0 +1,32 @@
+/** `parley chat`: a DM someone else opens with you shows up, with how to reply. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { makeClient } from '../client/helpers.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+import { runCli } from './cli-process.ts';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startServer();
+});
+
+afterAll(async () => {
+  await server?.dispose();
+});
+
+it('follows a DM opened by someone else and shows its messages', async () => {
+  const cli = runCli(['--url', server.wsUrl, '--nick', 'ada', '--interactive']);
+  await cli.waitFor('stdout', /joined #general/);
+  const bob = makeClient(server.wsUrl, 'bob');
+  await bob.join('general');
+  const ada = (await bob.members('general')).members.find((m) => m.user.nick === 'ada');
+  expect(ada).toBeDefined();
+  const room = await bob.dm([ada?.user.id ?? '']);
+  await cli.waitFor('stdout', /bob opened a direct message \(#dm-[0-9a-f]+\): \/dm bob <text> replies/);
+  await bob.join(room.name);
+  await bob.send(room.name, 'are you there?');
+  await cli.waitFor('stdout', /\[#dm-[0-9a-f]+\] <bob> are you there\?$/m);
+  cli.write('/quit\n');
+  expect(await cli.exited()).toBe(0);
+  bob.close();
+});

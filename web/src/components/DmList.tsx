@@ -1,0 +1,63 @@
+/** The sidebar's "Direct messages": each DM by the other people's nicknames, with its unread badge. */
+import { dmPeers, type MemberList, type RoomInfo } from '../../../src/client/index.ts';
+import type { ChatState } from '../chat-store.ts';
+import { dmLabel, isDmName } from '../dm.ts';
+import { t } from '../i18n/index.ts';
+import { NewDmPicker } from './NewDmPicker.tsx';
+import { PresenceDot } from './PresenceDot.tsx';
+import { UnreadBadge } from './UnreadBadge.tsx';
+
+interface Props {
+  readonly state: ChatState;
+  readonly onOpen: (room: string) => void;
+  readonly loadMembers: (room: string) => Promise<MemberList>;
+  readonly onStartDm: (users: string[]) => Promise<void>;
+}
+
+export function DmList({ state, onOpen, loadMembers, onStartDm }: Props) {
+  const dms: RoomInfo[] = state.rooms.filter((r) => r.dm !== undefined);
+  // Rooms you are a member of (their read state is known), DMs left out: whose members to offer.
+  const myRooms = Object.keys(state.unread)
+    .filter((r) => !isDmName(r))
+    .sort();
+  const labelled = dms
+    .map((r) => ({ room: r, label: dmLabel(r, state.user) }))
+    .sort((a, b) => a.label.localeCompare(b.label));
+  return (
+    <section class="dms" aria-label={t('rooms.dms')}>
+      <div class="section-head">
+        <h2>{t('rooms.dms')}</h2>
+      </div>
+      <ul class="room-list dm-list">
+        {labelled.map(({ room, label }) => {
+          const active = room.name === state.current;
+          const counts = active ? undefined : state.unread[room.name];
+          // One-to-one: the other person's status dot.
+          const peers = dmPeers(room, state.user?.id);
+          const peer = peers.length === 1 ? peers[0] : undefined;
+          return (
+            <li key={room.name}>
+              <button
+                type="button"
+                class={active ? 'room-link dm-link active' : 'room-link dm-link'}
+                aria-current={active ? 'page' : undefined}
+                data-room={room.name}
+                title={label}
+                onClick={() => onOpen(room.name)}
+              >
+                <span class="hash" aria-hidden="true">
+                  @
+                </span>
+                <span class="room-link-name">{label}</span>
+                {peer && <PresenceDot userId={peer.id} />}
+                <UnreadBadge unread={counts?.unread ?? 0} mentions={counts?.mentions ?? 0} />
+              </button>
+            </li>
+          );
+        })}
+        {labelled.length === 0 && <li class="muted dm-none">{t('rooms.dmsNone')}</li>}
+      </ul>
+      <NewDmPicker rooms={myRooms} me={state.user} loadMembers={loadMembers} onStart={onStartDm} />
+    </section>
+  );
+}

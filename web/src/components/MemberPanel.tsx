@@ -1,0 +1,70 @@
+/**
+ * The right-hand panel: the current room's members with their roles, you first, then by role and
+ * nickname; online ones marked. Each row has a stable `data-user` (the user id) and, for others,
+ * a button that opens a direct message.
+ */
+import type { Member, UserRef } from '../../../src/client/index.ts';
+import { t } from '../i18n/index.ts';
+import { Avatar } from './Avatar.tsx';
+import { LastSeen } from './LastSeen.tsx';
+import { PresenceDot } from './PresenceDot.tsx';
+
+interface Props {
+  readonly members: readonly Member[];
+  readonly error?: string | undefined;
+  readonly online: readonly UserRef[];
+  readonly me: UserRef | undefined;
+  /** While disconnected the list may be out of date. */
+  readonly stale: boolean;
+  readonly onMessage: (user: UserRef) => void;
+  readonly onClose: () => void;
+}
+
+const ROLE_ORDER = { owner: 0, moderator: 1, member: 2 } as const;
+
+export function MemberPanel({ members, error, online, me, stale, onMessage, onClose }: Props) {
+  const onlineIds = new Set(online.map((u) => u.id));
+  const people = [...members].sort(
+    (a, b) =>
+      Number(b.user.id === me?.id) - Number(a.user.id === me?.id) ||
+      ROLE_ORDER[a.role] - ROLE_ORDER[b.role] ||
+      a.user.nick.localeCompare(b.user.nick),
+  );
+  return (
+    <aside class="people" aria-label={t('rooms.membersLabel')} data-stale={stale ? 'true' : 'false'}>
+      <header class="people-header">
+        <h2>{t('rooms.members', { count: people.length })}</h2>
+        <button type="button" class="icon-button people-close" aria-label={t('common.close')} onClick={onClose}>
+          ×
+        </button>
+      </header>
+      {error && <p class="field-error">{t('rooms.membersError', { error })}</p>}
+      <ul class="people-list member-list">
+        {people.map(({ user, role }) => {
+          const mine = user.id === me?.id;
+          const isOnline = onlineIds.has(user.id);
+          return (
+            <li key={user.id} class="person" data-user={user.id} data-role={role} data-online={String(isOnline)}>
+              <Avatar user={user} small />
+              <PresenceDot userId={user.id} />
+              <span class="person-nick">{user.nick}</span>
+              {mine && <span class="muted"> {t('rooms.you')}</span>}
+              {!mine && <LastSeen userId={user.id} />}
+              {role !== 'member' && <span class="role-badge">{t(`rooms.role.${role}`)}</span>}
+              {!mine && (
+                <button
+                  type="button"
+                  class="link person-dm"
+                  aria-label={t('rooms.messageLabel', { nick: user.nick })}
+                  onClick={() => onMessage(user)}
+                >
+                  {t('rooms.message')}
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </aside>
+  );
+}

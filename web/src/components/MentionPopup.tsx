@@ -1,0 +1,35 @@
+import { t } from '../i18n/index.ts';
+
+export const MENTION_LIST_ID = 'mention-list';
+
+interface Props {
+  readonly matches: readonly string[];
+  readonly active: number;
+  readonly onPick: (name: string) => void;
+}
+
+/** The names an @mention being typed may complete to, above the composer. */
+export function MentionPopup({ matches, active, onPick }: Props) {
+  if (matches.length === 0) return null;
+  return (
+    <ul class="mention-popup" id={MENTION_LIST_ID} role="listbox" aria-label={t('messages.mentionList')}>
+      {matches.map((name, i) => (
+        <li
+          key={name}
+          id={`${MENTION_LIST_ID}-${i}`}
+          role="option"
+          class={i === active ? 'mention-option active' : 'mention-option'}
+          aria-selected={i === active}
+          data-nick={name}
+          // mousedown, not click: the textarea keeps its focus and caret.
+          onMouseDown={(e) => {
+            e.preventDefault();
+            onPick(name);
+          }}
+        >
+          @{name}
+        </li>
+      ))}
+    </ul>
+  );
+}

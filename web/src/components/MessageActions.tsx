@@ -1,0 +1,105 @@
+import { useContext, useState } from 'preact/hooks';
+import type { RoomEvent } from '../../../src/client/index.ts';
+import type { MessageChanges } from '../fold.ts';
+import { t } from '../i18n/index.ts';
+import { MessageActionsContext } from '../message-context.ts';
+
+/** The picker's emoji: a small fixed set. */
+export const QUICK_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀'] as const;
+
+interface Props {
+  readonly event: RoomEvent;
+  readonly changes: MessageChanges | undefined;
+}
+
+/**
+ * A message's toolbar, shown on hover or focus (a tap focuses the message on touch screens):
+ * react, reply, and for your own messages edit and delete; moderators may delete any message.
+ * Deleting asks first.
+ */
+export function MessageActions({ event, changes }: Props) {
+  const actions = useContext(MessageActionsContext);
+  const [panel, setPanel] = useState<'react' | 'confirm' | undefined>();
+  if (!actions?.me || changes?.deleted || actions.editing === event.seq) return null;
+  const meId = actions.me.id;
+  const mine = event.sender.id === meId;
+  const reacted = new Set(changes?.reactions.filter((r) => r.users.includes(meId)).map((r) => r.emoji));
+  const close = () => setPanel(undefined);
+
+  return (
+    <div
+      class="message-actions"
+      role="toolbar"
+      aria-label={t('messages.actions')}
+      data-open={panel ? 'true' : undefined}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && panel) {
+          e.stopPropagation();
+          close();
+        }
+      }}
+    >
+      <button
+        type="button"
+        class="action action-react"
+        title={t('messages.react')}
+        aria-label={t('messages.react')}
+        aria-expanded={panel === 'react'}
+        onClick={() => setPanel(panel === 'react' ? undefined : 'react')}
+      >
+        ☺+
+      </button>
+      <button type="button" class="action action-reply" onClick={() => actions.reply(event, changes)}>
+        {t('messages.reply')}
+      </button>
+      {mine && (
+        <button type="button" class="action action-edit" onClick={() => actions.startEdit(event.seq)}>
+          {t('messages.edit')}
+        </button>
+      )}
+      {(mine || actions.moderator) && (
+        <button type="button" class="action action-delete" onClick={() => setPanel('confirm')}>
+          {t('messages.delete')}
+        </button>
+      )}
+      {panel === 'react' && (
+        <div class="emoji-picker" role="group" aria-label={t('messages.react')}>
+          {QUICK_EMOJI.map((emoji) => (
+            <button
+              key={emoji}
+              type="button"
+              class="emoji-pick"
+              data-emoji={emoji}
+              aria-label={t('messages.reactWith', { emoji })}
+              aria-pressed={reacted.has(emoji)}
+              onClick={() => {
+                actions.react(event.seq, emoji, !reacted.has(emoji));
+                close();
+              }}
+            >
+              {emoji}
+            </button>
+          ))}
+        </div>
+      )}
+      {panel === 'confirm' && (
+        <div class="delete-confirm" role="alertdialog" aria-label={t('messages.deleteConfirm')}>
+          <span>{t('messages.deleteConfirm')}</span>
+          <button
+            type="button"
+            class="danger confirm-delete"
+            onClick={() => {
+              actions.remove(event.seq);
+              close();
+            }}
+          >
+            {t('messages.deleteYes')}
+          </button>
+          <button type="button" class="link" onClick={close}>
+            {t('messages.cancel')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

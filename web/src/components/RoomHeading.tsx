@@ -1,0 +1,53 @@
+/**
+ * The room header's text: `#name` and title for a room, the other people's names for a DM; the
+ * topic; and an edit form for those allowed to change title and topic.
+ */
+import { useState } from 'preact/hooks';
+import type { RoomInfo, UserRef } from '../../../src/client/index.ts';
+import { dmLabel, isDmName } from '../dm.ts';
+import { t } from '../i18n/index.ts';
+import { RoomSettingsForm } from './RoomSettingsForm.tsx';
+
+interface Props {
+  readonly room: string;
+  readonly info: RoomInfo | undefined;
+  readonly me: UserRef | undefined;
+  /** Owner or moderator, or a member of a DM. */
+  readonly canEdit: boolean;
+  readonly onSave: (title: string | undefined, topic: string | undefined) => Promise<void>;
+}
+
+export function RoomHeading({ room, info, me, canEdit, onSave }: Props) {
+  const [editing, setEditing] = useState(false);
+  const dm = info?.dm !== undefined || isDmName(room);
+  const names = dm ? dmLabel(info ?? { name: room }, me) : '';
+  // A DM's stored title is its people's names when opened: show it only once someone renamed it.
+  const sorted = (nicks: readonly string[]) => [...nicks].sort().join(', ');
+  const original = info?.dm !== undefined && sorted(info.title.split(', ')) === sorted(info.dm.map((u) => u.nick));
+  const title = info?.title && info.title !== room && !original ? info.title : '';
+  return (
+    <div class="room-heading" data-dm={dm ? 'true' : undefined}>
+      <h1 class="room-name" title={dm ? t('rooms.dmWith', { names }) : undefined}>
+        <span class="hash" aria-hidden="true">
+          {dm ? '@' : '#'}
+        </span>
+        {dm ? names : room}
+      </h1>
+      {title && title !== room && <p class="room-title">{title}</p>}
+      {info?.topic && <p class="room-topic">{info.topic}</p>}
+      {canEdit && !editing && (
+        <button type="button" class="link room-edit" aria-label={t('rooms.editLabel')} onClick={() => setEditing(true)}>
+          {t('rooms.edit')}
+        </button>
+      )}
+      {editing && (
+        <RoomSettingsForm
+          title={info?.title ?? ''}
+          topic={info?.topic ?? ''}
+          onSave={onSave}
+          onDone={() => setEditing(false)}
+        />
+      )}
+    </div>
+  );
+}

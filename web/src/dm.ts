@@ -1,0 +1,20 @@
+/** Direct messages in the app: which rooms are DMs and how they are named. Pure. */
+import { dmPeers, type RoomInfo, type UserRef } from '../../src/client/index.ts';
+
+/** The server reserves these prefixes for DMs (docs/protocol.md, _Direct messages_). */
+export const isDmName = (name: string): boolean => name.startsWith('dm-') || name.startsWith('gdm-');
+
+/** The other people's nicknames, for the DM list and the room header (never the room name). */
+export function dmLabel(room: Pick<RoomInfo, 'name' | 'dm'> | undefined, me: UserRef | undefined): string {
+  if (!room?.dm) return room?.name ?? '';
+  return dmPeers(room as RoomInfo, me?.id)
+    .map((u) => u.nick)
+    .join(', ');
+}
+
+/** A rename or topic event applied to what the app knows of the room. */
+export function applyMeta(info: RoomInfo, kind: string, body: string): RoomInfo {
+  if (kind === 'rename') return { ...info, title: body };
+  if (kind === 'topic') return { ...info, topic: body };
+  return info;
+}
