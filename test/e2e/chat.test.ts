@@ -9,10 +9,8 @@ import { startServer, type TestServer } from '../support/server.ts';
 import { launchChromium, screenshotPath, skipBrowserTests } from './chromium.ts';
 import { ensureWebBuilt } from './web-build.ts';
 
-const SHOTS = {
-  login: screenshotPath('login.png'),
-  chat: screenshotPath('chat.png'),
-};
+// The README's other shots come from tour.test.ts.
+const SHOTS = { login: screenshotPath('login.png') };
 /** Deadline for anything the UI should show "soon". */
 const SOON = 10_000;
 /** Deadline across a server restart (process start + client backoff). */
@@ -175,8 +173,6 @@ describe.skipIf(skipBrowserTests('e2e chat'))('web app in Chromium', () => {
     const box = await alice.locator('.body', { hasText: 'Morning Alice!' }).boundingBox();
     const line = await alice.locator('.body', { hasText: 'Great, thanks' }).boundingBox();
     expect(box!.height).toBeGreaterThan(line!.height * 1.5);
-
-    await alice.screenshot({ path: SHOTS.chat });
   }, 60_000);
 
   it('renders HTML in message bodies as literal text', async () => {

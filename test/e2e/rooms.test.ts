@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type ParleyClient } from '../../src/client/index.ts';
 import { startServer, type TestServer } from '../support/server.ts';
-import { launchChromium, screenshotPath, skipBrowserTests } from './chromium.ts';
+import { launchChromium, skipBrowserTests } from './chromium.ts';
 import { ensureWebBuilt } from './web-build.ts';
 
-const MOBILE_SHOT = screenshotPath('mobile.png');
 const SOON = 10_000;
 const SEEDED = 120;
 
@@ -245,7 +244,6 @@ describe.skipIf(skipBrowserTests('e2e rooms'))('rooms, history and nicknames in 
       // Nothing sticks out sideways.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
-      await page.screenshot({ path: MOBILE_SHOT });
 
       await page.getByRole('button', { name: 'Rooms' }).click();
       await sidebar.waitFor({ state: 'visible', timeout: SOON });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient } from '../../src/client/index.ts';
 import { startServer, type TestServer } from '../support/server.ts';
-import { launchChromium, screenshotPath, skipBrowserTests } from './chromium.ts';
+import { launchChromium, skipBrowserTests } from './chromium.ts';
 import { ensureWebBuilt } from './web-build.ts';
 
 const SOON = 10_000;
@@ -85,7 +85,6 @@ describe.skipIf(skipBrowserTests('e2e shell'))('app shell', () => {
       '发消息到 #general',
     );
     await send(page, '大家好！下午三点在三楼会议室讨论新版本的发布计划。');
-    await page.screenshot({ path: screenshotPath('chinese.png') });
 
     // Back to English from the chat screen: every string at once, same connection.
     await openSettings(page, '.me');
@@ -111,7 +110,6 @@ describe.skipIf(skipBrowserTests('e2e shell'))('app shell', () => {
     expect(await background()).toBe(dark);
     await join(page, 'dora');
     await send(page, 'Evening! The dark theme follows your system until you pick one in ⚙.');
-    await page.screenshot({ path: screenshotPath('dark.png') });
     // The app follows the system by default: "system" under a dark system preference is dark too.
     await openSettings(page, '.me');
     await page.locator('.me select[name="theme"]').selectOption('system');
