@@ -6,42 +6,14 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient } from '../support/raw-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
+import { SOON, loginAsGuest, messageRow, send, waitForRoom } from '../support/web-page.ts';
 import { launchChromium, screenshotPath, skipBrowserTests } from './chromium.ts';
 import { ensureWebBuilt } from './web-build.ts';
 
-const SOON = 10_000;
-
-async function waitForRoom(page: Page, room = 'general'): Promise<void> {
-  await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
-  await page
-    .locator(`.messages[data-room="${room}"][data-status="joined"][data-loaded="true"]`)
-    .waitFor({ timeout: SOON });
-}
-
-async function login(page: Page, url: string, nick: string): Promise<void> {
-  await page.goto(url);
-  await page.locator('input[name="nick"]').fill(nick);
-  await page.getByRole('button', { name: 'Join the chat' }).click();
-  await waitForRoom(page);
-}
-
 const composer = (page: Page) => page.locator('.composer textarea[name="message"]');
 
-async function send(page: Page, text: string): Promise<void> {
-  const box = composer(page);
-  await box.fill(text);
-  await box.press('Enter');
-  await expect(box.inputValue()).resolves.toBe('');
-}
-
-/** The log entry (not a pending one) whose body is exactly `text`. */
-function message(page: Page, text: string): Locator {
-  const exact = new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  return page.locator('.messages article.message[data-seq]', { has: page.locator('.body', { hasText: exact }) });
-}
-
 async function seqOf(page: Page, text: string): Promise<number> {
-  const m = message(page, text);
+  const m = messageRow(page, text);
   await m.waitFor({ timeout: SOON });
   return Number(await m.getAttribute('data-seq'));
 }
@@ -68,8 +40,8 @@ describe.skipIf(skipBrowserTests('e2e messages'))('edit, delete, reactions, repl
     alice = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     bob = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     for (const p of [alice, bob]) p.on('pageerror', (err) => pageErrors.push(err.message));
-    await login(alice, server.url, 'alice');
-    await login(bob, server.url, 'bob');
+    await loginAsGuest(alice, server.url, 'alice');
+    await loginAsGuest(bob, server.url, 'bob');
   }, 120_000);
 
   afterAll(async () => {
@@ -167,7 +139,7 @@ describe.skipIf(skipBrowserTests('e2e messages'))('edit, delete, reactions, repl
     await send(bob, 'yes, hello to you');
     await bar.waitFor({ state: 'detached', timeout: SOON });
 
-    const reply = message(alice, 'yes, hello to you');
+    const reply = messageRow(alice, 'yes, hello to you');
     const quote = reply.locator('.reply-quote');
     await quote.waitFor({ timeout: SOON });
     await expect(quote.getAttribute('data-reply')).resolves.toBe(String(seq));
@@ -183,8 +155,8 @@ describe.skipIf(skipBrowserTests('e2e messages'))('edit, delete, reactions, repl
     await send(bob, 'what was that?');
     await act(bySeq(alice, gone), '.action-delete');
     await bySeq(alice, gone).locator('.confirm-delete').click();
-    await message(bob, 'what was that?').locator('.reply-quote[data-deleted="true"]').waitFor({ timeout: SOON });
-    await expect(message(bob, 'what was that?').locator('.reply-quote .reply-text').textContent()).resolves.toBe(
+    await messageRow(bob, 'what was that?').locator('.reply-quote[data-deleted="true"]').waitFor({ timeout: SOON });
+    await expect(messageRow(bob, 'what was that?').locator('.reply-quote .reply-text').textContent()).resolves.toBe(
       'deleted message',
     );
   }, 40_000);
@@ -209,12 +181,12 @@ describe.skipIf(skipBrowserTests('e2e messages'))('edit, delete, reactions, repl
     await expect(box.inputValue()).resolves.toBe('');
 
     const text = 'ping @alice <b>look</b>';
-    const forAlice = message(alice, text);
+    const forAlice = messageRow(alice, text);
     await forAlice.waitFor({ timeout: SOON });
     expect(await forAlice.getAttribute('class')).toContain('mentions-me');
     await expect(forAlice.locator('.mention.mention-me').textContent()).resolves.toBe('@alice');
     expect(await forAlice.locator('.body b').count()).toBe(0);
-    const forBob = message(bob, text);
+    const forBob = messageRow(bob, text);
     await expect(forBob.locator('.mention').textContent()).resolves.toBe('@alice');
     expect(await forBob.locator('.mention-me').count()).toBe(0);
     expect(await forBob.getAttribute('class')).not.toContain('mentions-me');
@@ -249,15 +221,15 @@ describe.skipIf(skipBrowserTests('e2e messages'))('edit, delete, reactions, repl
     await expect(bySeq(bob, draft).locator('.body').textContent()).resolves.toBe('final text');
     await bySeq(bob, regret).locator('.body.deleted').waitFor({ timeout: SOON });
     // The reply from before is still quoted after the reload.
-    await message(bob, 'yes, hello to you').locator('.reply-quote').waitFor({ timeout: SOON });
+    await messageRow(bob, 'yes, hello to you').locator('.reply-quote').waitFor({ timeout: SOON });
   }, 40_000);
 
   it('on a touch screen a tap on a message shows its actions', async () => {
     const ctx = await browser.newContext({ viewport: { width: 390, height: 800 }, hasTouch: true, isMobile: true });
     const carol = await ctx.newPage();
     carol.on('pageerror', (err) => pageErrors.push(err.message));
-    await login(carol, server.url, 'carol');
-    const row = message(carol, 'yes, hello to you');
+    await loginAsGuest(carol, server.url, 'carol');
+    const row = messageRow(carol, 'yes, hello to you');
     await row.waitFor({ timeout: SOON });
     const reply = row.locator('.message-actions .action-reply');
     // Hidden (and not tappable) until the message is tapped.
@@ -312,11 +284,11 @@ describe.skipIf(skipBrowserTests('e2e messages'))('edit, delete, reactions, repl
     dave.close();
     await alice.reload();
     await waitForRoom(alice, 'mods');
-    const quote = message(alice, 'replying to way back').locator('.reply-quote');
+    const quote = messageRow(alice, 'replying to way back').locator('.reply-quote');
     await quote.locator('.reply-nick').waitFor({ timeout: SOON });
     await expect(quote.locator('.reply-nick').textContent()).resolves.toBe('dave');
     await expect(quote.locator('.reply-text').textContent()).resolves.toBe('way back');
     // The original itself is not in the list: the quote was fetched.
-    expect(await message(alice, 'way back').count()).toBe(0);
+    expect(await messageRow(alice, 'way back').count()).toBe(0);
   }, 40_000);
 });

@@ -5,32 +5,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.ts';
+import { SOON, loginAsGuest, send, waitForBody, waitForRoom } from '../support/web-page.ts';
 import { launchChromium, skipBrowserTests } from './chromium.ts';
 import { ensureWebBuilt } from './web-build.ts';
-
-const SOON = 10_000;
-
-async function waitForRoom(page: Page, room: string): Promise<void> {
-  await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
-  await page
-    .locator(`.messages[data-room="${room}"][data-status="joined"][data-loaded="true"]`)
-    .waitFor({ timeout: SOON });
-}
-
-async function waitForBody(page: Page, text: string): Promise<void> {
-  await page.waitForFunction(
-    (t) => [...document.querySelectorAll('.messages article.message[data-seq] .body')].some((e) => e.textContent === t),
-    text,
-    { timeout: SOON },
-  );
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  const box = page.locator('textarea[name="message"]');
-  await box.fill(text);
-  await box.press('Enter');
-  await expect(box.inputValue()).resolves.toBe('');
-}
 
 /** The badge text of a room in the sidebar ('' when there is none). */
 const badge = (page: Page, room: string, which: 'unread' | 'mentions') =>
@@ -91,10 +68,7 @@ describe.skipIf(skipBrowserTests('e2e read receipts'))('unread badges and read r
     alice = await (await browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
     const bobs = await browser.newContext({ viewport: { width: 1280, height: 760 } });
     for (const p of [alice]) p.on('pageerror', (err) => pageErrors.push(err.message));
-    await alice.goto(server.url);
-    await alice.locator('input[name="nick"]').fill('alice');
-    await alice.getByRole('button', { name: 'Join the chat' }).click();
-    await waitForRoom(alice, 'general');
+    await loginAsGuest(alice, server.url, 'alice');
     bob1 = await signedInTab(bobs, server.url, 'bob');
     bob2 = await signedInTab(bobs, server.url, 'bob');
     for (const p of [bob1, bob2]) p.on('pageerror', (err) => pageErrors.push(err.message));
