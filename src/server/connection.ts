@@ -238,7 +238,19 @@ export class Connection {
     }
   }
 
-  /** dispatch, plus the per-user caps: connections per user (after hello) and rooms joined at once. */
+  /**
+   * Claims one of the user's connection slots, before hello sends anything: an over-cap
+   * connection never sees a welcome. Synchronous check-and-add, so two simultaneous hellos of
+   * one user cannot both take the last slot. False (nothing claimed) when the user is at the cap.
+   */
+  claimUserSlot(userId: string): boolean {
+    if (this.#countedAs !== undefined) return this.#countedAs === userId;
+    if (!this.ctx.userLimits.attach(userId, this)) return false;
+    this.#countedAs = userId;
+    return true;
+  }
+
+  /** dispatch, plus the per-user cap on rooms joined at once (connections per user: claimUserSlot). */
   async #run(frame: ClientFrame): Promise<void> {
     const users = this.ctx.userLimits;
     // Rooms can also go away without a leave frame (kick, ban): count what is joined now.
@@ -250,18 +262,9 @@ export class Connection {
         return;
       }
     }
-    const wasUser = this.user !== undefined;
     try {
       await dispatch(this, frame);
     } finally {
-      if (!wasUser && this.user && this.#countedAs === undefined && !this.#closing) {
-        if (users.attach(this.user.id, this)) this.#countedAs = this.user.id;
-        else {
-          const max = this.ctx.options.maxConnectionsPerUser;
-          this.error('too_many_connections', undefined, `At most ${max} connections per user; close one first`);
-          this.close(CLOSE.too_many_connections, 'too_many_connections');
-        }
-      }
       if (frame.type === 'join' || frame.type === 'leave') this.#countRooms();
     }
   }

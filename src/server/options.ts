@@ -48,7 +48,7 @@ export interface ServerOptions {
   ipConnectsBurst: number;
   /** Open WebSocket connections per client IP (503 past it). */
   maxConnectionsPerIp: number;
-  /** Open connections per user after hello (error too_many_connections + close 4005 past it). */
+  /** Open connections per user; hello past it gets too_many_connections + close 4005, no welcome. */
   maxConnectionsPerUser: number;
   /** Rooms one user may have joined at once (too_many_rooms past it). */
   maxRoomsPerUser: number;

@@ -151,7 +151,7 @@ describe('connection and room caps', () => {
   });
   afterAll(() => server.dispose());
 
-  it('caps connections per user: the third gets too_many_connections and close 4005', async () => {
+  it('caps connections per user: the third gets too_many_connections and close 4005, never a welcome', async () => {
     const session = 'capsessioncapsessioncap1';
     const a = await RawClient.connect(server.wsUrl, 'capped', session);
     const b = await RawClient.connect(server.wsUrl, 'capped', session);
@@ -159,6 +159,7 @@ describe('connection and room caps', () => {
     c.sendJson({ type: 'hello', v: 1, nick: 'capped', session });
     expect(await c.next('error', (e) => e.code === 'too_many_connections')).toMatchObject({ retryable: true });
     expect((await c.closed).code).toBe(4005);
+    expect(c.frames.map((f) => f.type)).toEqual(['error']);
     await a.request('pong', { type: 'ping', id: 'a' });
     a.close();
     b.close();
@@ -187,6 +188,66 @@ describe('connection and room caps', () => {
     let status = 0;
     for (let i = 0; i < 12 && status !== 429; i++) status = statusOf(await tryUpgrade(server.wsUrl));
     expect(status).toBe(429);
+  });
+});
+
+describe('connections per user: the slot is claimed before the welcome', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ defaultLimits: true, args: ['--max-connections-per-user', '2'] });
+  });
+  afterAll(() => server.dispose());
+
+  /** Opens `n` sockets, then sends all their hellos at once; resolves when each is welcomed or closed. */
+  async function racingHellos(n: number, hello: Record<string, unknown>, url = server.wsUrl) {
+    const socks = await Promise.all(Array.from({ length: n }, () => RawClient.open(url)));
+    for (const s of socks) s.sendJson(hello);
+    const outcomes = await Promise.all(
+      socks.map((s) =>
+        Promise.race([s.next('welcome').then(() => 'welcome' as const), s.closed.then(({ code }) => code)]),
+      ),
+    );
+    return { socks, outcomes };
+  }
+
+  it('lets exactly one of several simultaneous extra hellos of one guest in; the others never see a welcome', async () => {
+    const session = 'racesessionracesession01';
+    const hello = { type: 'hello', v: 1, nick: 'racer', session };
+    const a = await RawClient.connect(server.wsUrl, 'racer', session);
+    const { socks, outcomes } = await racingHellos(4, hello);
+    expect(outcomes.filter((o) => o === 'welcome')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 4005)).toHaveLength(3);
+    for (const s of socks.filter((_, i) => outcomes[i] === 4005)) {
+      expect(s.frames.map((f) => f.type)).toEqual(['error']);
+      expect(s.frames[0]).toMatchObject({ code: 'too_many_connections', retryable: true });
+    }
+    const inside = socks[outcomes.indexOf('welcome')] as RawClient;
+    await inside.request('pong', { type: 'ping', id: 'in' });
+    // Refused connections hold no slot: once one of the two leaves, a new hello gets in.
+    inside.close();
+    await inside.closed;
+    const again = await RawClient.connect(server.wsUrl, 'racer', session);
+    expect(again.welcome.user.id).toBe(a.welcome.user.id);
+    a.close();
+    again.close();
+    await Promise.all([a.closed, again.closed]);
+  });
+
+  it('refuses an account the same way, after hello and without a welcome', async () => {
+    const res = await fetch(`${server.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'capaccount', password: 'correct horse battery' }),
+    });
+    expect(res.status).toBe(200);
+    const { accessToken } = (await res.json()) as { accessToken: string };
+    const url = `${server.wsUrl}?token=${encodeURIComponent(accessToken)}`;
+    const { socks, outcomes } = await racingHellos(3, { type: 'hello', v: 1, nick: 'ignored' }, url);
+    expect(outcomes.filter((o) => o === 'welcome')).toHaveLength(2);
+    const refused = socks[outcomes.indexOf(4005)] as RawClient;
+    expect(refused.frames.map((f) => f.type)).toEqual(['error']);
+    for (const s of socks) s.close();
+    await Promise.all(socks.map((s) => s.closed));
   });
 });
 

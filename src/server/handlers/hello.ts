@@ -27,6 +27,13 @@ export async function hello(conn: Connection, frame: ClientFrameOf<'hello'>): Pr
     conn.close(CLOSE.rejected, 'nick_taken');
     return;
   }
+  // Before anything is sent or held: an over-cap connection gets no welcome (claim is atomic).
+  if (!conn.claimUserSlot(user.id)) {
+    const max = options.maxConnectionsPerUser;
+    conn.error('too_many_connections', undefined, `At most ${max} connections per user; close one first`);
+    conn.close(CLOSE.too_many_connections, 'too_many_connections');
+    return;
+  }
   if (!(await presence.connect(user))) {
     conn.error('nick_taken', undefined, `The nickname "${user.nick}" is in use by someone else`);
     conn.close(CLOSE.rejected, 'nick_taken');
