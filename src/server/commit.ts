@@ -10,7 +10,11 @@ export async function commit(ctx: ServerContext, input: AppendInput): Promise<Ap
   if (result.status === 'appended') {
     const { event } = result;
     const evicts = (event.kind === 'kick' || event.kind === 'ban') && event.target !== undefined;
-    // Both publishes start before either is awaited: user events leave in the order their seqs
+    // A DM's invites committed with its message (store.ts, AppendResult `before`) go out first.
+    const earlier = (result.before ?? []).map((e) =>
+      ctx.broker.publish({ room: e.room, seq: e.seq, payload: JSON.stringify({ type: 'event', ...e }) }),
+    );
+    // Every publish starts before any is awaited: user events leave in the order their seqs
     // were committed, even when another commit's continuation runs in between.
     const published = ctx.broker.publish({
       room: event.room,
@@ -19,7 +23,7 @@ export async function commit(ctx: ServerContext, input: AppendInput): Promise<Ap
       ...(evicts && event.target ? { evict: { user: event.target.id, reason: event.kind, by: event.sender } } : {}),
     });
     // Membership changes also go to the affected users' own logs (user-feed.ts).
-    await Promise.all([published, result.userEvents && publishUserEvents(ctx, result.userEvents)]);
+    await Promise.all([...earlier, published, result.userEvents && publishUserEvents(ctx, result.userEvents)]);
   }
   return result;
 }

@@ -34,16 +34,17 @@ export async function sendDm(session: ChatSession, arg: string): Promise<void> {
 }
 
 /**
- * Someone opened a DM with you (your user log says so): follow it, so their messages show, and
- * say how to reply.
+ * Someone wrote to you in a DM (your user log says so: the invite that comes with a DM's first
+ * message): follow it, show the messages after the invite, and say how to reply.
  */
 export function followIncomingDms(session: ChatSession, notice: (text: string) => void): () => void {
   return session.client.on('user', (e) => {
     if (e.kind !== 'member' || e.cause !== 'invite' || !/^g?dm-/.test(e.room)) return;
     const from = e.by ? oneLine(e.by.nick) : 'someone';
-    session.client.join(e.room).then(
-      () => notice(`${from} opened a direct message (#${e.room}): /dm ${from} <text> replies`),
-      () => undefined,
-    );
+    session
+      .follow(e.room, e.ref ?? 0, () =>
+        notice(`${from} wrote to you in a direct message (#${e.room}): /dm ${from} <text> replies`),
+      )
+      .catch(() => undefined);
   });
 }

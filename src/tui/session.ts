@@ -75,6 +75,26 @@ export class ChatSession {
     }
   }
 
+  /**
+   * Follow a room without making it current (a DM someone wrote to you in): `joined` runs once
+   * it is joined, then its events after seq `after` print, then live ones.
+   */
+  async follow(room: string, after: number, joined: () => void): Promise<void> {
+    if (this.#joined.has(room)) return;
+    this.#held.set(room, []);
+    try {
+      const info = await this.client.join(room);
+      this.#joined.add(room);
+      joined();
+      const page = await this.client.history(room, { after, before: info.head + 1, limit: JOIN_CONTEXT });
+      for (const e of page.events) this.print(this.#renderer.render(e, e.room !== this.#current));
+    } finally {
+      const held = this.#held.get(room) ?? [];
+      this.#held.delete(room);
+      for (const e of held) this.showEvent(e);
+    }
+  }
+
   async leave(): Promise<void> {
     const room = this.#current;
     if (room === undefined) return this.print('you are in no room');

@@ -15,25 +15,36 @@ afterAll(async () => {
 });
 
 describe('SDK direct messages and room settings', () => {
-  it('opens a DM the other user hears of through the user log, and they talk in it', async () => {
+  it('opens a DM the other user hears of with its first message, and they talk in it', async () => {
     const ada = makeClient(server.wsUrl, 'sdk-ada');
     const bo = makeClient(server.wsUrl, 'sdk-bo');
     await Promise.all([inState(ada, 'connected'), inState(bo, 'connected')]);
     const adaId = ada.user?.id as string;
     const boId = bo.user?.id as string;
-    const heard = next(bo, 'user', (e) => e.kind === 'member' && e.cause === 'invite');
+    const invites: string[] = [];
+    bo.on('user', (e) => {
+      if (e.kind === 'member' && e.cause === 'invite') invites.push(e.room);
+    });
     const room = await ada.dm([boId]);
     expect(dmPeers(room, adaId).map((u) => u.nick)).toEqual(['sdk-bo']);
-    expect((await heard).room).toBe(room.name);
     expect((await ada.dm([boId])).name).toBe(room.name);
-    expect((await bo.dm([adaId])).name).toBe(room.name);
+    // Empty, it is not bo's yet: not among his rooms, nothing in his user log.
+    expect((await bo.rooms()).some((r) => r.name === room.name)).toBe(false);
 
+    const heard = next(bo, 'user', (e) => e.kind === 'member' && e.cause === 'invite' && e.room === room.name);
+    await ada.join(room.name);
+    const sent = await ada.send(room.name, 'psst');
+    expect((await heard).ref).toBe(sent.seq - 1);
+    expect(invites).toEqual([room.name]);
     const listed = (await bo.rooms()).find((r) => r.name === room.name);
     expect(dmPeers(listed ?? room, boId).map((u) => u.nick)).toEqual(['sdk-ada']);
-    await Promise.all([ada.join(room.name), bo.join(room.name)]);
-    const got = next(bo, 'event', (e) => e.room === room.name && e.kind === 'text');
-    await ada.send(room.name, 'psst');
-    expect((await got).body).toBe('psst');
+    await bo.join(room.name);
+    const { events } = await bo.history(room.name);
+    expect(events.filter((e) => e.kind === 'text').map((e) => e.body)).toEqual(['psst']);
+    expect((await bo.dm([adaId])).name).toBe(room.name);
+    const got = next(ada, 'event', (e) => e.room === room.name && e.kind === 'text' && e.sender.id === boId);
+    await bo.send(room.name, 'hey');
+    expect((await got).body).toBe('hey');
     await expect(ada.dm([adaId])).rejects.toMatchObject({ code: 'dm_invalid' });
   });
 
@@ -50,11 +61,17 @@ describe('SDK direct messages and room settings', () => {
     expect(acct.user?.id).toBe(grant.user.id);
     const heard = next(acct, 'user', (e) => e.kind === 'member' && e.cause === 'invite');
     const room = await guest.dm([grant.user.id]);
+    await guest.join(room.name);
+    await guest.send(room.name, 'from a guest');
     expect((await heard).room).toBe(room.name);
     const mine = (await acct.rooms()).find((r) => r.name === room.name);
     expect(dmPeers(mine ?? room, grant.user.id).map((u) => u.nick)).toEqual(['sdk-guest-dm']);
-    await Promise.all([acct.join(room.name), guest.join(room.name)]);
-    const got = next(guest, 'event', (e) => e.room === room.name && e.kind === 'text');
+    await acct.join(room.name);
+    const got = next(
+      guest,
+      'event',
+      (e) => e.room === room.name && e.kind === 'text' && e.sender.id !== guest.user?.id,
+    );
     await acct.send(room.name, 'from an account');
     expect((await got).sender).toEqual(grant.user);
   });

@@ -52,40 +52,88 @@ export function roomsContract(factory: StoreFactory): void {
     await store.close();
   });
 
-  it('opens a DM once, with join and invites in one write, only for the people it is between', async () => {
+  it('opens a DM once, with only the opener joining, only for the people it is between', async () => {
     const store = await factory.open();
     const spec = { name: 'dm-ab', title: 'ann, ben', opener: ann, others: [ben] };
     const first = await store.openDm(spec);
     expect(first.created).toBe(true);
-    expect(first.room).toMatchObject({ name: 'dm-ab', visibility: 'private', members: 2 });
+    expect(first.room).toMatchObject({ name: 'dm-ab', visibility: 'private', members: 1 });
     expect(first.room.dm?.map((u) => u.id).sort()).toEqual([ann.id, ben.id]);
-    expect(first.events.map((e) => [e.kind, e.target?.id])).toEqual([
-      ['join', undefined],
-      ['invite', ben.id],
-    ]);
-    expect(first.userEvents.map((u) => [u.user, u.event.kind, u.event.cause])).toEqual([
-      [ann.id, 'member', 'join'],
-      [ben.id, 'member', 'invite'],
-    ]);
-    const again = await store.openDm({ ...spec, opener: ben, others: [ann] });
+    expect(first.events.map((e) => [e.kind, e.sender.id])).toEqual([['join', ann.id]]);
+    expect(first.userEvents.map((u) => [u.user, u.event.kind, u.event.cause])).toEqual([[ann.id, 'member', 'join']]);
+    // Ben hears nothing of it yet: not a member, not listed, nothing in his user log.
+    expect(await store.isMember('dm-ab', ben.id)).toBe(false);
+    expect((await store.listRooms(ben.id)).map((r) => r.name)).not.toContain('dm-ab');
+    expect(await store.userHead(ben.id)).toBe(0);
+    expect((await store.members('dm-ab', 10)).members.map((m) => m.user.id)).toEqual([ann.id]);
+    const again = await store.openDm(spec);
     expect(again).toMatchObject({ created: false, events: [], userEvents: [] });
     // Not listed to, and not joinable by, anyone else.
     expect((await store.listRooms(cal.id)).map((r) => r.name)).not.toContain('dm-ab');
-    expect((await store.listRooms(ben.id)).map((r) => r.name)).toContain('dm-ab');
     expect((await store.append({ room: 'dm-ab', sender: cal, kind: 'join', body: '' })).status).toBe('forbidden');
-    // One who left may come back: opening it again adds them.
-    await store.append({ room: 'dm-ab', sender: ben, kind: 'leave', body: '' });
-    expect(await store.isMember('dm-ab', ben.id)).toBe(false);
+    await store.close();
+  });
+
+  it('adds the DM’s people who are not members with its next message, in its write, once', async () => {
+    const store = await factory.open();
+    await store.openDm({ name: 'gdm-abc', title: 'ann, ben, cal', opener: ann, others: [ben, cal] });
+    const first = await store.append({ room: 'gdm-abc', sender: ann, cid: 'm1', kind: 'text', body: 'hi' });
+    if (first.status !== 'appended') throw new Error(first.status);
+    expect(first.before?.map((e) => [e.kind, e.sender.id, e.target?.id, e.seq])).toEqual([
+      ['invite', ann.id, ben.id, 2],
+      ['invite', ann.id, cal.id, 3],
+    ]);
+    expect(first.event.seq).toBe(4);
+    expect(first.userEvents?.map((u) => [u.user, u.event.kind, u.event.cause, u.event.ref])).toEqual([
+      [ben.id, 'member', 'invite', 2],
+      [cal.id, 'member', 'invite', 3],
+    ]);
+    // The message is theirs to read.
+    expect((await store.unread(ben, 'gdm-abc'))[0]).toMatchObject({ unread: 1 });
+    expect((await store.listRooms(cal.id)).map((r) => r.name)).toContain('gdm-abc');
+    // A resend appends nothing and adds nobody; a member's next message neither.
+    const resent = await store.append({ room: 'gdm-abc', sender: ann, cid: 'm1', kind: 'text', body: 'hi' });
+    expect(resent).toMatchObject({ status: 'duplicate', event: { seq: 4 } });
+    expect(resent.status === 'duplicate' && resent.before).toBeFalsy();
+    const reply = await store.append({ room: 'gdm-abc', sender: ben, cid: 'm2', kind: 'text', body: 'yo' });
+    expect(reply.status === 'appended' && reply.before).toBeFalsy();
+    // One who left is back with the next message, sent by whoever writes it.
+    await store.append({ room: 'gdm-abc', sender: cal, kind: 'leave', body: '' });
+    const topic = await store.append({ room: 'gdm-abc', sender: ann, kind: 'topic', body: 'plans' });
+    expect(topic.status === 'appended' && topic.before).toBeFalsy();
+    expect(await store.isMember('gdm-abc', cal.id)).toBe(false);
+    const file = { id: 'f1', name: 'a.txt', size: 1, type: 'text/plain' };
+    const back = await store.append({ room: 'gdm-abc', sender: ben, cid: 'm3', kind: 'file', body: '', file });
+    expect(back.status === 'appended' && back.before?.map((e) => [e.kind, e.sender.id, e.target?.id])).toEqual([
+      ['invite', ben.id, cal.id],
+    ]);
+    expect(await store.isMember('gdm-abc', cal.id)).toBe(true);
+    // A room that is not a DM never adds anyone.
+    await store.createRoom('plain', 'Plain', { visibility: 'private', ownerId: ann.id });
+    const plain = await store.append({ room: 'plain', sender: ann, kind: 'text', body: 'x' });
+    expect(plain.status === 'appended' && plain.before).toBeFalsy();
+    await store.close();
+  });
+
+  it('re-opening a DM brings back only its opener; a room with a DM-like name is never taken', async () => {
+    const store = await factory.open();
+    const spec = { name: 'dm-ab2', title: 'ann, ben', opener: ann, others: [ben] };
+    await store.openDm(spec);
+    await store.append({ room: 'dm-ab2', sender: ann, kind: 'text', body: 'hello' });
+    await store.append({ room: 'dm-ab2', sender: ben, kind: 'leave', body: '' });
+    expect(await store.isMember('dm-ab2', ben.id)).toBe(false);
     const back = await store.openDm({ ...spec, opener: ben, others: [ann] });
     expect(back.events.map((e) => [e.kind, e.sender.id])).toEqual([['join', ben.id]]);
-    expect(await store.isMember('dm-ab', ben.id)).toBe(true);
-    // A room that merely has a DM-like name is never taken over.
+    expect(await store.isMember('dm-ab2', ben.id)).toBe(true);
     await store.createRoom('dm-squat', 'squat', { ownerId: cal.id });
     const squat = await store.openDm({ name: 'dm-squat', title: 'x', opener: ann, others: [ben] });
     expect(squat).toMatchObject({ taken: true, events: [], userEvents: [] });
     expect(await store.isMember('dm-squat', ben.id)).toBe(false);
+    await store.append({ room: 'dm-squat', sender: ann, kind: 'text', body: 'no' });
+    expect(await store.isMember('dm-squat', ben.id)).toBe(false);
     const reopened = await factory.reopen(store);
-    expect((await reopened.getRoom('dm-ab'))?.dm?.length).toBe(2);
+    expect((await reopened.getRoom('dm-ab2'))?.dm?.length).toBe(2);
+    expect(await reopened.isMember('dm-ab2', ann.id)).toBe(true);
     await reopened.close();
   });
 }

@@ -1,7 +1,7 @@
 /**
  * Direct messages, room settings and the room directory in Chromium against the real server:
  * two people in separate browser contexts. Alice starts a DM from the member list, Bob finds it
- * under Direct messages by her name and they talk; a rename and a topic change reach Bob as
+ * under Direct messages by her name once she writes (not before) and they talk; a rename and a topic change reach Bob as
  * system lines and in his header; the directory lists a public room and joining it works.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -76,12 +76,19 @@ describe.skipIf(skipBrowserTests('e2e dm and rooms'))('direct messages, room set
     // The header and the DM list name the other person, never the room name.
     await expect(alice.locator('.room-name').textContent()).resolves.toBe('@bob');
     await alice.locator(`.dm-link[data-room="${dm}"]`, { hasText: 'bob' }).waitFor({ timeout: SOON });
+    // Empty, the DM is not bob's yet: a freshly loaded room list has no such DM.
+    await bob.reload();
+    await waitForRoom(bob, 'general');
+    await bob.locator('.room-link[data-room="general"]').waitFor({ timeout: SOON });
+    await expect(bob.locator(`.dm-link[data-room="${dm}"]`).count()).resolves.toBe(0);
     await send(alice, 'hi bob, just us');
 
-    // Bob learns of the DM through his user log: it appears live, under alice's name.
+    // Bob learns of the DM with its first message, through his user log: it appears live, under
+    // alice's name, with the message unread.
     const link = bob.locator(`.dm-link[data-room="${dm}"]`);
     await link.waitFor({ timeout: SOON });
     await expect(link.locator('.room-link-name').textContent()).resolves.toBe('alice');
+    await link.locator('.unread', { hasText: '1' }).waitFor({ timeout: SOON });
     await link.click();
     await waitForRoom(bob, dm);
     await expect(bob.locator('.room-name').textContent()).resolves.toBe('@alice');

@@ -55,31 +55,60 @@ describe('direct messages', () => {
     expect(again.room.name).toBe(first.room.name);
     expect(fromBen.room.name).toBe(first.room.name);
     expect(fromBen.room.epoch).toBe(first.room.epoch);
-    // One join and one invite, however often it was opened.
+    // One join per person who opened it, however often; nobody was invited (no message yet).
     const events = await history(ann, first.room.name);
     expect(events.map((e) => [e.kind, e.sender.nick, e.target?.nick])).toEqual([
       ['join', 'ann', undefined],
-      ['invite', 'ann', 'ben'],
+      ['join', 'ben', undefined],
     ]);
   });
 
-  it('tells the other person through their user log, live and after reconnect', async () => {
+  it('the other person hears of the DM with its first message, not before', async () => {
     const dan = await RawClient.connect(server.wsUrl, 'dan');
-    await dan.request('synced', { type: 'sync', id: rid('y') });
+    const before = await dan.request('synced', { type: 'sync', id: rid('y') });
     const { room } = await openDm(ann, [uid(dan)]);
+    expect(room.members).toBe(1);
+    // An empty DM: nothing in dan's user log, not among his rooms; its members are ann alone.
+    const resync = await dan.request('synced', { type: 'sync', id: rid('y'), after: before.head });
+    expect(resync.head).toBe(before.head);
+    expect(dan.frames.some((f) => f.type === 'user' && f.room === room.name)).toBe(false);
+    expect(await roomNames(dan)).not.toContain(room.name);
+    const members = await ann.request('members', { type: 'members', id: rid('m'), room: room.name });
+    expect(members.members.map((m) => m.user.nick)).toEqual(['ann']);
+
+    // The first message: dan becomes a member in its write, right before it, live…
+    await join(ann, room.name);
+    const sendId = rid('s');
+    const first = { type: 'send', id: sendId, room: room.name, kind: 'text', body: 'hi dan' };
+    const { seq } = await ann.request('ack', first);
     const live = await dan.next('user', (e) => e.room === room.name);
-    expect(live).toMatchObject({ kind: 'member', cause: 'invite', by: { id: uid(ann) } });
-    // A second device, from before it: the replay holds the same entry.
+    expect(live).toMatchObject({ kind: 'member', cause: 'invite', ref: seq - 1, by: { id: uid(ann) } });
+    expect((await history(ann, room.name)).map((e) => [e.kind, e.target?.nick ?? e.body])).toEqual([
+      ['join', ''],
+      ['invite', 'dan'],
+      ['text', 'hi dan'],
+    ]);
+    // …and on a second device, from before it; the message is his to read.
     const again = await RawClient.connect(server.wsUrl, 'dan', dan.welcome.session);
-    await again.request('synced', { type: 'sync', id: rid('y'), after: live.seq - 1 });
+    await again.request('synced', { type: 'sync', id: rid('y'), after: before.head });
     const replayed = await again.next('user', (e: UserEventFrame) => e.room === room.name);
     expect(replayed.seq).toBe(live.seq);
     expect(await roomNames(dan)).toContain(room.name);
+    const unread = await dan.request('unread', { type: 'unread', id: rid('u'), room: room.name });
+    expect(unread.counts).toMatchObject([{ room: room.name, unread: 1 }]);
+
+    // A resend of the same message appends nothing and invites nobody.
+    expect(await ann.request('ack', first)).toMatchObject({ seq, duplicate: true });
+    expect((await history(ann, room.name)).length).toBe(3);
     // Dan joins and they talk.
     await join(dan, room.name);
-    await join(ann, room.name);
-    const { seq } = await send(dan, room.name, 'hi ann');
-    await ann.next('event', (e) => e.room === room.name && e.seq === seq && e.body === 'hi ann');
+    const reply = await send(dan, room.name, 'hi ann');
+    await ann.next('event', (e) => e.room === room.name && e.seq === reply.seq && e.body === 'hi ann');
+    // Dan leaves; the next message in the DM brings him back.
+    await dan.request('left', { type: 'leave', id: rid('l'), room: room.name });
+    const back = await send(ann, room.name, 'come back');
+    const readded = await dan.next('user', (e) => e.room === room.name && e.kind === 'member');
+    expect(readded).toMatchObject({ cause: 'invite', ref: back.seq - 1 });
     for (const c of [dan, again]) c.close();
   });
 
@@ -120,7 +149,12 @@ describe('direct messages', () => {
     expect(resent.room.name).toBe(a.room.name);
     expect(b.room.name).not.toBe(a.room.name);
     expect(a.room.dm?.length).toBe(3);
+    // Ben and cal hear of it with its first message.
+    expect(await roomNames(cal)).not.toContain(a.room.name);
+    await join(ann, a.room.name);
+    await send(ann, a.room.name, 'hello both');
     expect(await roomNames(cal)).toContain(a.room.name);
+    expect(await roomNames(ben)).toContain(a.room.name);
   });
 
   it('refuses an empty, too large or unknown party, and reserves DM names', async () => {

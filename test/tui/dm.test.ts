@@ -1,4 +1,4 @@
-/** `parley chat`: a DM someone else opens with you shows up, with how to reply. */
+/** `parley chat`: a DM someone else writes to you in shows up, with its messages and how to reply. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makeClient } from '../client/helpers.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -14,7 +14,7 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-it('follows a DM opened by someone else and shows its messages', async () => {
+it('follows a DM someone else wrote to you in and shows its messages', async () => {
   const cli = runCli(['--url', server.wsUrl, '--nick', 'ada', '--interactive']);
   await cli.waitFor('stdout', /joined #general/);
   const bob = makeClient(server.wsUrl, 'bob');
@@ -22,10 +22,13 @@ it('follows a DM opened by someone else and shows its messages', async () => {
   const ada = (await bob.members('general')).members.find((m) => m.user.nick === 'ada');
   expect(ada).toBeDefined();
   const room = await bob.dm([ada?.user.id ?? '']);
-  await cli.waitFor('stdout', /bob opened a direct message \(#dm-[0-9a-f]+\): \/dm bob <text> replies/);
   await bob.join(room.name);
+  // Ada hears of the DM with its first message, which she then sees.
   await bob.send(room.name, 'are you there?');
+  await cli.waitFor('stdout', /bob wrote to you in a direct message \(#dm-[0-9a-f]+\): \/dm bob <text> replies/);
   await cli.waitFor('stdout', /\[#dm-[0-9a-f]+\] <bob> are you there\?$/m);
+  await bob.send(room.name, 'still there?');
+  await cli.waitFor('stdout', /\[#dm-[0-9a-f]+\] <bob> still there\?$/m);
   cli.write('/quit\n');
   expect(await cli.exited()).toBe(0);
   bob.close();

@@ -1,8 +1,9 @@
 /**
  * dm: opens a direct message, a private room between 2 to DM_MAX_USERS people (docs/protocol.md,
- * _Direct messages_). The store creates it, records who it is between and makes everyone a member
- * (join for the opener, invite for the others) in one transaction; the others learn of it from
- * their user log. Answered with `room`.
+ * _Direct messages_). The store creates it, records who it is between and makes the opener a
+ * member (a join) in one transaction. The others become members with its first message (invites
+ * committed with the message, see store.ts `openDm`) and learn of it then from their user log.
+ * Answered with `room`.
  */
 import { DM_MAX_USERS, LIMITS, type ClientFrameOf, type UserRef } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';

@@ -28,6 +28,13 @@ export class SqliteRooms {
         'SELECT 1 AS one FROM dm_users WHERE room = ? AND user_id = ?',
       ),
       addDmUser: db.prepare('INSERT INTO dm_users (room, user_id, nick) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      // Banned people are left out (a DM has no moderators today, but a ban always wins).
+      dmOutsiders: db.prepare<[string], { user_id: string; nick: string }>(
+        `SELECT d.user_id, d.nick FROM dm_users d WHERE d.room = ?
+           AND NOT EXISTS (SELECT 1 FROM members m WHERE m.room = d.room AND m.user_id = d.user_id)
+           AND NOT EXISTS (SELECT 1 FROM bans b WHERE b.room = d.room AND b.user_id = d.user_id)
+         ORDER BY d.nick, d.user_id`,
+      ),
       // The nickname: the user's latest session, else the account's username.
       members: db.prepare<[string, number], MemberRow>(
         `SELECT m.user_id, m.role, (r.owner_id IS m.user_id) AS is_owner,
@@ -57,6 +64,11 @@ export class SqliteRooms {
 
   isDmUser(room: string, userId: string): boolean {
     return this.#stmt.isDmUser.get(room, userId) !== undefined;
+  }
+
+  /** The people of a DM who are not members of it now (none for a room that is not a DM). */
+  dmOutsiders(room: string): UserRef[] {
+    return this.#stmt.dmOutsiders.all(room).map((r): UserRef => ({ id: r.user_id, nick: r.nick }));
   }
 
   addDmUsers(room: string, users: readonly UserRef[]): void {

@@ -44,6 +44,9 @@ import { SqliteRooms } from './sqlite-rooms.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/sqlite/', import.meta.url);
 
+/** The kinds that, appended to a DM, bring in its people who are not members (docs/protocol.md). */
+const DM_REACHING_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['text', 'image', 'file']);
+
 interface RoomRow {
   name: string;
   title: string;
@@ -326,7 +329,7 @@ export class SqliteStore implements Store {
   }
 
   append(input: AppendInput): Promise<AppendResult> {
-    return this.#enqueue(() => this.#appendOne(input));
+    return this.#enqueue(() => this.#appendReaching(input));
   }
 
   markRead(room: string, userId: string, seq: number): Promise<ReadResult> {
@@ -372,26 +375,42 @@ export class SqliteStore implements Store {
         taken: true,
       };
     }
-    const inputs: AppendInput[] = [
-      { room: spec.name, sender: spec.opener, kind: 'join', body: '' },
-      ...spec.others.map((target): AppendInput => ({
-        room: spec.name,
-        sender: spec.opener,
-        kind: 'invite',
-        body: '',
-        target,
-      })),
-    ];
-    const events: RoomEvent[] = [];
+    // Only the opener joins now: the others hear of it with its first message (#appendReaching).
+    const r = this.#appendOne({ room: spec.name, sender: spec.opener, kind: 'join', body: '' });
+    const appended = r.status === 'appended';
+    const row = this.#stmt.getRoom.get(spec.name) as RoomRow;
+    return {
+      room: this.#rooms.decorate(toRoom(row), true),
+      created,
+      events: appended ? [r.event] : [],
+      userEvents: appended ? (r.userEvents ?? []) : [],
+    };
+  }
+
+  /**
+   * A message to a DM first makes each of its people who is not a member one again (an `invite`
+   * from the writer), in the same transaction, so the message is theirs to read. A resend of a
+   * stored message appends nothing, so it adds nobody either.
+   */
+  #appendReaching(input: AppendInput): AppendResult {
+    if (!DM_REACHING_KINDS.has(input.kind)) return this.#appendOne(input);
+    if (input.cid !== undefined && this.#stmt.byCid.get(input.room, input.sender.id, input.cid)) {
+      return this.#appendOne(input);
+    }
+    const outsiders = this.#rooms.dmOutsiders(input.room).filter((u) => u.id !== input.sender.id);
+    if (outsiders.length === 0) return this.#appendOne(input);
+    const before: RoomEvent[] = [];
     const userEvents: UserLogEntry[] = [];
-    for (const input of inputs) {
-      const r = this.#appendOne(input);
+    for (const target of outsiders) {
+      const r = this.#appendOne({ room: input.room, sender: input.sender, kind: 'invite', body: '', target });
       if (r.status !== 'appended') continue;
-      events.push(r.event);
+      before.push(r.event);
       if (r.userEvents) userEvents.push(...r.userEvents);
     }
-    const row = this.#stmt.getRoom.get(spec.name) as RoomRow;
-    return { room: this.#rooms.decorate(toRoom(row), true), created, events, userEvents };
+    const result = this.#appendOne(input);
+    if (result.status !== 'appended') return result;
+    if (result.userEvents) userEvents.push(...result.userEvents);
+    return { ...result, before, ...(userEvents.length > 0 ? { userEvents } : {}) };
   }
 
   async roomPeers(userId: string): Promise<string[]> {

@@ -58,7 +58,7 @@ export interface DmSpec {
   readonly title: string;
   /** Joins it (a `join` event) unless already a member. */
   readonly opener: UserRef;
-  /** Each one not a member is added by an `invite` event from the opener. */
+  /** Recorded as its people; they become members with its next message (`append`), not now. */
   readonly others: readonly UserRef[];
 }
 
@@ -66,7 +66,7 @@ export interface DmResult {
   readonly room: RoomInfo;
   /** The room did not exist before. */
   readonly created: boolean;
-  /** Appended by this call, in seq order (none when everyone was a member already). */
+  /** Appended by this call: the opener's `join`, or none when the opener was a member already. */
   readonly events: readonly RoomEvent[];
   readonly userEvents: readonly UserLogEntry[];
   /** The name belongs to a room that is not a DM of the opener: nothing was done. */
@@ -89,7 +89,12 @@ export type AppendResult =
   | {
       readonly status: 'appended' | 'duplicate';
       readonly event: RoomEvent;
-      /** Appended with the event in its transaction (user-events.ts); only on `appended`. */
+      /**
+       * Appended in its transaction right before `event`, in seq order; only on `appended`: the
+       * `invite`s of a DM's people who were not members, when `event` is a message there.
+       */
+      readonly before?: readonly RoomEvent[];
+      /** Appended with the event(s) in its transaction (user-events.ts), in order; only on `appended`. */
       readonly userEvents?: readonly UserLogEntry[];
     }
   /** The cid was used before by this sender for a different message. */
@@ -280,8 +285,10 @@ export interface Store {
   receipts(room: string, limit: number): Promise<Receipt[]>;
   /**
    * Creates the DM room (private, no owner) when missing, records who it is between, and makes
-   * the opener and the others members with `join` / `invite` events, all in one transaction. Only
-   * the people it is between may ever join it. `append` of `rename` / `topic` sets the room's
+   * the opener a member (a `join` event), in one transaction. The others become members only with
+   * a message: `append` of text / image / file to a DM first adds each of its people who is not a
+   * member (an `invite` from the writer, see AppendResult `before`), in the message's transaction.
+   * Only the people it is between may ever join it. `append` of `rename` / `topic` sets the room's
    * title / topic in the event's transaction (`unchanged` when it is already that value).
    */
   openDm(spec: DmSpec): Promise<DmResult>;
