@@ -114,8 +114,15 @@ describe.skipIf(skipBrowserTests('e2e shell'))('app shell', () => {
     await openSettings(page, '.me');
     await page.locator('.me select[name="theme"]').selectOption('system');
     expect(await background()).toBe(light);
+    // The system turning dark reaches the page as a media-query change event.
     await page.emulateMedia({ colorScheme: 'dark' });
-    expect(await background()).toBe(dark);
+    await page.waitForFunction((bg) => getComputedStyle(document.documentElement).backgroundColor === bg, dark, {
+      timeout: SOON,
+    });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.waitForFunction((bg) => getComputedStyle(document.documentElement).backgroundColor === bg, light, {
+      timeout: SOON,
+    });
   });
 
   it('fits a phone: the sidebar is a drawer behind the menu button, nothing overflows', async () => {

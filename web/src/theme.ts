@@ -1,6 +1,6 @@
 /**
- * Light, dark or the system's choice. "system" leaves <html> without data-theme so the CSS
- * follows prefers-color-scheme; light and dark set data-theme, which the CSS obeys either way.
+ * Light, dark or the system's choice. <html data-theme> always holds the theme in force, so the
+ * CSS defines each theme once; under "system" it follows prefers-color-scheme as it changes.
  */
 export type ThemeChoice = 'system' | 'light' | 'dark';
 export const THEMES: readonly ThemeChoice[] = ['system', 'light', 'dark'];
@@ -19,11 +19,29 @@ export function savedTheme(): ThemeChoice {
   }
 }
 
+let current: ThemeChoice = 'system';
+let watching = false;
+
+function systemDark(): MediaQueryList | undefined {
+  return typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
+}
+
+function resolve(choice: ThemeChoice): 'light' | 'dark' {
+  if (choice !== 'system') return choice;
+  return systemDark()?.matches ? 'dark' : 'light';
+}
+
 /** Applies the choice to <html> (call once before the first render, then on every change). */
 export function applyTheme(choice: ThemeChoice): void {
-  const root = document.documentElement;
-  if (choice === 'system') delete root.dataset['theme'];
-  else root.dataset['theme'] = choice;
+  current = choice;
+  document.documentElement.dataset['theme'] = resolve(choice);
+  const query = systemDark();
+  if (!watching && query) {
+    watching = true;
+    query.addEventListener('change', () => {
+      if (current === 'system') document.documentElement.dataset['theme'] = resolve('system');
+    });
+  }
 }
 
 export function setTheme(choice: ThemeChoice): void {
