@@ -2,10 +2,18 @@
  * Unread badges, mentions, "New messages", "Seen by" and a read on one tab clearing the other,
  * in Chromium against the real server. Bob is one account signed in on two tabs.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.ts';
-import { SOON, loginAsGuest, send, waitForBody, waitForRoom } from '../support/web-page.ts';
+import {
+  SOON,
+  loginAsGuest,
+  send,
+  waitForBody,
+  waitForRoom,
+  registerAccount,
+  signedInTab,
+} from '../support/web-page.ts';
 import { launchChromium, skipBrowserTests } from './chromium.ts';
 import { ensureWebBuilt } from './web-build.ts';
 
@@ -24,34 +32,6 @@ async function waitForBadge(page: Page, room: string, which: 'unread' | 'mention
   );
 }
 
-interface Auth {
-  accessToken: string;
-  refreshToken: string;
-  user: { id: string; nick: string };
-}
-
-async function api(url: string, path: string, body: unknown): Promise<Auth> {
-  const res = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as Auth;
-}
-
-/** A tab signed in as the account: each tab its own login session, as after "Sign in". */
-async function signedInTab(ctx: BrowserContext, url: string, username: string): Promise<Page> {
-  const auth = await api(url, '/api/auth/login', { username, password: 'correct horse battery' });
-  const page = await ctx.newPage();
-  await page.addInitScript((saved) => {
-    if (!sessionStorage.getItem('parley.auth')) sessionStorage.setItem('parley.auth', saved);
-  }, JSON.stringify(auth));
-  await page.goto(url);
-  await waitForRoom(page, 'general');
-  return page;
-}
-
 describe.skipIf(skipBrowserTests('e2e read receipts'))('unread badges and read receipts in Chromium', () => {
   let server: TestServer;
   let browser: Browser;
@@ -64,7 +44,7 @@ describe.skipIf(skipBrowserTests('e2e read receipts'))('unread badges and read r
     await ensureWebBuilt();
     browser = await launchChromium();
     server = await startServer({ web: true });
-    await api(server.url, '/api/auth/register', { username: 'bob', password: 'correct horse battery' });
+    await registerAccount(server.url, 'bob');
     alice = await (await browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
     const bobs = await browser.newContext({ viewport: { width: 1280, height: 760 } });
     for (const p of [alice]) p.on('pageerror', (err) => pageErrors.push(err.message));

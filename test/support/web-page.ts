@@ -1,5 +1,5 @@
 /** Steps shared by the browser tests: sign in as a guest, wait for a room, send, find a message. */
-import type { Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 
 /** Deadline for anything the UI should show "soon". */
 export const SOON = 10_000;
@@ -41,4 +41,40 @@ export function messageRow(page: Page, text: string): Locator {
 /** Waits until a log entry with exactly this body is shown. */
 export async function waitForBody(page: Page, text: string, timeout = SOON): Promise<void> {
   await messageRow(page, text).first().waitFor({ timeout });
+}
+
+/** The password test accounts get from registerAccount. */
+export const TEST_PASSWORD = 'correct horse battery';
+
+interface Auth {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly user: { readonly id: string; readonly nick: string };
+}
+
+async function postAuth(url: string, path: string, username: string): Promise<Auth> {
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: TEST_PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Auth;
+}
+
+/** Registers an account with TEST_PASSWORD over the HTTP API. */
+export async function registerAccount(url: string, username: string): Promise<void> {
+  await postAuth(url, '/api/auth/register', username);
+}
+
+/** A tab signed in as the account: each tab its own login session, as after "Sign in". */
+export async function signedInTab(ctx: BrowserContext, url: string, username: string): Promise<Page> {
+  const auth = await postAuth(url, '/api/auth/login', username);
+  const page = await ctx.newPage();
+  await page.addInitScript((saved) => {
+    if (!sessionStorage.getItem('parley.auth')) sessionStorage.setItem('parley.auth', saved);
+  }, JSON.stringify(auth));
+  await page.goto(url);
+  await waitForRoom(page, 'general');
+  return page;
 }

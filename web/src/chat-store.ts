@@ -322,8 +322,8 @@ export class ChatStore {
   }
 
   /** Create a room and switch to it. Rejects with the server's error for the form to show. */
-  async createRoom(name: string, title?: string): Promise<void> {
-    const info = await this.client.createRoom(name, title || undefined);
+  async createRoom(name: string, title?: string, priv = false): Promise<void> {
+    const info = await this.client.createRoom(name, title || undefined, priv ? { visibility: 'private' } : {});
     if (this.disposed) return;
     const rooms = new Map(this.state.rooms.map((r) => [r.name, r]));
     rooms.set(info.name, info);
@@ -349,6 +349,28 @@ export class ChatStore {
 
   members(room: string): Promise<MemberList> {
     return this.client.members(room);
+  }
+
+  /** Leave `room` and show general; rejects with the server's error. Other tabs follow by the user log. */
+  async leave(room: string): Promise<void> {
+    await this.client.leave(room);
+    if (this.disposed) return;
+    this.forgetRoom(room);
+  }
+
+  /** Owner or moderator: add, remove or ban `user` (an id); rejects with the server's error. */
+  async moderate(kind: 'invite' | 'kick' | 'ban', room: string, user: string): Promise<void> {
+    await this.client[kind](room, user);
+  }
+
+  /** A room you are no longer in: its view goes, and general is shown if it was open. */
+  private forgetRoom(room: string): void {
+    if (this.state.views[room]) {
+      const { [room]: _gone, ...views } = this.state.views;
+      this.set({ views });
+    }
+    if (this.state.current === room && room !== DEFAULT_ROOM) this.openRoom(DEFAULT_ROOM);
+    this.roomsChanged();
   }
 
   /** Full-text search in the rooms you are a member of (jump to a hit with message-jump.ts). */

@@ -8,3 +8,10 @@ export function canEditRoom(info: RoomInfo | undefined, members: readonly Member
   if (role === undefined) return false;
   return info.dm !== undefined || role === 'owner' || role === 'moderator';
 }
+
+/** Owners and moderators may invite, kick and ban (not in a DM: its people are fixed). */
+export function canModerate(info: RoomInfo | undefined, members: readonly Member[], me: UserRef | undefined): boolean {
+  if (!info || !me || info.dm !== undefined) return false;
+  const role = members.find((m) => m.user.id === me.id)?.role;
+  return role === 'owner' || role === 'moderator';
+}

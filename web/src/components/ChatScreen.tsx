@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { ChatState, ChatStore } from '../chat-store.ts';
+import { DEFAULT_ROOM, type ChatState, type ChatStore } from '../chat-store.ts';
 import { t } from '../i18n/index.ts';
 import { useFileDrop } from '../use-file-drop.ts';
 import { useMessageFocus } from '../use-message-focus.ts';
@@ -13,7 +13,9 @@ import { MessageContexts } from './MessageContexts.tsx';
 import { MessageList } from './MessageList.tsx';
 import { MemberPanel } from './MemberPanel.tsx';
 import { RoomHeading } from './RoomHeading.tsx';
-import { canEditRoom } from '../room-permissions.ts';
+import { canEditRoom, canModerate } from '../room-permissions.ts';
+import { sharedRooms } from '../use-people.ts';
+import { InvitePicker } from './InvitePicker.tsx';
 import { useMembers } from '../use-members.ts';
 import { SearchBox } from './SearchBox.tsx';
 import { SearchPanel } from './SearchPanel.tsx';
@@ -58,6 +60,7 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
   // Members with roles: the member panel, and whether you may edit the title and topic.
   const members = useMembers(store, room, view?.events, view?.status === 'joined');
   const loadMembers = useCallback((name: string) => store.members(name), [store]);
+  const moderator = canModerate(info, members.members, state.user);
   useMessageFocus(find.focus);
   // Edit, delete, react, reply and @mentions (use-message-ui.ts).
   const ui = useMessageUi(store, room, view, state.user);
@@ -76,7 +79,7 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
       <Sidebar
         state={state}
         onOpen={openRoom}
-        onCreate={(name, title) => store.createRoom(name, title)}
+        onCreate={(name, title, priv) => store.createRoom(name, title, priv)}
         onRefresh={() => void store.refreshRooms()}
         onSignOut={onSignOut}
         loadMembers={loadMembers}
@@ -111,6 +114,7 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
             me={state.user}
             canEdit={canEditRoom(info, members.members, state.user)}
             onSave={(title, topic) => store.setRoomMeta(room, title, topic)}
+            onLeave={room === DEFAULT_ROOM || !joined ? undefined : () => store.leave(room)}
           />
           <button
             type="button"
@@ -189,6 +193,19 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
         stale={state.conn.state !== 'connected'}
         onMessage={(user) => void store.openDm([user.id]).catch(() => undefined)}
         onClose={() => setPeopleOpen(false)}
+        invite={
+          moderator && (
+            <InvitePicker
+              room={room}
+              rooms={sharedRooms(state)}
+              memberIds={new Set(members.members.map((m) => m.user.id))}
+              me={state.user}
+              loadMembers={loadMembers}
+              onInvite={(user) => store.moderate('invite', room, user)}
+            />
+          )
+        }
+        onRemove={moderator ? (kind, user) => store.moderate(kind, room, user) : undefined}
       />
     </div>
   );

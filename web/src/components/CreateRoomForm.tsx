@@ -4,12 +4,14 @@ import { t } from '../i18n/index.ts';
 import { ROOM_MAX, TITLE_MAX, roomProblem, slugify } from '../validate.ts';
 
 interface Props {
-  readonly onCreate: (name: string, title: string) => Promise<void>;
+  /** `priv`: a private room, seen and entered only by those invited. */
+  readonly onCreate: (name: string, title: string, priv: boolean) => Promise<void>;
 }
 
 export function CreateRoomForm({ onCreate }: Props) {
   const [name, setName] = useState('');
   const [title, setTitle] = useState('');
+  const [priv, setPriv] = useState(false);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
@@ -24,9 +26,10 @@ export function CreateRoomForm({ onCreate }: Props) {
     setBusy(true);
     setError(undefined);
     try {
-      await onCreate(slug, title.trim());
+      await onCreate(slug, title.trim(), priv);
       setName('');
       setTitle('');
+      setPriv(false);
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -62,6 +65,10 @@ export function CreateRoomForm({ onCreate }: Props) {
             value={title}
             onInput={(e) => setTitle(e.currentTarget.value)}
           />
+        </label>
+        <label class="check">
+          <input type="checkbox" name="private" checked={priv} onChange={(e) => setPriv(e.currentTarget.checked)} />
+          <span>{t('rooms.private')}</span>
         </label>
         {error && (
           <p class="field-error" role="alert">

@@ -1,11 +1,12 @@
 /** The sidebar's "Direct messages": each DM by the other people's nicknames, with its unread badge. */
 import { dmPeers, type MemberList, type RoomInfo } from '../../../src/client/index.ts';
 import type { ChatState } from '../chat-store.ts';
-import { dmLabel, isDmName } from '../dm.ts';
+import { dmLabel } from '../dm.ts';
 import { t } from '../i18n/index.ts';
 import { NewDmPicker } from './NewDmPicker.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 import { UnreadBadge } from './UnreadBadge.tsx';
+import { sharedRooms } from '../use-people.ts';
 
 interface Props {
   readonly state: ChatState;
@@ -16,10 +17,8 @@ interface Props {
 
 export function DmList({ state, onOpen, loadMembers, onStartDm }: Props) {
   const dms: RoomInfo[] = state.rooms.filter((r) => r.dm !== undefined);
-  // Rooms you are a member of (their read state is known), DMs left out: whose members to offer.
-  const myRooms = Object.keys(state.unread)
-    .filter((r) => !isDmName(r))
-    .sort();
+  // Whose members to offer (use-people.ts).
+  const myRooms = sharedRooms(state);
   const labelled = dms
     .map((r) => ({ room: r, label: dmLabel(r, state.user) }))
     .sort((a, b) => a.label.localeCompare(b.label));

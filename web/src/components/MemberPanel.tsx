@@ -1,11 +1,14 @@
 /**
  * The right-hand panel: the current room's members with their roles, you first, then by role and
  * nickname; online ones marked. Each row has a stable `data-user` (the user id) and, for others,
- * a button that opens a direct message.
+ * a button that opens a direct message; for owners and moderators, an invite control and kick and
+ * ban (each confirmed; the server decides who may be removed and its refusal is shown).
  */
+import type { ComponentChildren } from 'preact';
 import type { Member, UserRef } from '../../../src/client/index.ts';
 import { t } from '../i18n/index.ts';
 import { Avatar } from './Avatar.tsx';
+import { ConfirmButton } from './ConfirmButton.tsx';
 import { LastSeen } from './LastSeen.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 
@@ -18,11 +21,14 @@ interface Props {
   readonly stale: boolean;
   readonly onMessage: (user: UserRef) => void;
   readonly onClose: () => void;
+  /** Owners and moderators: the invite control (InvitePicker), and kick and ban by user id. */
+  readonly invite?: ComponentChildren;
+  readonly onRemove?: ((kind: 'kick' | 'ban', user: string) => Promise<void>) | undefined;
 }
 
 const ROLE_ORDER = { owner: 0, moderator: 1, member: 2 } as const;
 
-export function MemberPanel({ members, error, online, me, stale, onMessage, onClose }: Props) {
+export function MemberPanel({ members, error, online, me, stale, onMessage, onClose, invite, onRemove }: Props) {
   const onlineIds = new Set(online.map((u) => u.id));
   const people = [...members].sort(
     (a, b) =>
@@ -38,6 +44,7 @@ export function MemberPanel({ members, error, online, me, stale, onMessage, onCl
           ×
         </button>
       </header>
+      {invite}
       {error && <p class="field-error">{t('rooms.membersError', { error })}</p>}
       <ul class="people-list member-list">
         {people.map(({ user, role }) => {
@@ -60,6 +67,24 @@ export function MemberPanel({ members, error, online, me, stale, onMessage, onCl
                 >
                   {t('rooms.message')}
                 </button>
+              )}
+              {!mine && onRemove && (
+                <span class="person-moderate">
+                  <ConfirmButton
+                    class="kick"
+                    label={t('rooms.kick')}
+                    ariaLabel={t('rooms.kickLabel', { nick: user.nick })}
+                    question={t('rooms.kickAsk', { nick: user.nick })}
+                    onConfirm={() => onRemove('kick', user.id)}
+                  />
+                  <ConfirmButton
+                    class="ban"
+                    label={t('rooms.ban')}
+                    ariaLabel={t('rooms.banLabel', { nick: user.nick })}
+                    question={t('rooms.banAsk', { nick: user.nick })}
+                    onConfirm={() => onRemove('ban', user.id)}
+                  />
+                </span>
               )}
             </li>
           );

@@ -1,11 +1,13 @@
 /**
  * "New message": pick people by nickname among those you share rooms with (the members of your
- * rooms) and open a direct message with them (one person: your one DM with them).
+ * rooms, use-people.ts) and open a direct message with them (one person: your one DM with them).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { DM_MAX_USERS, type MemberList, type UserRef } from '../../../src/client/index.ts';
 import { errorText } from '../format.ts';
 import { t } from '../i18n/index.ts';
+import { usePeople } from '../use-people.ts';
+import { PeopleFilter } from './PeopleFilter.tsx';
 
 interface Props {
   /** Your rooms (not DMs) whose members are offered. */
@@ -15,30 +17,14 @@ interface Props {
   readonly onStart: (users: string[]) => Promise<void>;
 }
 
-async function peopleOf(rooms: readonly string[], me: string | undefined, load: Props['loadMembers']) {
-  const lists = await Promise.all(rooms.map((r) => load(r).catch(() => ({ members: [], more: false }))));
-  const byId = new Map<string, UserRef>();
-  for (const list of lists) for (const m of list.members) if (m.user.id !== me) byId.set(m.user.id, m.user);
-  return [...byId.values()].sort((a, b) => a.nick.localeCompare(b.nick));
-}
-
 export function NewDmPicker({ rooms, me, loadMembers, onStart }: Props) {
   const [open, setOpen] = useState(false);
-  const [people, setPeople] = useState<UserRef[] | undefined>();
   const [filter, setFilter] = useState('');
   const [picked, setPicked] = useState<readonly string[]>([]);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    if (!open) return;
-    let live = true;
-    setPeople(undefined);
-    void peopleOf(rooms, me?.id, loadMembers).then((p) => live && setPeople(p));
-    return () => {
-      live = false;
-    };
-  }, [open, rooms.join(' '), me?.id, loadMembers]);
+  const people = usePeople(open, rooms, me?.id, loadMembers);
 
   const toggle = (id: string) => {
     setError(undefined);
@@ -69,16 +55,7 @@ export function NewDmPicker({ rooms, me, loadMembers, onStart }: Props) {
     <details class="new-dm" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary aria-label={t('rooms.newDmLabel')}>{t('rooms.newDm')}</summary>
       <form onSubmit={start}>
-        <input
-          name="dm-filter"
-          placeholder={t('rooms.pickFilter')}
-          aria-label={t('rooms.pickFilter')}
-          value={filter}
-          autoComplete="off"
-          onInput={(e) => setFilter(e.currentTarget.value)}
-        />
-        {people === undefined && <p class="muted">{t('rooms.pickLoading')}</p>}
-        {people !== undefined && shown.length === 0 && <p class="muted">{t('rooms.pickNone')}</p>}
+        <PeopleFilter name="dm-filter" value={filter} onInput={setFilter} people={people} shown={shown.length} />
         <ul class="dm-pick-list">
           {shown.map((u) => (
             <li key={u.id}>

@@ -1,11 +1,12 @@
 /**
  * The room header's text: `#name` and title for a room, the other people's names for a DM; the
- * topic; and an edit form for those allowed to change title and topic.
+ * topic; an edit form for those allowed to change title and topic; and "Leave" (confirmed).
  */
 import { useState } from 'preact/hooks';
 import type { RoomInfo, UserRef } from '../../../src/client/index.ts';
 import { dmLabel, isDmName } from '../dm.ts';
 import { t } from '../i18n/index.ts';
+import { ConfirmButton } from './ConfirmButton.tsx';
 import { RoomSettingsForm } from './RoomSettingsForm.tsx';
 
 interface Props {
@@ -15,9 +16,11 @@ interface Props {
   /** Owner or moderator, or a member of a DM. */
   readonly canEdit: boolean;
   readonly onSave: (title: string | undefined, topic: string | undefined) => Promise<void>;
+  /** Absent where leaving is not offered (general, where the app always brings you back). */
+  readonly onLeave?: (() => Promise<void>) | undefined;
 }
 
-export function RoomHeading({ room, info, me, canEdit, onSave }: Props) {
+export function RoomHeading({ room, info, me, canEdit, onSave, onLeave }: Props) {
   const [editing, setEditing] = useState(false);
   const dm = info?.dm !== undefined || isDmName(room);
   const names = dm ? dmLabel(info ?? { name: room }, me) : '';
@@ -39,6 +42,15 @@ export function RoomHeading({ room, info, me, canEdit, onSave }: Props) {
         <button type="button" class="link room-edit" aria-label={t('rooms.editLabel')} onClick={() => setEditing(true)}>
           {t('rooms.edit')}
         </button>
+      )}
+      {onLeave && !editing && (
+        <ConfirmButton
+          class="room-leave"
+          label={t('rooms.leave')}
+          ariaLabel={t('rooms.leaveLabel')}
+          question={dm ? t('rooms.leaveDmAsk') : t('rooms.leaveAsk', { room })}
+          onConfirm={onLeave}
+        />
       )}
       {editing && (
         <RoomSettingsForm

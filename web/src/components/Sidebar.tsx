@@ -12,7 +12,7 @@ import { UnreadBadge } from './UnreadBadge.tsx';
 interface Props {
   readonly state: ChatState;
   readonly onOpen: (room: string) => void;
-  readonly onCreate: (name: string, title: string) => Promise<void>;
+  readonly onCreate: (name: string, title: string, priv: boolean) => Promise<void>;
   readonly onRefresh: () => void;
   readonly onSignOut: () => void;
   /** Direct messages (DmList): members of your rooms to pick from, and opening one. */
