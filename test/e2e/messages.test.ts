@@ -2,13 +2,13 @@
  * Edit, delete, reactions, replies and @mentions in Chromium against the real server: Alice and
  * Bob in separate browser contexts see each other's changes live, and after being away.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient } from '../support/raw-client.ts';
-import { startServer, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
 import { SOON, loginAsGuest, messageRow, send, waitForRoom } from '../support/web-page.ts';
-import { launchChromium, screenshotPath, skipBrowserTests } from './chromium.ts';
-import { ensureWebBuilt } from './web-build.ts';
+import { screenshotPath, skipBrowserTests } from './chromium.ts';
+import { openWebApp, type WebApp } from './web-app.ts';
 
 const composer = (page: Page) => page.locator('.composer textarea[name="message"]');
 
@@ -27,27 +27,23 @@ async function act(row: Locator, button: string): Promise<void> {
 }
 
 describe.skipIf(skipBrowserTests('e2e messages'))('edit, delete, reactions, replies and mentions in Chromium', () => {
+  let app: WebApp;
   let server: TestServer;
-  let browser: Browser;
   let alice: Page;
   let bob: Page;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    server = await startServer({ web: true });
-    alice = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    bob = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    for (const p of [alice, bob]) p.on('pageerror', (err) => pageErrors.push(err.message));
+    app = await openWebApp();
+    server = app.server;
+    alice = await app.newPage();
+    bob = await app.newPage();
     await loginAsGuest(alice, server.url, 'alice');
     await loginAsGuest(bob, server.url, 'bob');
   }, 120_000);
 
   afterAll(async () => {
-    expect(pageErrors).toEqual([]);
-    await browser?.close();
-    await server?.dispose();
+    expect(app?.pageErrors).toEqual([]);
+    await app?.close();
   }, 30_000);
 
   it('Alice edits and deletes her messages and Bob sees both live; Bob may do neither to hers', async () => {
@@ -225,9 +221,7 @@ describe.skipIf(skipBrowserTests('e2e messages'))('edit, delete, reactions, repl
   }, 40_000);
 
   it('on a touch screen a tap on a message shows its actions', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 800 }, hasTouch: true, isMobile: true });
-    const carol = await ctx.newPage();
-    carol.on('pageerror', (err) => pageErrors.push(err.message));
+    const carol = await app.newPage({ viewport: { width: 390, height: 800 }, hasTouch: true, isMobile: true });
     await loginAsGuest(carol, server.url, 'carol');
     const row = messageRow(carol, 'yes, hello to you');
     await row.waitFor({ timeout: SOON });
@@ -238,7 +232,7 @@ describe.skipIf(skipBrowserTests('e2e messages'))('edit, delete, reactions, repl
     await expect(reply.evaluate((el) => getComputedStyle(el.parentElement!).opacity)).resolves.toBe('1');
     await reply.tap();
     await expect(carol.locator('.composer .replying-to').textContent()).resolves.toContain('bob');
-    await ctx.close();
+    await carol.context().close();
   }, 40_000);
 
   it('a room’s owner may delete others’ messages (the role comes from the server); members may not', async () => {

@@ -5,14 +5,14 @@
  * nothing. The same scene is saved light, dark, in Chinese and at phone width
  * (`npm run screenshots` writes them to docs/screenshots/).
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClient } from '../client/helpers.ts';
-import { startServer, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
 import { SOON, loginAsGuest, messageRow, send, waitForBody, waitForRoom } from '../support/web-page.ts';
-import { launchChromium, screenshotPath, skipBrowserTests } from './chromium.ts';
-import { ensureWebBuilt } from './web-build.ts';
+import { screenshotPath, skipBrowserTests } from './chromium.ts';
+import { openWebApp, type WebApp } from './web-app.ts';
 
 const XSS_IMG = '<img src=x onerror="window.__pwned=1">';
 const XSS_SCRIPT = '<script>window.__pwned=1</script>';
@@ -33,25 +33,21 @@ async function openSettings(page: Page): Promise<void> {
 }
 
 describe.skipIf(skipBrowserTests('e2e tour'))('a morning in the web app', () => {
+  let app: WebApp;
   let server: TestServer;
-  let browser: Browser;
   let alice: Page;
   let bob: Page;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    server = await startServer({ web: true });
-    alice = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    bob = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    for (const p of [alice, bob]) p.on('pageerror', (err) => pageErrors.push(err.message));
+    app = await openWebApp();
+    server = app.server;
+    alice = await app.newPage();
+    bob = await app.newPage();
   }, 120_000);
 
   afterAll(async () => {
-    expect(pageErrors).toEqual([]);
-    await browser?.close();
-    await server?.dispose();
+    expect(app?.pageErrors).toEqual([]);
+    await app?.close();
   }, 30_000);
 
   it('refuses markup as a nickname, showing it nowhere and running nothing', async () => {
@@ -191,10 +187,7 @@ describe.skipIf(skipBrowserTests('e2e tour'))('a morning in the web app', () => 
     await waitForRoom(alice, 'general');
     await alice.screenshot({ path: screenshotPath('chinese.png') });
 
-    const phone = await (
-      await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
-    ).newPage();
-    phone.on('pageerror', (err) => pageErrors.push(err.message));
+    const phone = await app.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await loginAsGuest(phone, server.url, 'chen');
     await waitForBody(phone, '@alice the banner looks great, ship it');
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
