@@ -1,7 +1,7 @@
 /** System lines and DM names in the web app (pure functions, no browser). */
 import { describe, expect, it, vi } from 'vitest';
 import type { RoomEvent, RoomInfo } from '../../src/client/index.ts';
-import { applyMeta, dmLabel, isDmName } from '../../web/src/dm.ts';
+import { applyMeta, dmLabel, hiddenInDm, isDmName, roomLabel } from '../../web/src/dm.ts';
 import { setLocale } from '../../web/src/i18n/index.ts';
 import { isSystemLine, systemText } from '../../web/src/system-lines.ts';
 
@@ -71,6 +71,15 @@ describe('DM names', () => {
     expect(isDmName('dm-abc')).toBe(true);
     expect(isDmName('gdm-abc')).toBe(true);
     expect(isDmName('general')).toBe(false);
+  });
+
+  it('names rooms in running text with # and DMs with @, and hides arrivals in DMs', () => {
+    expect(roomLabel(room, ann)).toBe('@ben');
+    expect(roomLabel({ name: 'general' }, ann)).toBe('#general');
+    expect(hiddenInDm('join')).toBe(true);
+    expect(hiddenInDm('invite')).toBe(true);
+    expect(hiddenInDm('leave')).toBe(false);
+    expect(hiddenInDm('rename')).toBe(false);
   });
 
   it('applies rename and topic events to what the app knows of a room', () => {

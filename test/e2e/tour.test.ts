@@ -163,6 +163,14 @@ describe.skipIf(skipBrowserTests('e2e tour'))('a morning in the web app', () => 
     await waitForBody(bob, 'Lunch after the demo?');
     await send(bob, 'Sure, 12:30 downstairs');
     await waitForBody(alice, 'Sure, 12:30 downstairs');
+    // A DM is named by its people everywhere, and has no "joined" / "invited" lines.
+    await expect(alice.locator('.composer textarea[name="message"]').getAttribute('placeholder')).resolves.toBe(
+      'Message @bob',
+    );
+    await expect(bob.title()).resolves.toBe('@alice · Parley');
+    await expect(alice.locator('.room-start').textContent()).resolves.toBe('This is the start of @bob.');
+    expect(await alice.locator('.messages .message.system').count()).toBe(0);
+    expect(await bob.locator('.messages .message.system').count()).toBe(0);
     await alice.locator('.dm-link', { hasText: 'bob' }).waitFor({ timeout: SOON });
     // Back to the room for the remaining shots.
     await alice.locator('.room-link[data-room="general"]').click();

@@ -12,6 +12,16 @@ export function dmLabel(room: Pick<RoomInfo, 'name' | 'dm'> | undefined, me: Use
     .join(', ');
 }
 
+/** How the app names a room in running text: "#name", or "@alice, bob" for a DM. */
+export function roomLabel(room: Pick<RoomInfo, 'name' | 'dm'>, me: UserRef | undefined): string {
+  return room.dm ? `@${dmLabel(room, me)}` : `#${room.name}`;
+}
+
+/** Membership lines a DM does without: its people are there from the first message. */
+export function hiddenInDm(kind: string): boolean {
+  return kind === 'join' || kind === 'invite';
+}
+
 /** A rename or topic event applied to what the app knows of the room. */
 export function applyMeta(info: RoomInfo, kind: string, body: string): RoomInfo {
   if (kind === 'rename') return { ...info, title: body };

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { DEFAULT_ROOM, type ChatState, type ChatStore } from '../chat-store.ts';
+import { roomLabel } from '../dm.ts';
 import { t } from '../i18n/index.ts';
 import { useFileDrop } from '../use-file-drop.ts';
 import { useMessageFocus } from '../use-message-focus.ts';
@@ -35,13 +36,15 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
   const room = state.current;
   const view = state.views[room];
   const info = view?.info ?? state.rooms.find((r) => r.name === room);
+  // "#room", or "@alice" in a DM: how the room is named in running text.
+  const label = roomLabel(info ?? { name: room }, state.user);
 
   // The tab title tells about unread messages in other rooms.
   const unread = Object.values(state.unread).reduce((n, u) => n + (u.room === room ? 0 : u.unread), 0);
   const markRead = useCallback((seq: number) => store.markRead(room, seq), [store, room]);
   useEffect(() => {
-    document.title = unread ? t('title.unread', { count: unread, room }) : t('title.room', { room });
-  }, [unread, room]);
+    document.title = unread ? t('title.unread', { count: unread, room: label }) : t('title.room', { room: label });
+  }, [unread, label]);
   useEffect(
     () => () => {
       document.title = 'Parley';
@@ -95,7 +98,7 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
       <main ref={roomRef} class="room" aria-label={t('chat.roomLabel', { room })}>
         {dragging && (
           <div class="drop-overlay" aria-hidden="true">
-            {t('chat.dropHere', { room })}
+            {t('chat.dropHere', { room: label })}
           </div>
         )}
         <header class="room-header">
@@ -172,6 +175,7 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
         <Composer
           onFiles={onFiles}
           room={room}
+          label={label}
           disabled={view?.status !== 'joined'}
           onSend={(body) => {
             store.send(room, body, ui.reply?.seq);

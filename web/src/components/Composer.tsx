@@ -8,6 +8,8 @@ import { ReplyBar } from './ReplyQuote.tsx';
 
 interface Props {
   readonly room: string;
+  /** How the room is named in the placeholder ("#general", "@alice"); the room name by default. */
+  readonly label?: string;
   readonly disabled: boolean;
   readonly onSend: (body: string) => void;
   /** Called on every edit: true while there is text, false when it was emptied. */
@@ -35,6 +37,7 @@ function tidy(text: string): string {
 
 export function Composer(props: Props) {
   const { room, disabled, onSend, onTyping, onFiles, reply, onCancelReply, onEditLast } = props;
+  const where = props.label ?? `#${room}`;
   const [text, setText] = useState(() => drafts.get(room) ?? '');
   const ref = useRef<HTMLTextAreaElement>(null);
 
@@ -106,8 +109,8 @@ export function Composer(props: Props) {
         aria-expanded={mention.matches.length > 0}
         aria-controls={mention.matches.length > 0 ? MENTION_LIST_ID : undefined}
         aria-activedescendant={mention.matches.length > 0 ? `${MENTION_LIST_ID}-${mention.active}` : undefined}
-        placeholder={disabled ? t('composer.joining', { room }) : t('composer.message', { room })}
-        aria-label={t('composer.message', { room })}
+        placeholder={disabled ? t('composer.joining', { room: where }) : t('composer.message', { room: where })}
+        aria-label={t('composer.message', { room: where })}
         value={text}
         onInput={(e) => {
           update(e.currentTarget.value);

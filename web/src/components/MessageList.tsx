@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { UserRef } from '../../../src/client/index.ts';
 import { pendingItems, sentCids, type RoomView } from '../chat-store.ts';
+import { hiddenInDm, roomLabel } from '../dm.ts';
 import { foldLog, isMessage } from '../fold.ts';
 import { t } from '../i18n/index.ts';
 import { intlLocale } from '../i18n/intl.ts';
@@ -51,7 +52,12 @@ export function MessageList(props: Props) {
   const log = useMemo(() => foldLog(view.events), [view.events]);
   const firstUnread = useMemo(() => dividerSeq(view.events, view.divider, me?.id), [view.events, view.divider, me]);
   const seen = useMemo(() => seenBy(view.events, view.receipts, me?.id), [view.events, view.receipts, me]);
-  const rows = useMemo(() => listRows(log.rows, firstUnread), [log.rows, firstUnread]);
+  const dm = view.info?.dm !== undefined;
+  const rows = useMemo(
+    () => listRows(dm ? log.rows.filter((e) => !hiddenInDm(e.kind)) : log.rows, firstUnread),
+    [log.rows, firstUnread, dm],
+  );
+  const where = roomLabel(view.info ?? { name: view.name }, me);
   const keys = useMemo(() => rows.map((r) => r.key), [rows]);
   useMarkRead(ref, view.events, onRead);
 
@@ -165,10 +171,10 @@ export function MessageList(props: Props) {
         </div>
       )}
       <div class="messages-top">
-        {view.status === 'joining' && <p class="muted">{t('log.joining', { room: view.name })}</p>}
+        {view.status === 'joining' && <p class="muted">{t('log.joining', { room: where })}</p>}
         {view.status === 'error' && (
           <p class="alert">
-            {t('log.joinFailed', { room: view.name, error: view.error ?? '' })}{' '}
+            {t('log.joinFailed', { room: where, error: view.error ?? '' })}{' '}
             <button type="button" class="link" onClick={onRejoin}>
               {t('common.tryAgain')}
             </button>
@@ -194,7 +200,7 @@ export function MessageList(props: Props) {
           ))}
         {view.loaded && !view.hasOlder && (
           <p class="room-start muted">
-            {view.events.length || pending.length ? t('log.start', { room: view.name }) : t('log.empty')}
+            {view.events.length || pending.length ? t('log.start', { room: where }) : t('log.empty')}
           </p>
         )}
       </div>
