@@ -3,29 +3,14 @@
  * create an account, chat, ride out token expiry by refreshing, reload and stay signed in, and
  * sign out revoking the refresh token.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.ts';
-import { launchChromium, skipBrowserTests } from './chromium.ts';
-import { ensureWebBuilt } from './web-build.ts';
+import type { TestServer } from '../support/server.ts';
+import { SOON, waitForBody, waitForRoom } from '../support/web-page.ts';
+import { skipBrowserTests } from './chromium.ts';
+import { openWebApp, type WebApp } from './web-app.ts';
 
-const SOON = 10_000;
-
-async function waitForRoomReady(page: Page, room = 'general'): Promise<void> {
-  await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
-  await page
-    .locator(`.messages[data-room="${room}"][data-status="joined"][data-loaded="true"]`)
-    .waitFor({ timeout: SOON });
-}
-
-async function waitForBody(page: Page, text: string): Promise<void> {
-  await page.waitForFunction(
-    (t) => [...document.querySelectorAll('.messages article.message[data-seq] .body')].some((e) => e.textContent === t),
-    text,
-    { timeout: SOON },
-  );
-}
-
+/** Types key by key, as a person does (the shared send fills the box). */
 async function send(page: Page, text: string): Promise<void> {
   const box = page.locator('textarea[name="message"]');
   await box.click();
@@ -40,16 +25,12 @@ const stored = (page: Page) =>
   );
 
 describe.skipIf(skipBrowserTests('e2e accounts'))('accounts in the web app', () => {
+  let app: WebApp;
   let server: TestServer;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    server = await startServer({
-      web: true,
+    app = await openWebApp({
       // Two failed logins per username, then one every 2 s: short enough to wait out in a test.
       args: [
         '--guests',
@@ -62,13 +43,12 @@ describe.skipIf(skipBrowserTests('e2e accounts'))('accounts in the web app', () 
         '30',
       ],
     });
-    page = await (await browser.newContext()).newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    server = app.server;
+    page = await app.newPage({ viewport: { width: 1280, height: 720 } });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
+    await app?.close();
   }, 30_000);
 
   it('registers, chats, refreshes on expiry, reloads and stays signed in, signs out', async () => {
@@ -84,7 +64,7 @@ describe.skipIf(skipBrowserTests('e2e accounts'))('accounts in the web app', () 
     await page.locator('.field-error').first().waitFor({ timeout: SOON });
     await page.locator('input[name="username"]').fill('ada');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await waitForRoomReady(page);
+    await waitForRoom(page);
     await expect(page.locator('.me-nick').textContent()).resolves.toBe('ada');
 
     await send(page, 'first <i>message</i>');
@@ -98,12 +78,12 @@ describe.skipIf(skipBrowserTests('e2e accounts'))('accounts in the web app', () 
       before.accessToken,
       { timeout: SOON },
     );
-    await waitForRoomReady(page);
+    await waitForRoom(page);
     await send(page, 'after the refresh');
     await waitForBody(page, 'after the refresh');
 
     await page.reload();
-    await waitForRoomReady(page);
+    await waitForRoom(page);
     await expect(page.locator('.me-nick').textContent()).resolves.toBe('ada');
     await waitForBody(page, 'first <i>message</i>');
     await waitForBody(page, 'after the refresh');
@@ -127,17 +107,16 @@ describe.skipIf(skipBrowserTests('e2e accounts'))('accounts in the web app', () 
         { timeout: SOON },
       )
       .toBe(401);
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   }, 90_000);
   it('returns to the sign-in form when the session is ended elsewhere, and counts down a throttled sign-in', async () => {
-    const other = await (await browser.newContext()).newPage();
-    other.on('pageerror', (err) => pageErrors.push(err.message));
+    const other = await app.newPage({ viewport: { width: 1280, height: 720 } });
     await other.goto(server.url);
     await other.getByRole('tab', { name: 'Create account' }).click();
     await other.locator('input[name="username"]').fill('grace');
     await other.locator('input[name="password"]').fill('correct horse battery');
     await other.getByRole('button', { name: 'Create account' }).click();
-    await waitForRoomReady(other);
+    await waitForRoom(other);
 
     // "Sign out" on another device: the session ends, the server closes this tab's socket (4411).
     const { refreshToken } = await stored(other);
@@ -170,8 +149,8 @@ describe.skipIf(skipBrowserTests('e2e accounts'))('accounts in the web app', () 
       { timeout: SOON },
     );
     await submit.click();
-    await waitForRoomReady(other);
+    await waitForRoom(other);
     await expect(other.locator('.me-nick').textContent()).resolves.toBe('grace');
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   }, 90_000);
 });

@@ -3,16 +3,15 @@
  * 'general', user text stays text, a reload keeps the history and the user, and a server
  * restart is ridden out with every message arriving exactly once.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.ts';
-import { launchChromium, screenshotPath, skipBrowserTests } from './chromium.ts';
-import { ensureWebBuilt } from './web-build.ts';
+import type { TestServer } from '../support/server.ts';
+import { SOON, waitForBody, waitForRoom } from '../support/web-page.ts';
+import { screenshotPath, skipBrowserTests } from './chromium.ts';
+import { openWebApp, type WebApp } from './web-app.ts';
 
 // The README's other shots come from tour.test.ts.
 const SHOTS = { login: screenshotPath('login.png') };
-/** Deadline for anything the UI should show "soon". */
-const SOON = 10_000;
 /** Deadline across a server restart (process start + client backoff). */
 const RESTART = 40_000;
 
@@ -28,15 +27,6 @@ async function countBody(page: Page, text: string): Promise<number> {
   return (await bodies(page)).filter((b) => b === text).length;
 }
 
-/** Waits until a log entry with exactly this body is shown. */
-async function waitForBody(page: Page, text: string, timeout = SOON): Promise<void> {
-  await page.waitForFunction(
-    (t) => [...document.querySelectorAll('.messages article.message[data-seq] .body')].some((e) => e.textContent === t),
-    text,
-    { timeout },
-  );
-}
-
 async function expectNoDuplicateSeqs(page: Page): Promise<void> {
   const seqs = await page
     .locator('.messages article.message[data-seq]')
@@ -45,20 +35,13 @@ async function expectNoDuplicateSeqs(page: Page): Promise<void> {
   expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
 }
 
-async function waitForRoomReady(page: Page, room = 'general'): Promise<void> {
-  await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
-  await page
-    .locator(`.messages[data-room="${room}"][data-status="joined"][data-loaded="true"]`)
-    .waitFor({ timeout: SOON });
-}
-
 async function login(page: Page, nick: string, screenshot?: string): Promise<void> {
   await page.locator('input[name="nick"]').fill(nick);
   if (screenshot) {
     await page.screenshot({ path: screenshot });
   }
   await page.getByRole('button', { name: 'Join the chat' }).click();
-  await waitForRoomReady(page);
+  await waitForRoom(page);
   await expect(page.locator('.me-nick').textContent()).resolves.toBe(nick);
 }
 
@@ -99,28 +82,21 @@ function connStates(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(skipBrowserTests('e2e chat'))('web app in Chromium', () => {
+  let app: WebApp;
   let server: TestServer;
-  let browser: Browser;
-  let ctxA: BrowserContext;
-  let ctxB: BrowserContext;
   let alice: Page;
   let bob: Page;
-  const pageErrors: string[] = [];
   const badResponses: string[] = [];
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    server = await startServer({ web: true });
-    ctxA = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    ctxB = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    alice = await ctxA.newPage();
-    bob = await ctxB.newPage();
+    app = await openWebApp();
+    server = app.server;
+    alice = await app.newPage();
+    bob = await app.newPage();
     for (const [who, page] of [
       ['alice', alice],
       ['bob', bob],
     ] as const) {
-      page.on('pageerror', (err) => pageErrors.push(`${who}: ${err.message}`));
       // Every asset the app loads exists (the WebSocket is not a plain request).
       page.on('response', (res) => {
         if (res.status() >= 400) badResponses.push(`${who}: ${res.status()} ${res.url()}`);
@@ -129,8 +105,7 @@ describe.skipIf(skipBrowserTests('e2e chat'))('web app in Chromium', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
+    await app?.close();
   }, 30_000);
 
   it('two people pick nicknames and chat in general, in the same order', async () => {
@@ -210,7 +185,7 @@ describe.skipIf(skipBrowserTests('e2e chat'))('web app in Chromium', () => {
   it('a reload keeps the user and shows the history', async () => {
     const before = await bodies(bob);
     await bob.reload();
-    await waitForRoomReady(bob);
+    await waitForRoom(bob);
     // Same user again: straight back into the chat, no nickname screen.
     await expect(bob.locator('.me-nick').textContent()).resolves.toBe('bob');
     await waitForBody(bob, 'that was just text');
@@ -266,7 +241,7 @@ describe.skipIf(skipBrowserTests('e2e chat'))('web app in Chromium', () => {
   it('threw no uncaught errors and loaded every asset', async () => {
     const favicon = await alice.evaluate(async () => (await fetch('/favicon.svg')).status);
     expect(favicon).toBe(200);
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
     expect(badResponses).toEqual([]);
   });
 });

@@ -4,19 +4,11 @@
  * under Direct messages by her name once she writes (not before) and they talk; a rename and a topic change reach Bob as
  * system lines and in his header; the directory lists a public room and joining it works.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.ts';
-import { launchChromium, skipBrowserTests } from './chromium.ts';
-import { ensureWebBuilt } from './web-build.ts';
-
-const SOON = 10_000;
-
-async function waitForRoom(page: Page, room: string): Promise<void> {
-  await page
-    .locator(`.messages[data-room="${room}"][data-status="joined"][data-loaded="true"]`)
-    .waitFor({ timeout: SOON });
-}
+import { SOON, send, waitForBody, waitForRoom } from '../support/web-page.ts';
+import { skipBrowserTests } from './chromium.ts';
+import { openWebApp, type WebApp } from './web-app.ts';
 
 /** The room the page shows now (the message list's data-room). */
 async function currentRoom(page: Page): Promise<string> {
@@ -25,47 +17,19 @@ async function currentRoom(page: Page): Promise<string> {
   return (await list.getAttribute('data-room')) ?? '';
 }
 
-async function login(page: Page, url: string, nick: string): Promise<void> {
-  await page.goto(url);
-  await page.locator('input[name="nick"]').fill(nick);
-  await page.getByRole('button', { name: 'Join the chat' }).click();
-  await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
-  await waitForRoom(page, 'general');
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  const box = page.locator('textarea[name="message"]');
-  await box.fill(text);
-  await box.press('Enter');
-}
-
-async function waitForBody(page: Page, text: string): Promise<void> {
-  await page.locator('.messages article.message .body', { hasText: text }).first().waitFor({ timeout: SOON });
-}
-
 describe.skipIf(skipBrowserTests('e2e dm and rooms'))('direct messages, room settings and directory', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ctxA: BrowserContext;
-  let ctxB: BrowserContext;
+  let app: WebApp;
   let alice: Page;
   let bob: Page;
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    server = await startServer({ web: true });
-    ctxA = await browser.newContext({ viewport: { width: 1280, height: 760 } });
-    ctxB = await browser.newContext({ viewport: { width: 1280, height: 760 } });
-    alice = await ctxA.newPage();
-    bob = await ctxB.newPage();
-    await login(alice, server.url, 'alice');
-    await login(bob, server.url, 'bob');
+    app = await openWebApp();
+    alice = await app.guestPage('alice', { viewport: { width: 1280, height: 760 } });
+    bob = await app.guestPage('bob', { viewport: { width: 1280, height: 760 } });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
+    await app?.close();
   }, 30_000);
 
   it('alice starts a DM from the member list; bob sees it by her name and they talk', async () => {

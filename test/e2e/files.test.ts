@@ -3,24 +3,14 @@
  * file input, sees the upload go through, and Bob (another browser context) sees the thumbnail,
  * opens the viewer, closes it with Esc; a file with a hostile name shows as a plain-text card.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.ts';
-import { launchChromium, screenshotPath, skipBrowserTests } from './chromium.ts';
-import { ensureWebBuilt } from './web-build.ts';
+import { SOON } from '../support/web-page.ts';
+import { screenshotPath, skipBrowserTests } from './chromium.ts';
+import { openWebApp, type WebApp } from './web-app.ts';
 
-const SOON = 10_000;
 const XSS_NAME = '<img src=x onerror="window.__pwned=1">.txt';
-
-async function login(page: Page, nick: string): Promise<void> {
-  await page.locator('input[name="nick"]').fill(nick);
-  await page.getByRole('button', { name: 'Join the chat' }).click();
-  await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
-  await page.locator('.messages[data-room="general"][data-status="joined"][data-loaded="true"]').waitFor({
-    timeout: SOON,
-  });
-}
 
 /** The natural size of a loaded image, or undefined while it has not loaded. */
 function loadedSize(page: Page, selector: string): Promise<{ w: number; h: number } | undefined> {
@@ -31,31 +21,18 @@ function loadedSize(page: Page, selector: string): Promise<{ w: number; h: numbe
 }
 
 describe.skipIf(skipBrowserTests('e2e files'))('files in the web app', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ctxA: BrowserContext;
-  let ctxB: BrowserContext;
+  let app: WebApp;
   let alice: Page;
   let bob: Page;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    server = await startServer({ web: true });
-    ctxA = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    ctxB = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    alice = await ctxA.newPage();
-    bob = await ctxB.newPage();
-    for (const page of [alice, bob]) page.on('pageerror', (err) => pageErrors.push(err.message));
-    await Promise.all([alice.goto(server.url), bob.goto(server.url)]);
-    await login(alice, 'alice');
-    await login(bob, 'bob');
+    app = await openWebApp();
+    alice = await app.guestPage('alice');
+    bob = await app.guestPage('bob');
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
+    await app?.close();
   }, 30_000);
 
   it('Alice uploads an image through the page and Bob sees its thumbnail and the full image', async () => {
@@ -116,7 +93,7 @@ describe.skipIf(skipBrowserTests('e2e files'))('files in the web app', () => {
     const res = await bob.request.get(href!);
     expect(res.headers()['content-disposition']).toMatch(/^attachment; /);
     expect(await bob.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
     await bob.screenshot({ path: screenshotPath('file-message.png') });
   }, 30_000);
 

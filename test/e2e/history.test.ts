@@ -7,14 +7,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type ParleyClient } from '../../src/client/index.ts';
 import { seedBigRoom } from '../support/history-seed.ts';
-import { startServer, type TestServer } from '../support/server.ts';
-import { launchChromium, skipBrowserTests } from './chromium.ts';
-import { ensureWebBuilt } from './web-build.ts';
+import type { TestServer } from '../support/server.ts';
+import { skipBrowserTests } from './chromium.ts';
+import { openWebApp, type WebApp } from './web-app.ts';
 
 const SOON = 15_000;
 const COUNT = 100_000;
@@ -95,43 +95,31 @@ async function search(page: Page, q: string): Promise<void> {
 }
 
 describe.skipIf(skipBrowserTests('e2e history'))('a room of 100,000 messages in Chromium', () => {
+  let app: WebApp;
   let server: TestServer;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'parley-history-'));
-    const [seedMs] = await Promise.all([
-      seedBigRoom(dataDir, {
-        room: 'archive',
-        count: COUNT,
-        end: END,
-        span: DAYS * DAY,
-        bodies: { [FAR]: 'the needle far back', [MIDNIGHT]: 'just after midnight marker' },
-      }),
-      ensureWebBuilt(),
-    ]);
+    const seedMs = await seedBigRoom(dataDir, {
+      room: 'archive',
+      count: COUNT,
+      end: END,
+      span: DAYS * DAY,
+      bodies: { [FAR]: 'the needle far back', [MIDNIGHT]: 'just after midnight marker' },
+    });
     console.log(`[history] seeded ${COUNT} messages in ${Math.round(seedMs)} ms`);
-    browser = await launchChromium();
-    server = await startServer({ web: true, dataDir });
-    const ctx = await browser.newContext({
+    app = await openWebApp({ dataDir });
+    server = app.server;
+    page = await app.guestPage('reader', {
       viewport: { width: 1280, height: 760 },
       timezoneId: 'UTC',
       locale: 'en-US',
     });
-    page = await ctx.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(server.url);
-    await page.locator('input[name="nick"]').fill('reader');
-    await page.getByRole('button', { name: 'Join the chat' }).click();
-    await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
-    await waitForRoom(page, 'general');
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
+    await app?.close();
   }, 30_000);
 
   it('opens at the bottom with a few hundred rows at most in the DOM', async () => {
@@ -202,7 +190,7 @@ describe.skipIf(skipBrowserTests('e2e history'))('a room of 100,000 messages in 
     await page.locator('.jump-latest').click();
     await page.locator(`article.message[data-seq="${COUNT}"]`).waitFor({ timeout: SOON });
     await page.locator('.jump-latest').waitFor({ state: 'detached', timeout: SOON });
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   }, 60_000);
 
   it('jumps to the first unread message when it is far above', async () => {
@@ -237,7 +225,7 @@ describe.skipIf(skipBrowserTests('e2e history'))('a room of 100,000 messages in 
     expect(box!.y).toBeGreaterThanOrEqual(list!.y);
     expect(box!.y).toBeLessThanOrEqual(list!.y + list!.height);
     expect(await rowCount(page)).toBeLessThanOrEqual(MAX_ROWS);
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 
   it('scrolled up, counts new messages on a button instead of moving the view, and follows them at the bottom', async () => {
@@ -277,6 +265,6 @@ describe.skipIf(skipBrowserTests('e2e history'))('a room of 100,000 messages in 
     } finally {
       writer.close();
     }
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 });

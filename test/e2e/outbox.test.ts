@@ -6,15 +6,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomEvent } from '../../src/client/index.ts';
-import { startServer, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
 import { waitUntil } from '../support/wait.ts';
-import { launchChromium, skipBrowserTests } from './chromium.ts';
-import { ensureWebBuilt } from './web-build.ts';
+import { SOON, waitForRoom } from '../support/web-page.ts';
+import { skipBrowserTests } from './chromium.ts';
+import { openWebApp, type WebApp } from './web-app.ts';
 
-const SOON = 10_000;
 /** Across a server restart: process start plus the client's backoff. */
 const RESTART = 40_000;
 const WEB_DIR = new URL('../../dist/web/', import.meta.url).pathname;
@@ -41,10 +41,7 @@ async function serveStatic(route: Route): Promise<void> {
 async function login(page: Page, nick: string): Promise<void> {
   await page.locator('input[name="nick"]').fill(nick);
   await page.getByRole('button', { name: 'Join the chat' }).click();
-  await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
-  await page
-    .locator('.messages[data-room="general"][data-status="joined"][data-loaded="true"]')
-    .waitFor({ timeout: SOON });
+  await waitForRoom(page);
 }
 
 /** Log entries (not local pending ones) with exactly this body. */
@@ -78,35 +75,27 @@ async function history(server: TestServer): Promise<RoomEvent[]> {
 }
 
 describe.skipIf(skipBrowserTests('e2e outbox'))('unsent messages across a reload', () => {
+  let app: WebApp;
   let server: TestServer;
-  let browser: Browser;
-  let ctxA: BrowserContext;
-  let ctxB: BrowserContext;
   let alice: Page;
   let bob: Page;
-  const pageErrors: string[] = [];
   let serverDown = false;
 
   beforeAll(async () => {
-    await ensureWebBuilt();
     // A document fulfilled by a route counts as public; Chromium would then refuse its
     // WebSocket to 127.0.0.1 as a "local network" request.
-    browser = await launchChromium(['--disable-features=LocalNetworkAccessChecks']);
-    server = await startServer({ web: true });
-    ctxA = await browser.newContext();
-    ctxB = await browser.newContext();
+    app = await openWebApp({}, ['--disable-features=LocalNetworkAccessChecks']);
+    server = app.server;
+    // Playwright's default 1280×720 viewport.
+    alice = await app.newPage({ viewport: { width: 1280, height: 720 } });
+    bob = await app.newPage({ viewport: { width: 1280, height: 720 } });
     // Only while down: Chromium preconnects a socket for a fulfilled navigation and leaves it
     // unused, which holds up the server's graceful stop.
-    await ctxA.route(`${server.url}/**`, (route) => (serverDown ? serveStatic(route) : route.continue()));
-    alice = await ctxA.newPage();
-    bob = await ctxB.newPage();
-    alice.on('pageerror', (err) => pageErrors.push(`alice: ${err.message}`));
-    bob.on('pageerror', (err) => pageErrors.push(`bob: ${err.message}`));
+    await alice.context().route(`${server.url}/**`, (route) => (serverDown ? serveStatic(route) : route.continue()));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
+    await app?.close();
   }, 30_000);
 
   it('keeps a message typed offline through a reload and delivers it once', async () => {
@@ -145,6 +134,6 @@ describe.skipIf(skipBrowserTests('e2e outbox'))('unsent messages across a reload
     expect(stored.length).toBe(1);
     expect(stored[0]?.sender.nick).toBe('alice');
     await waitUntil(async () => (await storedCount(alice)) === 0, { what: 'the outbox emptied' });
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   }, 120_000);
 });

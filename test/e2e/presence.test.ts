@@ -2,14 +2,13 @@
  * Presence in Chromium against the real server: Bob sees Alice's status dot in the member panel
  * go online → away (her tab hidden) → offline with "Last seen" once she closes her page.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timeAgo } from '../../web/src/relative-time.ts';
-import { startServer, type TestServer } from '../support/server.ts';
-import { launchChromium, screenshotPath, skipBrowserTests } from './chromium.ts';
-import { ensureWebBuilt } from './web-build.ts';
+import { SOON } from '../support/web-page.ts';
+import { screenshotPath, skipBrowserTests } from './chromium.ts';
+import { openWebApp, type WebApp } from './web-app.ts';
 
-const SOON = 10_000;
 const GRACE_MS = 1_000;
 
 describe('timeAgo', () => {
@@ -21,14 +20,6 @@ describe('timeAgo', () => {
     expect(timeAgo(now - 26 * 3_600_000, now)).toBe('yesterday');
   });
 });
-
-async function join(page: Page, url: string, nick: string): Promise<void> {
-  await page.goto(url);
-  await page.locator('input[name="nick"]').fill(nick);
-  await page.getByRole('button', { name: 'Join the chat' }).click();
-  await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
-  await page.locator('.messages[data-room="general"][data-status="joined"]').waitFor({ timeout: SOON });
-}
 
 /** The state of `nick`'s dot in the member panel ('' while the row or dot is not there). */
 async function waitForDot(page: Page, nick: string, state: string): Promise<void> {
@@ -45,26 +36,18 @@ async function waitForDot(page: Page, nick: string, state: string): Promise<void
 }
 
 describe.skipIf(skipBrowserTests('e2e presence'))('presence in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
+  let app: WebApp;
   let alice: Page;
   let bob: Page;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    server = await startServer({ web: true, args: ['--presence-grace-ms', String(GRACE_MS)] });
-    alice = await (await browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
-    bob = await (await browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
-    for (const p of [alice, bob]) p.on('pageerror', (err) => pageErrors.push(err.message));
-    await join(alice, server.url, 'alice');
-    await join(bob, server.url, 'bob');
+    app = await openWebApp({ args: ['--presence-grace-ms', String(GRACE_MS)] });
+    alice = await app.guestPage('alice', { viewport: { width: 1280, height: 760 } });
+    bob = await app.guestPage('bob', { viewport: { width: 1280, height: 760 } });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
+    await app?.close();
   }, 30_000);
 
   it('shows Alice online, away when her tab is hidden, then offline with last seen', async () => {
@@ -92,6 +75,6 @@ describe.skipIf(skipBrowserTests('e2e presence'))('presence in Chromium', () => 
     await bob.screenshot({ path: screenshotPath('presence-offline.png') });
     const dot = row.locator('.presence-dot');
     await expect(dot.getAttribute('aria-label')).resolves.toBe('Offline');
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 });

@@ -2,20 +2,12 @@
  * Unread badges, mentions, "New messages", "Seen by" and a read on one tab clearing the other,
  * in Chromium against the real server. Bob is one account signed in on two tabs.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.ts';
-import {
-  SOON,
-  loginAsGuest,
-  send,
-  waitForBody,
-  waitForRoom,
-  registerAccount,
-  signedInTab,
-} from '../support/web-page.ts';
-import { launchChromium, skipBrowserTests } from './chromium.ts';
-import { ensureWebBuilt } from './web-build.ts';
+import type { TestServer } from '../support/server.ts';
+import { SOON, send, waitForBody, waitForRoom, registerAccount, signedInTab } from '../support/web-page.ts';
+import { skipBrowserTests } from './chromium.ts';
+import { openWebApp, type WebApp } from './web-app.ts';
 
 /** The badge text of a room in the sidebar ('' when there is none). */
 const badge = (page: Page, room: string, which: 'unread' | 'mentions') =>
@@ -33,30 +25,25 @@ async function waitForBadge(page: Page, room: string, which: 'unread' | 'mention
 }
 
 describe.skipIf(skipBrowserTests('e2e read receipts'))('unread badges and read receipts in Chromium', () => {
+  let app: WebApp;
   let server: TestServer;
-  let browser: Browser;
   let alice: Page;
   let bob1: Page;
   let bob2: Page;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    server = await startServer({ web: true });
+    app = await openWebApp();
+    server = app.server;
     await registerAccount(server.url, 'bob');
-    alice = await (await browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
-    const bobs = await browser.newContext({ viewport: { width: 1280, height: 760 } });
-    for (const p of [alice]) p.on('pageerror', (err) => pageErrors.push(err.message));
-    await loginAsGuest(alice, server.url, 'alice');
+    alice = await app.guestPage('alice', { viewport: { width: 1280, height: 760 } });
+    const bobs = await app.browser.newContext({ viewport: { width: 1280, height: 760 } });
     bob1 = await signedInTab(bobs, server.url, 'bob');
     bob2 = await signedInTab(bobs, server.url, 'bob');
-    for (const p of [bob1, bob2]) p.on('pageerror', (err) => pageErrors.push(err.message));
+    for (const p of [bob1, bob2]) p.on('pageerror', (err) => app.pageErrors.push(err.message));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
+    await app?.close();
   }, 30_000);
 
   it('badges count on both of Bob’s tabs, reading on one clears both, and Alice sees "Seen by bob"', async () => {
@@ -100,6 +87,6 @@ describe.skipIf(skipBrowserTests('e2e read receipts'))('unread badges and read r
     await send(alice, 'one more');
     await waitForBadge(bob2, 'lounge', 'unread', '1');
     expect(await badge(bob2, 'lounge', 'mentions')).toBe('');
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   }, 90_000);
 });

@@ -5,20 +5,12 @@
  * room gone from the sidebar. Alice removes and
  * then bans carol, who loses the room each time; inviting a banned carol shows the server's error.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.ts';
-import {
-  SOON,
-  loginAsGuest,
-  send,
-  waitForBody,
-  waitForRoom,
-  registerAccount,
-  signedInTab,
-} from '../support/web-page.ts';
-import { launchChromium, skipBrowserTests } from './chromium.ts';
-import { ensureWebBuilt } from './web-build.ts';
+import type { TestServer } from '../support/server.ts';
+import { SOON, send, waitForBody, waitForRoom, registerAccount, signedInTab } from '../support/web-page.ts';
+import { skipBrowserTests } from './chromium.ts';
+import { openWebApp, type WebApp } from './web-app.ts';
 
 const ROOM = 'secret-plans';
 
@@ -39,34 +31,29 @@ async function invite(page: Page, nick: string): Promise<void> {
 }
 
 describe.skipIf(skipBrowserTests('e2e room membership'))('room membership: invite, leave, kick, ban', () => {
+  let app: WebApp;
   let server: TestServer;
-  let browser: Browser;
   let alice: Page;
   let bob: Page;
   let bob2: Page;
   let carol: Page;
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    server = await startServer({ web: true });
+    app = await openWebApp();
+    server = app.server;
     const pages: Page[] = [];
     for (const nick of ['alice', 'carol']) {
-      const ctx = await browser.newContext({ viewport: { width: 1280, height: 760 } });
-      const page = await ctx.newPage();
-      await loginAsGuest(page, server.url, nick);
-      pages.push(page);
+      pages.push(await app.guestPage(nick, { viewport: { width: 1280, height: 760 } }));
     }
     [alice, carol] = pages as [Page, Page];
     await registerAccount(server.url, 'bob');
-    const bobs = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+    const bobs = await app.browser.newContext({ viewport: { width: 1280, height: 760 } });
     bob = await signedInTab(bobs, server.url, 'bob');
     bob2 = await signedInTab(bobs, server.url, 'bob');
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
+    await app?.close();
   }, 30_000);
 
   it('general offers no leave; a new private room is invisible to others', async () => {

@@ -2,15 +2,15 @@
  * More of the browser app against the real server: a refused nickname, paging back through
  * history, creating rooms, unread counts, and the narrow (phone) layout.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type ParleyClient } from '../../src/client/index.ts';
-import { startServer, type TestServer } from '../support/server.ts';
-import { launchChromium, skipBrowserTests } from './chromium.ts';
-import { ensureWebBuilt } from './web-build.ts';
+import type { TestServer } from '../support/server.ts';
+import { SOON, loginAsGuest, waitForBody } from '../support/web-page.ts';
+import { skipBrowserTests } from './chromium.ts';
+import { openWebApp, type WebApp } from './web-app.ts';
 
-const SOON = 10_000;
 const SEEDED = 120;
 
 function bodies(page: Page): Promise<string[]> {
@@ -23,28 +23,14 @@ function seqsOf(page: Page): Promise<number[]> {
     .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
 }
 
-async function waitForBody(page: Page, text: string): Promise<void> {
-  await page.waitForFunction(
-    (t) => [...document.querySelectorAll('.messages article.message[data-seq] .body')].some((e) => e.textContent === t),
-    text,
-    { timeout: SOON },
-  );
-}
-
+/** Waits for the room's list only (not the connection badge). */
 async function waitForRoom(page: Page, room: string): Promise<void> {
   await page
     .locator(`.messages[data-room="${room}"][data-status="joined"][data-loaded="true"]`)
     .waitFor({ timeout: SOON });
 }
 
-async function login(page: Page, url: string, nick: string): Promise<void> {
-  await page.goto(url);
-  await page.locator('input[name="nick"]').fill(nick);
-  await page.getByRole('button', { name: 'Join the chat' }).click();
-  await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
-  await waitForRoom(page, 'general');
-}
-
+/** Sends with Enter, without waiting for anything. */
 async function send(page: Page, text: string): Promise<void> {
   const box = page.locator('textarea[name="message"]');
   await box.fill(text);
@@ -62,22 +48,17 @@ async function nodeClient(url: string, nick: string): Promise<ParleyClient> {
 }
 
 describe.skipIf(skipBrowserTests('e2e rooms'))('rooms, history and nicknames in Chromium', () => {
+  let app: WebApp;
   let server: TestServer;
-  let browser: Browser;
-  let ctxE: BrowserContext;
-  let ctxF: BrowserContext;
   let erin: Page;
   let frank: Page;
   let dana: ParleyClient;
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    server = await startServer({ web: true });
-    ctxE = await browser.newContext({ viewport: { width: 1280, height: 760 } });
-    ctxF = await browser.newContext({ viewport: { width: 1280, height: 760 } });
-    erin = await ctxE.newPage();
-    frank = await ctxF.newPage();
+    app = await openWebApp();
+    server = app.server;
+    erin = await app.newPage({ viewport: { width: 1280, height: 760 } });
+    frank = await app.newPage({ viewport: { width: 1280, height: 760 } });
     // dana stays online (holding her nickname) and fills general with history.
     dana = await nodeClient(server.wsUrl, 'dana');
     await dana.join('general');
@@ -88,8 +69,7 @@ describe.skipIf(skipBrowserTests('e2e rooms'))('rooms, history and nicknames in 
 
   afterAll(async () => {
     dana?.close();
-    await browser?.close();
-    await server?.dispose();
+    await app?.close();
   }, 30_000);
 
   it('refuses a nickname in use, then lets you pick another', async () => {
@@ -164,7 +144,7 @@ describe.skipIf(skipBrowserTests('e2e rooms'))('rooms, history and nicknames in 
     await send(erin, 'first design note');
     await waitForBody(erin, 'first design note');
 
-    await login(frank, server.url, 'frank');
+    await loginAsGuest(frank, server.url, 'frank');
     await frank.getByRole('button', { name: 'Refresh' }).click();
     await frank.locator('.room-link[data-room="design-review"]').click();
     await waitForRoom(frank, 'design-review');
@@ -189,7 +169,7 @@ describe.skipIf(skipBrowserTests('e2e rooms'))('rooms, history and nicknames in 
   });
 
   it('starts over as a new user when the saved session is unknown', async () => {
-    const ctx = await browser.newContext();
+    const ctx = await app.browser.newContext();
     try {
       const page = await ctx.newPage();
       await page.goto(server.url);
@@ -205,10 +185,10 @@ describe.skipIf(skipBrowserTests('e2e rooms'))('rooms, history and nicknames in 
   });
 
   it('a duplicated tab (same session) steps back instead of fighting the original', async () => {
-    const ctx = await browser.newContext();
+    const ctx = await app.browser.newContext();
     try {
       const first = await ctx.newPage();
-      await login(first, server.url, 'ivan');
+      await loginAsGuest(first, server.url, 'ivan');
       const saved = await first.evaluate(() => sessionStorage.getItem('parley.session'));
       expect(saved).toBeTruthy();
       // "Duplicate tab" copies sessionStorage into the new tab.
@@ -232,10 +212,10 @@ describe.skipIf(skipBrowserTests('e2e rooms'))('rooms, history and nicknames in 
   });
 
   it('fits a phone screen: the room list slides in and out', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true });
+    const ctx = await app.browser.newContext({ viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true });
     try {
       const page = await ctx.newPage();
-      await login(page, server.url, 'gina');
+      await loginAsGuest(page, server.url, 'gina');
       await waitForBody(page, `seed ${SEEDED}`);
       await send(page, 'Hello from my phone!\nLine two.');
       await waitForBody(page, 'Hello from my phone!\nLine two.');

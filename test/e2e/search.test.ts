@@ -3,25 +3,19 @@
  * room, the snippet marks the match as text, and a click opens that room at the message,
  * highlighted, with the history around it loaded.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type ParleyClient } from '../../src/client/index.ts';
-import { startServer, type TestServer } from '../support/server.ts';
-import { launchChromium, screenshotPath, skipBrowserTests } from './chromium.ts';
-import { ensureWebBuilt } from './web-build.ts';
+import type { TestServer } from '../support/server.ts';
+import { SOON, waitForRoom } from '../support/web-page.ts';
+import { screenshotPath, skipBrowserTests } from './chromium.ts';
+import { openWebApp, type WebApp } from './web-app.ts';
 
-const SOON = 10_000;
 const SEEDED = 300;
 /** Index of the message the test looks for: far enough back that several pages must load. */
 const TARGET_AT = 20;
 const XSS = '<img src=x onerror="window.__xss=1">会议 <b>bold</b>';
-
-async function waitForRoom(page: Page, room: string): Promise<void> {
-  await page
-    .locator(`.messages[data-room="${room}"][data-status="joined"][data-loaded="true"]`)
-    .waitFor({ timeout: SOON });
-}
 
 async function nodeClient(url: string, nick: string): Promise<ParleyClient> {
   const client = createClient({ url, nick, WebSocket });
@@ -40,17 +34,16 @@ async function search(page: Page, q: string): Promise<void> {
 }
 
 describe.skipIf(skipBrowserTests('e2e search'))('search and jump to a message in Chromium', () => {
+  let app: WebApp;
   let server: TestServer;
-  let browser: Browser;
   let page: Page;
   let seeder: ParleyClient;
   let targetSeq = 0;
   let xssSeq = 0;
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    server = await startServer({ web: true });
+    app = await openWebApp();
+    server = app.server;
     seeder = await nodeClient(server.wsUrl, 'seeder');
     await seeder.createRoom('archive');
     await seeder.join('archive');
@@ -67,13 +60,7 @@ describe.skipIf(skipBrowserTests('e2e search'))('search and jump to a message in
         if (i + k === 250) xssSeq = ack.seq;
       }
     }
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 760 } });
-    page = await ctx.newPage();
-    await page.goto(server.url);
-    await page.locator('input[name="nick"]').fill('reader');
-    await page.getByRole('button', { name: 'Join the chat' }).click();
-    await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
-    await waitForRoom(page, 'general');
+    page = await app.guestPage('reader', { viewport: { width: 1280, height: 760 } });
     // Search covers the rooms you are a member of: join archive, then go back to general.
     await page.locator('.room-link[data-room="archive"]').click();
     await waitForRoom(page, 'archive');
@@ -83,8 +70,7 @@ describe.skipIf(skipBrowserTests('e2e search'))('search and jump to a message in
 
   afterAll(async () => {
     seeder?.close();
-    await browser?.close();
-    await server?.dispose();
+    await app?.close();
   }, 30_000);
 
   it('finds a Chinese phrase in another room and jumps to it, loading the history around it', async () => {

@@ -4,30 +4,23 @@
  * phone layout (sidebar drawer, nothing wider than the screen), the connection banner's
  * countdown while the server is down, and notifications for mentions while the tab is hidden.
  */
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient } from '../../src/client/index.ts';
-import { startServer, type TestServer } from '../support/server.ts';
-import { launchChromium, skipBrowserTests } from './chromium.ts';
-import { ensureWebBuilt } from './web-build.ts';
+import type { TestServer } from '../support/server.ts';
+import { SOON, waitForRoom } from '../support/web-page.ts';
+import { skipBrowserTests } from './chromium.ts';
+import { openWebApp, type WebApp } from './web-app.ts';
 
-const SOON = 10_000;
 /** Across a server restart: process start plus the client's backoff. */
 const RESTART = 40_000;
-
-async function waitForRoomReady(page: Page): Promise<void> {
-  await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
-  await page
-    .locator('.messages[data-room="general"][data-status="joined"][data-loaded="true"]')
-    .waitFor({ timeout: SOON });
-}
 
 /** Joins as a guest; `button` is the submit button's text in the page's language. */
 async function join(page: Page, nick: string, button = 'Join the chat'): Promise<void> {
   await page.locator('input[name="nick"]').fill(nick);
   await page.getByRole('button', { name: button }).click();
-  await waitForRoomReady(page);
+  await waitForRoom(page);
 }
 
 async function send(page: Page, text: string): Promise<void> {
@@ -44,28 +37,27 @@ async function openSettings(page: Page, where: '.me' | '.login-top'): Promise<vo
 }
 
 describe.skipIf(skipBrowserTests('e2e shell'))('app shell', () => {
+  let app: WebApp;
   let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
 
+  /** Playwright's default 1280×720 viewport, English, light. */
   async function newPage(opts: BrowserContextOptions = {}): Promise<{ ctx: BrowserContext; page: Page }> {
-    const ctx = await browser.newContext({ locale: 'en-US', colorScheme: 'light', ...opts });
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    return { ctx, page };
+    const page = await app.newPage({
+      viewport: { width: 1280, height: 720 },
+      locale: 'en-US',
+      colorScheme: 'light',
+      ...opts,
+    });
+    return { ctx: page.context(), page };
   }
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    server = await startServer({ web: true });
+    app = await openWebApp();
+    server = app.server;
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
+    await app?.close();
   }, 30_000);
 
   it('switches to Chinese on the sign-in and chat screens and keeps it across a reload', async () => {
@@ -280,6 +272,6 @@ describe.skipIf(skipBrowserTests('e2e shell'))('app shell', () => {
   });
 
   it('ran without page errors', () => {
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { useContext, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.ts';
 import { MessageActionsContext } from '../message-context.ts';
 
@@ -8,7 +8,8 @@ export function EditBox({ seq, initial }: { seq: number; initial: string }) {
   const [text, setText] = useState(initial);
   const ref = useRef<HTMLTextAreaElement>(null);
 
-  useEffect(() => {
+  // Before the first paint: a caret moved later would land in the middle of what is being typed.
+  useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     el.focus();
