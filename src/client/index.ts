@@ -22,7 +22,7 @@ export type {
 } from './types.ts';
 export type { CreateRoomOptions } from './moderation.ts';
 export { dmPeers, type MemberList } from './room-admin.ts';
-export { DM_MAX_USERS } from '../protocol/limits.ts';
+export { DM_MAX_USERS, isDmName } from '../protocol/limits.ts';
 export { SEARCH_QUERY_MAX, type SearchOptions, type SearchPage } from './search.ts';
 export type { WebSocketConstructor, WebSocketLike } from './transport.ts';
 export type { FileLinks, UploadOptions } from './upload.ts';

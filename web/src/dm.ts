@@ -1,8 +1,7 @@
 /** Direct messages in the app: which rooms are DMs and how they are named. Pure. */
-import { dmPeers, type RoomInfo, type UserRef } from '../../src/client/index.ts';
+import { dmPeers, isDmName, type RoomInfo, type UserRef } from '../../src/client/index.ts';
 
-/** The server reserves these prefixes for DMs (docs/protocol.md, _Direct messages_). */
-export const isDmName = (name: string): boolean => name.startsWith('dm-') || name.startsWith('gdm-');
+export { isDmName };
 
 /** The other people's nicknames, for the DM list and the room header (never the room name). */
 export function dmLabel(room: Pick<RoomInfo, 'name' | 'dm'> | undefined, me: UserRef | undefined): string {

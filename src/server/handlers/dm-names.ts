@@ -1,9 +1,6 @@
 /** Room names of direct messages: derived, so a 1:1 DM between the same two people is always one room. */
 import { createHash } from 'node:crypto';
 
-/** Reserved prefixes: `create` refuses them. */
-export const isDmName = (room: string): boolean => room.startsWith('dm-') || room.startsWith('gdm-');
-
 const digest = (parts: readonly string[], chars: number): string =>
   createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, chars);
 

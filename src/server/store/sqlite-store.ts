@@ -15,6 +15,7 @@ import type {
   UnreadCounts,
   UserRef,
 } from '../../protocol/index.ts';
+import { isDmName } from '../../protocol/index.ts';
 import type {
   Account,
   AppendInput,
@@ -393,7 +394,8 @@ export class SqliteStore implements Store {
    * stored message appends nothing, so it adds nobody either.
    */
   #appendReaching(input: AppendInput): AppendResult {
-    if (!DM_REACHING_KINDS.has(input.kind)) return this.#appendOne(input);
+    // Only DM names can have people to reach: every other message goes straight in.
+    if (!DM_REACHING_KINDS.has(input.kind) || !isDmName(input.room)) return this.#appendOne(input);
     if (input.cid !== undefined && this.#stmt.byCid.get(input.room, input.sender.id, input.cid)) {
       return this.#appendOne(input);
     }
