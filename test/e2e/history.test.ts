@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import { createClient, type ParleyClient } from '../../src/client/index.ts';
 import { seedBigRoom } from '../support/history-seed.ts';
 import type { TestServer } from '../support/server.ts';
+import { searchFor } from '../support/web-page.ts';
 import { skipBrowserTests } from './chromium.ts';
 import { openWebApp, type WebApp } from './web-app.ts';
 
@@ -87,13 +88,6 @@ const windowOf = async (page: Page): Promise<[number, number]> => {
   return [Number(a), Number(b)];
 };
 
-async function search(page: Page, q: string): Promise<void> {
-  const box = page.getByRole('searchbox', { name: 'Search messages' });
-  await box.fill(q);
-  await box.press('Enter');
-  await page.locator('.search-panel[data-status="done"]').waitFor({ timeout: SOON });
-}
-
 describe.skipIf(skipBrowserTests('e2e history'))('a room of 100,000 messages in Chromium', () => {
   let app: WebApp;
   let server: TestServer;
@@ -159,7 +153,7 @@ describe.skipIf(skipBrowserTests('e2e history'))('a room of 100,000 messages in 
   }, 60_000);
 
   it('jumps to a message 95,000 back, shows date separators, and comes back to the latest', async () => {
-    await search(page, 'needle far back');
+    await searchFor(page, 'needle far back', SOON);
     await page.locator(`.search-panel .search-hit[data-seq="${FAR}"]`).click();
     const target = page.locator(`.messages[data-room="archive"] article.message[data-seq="${FAR}"][data-flash]`);
     await target.waitFor({ timeout: SOON });
@@ -172,7 +166,7 @@ describe.skipIf(skipBrowserTests('e2e history'))('a room of 100,000 messages in 
     expect(await rowCount(page)).toBeLessThanOrEqual(MAX_ROWS);
 
     // The first message of a day carries that day's separator; the one before it does not.
-    await search(page, 'midnight marker');
+    await searchFor(page, 'midnight marker', SOON);
     await page.locator(`.search-panel .search-hit[data-seq="${MIDNIGHT}"]`).click();
     await page.locator(`article.message[data-seq="${MIDNIGHT}"][data-flash]`).waitFor({ timeout: SOON });
     const label = new Intl.DateTimeFormat('en-US', { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' });

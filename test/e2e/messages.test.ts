@@ -35,10 +35,8 @@ describe.skipIf(skipBrowserTests('e2e messages'))('edit, delete, reactions, repl
   beforeAll(async () => {
     app = await openWebApp();
     server = app.server;
-    alice = await app.newPage();
-    bob = await app.newPage();
-    await loginAsGuest(alice, server.url, 'alice');
-    await loginAsGuest(bob, server.url, 'bob');
+    alice = await app.guestPage('alice');
+    bob = await app.guestPage('bob');
   }, 120_000);
 
   afterAll(async () => {

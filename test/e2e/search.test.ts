@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type ParleyClient } from '../../src/client/index.ts';
 import type { TestServer } from '../support/server.ts';
-import { SOON, waitForRoom } from '../support/web-page.ts';
+import { SOON, searchFor, waitForRoom } from '../support/web-page.ts';
 import { screenshotPath, skipBrowserTests } from './chromium.ts';
 import { openWebApp, type WebApp } from './web-app.ts';
 
@@ -24,13 +24,6 @@ async function nodeClient(url: string, nick: string): Promise<ParleyClient> {
     client.on('error', (e) => reject(e));
   });
   return client;
-}
-
-async function search(page: Page, q: string): Promise<void> {
-  const box = page.getByRole('searchbox', { name: 'Search messages' });
-  await box.fill(q);
-  await box.press('Enter');
-  await page.locator('.search-panel[data-status="done"]').waitFor({ timeout: SOON });
 }
 
 describe.skipIf(skipBrowserTests('e2e search'))('search and jump to a message in Chromium', () => {
@@ -74,7 +67,7 @@ describe.skipIf(skipBrowserTests('e2e search'))('search and jump to a message in
   }, 30_000);
 
   it('finds a Chinese phrase in another room and jumps to it, loading the history around it', async () => {
-    await search(page, '进度会议');
+    await searchFor(page, '进度会议');
     const hits = page.locator('.search-panel .search-hit');
     await expect(hits.count()).resolves.toBe(1);
     const hit = hits.first();
@@ -112,7 +105,7 @@ describe.skipIf(skipBrowserTests('e2e search'))('search and jump to a message in
   });
 
   it('shows markup in a message as text in the results and runs no script', async () => {
-    await search(page, '会议');
+    await searchFor(page, '会议');
     const hit = page.locator(`.search-panel .search-hit[data-seq="${xssSeq}"]`);
     await expect(hit.locator('.search-hit-text').textContent()).resolves.toBe(XSS);
     await expect(hit.locator('mark').allTextContents()).resolves.toEqual(['会议']);

@@ -78,3 +78,11 @@ export async function signedInTab(ctx: BrowserContext, url: string, username: st
   await waitForRoom(page, 'general');
   return page;
 }
+
+/** Searches from the header's box and waits for the results panel to be done. */
+export async function searchFor(page: Page, q: string, timeout = SOON): Promise<void> {
+  const box = page.getByRole('searchbox', { name: 'Search messages' });
+  await box.fill(q);
+  await box.press('Enter');
+  await page.locator('.search-panel[data-status="done"]').waitFor({ timeout });
+}

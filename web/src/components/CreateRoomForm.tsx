@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { errorText } from '../format.ts';
 import { t } from '../i18n/index.ts';
+import { usePendingAction } from '../use-pending-action.ts';
 import { ROOM_MAX, TITLE_MAX, roomProblem, slugify } from '../validate.ts';
 
 interface Props {
@@ -12,8 +12,7 @@ export function CreateRoomForm({ onCreate }: Props) {
   const [name, setName] = useState('');
   const [title, setTitle] = useState('');
   const [priv, setPriv] = useState(false);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = usePendingAction();
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -23,17 +22,10 @@ export function CreateRoomForm({ onCreate }: Props) {
       setError(problem);
       return;
     }
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onCreate(slug, title.trim(), priv);
+    if (await run(() => onCreate(slug, title.trim(), priv))) {
       setName('');
       setTitle('');
       setPriv(false);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
     }
   };
 

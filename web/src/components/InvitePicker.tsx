@@ -4,8 +4,8 @@
  */
 import { useState } from 'preact/hooks';
 import type { UserRef } from '../../../src/client/index.ts';
-import { errorText } from '../format.ts';
 import { t } from '../i18n/index.ts';
+import { usePendingAction } from '../use-pending-action.ts';
 import { usePeople, type LoadMembers } from '../use-people.ts';
 import { PeopleFilter } from './PeopleFilter.tsx';
 
@@ -23,21 +23,13 @@ interface Props {
 export function InvitePicker({ room, rooms, memberIds, me, loadMembers, onInvite }: Props) {
   const [open, setOpen] = useState(false);
   const [filter, setFilter] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = usePendingAction();
   const people = usePeople(open, rooms, me?.id, loadMembers);
 
   const invite = async (user: UserRef) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onInvite(user.id);
+    if (await run(() => onInvite(user.id))) {
       setFilter('');
       setOpen(false);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
     }
   };
 

@@ -4,8 +4,8 @@
  */
 import { useState } from 'preact/hooks';
 import { DM_MAX_USERS, type MemberList, type UserRef } from '../../../src/client/index.ts';
-import { errorText } from '../format.ts';
 import { t } from '../i18n/index.ts';
+import { usePendingAction } from '../use-pending-action.ts';
 import { usePeople } from '../use-people.ts';
 import { PeopleFilter } from './PeopleFilter.tsx';
 
@@ -21,8 +21,7 @@ export function NewDmPicker({ rooms, me, loadMembers, onStart }: Props) {
   const [open, setOpen] = useState(false);
   const [filter, setFilter] = useState('');
   const [picked, setPicked] = useState<readonly string[]>([]);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = usePendingAction();
 
   const people = usePeople(open, rooms, me?.id, loadMembers);
 
@@ -36,16 +35,10 @@ export function NewDmPicker({ rooms, me, loadMembers, onStart }: Props) {
   const start = async (e: Event) => {
     e.preventDefault();
     if (picked.length === 0) return;
-    setBusy(true);
-    try {
-      await onStart([...picked]);
+    if (await run(() => onStart([...picked]))) {
       setPicked([]);
       setFilter('');
       setOpen(false);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
     }
   };
 
