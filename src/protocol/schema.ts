@@ -312,8 +312,10 @@ export function decodeClientFrame(text: string): DecodeResult {
   const obj = raw as Record<string, unknown>;
   const id = readableId(obj);
   const type = obj['type'];
-  if (typeof type !== 'string' || !Object.hasOwn(FRAME_SCHEMAS, type)) {
-    return fail('unknown_type', `Unknown frame type ${JSON.stringify(String(type)).slice(0, 40)}`, id);
+  // Never stringify client values that are not strings: an object's toString may be anything.
+  if (typeof type !== 'string') return fail('unknown_type', 'Frame "type" must be a string', id);
+  if (!Object.hasOwn(FRAME_SCHEMAS, type)) {
+    return fail('unknown_type', `Unknown frame type ${JSON.stringify(type.slice(0, 40))}`, id);
   }
   const known = type as ClientFrame['type'];
   if (known === 'hello' && obj['v'] !== PROTOCOL_VERSION) {
@@ -322,12 +324,16 @@ export function decodeClientFrame(text: string): DecodeResult {
   const result = v.safeParse(FRAME_SCHEMAS[known], obj);
   if (!result.success) {
     const issue = result.issues[0];
-    const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
-    const field = path || 'frame';
-    if (field === 'nick') return fail('nick_invalid', `Invalid nickname: ${issue.message}`, id, known);
-    if (field === 'room') return fail('room_invalid', `Invalid room name: ${issue.message}`, id, known);
-    if (field === 'q' && known === 'search') return fail('query_invalid', `Invalid query: ${issue.message}`, id, known);
-    return fail('bad_frame', `Invalid ${type} frame: ${field}: ${issue.message}`, id, known);
+    // Schema keys only (objects strip unknown keys); numbers for array indexes.
+    const path =
+      issue.path?.map((p) => (typeof p.key === 'string' || typeof p.key === 'number' ? p.key : '?')).join('.') ?? '';
+    const field = path.slice(0, 60) || 'frame';
+    // valibot quotes the received string: keep an echo of client data short.
+    const what = issue.message.length > 160 ? `${issue.message.slice(0, 160)}…` : issue.message;
+    if (field === 'nick') return fail('nick_invalid', `Invalid nickname: ${what}`, id, known);
+    if (field === 'room') return fail('room_invalid', `Invalid room name: ${what}`, id, known);
+    if (field === 'q' && known === 'search') return fail('query_invalid', `Invalid query: ${what}`, id, known);
+    return fail('bad_frame', `Invalid ${type} frame: ${field}: ${what}`, id, known);
   }
   return { ok: true, frame: result.output as ClientFrame };
 }

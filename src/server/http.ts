@@ -8,6 +8,7 @@ import { authRoute, type AuthRoutes } from './auth/routes.ts';
 import type { ServerContext } from './context.ts';
 import type { Files } from './files/files.ts';
 import { filesRoute } from './files/routes.ts';
+import { requestUrl } from './request-url.ts';
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy':
@@ -38,7 +39,7 @@ export function createHttpHandler(
   return (req, res) => {
     for (const [k, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, value);
     if (tls) res.setHeader('Strict-Transport-Security', HSTS);
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req.url);
     const respond: Respond = (status, body, headers = {}) => {
       res.writeHead(status, {
         'Content-Type': 'application/json; charset=utf-8',
@@ -47,6 +48,10 @@ export function createHttpHandler(
       });
       res.end(JSON.stringify(body));
     };
+    if (!url) {
+      respond(400, { error: 'bad_request', message: 'The request target is not a valid path' });
+      return;
+    }
     // Accounts: POST /api/auth/* and GET /api/config (auth/routes.ts).
     if (auth && authRoute(auth, req, url.pathname, respond)) return;
     // Uploads and downloads: /api/rooms/:room/files and /api/files/* (files/routes.ts).

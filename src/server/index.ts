@@ -28,6 +28,7 @@ import { UserLimits } from './rate-limit.ts';
 import { ReceiptSignals } from './receipts.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
+import { requestUrl } from './request-url.ts';
 import { refusal, UpgradeGuard } from './upgrade-guard.ts';
 
 /** How long shutdown waits for in-flight sends, then for sockets to close. */
@@ -124,9 +125,10 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
   http.on('upgrade', (req, socket, head) => {
     // A peer that resets a refused upgrade must not crash the server with an unhandled 'error'.
     socket.on('error', (err) => log.debug({ err: err.message }, 'upgrade socket error'));
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/ws' || closing) {
-      socket.end(`HTTP/1.1 ${closing ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
+    const url = requestUrl(req.url);
+    if (url?.pathname !== '/ws' || closing) {
+      const status = closing ? '503 Service Unavailable' : url ? '404 Not Found' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
       return;
     }
     // Origin allow-list and per-IP limits, before any socket exists (upgrade-guard.ts).

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { CLOSE } from '../../protocol/index.ts';
+import { requestUrl } from '../request-url.ts';
 import type { AccessClaims, AccessTokens } from './tokens.ts';
 
 export const SUBPROTOCOL = 'parley.v1';
@@ -15,7 +16,7 @@ export type HandshakeAuth =
 
 /** The token offered in the request, if any. */
 export function offeredToken(req: IncomingMessage): string | undefined {
-  const query = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
+  const query = requestUrl(req.url)?.searchParams.get('token');
   if (query) return query;
   const header = req.headers['sec-websocket-protocol'];
   for (const entry of (header ?? '').split(',')) {
