@@ -1,7 +1,8 @@
 /**
  * The hostile-input suite: a seeded fuzzer sends thousands of bad, odd and forged frames over a
  * few connections while a canary keeps round-tripping and a victim's messages must stay intact.
- * Rerun a failure with PARLEY_FUZZ_SEED=<seed> (the seed is in the test name and printed).
+ * The seed is fixed (so CI runs the same frames every time); set PARLEY_FUZZ_SEED=<n> to explore
+ * another one, and rerun a failure with the seed in the test name (it is also printed).
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +23,9 @@ import {
   type Rng,
 } from './fuzz-frames.ts';
 
-const SEED = Number(process.env['PARLEY_FUZZ_SEED'] ?? Math.floor(Math.random() * 2 ** 32));
+/** Fixed by default: a test run never depends on the luck of a random seed. */
+const DEFAULT_SEED = 20_240_610;
+const SEED = Number(process.env['PARLEY_FUZZ_SEED'] ?? DEFAULT_SEED);
 const CONNECTIONS = 4;
 const FRAMES_PER_CONNECTION = 2_500;
 const BATCH = 100;

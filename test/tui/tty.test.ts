@@ -11,12 +11,27 @@ import { waitUntil } from '../support/wait.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const hasScript = spawnSync('script', ['--version']).status === 0;
-if (!hasScript) console.warn('skipping the TTY tests: util-linux `script` is not installed');
+/** With PARLEY_REQUIRE_SERVICES=1 (CI) a missing `script` fails the suite instead of skipping it. */
+const requireServices = process.env['PARLEY_REQUIRE_SERVICES'] === '1';
+const skip = !hasScript && !requireServices;
+if (skip) {
+  console.warn(
+    'skipping the TTY tests: util-linux `script` is not installed (Debian: apt-get install -y bsdutils; ' +
+      'set PARLEY_REQUIRE_SERVICES=1 to make this a failure)',
+  );
+}
 
 let server: TestServer;
 
 beforeAll(async () => {
-  if (hasScript) server = await startServer();
+  if (skip) return;
+  if (!hasScript) {
+    throw new Error(
+      'the TTY tests are required (PARLEY_REQUIRE_SERVICES=1) but util-linux `script` is not installed; ' +
+        'install it with "apt-get install -y bsdutils"',
+    );
+  }
+  server = await startServer();
 });
 
 afterAll(async () => {
@@ -55,7 +70,7 @@ function onTerminal(nick: string, env: Record<string, string | undefined>) {
   };
 }
 
-describe.skipIf(!hasScript)('on a terminal', () => {
+describe.skipIf(skip)('on a terminal', () => {
   it('prints an incoming message above the prompt and redraws the half-typed line; no colours with NO_COLOR', async () => {
     const bob = makeClient(server.wsUrl, 'bob');
     await bob.join('general');
