@@ -15,6 +15,19 @@ export function cleanText(s: string): string {
   return s.replace(LONE_SURROGATE, '\ufffd').normalize('NFC').replace(CONTROL_CHARS, '');
 }
 
+/**
+ * Code points that render as nothing or as a blank: Unicode's default-ignorables (zero-width
+ * spaces and joiners, bidi and format controls, variation selectors, tags, the Hangul fillers
+ * U+115F U+1160 U+3164 U+FFA0, U+180E, U+00AD, U+034F…) plus blank-looking ones outside that set
+ * (braille blank U+2800, Khitan filler U+16FE4). A name holding one can impersonate another.
+ */
+// Lone joiners, selectors and marks are the point here, not parts of a combined character.
+// eslint-disable-next-line no-misleading-character-class
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u2800\u{16fe4}]/u;
+/** Invisible parts that emoji sequences need (ZWJ, variation selectors, tags): titles keep them. */
+// eslint-disable-next-line no-misleading-character-class
+const EMOJI_PARTS = /[\u200d\ufe00-\ufe0f\u{e0020}-\u{e007f}\u{e0100}-\u{e01ef}]/gu;
+
 const requestId = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.clientIdMax));
 const seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 
@@ -23,6 +36,8 @@ export const nickSchema = v.pipe(
   v.transform((s) => cleanText(s).trim()),
   v.minLength(LIMITS.nickMin, 'nickname is empty'),
   v.maxLength(LIMITS.nickMax, `nickname is longer than ${LIMITS.nickMax} characters`),
+  // Some invisible code points are letters (U+3164): refused before the pattern sees them.
+  v.check((s) => !INVISIBLE.test(s), 'nickname may not hold invisible characters'),
   v.regex(NICK_PATTERN, 'nickname may hold letters, digits, space, "-", "_" and "."'),
 );
 
@@ -37,6 +52,8 @@ const titleSchema = v.pipe(
   v.string(),
   v.transform((s) => cleanText(s).replace(/\s+/g, ' ').trim()),
   v.maxLength(LIMITS.titleMax),
+  v.check((s) => !INVISIBLE.test(s.replace(EMOJI_PARTS, '')), 'title may not hold invisible characters'),
+  v.check((s) => s === '' || s.replace(EMOJI_PARTS, '').trim() !== '', 'title is blank'),
 );
 
 export const bodySchema = v.pipe(v.string(), v.transform(cleanText));

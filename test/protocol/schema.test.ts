@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import {
   CLIENT_FRAME_TYPES,
@@ -5,8 +7,41 @@ import {
   decodeClientFrame,
   ERROR_CODES,
   ERRORS,
+  nickSchema,
   shouldReconnect,
 } from '../../src/protocol/index.ts';
+
+/** Code points that render blank, listed by hand so the test does not share the schema's regex. */
+const BLANK_CODE_POINTS = [
+  [0x00ad],
+  [0x034f],
+  [0x061c],
+  [0x115f, 0x1160],
+  [0x17b4, 0x17b5],
+  [0x180b, 0x180f],
+  [0x200b, 0x200f],
+  [0x202a, 0x202e],
+  [0x2060, 0x206f],
+  [0x2800],
+  [0x3164],
+  [0xfe00, 0xfe0f],
+  [0xfeff],
+  [0xffa0],
+  [0x1bca0, 0x1bca3],
+  [0x1d173, 0x1d17a],
+  [0x16fe4],
+  [0xe0000, 0xe007f],
+  [0xe0100, 0xe01ef],
+].flatMap(([from, to = from]) =>
+  Array.from({ length: (to as number) - (from as number) + 1 }, (_, i) => (from as number) + i),
+);
+const BLANK = new Set(BLANK_CODE_POINTS);
+const isInvisible = (cp: number): boolean =>
+  BLANK.has(cp) || /\p{Default_Ignorable_Code_Point}/u.test(String.fromCodePoint(cp));
+
+/** Fixed so CI runs the same cases; PARLEY_PROP_SEED / PARLEY_PROP_RUNS explore further. */
+const SEED = Number(process.env['PARLEY_PROP_SEED'] ?? 20_240_610);
+const RUNS = Number(process.env['PARLEY_PROP_RUNS'] ?? 2_000);
 
 describe('decodeClientFrame', () => {
   it('accepts every well-formed client frame', () => {
@@ -70,6 +105,66 @@ describe('decodeClientFrame', () => {
         ok: false,
         code: 'room_invalid',
       });
+    }
+  });
+
+  it('refuses invisible and blank-rendering code points in nicknames, usernames and titles', () => {
+    const hello = (nick: string) => decodeClientFrame(JSON.stringify({ type: 'hello', v: 1, nick }));
+    for (const cp of BLANK_CODE_POINTS) {
+      const c = String.fromCodePoint(cp);
+      for (const nick of [c, `ada${c}`, `a${c}da`, `${c}ada`]) {
+        const r = hello(nick);
+        // Bidi marks and overrides are stripped by cleanText (leaving a visible name): the rest refused.
+        if (r.ok) expect(r.frame.type === 'hello' && r.frame.nick, `U+${cp.toString(16)}`).toBe('ada');
+        else expect(r, `U+${cp.toString(16)}`).toMatchObject({ code: 'nick_invalid' });
+      }
+      expect(decodeClientFrame(JSON.stringify({ type: 'join', id: '1', room: `a${c}` })).ok).toBe(false);
+    }
+    expect(hello('ada\u3164')).toMatchObject({ ok: false, message: expect.stringContaining('invisible') });
+    expect(hello('\u3164')).toMatchObject({ ok: false, code: 'nick_invalid' });
+    // Usernames are nicknames (accounts.ts validates them with nickSchema).
+    expect(v.is(nickSchema, 'ada\u200b')).toBe(false);
+
+    const rename = (title: string) => decodeClientFrame(JSON.stringify({ type: 'rename', id: 'n', room: 'r', title }));
+    for (const title of [
+      '\u3164',
+      'Dev\u3164',
+      '\u2800',
+      '\u200b',
+      'a\u00adb',
+      '\ufe0f',
+      '\u200d\u200d',
+      ' \u{e0067} ',
+    ]) {
+      expect(rename(title), JSON.stringify(title)).toMatchObject({ ok: false, code: 'bad_frame' });
+    }
+    // What emoji sequences need stays in titles: ZWJ, variation selectors, tag sequences.
+    for (const title of ['👩‍💻 Dev', '❤️ Fans', '🏴󠁧󠁢󠁳󠁣󠁴󠁿 Scotland', '🏳️‍🌈']) {
+      expect(rename(title), title).toMatchObject({ ok: true, frame: { title } });
+    }
+  });
+
+  it(`accepts no name that renders blank or holds an invisible code point (fast-check seed ${SEED})`, () => {
+    const blank = fc.constantFrom(...BLANK_CODE_POINTS).map((cp) => String.fromCodePoint(cp));
+    const part = fc.oneof(
+      blank,
+      fc.constantFrom('a', 'Z', '9', '李', '한', 'é', ' ', '-', '_', '.', '\u00a0', '\u3000', '\u1160ㅏ'),
+      fc.string({ unit: 'binary', maxLength: 3 }),
+      fc.string({ unit: 'grapheme', maxLength: 2 }),
+    );
+    const name = fc.array(part, { maxLength: 8 }).map((parts) => parts.join(''));
+    const prop = fc.property(name, (raw) => {
+      const r = v.safeParse(nickSchema, raw);
+      if (!r.success) return;
+      const cps = [...r.output].map((c) => c.codePointAt(0) as number);
+      expect(cps.filter(isInvisible), JSON.stringify(r.output)).toEqual([]);
+      expect(r.output.replace(/\s/gu, ''), JSON.stringify(raw)).not.toBe('');
+    });
+    try {
+      fc.assert(prop, { seed: SEED, numRuns: RUNS });
+    } catch (err) {
+      console.error(`name property failed with seed ${SEED}: rerun with PARLEY_PROP_SEED=${SEED}`);
+      throw err;
     }
   });
 
