@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { exitOnCrash } from './crash.ts';
 import { createParleyServer, helpText, OPTION_SPECS, resolveOptions, type ServerOptions } from './index.ts';
 
 const USAGE = `Usage: parley serve [options]
@@ -43,6 +44,7 @@ async function serve(argv: string[]): Promise<void> {
   }
   buildWebIfMissing(options.webDir);
   const server = createParleyServer(options);
+  exitOnCrash(server);
   server.log.info({ config: describeConfig(options) }, 'effective configuration');
   const port = await server.listen();
   const scheme = options.tlsCert === null ? 'http' : 'https';

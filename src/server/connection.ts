@@ -12,6 +12,7 @@ import {
 } from '../protocol/index.ts';
 import type { AccessClaims } from './auth/tokens.ts';
 import type { ServerContext } from './context.ts';
+import { guarded } from './guard.ts';
 import { dispatch } from './handlers/index.ts';
 import { ConnectionLimits, type Verdict } from './rate-limit.ts';
 import { prepareFrame, writePrepared, type PreparedFrame } from './wire.ts';
@@ -68,9 +69,19 @@ export class Connection {
     this.#helloTimer = setTimeout(() => {
       if (!this.user) this.close(CLOSE.hello_timeout, 'hello timeout');
     }, ctx.options.helloTimeoutMs);
-    ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
+    // Every entry point is guarded (guard.ts): a failure costs at most this connection.
+    const log = ctx.log;
+    const context = { conn: this.id };
+    ws.on('message', (data, isBinary) =>
+      guarded(
+        log,
+        context,
+        () => this.#onMessage(data as Buffer, isBinary),
+        () => this.#failed(),
+      ),
+    );
     ws.on('pong', () => (this.alive = true));
-    ws.on('close', () => void this.#onClose());
+    ws.on('close', () => guarded(log, context, () => this.#onClose()));
     ws.on('error', (err) => ctx.log.debug({ conn: this.id, err: err.message }, 'socket error'));
   }
 
@@ -220,6 +231,12 @@ export class Connection {
           this.ws.terminate();
         }
       });
+  }
+
+  /** Something unexpected failed outside a handler: say so, then close so the client resumes cleanly. */
+  #failed(): void {
+    this.error('internal');
+    this.close(CLOSE.server_error, 'internal error; reconnect and resume');
   }
 
   /** Refused by a rate limit: nothing was done; after too many refusals the connection is closed. */

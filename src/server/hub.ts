@@ -1,15 +1,19 @@
 /** Local fan-out: room → connections on this node. Each event is framed once per broadcast. */
 import type { Broker, BrokerMessage } from './broker/broker.ts';
 import type { Connection } from './connection.ts';
+import { guarded } from './guard.ts';
+import type { Logger } from './log.ts';
 import { prepareFrame } from './wire.ts';
 
 export class Hub {
   readonly #rooms = new Map<string, Set<Connection>>();
   readonly #broker: Broker;
+  readonly #log: Logger;
 
-  constructor(broker: Broker) {
+  constructor(broker: Broker, log: Logger) {
     this.#broker = broker;
-    broker.onMessage((m) => this.#deliver(m));
+    this.#log = log;
+    broker.onMessage((m) => guarded(log, { broker: m.room }, () => this.#deliver(m)));
   }
 
   async subscribe(room: string, conn: Connection): Promise<void> {
@@ -35,7 +39,7 @@ export class Hub {
     const subs = this.#rooms.get(room);
     if (!subs || subs.size === 0) return;
     const prepared = prepareFrame(json);
-    for (const conn of subs) if (conn !== except) conn.sendEphemeral(prepared);
+    for (const conn of subs) if (conn !== except) this.#each(conn, () => conn.sendEphemeral(prepared));
   }
 
   subscribers(room: string): number {
@@ -52,6 +56,11 @@ export class Hub {
       for (const conn of removed) conn.evict(message.room, evict.reason, evict.by);
     }
     const prepared = prepareFrame(message.payload);
-    for (const conn of subs) conn.deliverEvent(message.room, message.seq, prepared);
+    for (const conn of subs) this.#each(conn, () => conn.deliverEvent(message.room, message.seq, prepared));
+  }
+
+  /** One recipient's failure cuts that recipient (it resumes from its last seq), never the rest. */
+  #each(conn: Connection, write: () => void): void {
+    guarded(this.#log, { conn: conn.id }, write, () => conn.ws.terminate());
   }
 }

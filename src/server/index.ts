@@ -1,9 +1,10 @@
 /** createParleyServer: wires store, broker, presence, hub, HTTP and WebSocket on one port. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CLOSE, type PresenceFrame } from '../protocol/index.ts';
 import { Accounts } from './auth/accounts.ts';
@@ -28,6 +29,7 @@ import { UserLimits } from './rate-limit.ts';
 import { ReceiptSignals } from './receipts.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
+import { guarded, guardRequest, guardUpgrade } from './guard.ts';
 import { requestUrl } from './request-url.ts';
 import { refusal, UpgradeGuard } from './upgrade-guard.ts';
 
@@ -52,7 +54,7 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
   const log = createLogger(options.logLevel);
   const store = new SqliteStore(options.dataDir);
   const broker = new MemoryBroker();
-  const hub = new Hub(broker);
+  const hub = new Hub(broker, log);
   const presence = new MemoryPresence();
   const connections = new Set<Connection>();
   const dirtyRooms = new Set<string>();
@@ -86,7 +88,7 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
     statuses,
     presenceChanged(room) {
       // Coalesced: a burst of joins and leaves yields one presence frame per room.
-      if (dirtyRooms.size === 0) setImmediate(() => void flushPresence());
+      if (dirtyRooms.size === 0) setImmediate(() => guarded(log, { timer: 'presence' }, flushPresence));
       dirtyRooms.add(room);
     },
   };
@@ -110,8 +112,11 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
   // With a certificate and key the same port speaks https and wss (node:https is an http.Server).
   const http: HttpServer =
     options.tlsCert !== null && options.tlsKey !== null
-      ? createHttpsServer({ cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }, handler)
-      : createServer(handler);
+      ? createHttpsServer(
+          { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) },
+          guardRequest(log, handler),
+        )
+      : createServer(guardRequest(log, handler));
   const guard = new UpgradeGuard(options);
   const wss = new WebSocketServer({
     noServer: true,
@@ -122,7 +127,7 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
   let stopHeartbeat: (() => void) | undefined;
   let closing = false;
 
-  http.on('upgrade', (req, socket, head) => {
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     // A peer that resets a refused upgrade must not crash the server with an unhandled 'error'.
     socket.on('error', (err) => log.debug({ err: err.message }, 'upgrade socket error'));
     const url = requestUrl(req.url);
@@ -168,7 +173,8 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
       log.error({ err }, 'upgrade authentication failed');
       socket.destroy();
     });
-  });
+  };
+  http.on('upgrade', guardUpgrade(log, onUpgrade));
 
   async function ensureDefaultRooms(): Promise<void> {
     for (const name of options.defaultRooms) {

@@ -10,6 +10,7 @@
  */
 import type { StatusFrame, UserRef, UserState, UserStatus } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
+import { guarded } from '../guard.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import { prepareFrame } from '../wire.ts';
@@ -160,7 +161,10 @@ export class StatusSignals {
       if (!changes) this.#outgoing.set(r, (changes = new Map()));
       changes.set(status.user.id, status);
     }
-    this.#flushTimer ??= setTimeout(() => this.#flush(), this.#d.windowMs);
+    this.#flushTimer ??= setTimeout(
+      () => guarded(this.#d.log, { timer: 'status' }, () => this.#flush()),
+      this.#d.windowMs,
+    );
     this.#flushTimer.unref();
   }
 
