@@ -282,6 +282,8 @@ export interface HistoryFrame {
   readonly events: RoomEvent[];
   /** True when more events exist beyond this page in the requested direction. */
   readonly more: boolean;
+  /** The room's last seq when the page was read (at least the page's last seq). */
+  readonly head: number;
 }
 
 export interface PresenceFrame {

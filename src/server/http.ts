@@ -41,6 +41,11 @@ export function createHttpHandler(
     if (tls) res.setHeader('Strict-Transport-Security', HSTS);
     const url = requestUrl(req.url);
     const respond: Respond = (status, body, headers = {}) => {
+      // A late answer (after a failure began one) must not throw a second head.
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
       res.writeHead(status, {
         'Content-Type': 'application/json; charset=utf-8',
         'Cache-Control': 'no-store',
@@ -109,21 +114,26 @@ async function apiRoute(ctx: ServerContext, url: URL, respond: Respond): Promise
       return;
     }
     // No identity over this route: a private room answers exactly like a missing one.
-    if ((await store.getRoom(name))?.visibility !== 'public') {
+    const room = await store.getRoom(name);
+    if (room?.visibility !== 'public') {
       respond(404, { error: 'room_not_found', message: `Room "${name}" does not exist` });
       return;
     }
     const before = seqParam(url.searchParams.get('before'));
     const after = seqParam(url.searchParams.get('after'));
-    const limit = seqParam(url.searchParams.get('limit')) ?? LIMITS.historyDefaultLimit;
-    if (Number.isNaN(before) || Number.isNaN(after) || !(limit >= 1 && limit <= LIMITS.historyMaxLimit)) {
+    const asked = seqParam(url.searchParams.get('limit')) ?? LIMITS.historyDefaultLimit;
+    if (Number.isNaN(before) || Number.isNaN(after) || Number.isNaN(asked) || asked < 1) {
       respond(400, {
         error: 'bad_request',
-        message: `before/after must be non-negative integers and limit 1..${LIMITS.historyMaxLimit}`,
+        message: 'before/after must be non-negative integers and limit a positive integer',
       });
       return;
     }
-    respond(200, { room: name, ...(await store.history(name, { before, after, limit })) });
+    // A larger limit is clamped, not refused: `more` tells the caller to read on.
+    const limit = Math.min(asked, LIMITS.historyMaxLimit);
+    const page = await store.history(name, { before, after, limit });
+    const head = Math.max(room.head, page.events.at(-1)?.seq ?? 0);
+    respond(200, { room: name, ...page, head });
     return;
   }
   respond(404, { error: 'not_found', message: 'No such API route' });

@@ -46,7 +46,7 @@ describe('outbox persistence', () => {
     // A round trip: had the send been written, it would have arrived before this request.
     const page = c.history('r');
     const h = await conn.next('history');
-    conn.send({ type: 'history', id: h.id, room: 'r', events: [], more: false });
+    conn.send({ type: 'history', id: h.id, room: 'r', events: [], more: false, head: 0 });
     await page;
     expect(conn.received.some((f) => f.type === 'send')).toBe(false);
 

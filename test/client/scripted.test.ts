@@ -29,11 +29,11 @@ describe('scripted server', () => {
     const h1 = await conn.next('history');
     expect(h1).toMatchObject({ room: 'r', after: 3 });
     expect(seqs(c.seen.room('r'))).toEqual([3]); // 6 and 7 wait for the gap
-    conn.send({ type: 'history', id: h1.id, room: 'r', events: [roomEvent('r', 4)], more: true });
+    conn.send({ type: 'history', id: h1.id, room: 'r', events: [roomEvent('r', 4)], more: true, head: 8 });
     const h2 = await conn.next('history');
     expect(h2).toMatchObject({ after: 4 });
     conn.send({ type: 'event', ...roomEvent('r', 8) }); // live while filling
-    conn.send({ type: 'history', id: h2.id, room: 'r', events: [roomEvent('r', 5), roomEvent('r', 6)], more: false });
+    conn.send({ type: 'history', id: h2.id, room: 'r', events: [roomEvent('r', 5), roomEvent('r', 6)], more: false, head: 8 });
     await waitUntil(() => c.lastSeq('r') === 8, { what: 'gap filled' });
     conn.send({ type: 'event', ...roomEvent('r', 7) }); // a late duplicate
     conn.send({ type: 'event', ...roomEvent('r', 9) });

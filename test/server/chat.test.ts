@@ -117,10 +117,19 @@ describe('rooms and messages', () => {
     expect(forward.more).toBe(false);
     const list = await a.request('rooms', { type: 'rooms', id: 'r' });
     expect(list.rooms.find((r) => r.name === 'pages')).toMatchObject({ head: 26 });
+    expect(older.head).toBe(26);
     const rest = (await (await fetch(`${server.url}/api/rooms/pages/history?before=3`)).json()) as {
       events: { seq: number }[];
+      head: number;
     };
     expect(rest.events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(rest.head).toBe(26);
+    // Over HTTP a limit above the maximum is clamped to it, not refused.
+    const big = await fetch(`${server.url}/api/rooms/pages/history?after=0&limit=100000`);
+    expect(big.status).toBe(200);
+    expect(((await big.json()) as { events: unknown[]; more: boolean }).events).toHaveLength(26);
+    const zero = await fetch(`${server.url}/api/rooms/pages/history?limit=0`);
+    expect(zero.status).toBe(400);
   });
 
   it('reports presence of the room to its members', async () => {

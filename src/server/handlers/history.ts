@@ -6,7 +6,8 @@ export async function history(conn: Connection, frame: ClientFrameOf<'history'>)
   const { store } = conn.ctx;
   const user = conn.user;
   if (!user) return;
-  if (!(await visibleRoom(conn, frame.room))) {
+  const visible = await visibleRoom(conn, frame.room);
+  if (!visible) {
     roomNotFound(conn, frame.id, frame.room);
     return;
   }
@@ -19,5 +20,6 @@ export async function history(conn: Connection, frame: ClientFrameOf<'history'>)
     after: frame.after,
     limit: frame.limit ?? LIMITS.historyDefaultLimit,
   });
-  conn.send({ type: 'history', id: frame.id, room: frame.room, events: page.events, more: page.more });
+  const head = Math.max(visible.head, page.events.at(-1)?.seq ?? 0);
+  conn.send({ type: 'history', id: frame.id, room: frame.room, events: page.events, more: page.more, head });
 }
