@@ -20,6 +20,7 @@ import { Files } from './files/files.ts';
 import { FileLinks } from './files/links.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { createHttpHandler } from './http.ts';
+import { limitHttp } from './http-limits.ts';
 import { Hub } from './hub.ts';
 import { createLogger, type Logger } from './log.ts';
 import { resolveOptions, type ServerOptions } from './options.ts';
@@ -106,7 +107,14 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
   const files = new Files({ store, storage, links, tokens, options, log });
   const handler = createHttpHandler(
     ctx,
-    { accounts, guests: options.guests, log, throttle, trustProxy: options.trustProxy },
+    {
+      accounts,
+      guests: options.guests,
+      log,
+      throttle,
+      trustProxy: options.trustProxy,
+      bodyTimeoutMs: options.httpBodyTimeoutMs,
+    },
     files,
   );
   // With a certificate and key the same port speaks https and wss (node:https is an http.Server).
@@ -117,6 +125,8 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
           guardRequest(log, handler),
         )
       : createServer(guardRequest(log, handler));
+  // Header, body and idle deadlines and a per-IP socket cap for plain HTTP (http-limits.ts).
+  limitHttp(http, options, log);
   const guard = new UpgradeGuard(options);
   const wss = new WebSocketServer({
     noServer: true,
@@ -193,6 +203,8 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
         http.once('error', reject);
         http.listen(options.port, options.host, () => {
           http.off('error', reject);
+          // Later server errors (e.g. EMFILE on accept) are logged; an unheard 'error' would throw.
+          http.on('error', (err) => log.error({ err }, 'http server error'));
           resolve();
         });
       });
