@@ -23,8 +23,6 @@ export interface RoomCursor {
   lastSent: number;
   /** While the join replay runs, live events wait here. */
   pending: { seq: number; prepared: PreparedFrame }[] | null;
-  /** When this connection's last forwarded typing `on` for the room went out (throttle). */
-  typingAt: number;
 }
 
 /** Delivery state of another ordered log this connection follows (the user log, user-feed.ts). */

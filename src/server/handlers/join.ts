@@ -30,7 +30,7 @@ export async function join(conn: Connection, frame: ClientFrameOf<'join'>): Prom
   }
 
   const previous = conn.rooms.get(frame.room);
-  const cursor: RoomCursor = { lastSent: 0, pending: [], typingAt: 0 };
+  const cursor: RoomCursor = { lastSent: 0, pending: [] };
   conn.rooms.set(frame.room, cursor);
   if (!previous) await hub.subscribe(frame.room, conn);
   // A kick or ban committed between the join's write and the subscription reached no socket of

@@ -1,14 +1,21 @@
 /** typing: forwarded to the room's other subscribers, throttled per user and room, never stored. */
-import { TYPING_THROTTLE_MS, type ClientFrameOf, type TypingFrame } from '../../protocol/index.ts';
+import type { ClientFrameOf, TypingFrame } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
 
 export function typing(conn: Connection, frame: ClientFrameOf<'typing'>): void {
-  const user = conn.user;
-  const cursor = conn.rooms.get(frame.room);
-  if (!user || !cursor) return; // Ephemeral: not worth an error frame.
-  const now = Date.now();
-  if (frame.on && now - cursor.typingAt < TYPING_THROTTLE_MS) return;
-  cursor.typingAt = frame.on ? now : 0;
-  const out: TypingFrame = { type: 'typing', room: frame.room, user, on: frame.on };
-  conn.ctx.hub.broadcast(frame.room, JSON.stringify(out), conn);
+  const { user, ctx } = conn;
+  const { room } = frame;
+  if (!user || !conn.rooms.has(room)) return; // Ephemeral: not worth an error frame.
+  // Called now or, for a change the throttle held back, from a timer (rate-limit.ts TypingThrottle).
+  const send = (on: boolean): void => {
+    // A held `on` whose connection has left the room meanwhile has nothing to show.
+    if (on && (conn.closing || !conn.rooms.has(room))) return;
+    const out: TypingFrame = { type: 'typing', room, user, on };
+    try {
+      ctx.hub.broadcast(room, JSON.stringify(out), conn);
+    } catch (err) {
+      ctx.log.error({ conn: conn.id, room, err }, 'typing signal failed');
+    }
+  };
+  ctx.userLimits.typing.signal(user.id, room, frame.on, send);
 }
