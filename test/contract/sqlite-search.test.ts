@@ -1,14 +1,15 @@
-/** SQLite-only parts of search: migration 007 indexes an existing log, and scans are bounded per page. */
+/** SQLite-only parts of search: migration 007 indexes an existing log, and every page's work is bounded. */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteSearch } from '../../src/server/store/sqlite-search.ts';
+import { pickTrigrams, SEARCH_BUDGET, SqliteSearch } from '../../src/server/store/sqlite-search.ts';
 import { openSqlite, SqliteStore, toEvent } from '../../src/server/store/sqlite-store.ts';
 
 const MIGRATIONS = new URL('../../src/server/store/migrations/sqlite/', import.meta.url);
 const alice = { id: 'u-alice', nick: 'alice' };
+const bob = { id: 'u-bob', nick: 'bob' };
 
 const open: { close(): unknown }[] = [];
 afterEach(async () => {
@@ -78,7 +79,7 @@ describe('SQLite search', () => {
     }
     const db = openSqlite(join(dir, 'parley.db'));
     open.push(db);
-    const search = new SqliteSearch(db, toEvent, 7);
+    const search = new SqliteSearch(db, toEvent, { rows: 7 });
     for (const room of [undefined, 'a']) {
       const got: number[] = [];
       let before: number | undefined;
@@ -100,5 +101,81 @@ describe('SQLite search', () => {
       // 40 messages in windows of 7 (26 when only room a is scanned): several pages, some short.
       expect(pages).toBeGreaterThanOrEqual(room ? 3 : 5);
     }
+  });
+
+  /** A store with a room of long one-letter messages (the finding 4 repro), and a search over it with `budget`. */
+  async function flooded(budget: ConstructorParameters<typeof SqliteSearch>[2]) {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-search-'));
+    const store = new SqliteStore(dir);
+    open.push(store);
+    await store.createRoom('flood', 'flood');
+    await store.createRoom('quiet', 'quiet');
+    await store.append({ room: 'flood', sender: bob, kind: 'join', body: '' });
+    await store.append({ room: 'quiet', sender: alice, kind: 'join', body: '' });
+    const seqs: number[] = [];
+    for (let i = 0; i < 120; i++) {
+      const r = await store.append({ room: 'flood', sender: bob, kind: 'text', body: 'a'.repeat(4000) });
+      if (r.status === 'appended') seqs.push(r.event.seq);
+    }
+    const db = openSqlite(join(dir, 'parley.db'));
+    open.push(db);
+    return { store, seqs, search: new SqliteSearch(db, toEvent, budget) };
+  }
+
+  it('reads nothing for a user who is a member of no room, however hostile the query', async () => {
+    const { search } = await flooded({});
+    for (const terms of [['a'.repeat(200)], ['aa'], ['a', 'aa', 'aaa']]) {
+      for (const room of [undefined, 'flood']) {
+        const page = search.search({ userId: 'u-nobody', terms, limit: 50, ...(room ? { room } : {}) });
+        expect(page).toEqual({ hits: [], examined: 0, compared: 0 });
+      }
+    }
+    // A member of another room: the flood room's messages are candidates, never read.
+    const page = search.search({ userId: alice.id, terms: ['a'.repeat(200)], limit: 50 });
+    expect(page.hits).toEqual([]);
+    expect(page.examined).toBeLessThanOrEqual(SEARCH_BUDGET.rows);
+    expect(page.compared).toBe(0);
+  });
+
+  it('examines at most the budget per page, and paging still finds every match once', async () => {
+    const rows = 30;
+    const text = 50_000;
+    const { store, seqs, search } = await flooded({ rows, text });
+    for (const terms of [['a'.repeat(200)], ['a'.repeat(199) + 'b'], ['aa', 'a'], ['a'.repeat(3), 'a'.repeat(150)]]) {
+      const got: number[] = [];
+      let before: number | undefined;
+      let pages = 0;
+      for (; pages < 100; pages++) {
+        const page = search.search({ userId: bob.id, terms, limit: 50, ...(before ? { before } : {}) });
+        expect(page.examined, String(terms)).toBeLessThanOrEqual(rows);
+        // The check stops after the row that crosses the budget: at most one body per term past it.
+        expect(page.compared, String(terms)).toBeLessThan(text + terms.length * 4000);
+        got.push(...page.hits.map((h) => h.event.seq));
+        if (page.next === undefined) break;
+        before = page.next;
+      }
+      const want = terms[0]!.includes('b') ? [] : [...seqs].reverse();
+      expect(got, String(terms)).toEqual(want);
+      // Several pages under the caps; a trigram absent from the index ends the search at once.
+      if (want.length > 0) expect(pages, String(terms)).toBeGreaterThan(1);
+      else expect(pages, String(terms)).toBe(0);
+    }
+    // The store's own budget answers the finding's query in one page of `limit` hits.
+    const page = await store.search({ userId: bob.id, terms: ['a'.repeat(200)], limit: 20 });
+    expect(page.hits.map((h) => h.event.seq)).toEqual([...seqs].reverse().slice(0, 20));
+  });
+
+  it('asks the index for a few distinct trigrams, never for a phrase', () => {
+    expect(pickTrigrams(['a'.repeat(200)], 8)).toEqual(['aaa']);
+    expect(pickTrigrams(['go', '会议'], 8)).toEqual([]);
+    expect(pickTrigrams(['Deploy'], 8)).toEqual(['dep', 'epl', 'plo', 'loy']);
+    expect(pickTrigrams(['开会讨论项目'], 2)).toEqual(['开会讨', '论项目']);
+    const many = pickTrigrams(['abcdefghijklmnopqrstuvwxyz', 'zyxwvutsrqponmlkjihgfedcba'], 8);
+    expect(many).toHaveLength(8);
+    expect(many[0]).toBe('abc');
+    expect(many).toContain('xyz');
+    // One per term when there are more terms than the budget.
+    const ten = Array.from({ length: 10 }, (_, i) => `w${i}xy`);
+    expect(pickTrigrams(ten, 8)).toHaveLength(10);
   });
 });

@@ -1,10 +1,18 @@
 /**
  * Full-text search for the SQLite store: an FTS5 trigram index over the current text of every
  * message (migration 007 keeps it in step with the log through triggers, inside each append's
- * transaction). Terms of three or more characters go through the index. Shorter ones (a
- * two-character Chinese word, "go") have no trigram; they are checked with LIKE — alongside the
- * index when the query also has a longer term, else over a bounded window of the newest
- * messages per page, so one request never scans a whole large log.
+ * transaction).
+ *
+ * Every page has a fixed bound on its work, whatever the query and the data (issue 10, finding 4):
+ * - nothing is read for a user who is a member of no room (or not of the named room);
+ * - the index is asked only for rows holding a few distinct trigrams of the longer terms, never
+ *   for phrases, so it never verifies positions (a phrase of 198 × "aaa" did, for seconds);
+ * - at most `rows` candidate messages are examined per page, in every room, readable or not, and
+ *   text is read only for the readable ones;
+ * - every term is checked in JS against at most `text` characters per page in all
+ *   (body length × terms checked), linear-time substring search;
+ * - short terms (no trigram) scan the newest messages before the cursor under the same caps.
+ * A page that stops at a cap says where to continue (`next`), possibly with fewer hits, even none.
  */
 import type Database from 'better-sqlite3';
 import type { RoomEvent } from '../../protocol/index.ts';
@@ -12,111 +20,155 @@ import { charLength } from '../search/query.ts';
 import type { EventRow } from './sqlite-store.ts';
 import type { SearchPage, SearchQuery } from './store.ts';
 
-/** Messages one page of a query without a three-character term looks at, at most. */
-export const SCAN_WINDOW = 20_000;
+/** The work one page may do (docs/protocol.md, _Search_; docs/security.md, _Limits_). */
+export interface SearchBudget {
+  /** Candidate messages examined per page, in any room. */
+  readonly rows: number;
+  /** Characters compared per page: the body length, once per term checked against it. */
+  readonly text: number;
+  /** Distinct trigrams asked of the index per query. */
+  readonly trigrams: number;
+}
 
-interface HitRow extends EventRow {
+export const SEARCH_BUDGET: SearchBudget = { rows: 2_000, text: 1_000_000, trigrams: 8 };
+
+/** A page and the work it did (the handler sends the page; tests assert the work). */
+export interface SqliteSearchPage extends SearchPage {
+  /** Candidate rows read from the index or the scan. */
+  readonly examined: number;
+  /** Characters compared. */
+  readonly compared: number;
+}
+
+interface CandidateRow {
   cursor: number;
-  current: string;
+  room: string;
+  seq: number;
+  /** Null for a room the user cannot read: its text is never read. */
+  current: string | null;
 }
 
 interface Params {
   user: string;
   before: number;
-  limit: number;
+  rows: number;
   match?: string;
   room?: string;
   low?: number;
-  [like: `like${number}`]: string;
 }
 
-/** An FTS5 string literal: the term is one phrase, so operators, columns, NEAR, * and ^ are plain text. */
+/** An FTS5 string literal: the trigram is one phrase, so operators, columns, NEAR, * and ^ are plain text. */
 const phrase = (term: string): string => `"${term.replaceAll('"', '""')}"`;
 
-/** A LIKE pattern for "contains term" (with ESCAPE '\'). */
-const contains = (term: string): string => `%${term.replace(/[\\%_]/g, '\\$&')}%`;
-
-/**
- * Authorization is part of every query: only rooms the user is a member of now. (`+d.room` keeps
- * the planner on the id order, so a scan stops as soon as it has a page.)
- */
-const readable = (oneRoom: boolean): string =>
-  oneRoom
-    ? 'd.room = @room AND EXISTS (SELECT 1 FROM members m WHERE m.room = @room AND m.user_id = @user)'
-    : '+d.room IN (SELECT m.room FROM members m WHERE m.user_id = @user)';
-
-const SELECT = 'SELECT e.*, d.id AS cursor, d.body AS current';
-const EVENT = 'JOIN events e ON e.room = d.room AND e.seq = d.seq';
-
-/** Statements by query shape: index or window scan, how many LIKE terms, one room or all. */
-function hitsSql(indexed: boolean, likes: number, oneRoom: boolean): string {
-  const where = [readable(oneRoom), ...Array.from({ length: likes }, (_, i) => `d.body LIKE @like${i} ESCAPE '\\'`)];
-  // CROSS JOIN keeps the index as the outer loop: it yields matches newest first and stops at the limit.
-  if (indexed) {
-    return `${SELECT} FROM search_fts f CROSS JOIN search_docs d ON d.id = f.rowid ${EVENT}
-      WHERE search_fts MATCH @match AND f.rowid < @before AND ${where.join(' AND ')}
-      ORDER BY f.rowid DESC LIMIT @limit`;
+/** Distinct trigrams (as the tokenizer counts characters) of the terms of three or more, at most `max`, spread over each term. */
+export function pickTrigrams(terms: readonly string[], max: number): string[] {
+  const long = terms.filter((t) => charLength(t) >= 3);
+  if (long.length === 0) return [];
+  const per = Math.max(1, Math.floor(max / long.length));
+  const picked = new Set<string>();
+  for (const term of long) {
+    const chars = [...term.toLowerCase()];
+    const all = [...new Set(chars.slice(0, -2).map((_, i) => chars.slice(i, i + 3).join('')))];
+    const k = Math.min(per, all.length);
+    for (let i = 0; i < k; i++) picked.add(all[k === 1 ? 0 : Math.round((i * (all.length - 1)) / (k - 1))]!);
   }
-  return `${SELECT} FROM search_docs d ${EVENT}
-    WHERE d.id < @before AND d.id >= @low AND ${where.join(' AND ')}
-    ORDER BY d.id DESC LIMIT @limit`;
+  return [...picked].slice(0, Math.max(max, long.length));
 }
 
-/**
- * The window a scan page covers: the newest SCAN_WINDOW messages before the cursor (of the room,
- * or of all rooms, readable or not, so the work is bounded however the user's rooms are spread).
- */
-function windowSql(oneRoom: boolean, size: number): string {
-  return `SELECT min(id) AS low, count(*) AS n FROM (
+/** The user's rooms: checked in SQL on every candidate, so a kick takes effect on the next search. */
+const READABLE = 'd.room IN (SELECT m.room FROM members m WHERE m.user_id = @user)';
+
+/** Candidates from the index: rows holding every picked trigram, newest first, at most @rows. */
+const INDEXED = (oneRoom: boolean): string => `SELECT d.id AS cursor, d.room, d.seq,
+    CASE WHEN ${oneRoom ? 'd.room = @room' : READABLE} THEN d.body END AS current
+  FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH @match AND rowid < @before ORDER BY rowid DESC LIMIT @rows) f
+  JOIN search_docs d ON d.id = f.rowid
+  ORDER BY d.id DESC`;
+
+/** The newest @rows messages before the cursor (of the room, or of every room): the scan's window. */
+const WINDOW = (oneRoom: boolean): string => `SELECT min(id) AS low, count(*) AS n FROM (
     SELECT d.id FROM search_docs d WHERE d.id < @before ${oneRoom ? 'AND d.room = @room' : ''}
-    ORDER BY d.id DESC LIMIT ${size}
+    ORDER BY d.id DESC LIMIT @rows
   )`;
-}
+
+/** Candidates of a scan: that window, with text only for readable rooms. */
+const SCANNED = (oneRoom: boolean): string => `SELECT d.id AS cursor, d.room, d.seq,
+    CASE WHEN ${oneRoom ? 'true' : READABLE} THEN d.body END AS current
+  FROM search_docs d WHERE d.id < @before AND d.id >= @low ${oneRoom ? 'AND d.room = @room' : ''}
+  ORDER BY d.id DESC`;
+
+const MEMBER_OF_ANY = 'SELECT 1 FROM members WHERE user_id = @user LIMIT 1';
+const MEMBER_OF = 'SELECT 1 FROM members WHERE user_id = @user AND room = @room';
 
 export class SqliteSearch {
   readonly #db: Database.Database;
   readonly #toEvent: (row: EventRow) => RoomEvent;
-  readonly #window: number;
+  readonly #budget: SearchBudget;
   readonly #statements = new Map<string, Database.Statement<[Params], unknown>>();
+  readonly #event: Database.Statement<[string, number], EventRow>;
 
-  constructor(db: Database.Database, toEvent: (row: EventRow) => RoomEvent, window: number = SCAN_WINDOW) {
+  constructor(db: Database.Database, toEvent: (row: EventRow) => RoomEvent, budget: Partial<SearchBudget> = {}) {
     this.#db = db;
     this.#toEvent = toEvent;
-    this.#window = Math.max(1, Math.floor(window));
+    this.#budget = { ...SEARCH_BUDGET, ...budget };
+    this.#event = db.prepare('SELECT * FROM events WHERE room = ? AND seq = ?');
   }
 
-  search(q: SearchQuery): SearchPage {
-    const long = q.terms.filter((t) => charLength(t) >= 3);
-    const short = q.terms.filter((t) => charLength(t) < 3);
+  search(q: SearchQuery): SqliteSearchPage {
     const oneRoom = q.room !== undefined;
-    const params: Params = { user: q.userId, before: q.before ?? Number.MAX_SAFE_INTEGER, limit: q.limit + 1 };
+    const params: Params = { user: q.userId, before: q.before ?? Number.MAX_SAFE_INTEGER, rows: this.#budget.rows };
     if (q.room !== undefined) params.room = q.room;
-    short.forEach((t, i) => (params[`like${i}`] = contains(t)));
-    let windowFull = false;
-    if (long.length > 0) params.match = long.map(phrase).join(' ');
+    const none = { hits: [], examined: 0, compared: 0 };
+    // Readable rooms first: a user in none reads nothing at all.
+    if (!this.#prepare(oneRoom ? MEMBER_OF : MEMBER_OF_ANY).get(params)) return none;
+
+    const trigrams = pickTrigrams(q.terms, this.#budget.trigrams);
+    let windowed = false;
+    if (trigrams.length > 0) params.match = trigrams.map(phrase).join(' AND ');
     else {
-      const sql = () => windowSql(oneRoom, this.#window);
-      const win = this.#prepare<{ low: number | null; n: number }>(`window:${oneRoom}`, sql).get(params);
-      if (!win || win.low === null) return { hits: [] };
+      const win = this.#prepare(WINDOW(oneRoom)).get(params) as { low: number | null; n: number } | undefined;
+      if (!win || win.low === null) return none;
       params.low = win.low;
-      windowFull = win.n >= this.#window;
+      windowed = win.n >= this.#budget.rows;
     }
-    const key = `hits:${long.length > 0}:${short.length}:${oneRoom}`;
-    const rows = this.#prepare<HitRow>(key, () => hitsSql(long.length > 0, short.length, oneRoom)).all(params);
-    const hits = rows
-      .slice(0, q.limit)
-      .map((r) => ({ event: { ...this.#toEvent(r), body: r.current }, cursor: r.cursor }));
-    if (rows.length > q.limit) return { hits, next: hits[hits.length - 1]?.cursor };
-    // The window ended before the log did: older messages are for the next page.
-    return windowFull && params.low !== undefined ? { hits, next: params.low } : { hits };
+    const needles = q.terms.map((t) => t.toLowerCase());
+    const rows = this.#prepare(trigrams.length > 0 ? INDEXED(oneRoom) : SCANNED(oneRoom)).iterate(params);
+    const found: CandidateRow[] = [];
+    let examined = 0;
+    let compared = 0;
+    let stoppedAt: number | undefined;
+    for (const row of rows as IterableIterator<CandidateRow>) {
+      examined++;
+      if (row.current !== null) {
+        const text = row.current.toLowerCase();
+        // every() stops at the first missing term; each check is charged the whole body.
+        if (needles.every((n) => ((compared += text.length), text.includes(n)))) found.push(row);
+      }
+      if (found.length > q.limit) break;
+      if (compared >= this.#budget.text || examined >= this.#budget.rows) {
+        stoppedAt = row.cursor;
+        break;
+      }
+    }
+    const hits = found.slice(0, q.limit).map((r) => {
+      const event = this.#event.get(r.room, r.seq);
+      if (!event) throw new Error(`search: no event ${r.room}/${r.seq}`);
+      return { event: { ...this.#toEvent(event), body: r.current ?? '' }, cursor: r.cursor };
+    });
+    const page = { examined, compared };
+    if (found.length > q.limit) return { hits, next: hits[hits.length - 1]!.cursor, ...page };
+    if (stoppedAt !== undefined) return { hits, next: stoppedAt, ...page };
+    // The scan's window ended before the log did: older messages are for the next page.
+    if (windowed && params.low !== undefined) return { hits, next: params.low, ...page };
+    return { hits, ...page };
   }
 
-  #prepare<Row>(key: string, sql: () => string): Database.Statement<[Params], Row> {
-    let stmt = this.#statements.get(key);
+  #prepare(sql: string): Database.Statement<[Params], unknown> {
+    let stmt = this.#statements.get(sql);
     if (!stmt) {
-      stmt = this.#db.prepare<[Params], unknown>(sql());
-      this.#statements.set(key, stmt);
+      stmt = this.#db.prepare<[Params], unknown>(sql);
+      this.#statements.set(sql, stmt);
     }
-    return stmt as Database.Statement<[Params], Row>;
+    return stmt;
   }
 }
