@@ -78,6 +78,20 @@ export interface ServerOptions {
   ipUploadsBurst: number;
   /** How long a signed file link stays valid. */
   fileUrlTtlMs: number;
+  /** A whole upload, first byte to answer (reading, storing, thumbnail): 408 or 500 past it, nothing kept. */
+  uploadTimeoutMs: number;
+  /** HTTP: full request headers within this (408 and closed). */
+  httpHeadersTimeoutMs: number;
+  /** HTTP: a whole request, body included, within this (Node's requestTimeout; 0 = none). */
+  httpRequestTimeoutMs: number;
+  /** HTTP request bodies: no byte for this long (an auth body: not all of it within this) → 408. */
+  httpBodyTimeoutMs: number;
+  /** HTTP: an idle keep-alive socket is closed after this. */
+  httpKeepAliveTimeoutMs: number;
+  /** HTTP: a socket with no traffic either way for this long is destroyed (0 = never). */
+  httpIdleTimeoutMs: number;
+  /** Open plain-HTTP sockets per client IP (IPv6: per /64); WebSockets are counted apart. */
+  maxHttpConnectionsPerIp: number;
   /** A user whose last connection closed shows as offline only after this long (reloads do not flap). */
   presenceGraceMs: number;
   /** Status changes within this window reach each recipient as one `status` frame. */
@@ -142,6 +156,13 @@ export const DEFAULTS: Readonly<ServerOptions> = Object.freeze({
   ipUploadsPerMin: 60,
   ipUploadsBurst: 30,
   fileUrlTtlMs: 3_600_000,
+  uploadTimeoutMs: 300_000,
+  httpHeadersTimeoutMs: 10_000,
+  httpRequestTimeoutMs: 300_000,
+  httpBodyTimeoutMs: 10_000,
+  httpKeepAliveTimeoutMs: 5_000,
+  httpIdleTimeoutMs: 60_000,
+  maxHttpConnectionsPerIp: 128,
   presenceGraceMs: 10_000,
   statusCoalesceMs: STATUS_COALESCE_MS,
 });
@@ -444,6 +465,55 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     help: 'lifetime of a signed file link',
   },
   {
+    key: 'uploadTimeoutMs',
+    flag: '--upload-timeout-ms',
+    env: 'PARLEY_UPLOAD_TIMEOUT_MS',
+    kind: 'int',
+    help: 'a whole upload, from its first byte to its answer',
+  },
+  {
+    key: 'httpHeadersTimeoutMs',
+    flag: '--http-headers-timeout-ms',
+    env: 'PARLEY_HTTP_HEADERS_TIMEOUT_MS',
+    kind: 'int',
+    help: 'time allowed for the headers of an HTTP request',
+  },
+  {
+    key: 'httpRequestTimeoutMs',
+    flag: '--http-request-timeout-ms',
+    env: 'PARLEY_HTTP_REQUEST_TIMEOUT_MS',
+    kind: 'int',
+    help: 'time allowed for a whole HTTP request, body included (0 = none)',
+  },
+  {
+    key: 'httpBodyTimeoutMs',
+    flag: '--http-body-timeout-ms',
+    env: 'PARLEY_HTTP_BODY_TIMEOUT_MS',
+    kind: 'int',
+    help: 'longest pause in a request body (a login body: all of it)',
+  },
+  {
+    key: 'httpKeepAliveTimeoutMs',
+    flag: '--http-keep-alive-timeout-ms',
+    env: 'PARLEY_HTTP_KEEP_ALIVE_TIMEOUT_MS',
+    kind: 'int',
+    help: 'idle time before a keep-alive HTTP socket is closed',
+  },
+  {
+    key: 'httpIdleTimeoutMs',
+    flag: '--http-idle-timeout-ms',
+    env: 'PARLEY_HTTP_IDLE_TIMEOUT_MS',
+    kind: 'int',
+    help: 'an HTTP socket with no traffic for this long is cut (0 = never)',
+  },
+  {
+    key: 'maxHttpConnectionsPerIp',
+    flag: '--max-http-connections-per-ip',
+    env: 'PARLEY_MAX_HTTP_CONNECTIONS_PER_IP',
+    kind: 'int',
+    help: 'open plain-HTTP sockets per client IP',
+  },
+  {
     key: 'presenceGraceMs',
     flag: '--presence-grace-ms',
     env: 'PARLEY_PRESENCE_GRACE_MS',
@@ -552,6 +622,13 @@ function validate(o: ServerOptions): void {
     if (o[k] < 1) throw new TypeError(`${k} must be at least 1`);
   }
   if (o.fileUrlTtlMs < 10_000) throw new TypeError('fileUrlTtlMs must be at least 10000');
+  for (const k of ['uploadTimeoutMs', 'httpHeadersTimeoutMs', 'httpBodyTimeoutMs', 'httpKeepAliveTimeoutMs'] as const) {
+    if (o[k] < 100) throw new TypeError(`${k} must be at least 100`);
+  }
+  if (o.httpRequestTimeoutMs !== 0 && o.httpRequestTimeoutMs < o.httpHeadersTimeoutMs) {
+    throw new TypeError('httpRequestTimeoutMs must be 0 or at least httpHeadersTimeoutMs');
+  }
+  if (o.maxHttpConnectionsPerIp < 1) throw new TypeError('maxHttpConnectionsPerIp must be at least 1');
 }
 
 export function helpText(): string {

@@ -37,6 +37,8 @@ export interface AuthRoutes {
   readonly throttle?: LoginThrottle;
   /** How many proxies' X-Forwarded-For to trust for the client IP (as for the WebSocket upgrade). */
   readonly trustProxy?: number;
+  /** The whole body must arrive within this (default 10 s); else 408 and the socket is closed. */
+  readonly bodyTimeoutMs?: number;
 }
 
 /** True when the route was handled (answered or answering). */
@@ -69,7 +71,15 @@ async function handle(routes: AuthRoutes, action: string, req: IncomingMessage, 
       error(respond, 'bad_request', 'Send Content-Type: application/json', 415);
       return;
     }
-    const body = await readBody(req);
+    const body = await readBody(req, routes.bodyTimeoutMs ?? 10_000);
+    if (body === 'timeout' || body === 'aborted') {
+      // The client's doing: no stack in the log; a stalled client is cut.
+      routes.log.info({ reason: body }, 'auth body not received');
+      if (body === 'timeout') {
+        respond(408, { error: 'bad_request', message: 'The body did not arrive in time' }, { Connection: 'close' });
+      }
+      return;
+    }
     if (body === 'too_large') {
       error(respond, 'bad_request', `The body is larger than ${MAX_AUTH_BODY_BYTES} bytes`, 413);
       return;
@@ -147,14 +157,28 @@ function tooMany(respond: Respond, retryAfterMs: number): void {
   respond(429, { error: 'rate_limited', message, retryAfterMs }, { 'Retry-After': String(seconds) });
 }
 
-/** The body as text, or 'too_large' once it passes MAX_AUTH_BODY_BYTES (the rest is not read). */
-function readBody(req: IncomingMessage): Promise<string | 'too_large'> {
-  return new Promise((resolve, reject) => {
+/**
+ * The body as text, 'too_large' once it passes MAX_AUTH_BODY_BYTES (the rest is not read),
+ * 'timeout' when it is not all there within `timeoutMs`, 'aborted' when the client went away.
+ */
+function readBody(req: IncomingMessage, timeoutMs: number): Promise<string | 'too_large' | 'timeout' | 'aborted'> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      req.removeAllListeners('data');
+      req.pause();
+      resolve('timeout');
+    }, timeoutMs);
+    timer.unref();
+    req.once('close', () => {
+      clearTimeout(timer);
+      resolve('aborted');
+    });
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_AUTH_BODY_BYTES) {
+        clearTimeout(timer);
         req.removeAllListeners('data');
         req.resume();
         resolve('too_large');
@@ -162,7 +186,10 @@ function readBody(req: IncomingMessage): Promise<string | 'too_large'> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', () => resolve('aborted'));
   });
 }

@@ -1,7 +1,8 @@
 /**
  * FileStorage on the local disk: `<root>/<first two characters of the key>/<key>`. A put writes
  * to `<root>/tmp/` first, flushes, and renames into place, so a reader never sees half a file
- * and a failed or aborted upload leaves nothing behind.
+ * and a failed, aborted or timed-out upload leaves nothing behind; parts left by a crash are
+ * swept at start-up.
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
@@ -29,17 +30,25 @@ export class DiskStorage implements FileStorage {
     return join(this.#root, key.slice(0, 2), key);
   }
 
-  async put(key: string, data: Readable): Promise<number> {
+  async put(key: string, data: Readable, signal?: AbortSignal): Promise<number> {
     const final = this.#path(key);
     const part = join(this.#tmp, `${key}.${randomBytes(6).toString('hex')}.part`);
     const out = createWriteStream(part, { flags: 'wx', mode: 0o600, flush: true });
     try {
-      await pipeline(data, out);
+      await (signal ? pipeline(data, out, { signal }) : pipeline(data, out));
       await mkdir(dirname(final), { recursive: true, mode: 0o700 });
+      signal?.throwIfAborted();
       await rename(part, final);
     } catch (err) {
+      data.destroy();
+      out.destroy();
       await rm(part, { force: true });
       throw err;
+    }
+    // Aborted while renaming: the caller has answered and cleaned up already.
+    if (signal?.aborted) {
+      await rm(final, { force: true });
+      throw signal.reason;
     }
     return out.bytesWritten;
   }

@@ -22,7 +22,7 @@ import { probeImage, THUMB_TYPE, type ImageInfo } from './images.ts';
 import type { FileLinks } from './links.ts';
 import { IMAGE_TYPES, INLINE_TYPES, SNIFF_BYTES, sniffType } from './sniff.ts';
 import { thumbKey, type FileStorage } from './storage.ts';
-import { bodyStream, discardRest, readHead, TooLarge } from './upload-body.ts';
+import { BodyAborted, BodyTimeout, discardRest, TooLarge, UploadBody } from './upload-body.ts';
 import { UploadLimits } from './upload-limits.ts';
 
 export interface FilesDeps {
@@ -80,92 +80,119 @@ export class Files {
   async upload(req: IncomingMessage, res: ServerResponse, roomName: string, url: URL): Promise<void> {
     const { store, storage, options } = this.#d;
     const max = options.maxUploadBytes;
+    // Every stage below runs under one deadline, so the client always gets an answer.
+    const deadline = new Deadline(options.uploadTimeoutMs);
+    let body: UploadBody | undefined;
+    let id: string | undefined;
     const refuse = (code: ErrorCode, message?: string, extra?: Record<string, unknown>): void => {
       answerError(res, code, message, extra);
-      discardRest(req);
+      if (body) body.discard();
+      else discardRest(req);
     };
-    const user = await this.#user(req);
-    if (!user) return refuse('token_invalid', 'Send Authorization: Bearer <access token> or Session <session token>');
-    if (!v.is(roomNameSchema, roomName)) return refuse('room_invalid');
-    const room = await store.getRoom(roomName);
-    const member = room !== undefined && (await store.isMember(roomName, user.id));
-    // A private room answers a non-member exactly as a missing one (docs/security.md).
-    if (!room || (room.visibility === 'private' && !member)) {
-      return refuse('room_not_found', `Room "${roomName}" does not exist`);
-    }
-    if (!member) return refuse('not_member', `Join "${roomName}" before uploading to it`);
-    // Both buckets are checked before either is charged, so a refusal costs nothing.
-    const ip = ipLimitKey(clientIp(req, options.trustProxy));
-    const wait = Math.max(this.#limits.wait(user.id), this.#ipLimits.wait(ip));
-    if (wait === 0) {
-      this.#limits.take(user.id);
-      this.#ipLimits.take(ip);
-    } else {
-      res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
-      return refuse('rate_limited', `Too many uploads; retry in ${wait} ms`, { retryAfterMs: wait });
-    }
-    const tooLarge = `The file is larger than ${max} bytes`;
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > max) return refuse('file_too_large', tooLarge);
-
-    let head: Buffer;
-    let ended: boolean;
     try {
-      ({ head, ended } = await readHead(req, SNIFF_BYTES, max));
-    } catch (err) {
-      if (err instanceof TooLarge) return refuse('file_too_large', tooLarge);
-      return; // the client went away
-    }
-    if (head.length === 0) return refuse('bad_request', 'The file is empty');
-    const type = await sniffType(head);
-    if (!this.#types.has(type)) return refuse('file_type_not_allowed', `Files of type ${type} may not be uploaded`);
-
-    const id = nanoid();
-    let size: number;
-    try {
-      size = await storage.put(id, bodyStream(req, head, ended, max));
-    } catch (err) {
-      if (err instanceof TooLarge) return refuse('file_too_large', tooLarge);
-      // The client went away; anything else (a full disk…) is the route's 500.
-      if (!req.socket || req.socket.destroyed) return;
-      throw err;
-    }
-    let image: ImageInfo | undefined;
-    if (IMAGE_TYPES.has(type)) {
-      image = await this.#thumbnail(id);
-      if (!image) {
-        await storage.delete(id);
-        return refuse('file_type_not_allowed', `The file looks like ${type} but is not a readable image`);
+      const user = await deadline.race(this.#user(req));
+      if (!user) return refuse('token_invalid', 'Send Authorization: Bearer <access token> or Session <session token>');
+      if (!v.is(roomNameSchema, roomName)) return refuse('room_invalid');
+      const room = await store.getRoom(roomName);
+      const member = room !== undefined && (await store.isMember(roomName, user.id));
+      // A private room answers a non-member exactly as a missing one (docs/security.md).
+      if (!room || (room.visibility === 'private' && !member)) {
+        return refuse('room_not_found', `Room "${roomName}" does not exist`);
       }
-    }
-    const file: StoredFile = {
-      id,
-      name: cleanFileName(url.searchParams.get('name')),
-      size,
-      type,
-      ...(image ? { width: image.width, height: image.height, thumb: true } : {}),
-      room: roomName,
-      uploaderId: user.id,
-      createdAt: Date.now(),
-    };
-    try {
+      if (!member) return refuse('not_member', `Join "${roomName}" before uploading to it`);
+      // Both buckets are checked before either is charged, so a refusal costs nothing.
+      const ip = ipLimitKey(clientIp(req, options.trustProxy));
+      const wait = Math.max(this.#limits.wait(user.id), this.#ipLimits.wait(ip));
+      if (wait === 0) {
+        this.#limits.take(user.id);
+        this.#ipLimits.take(ip);
+      } else {
+        res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
+        return refuse('rate_limited', `Too many uploads; retry in ${wait} ms`, { retryAfterMs: wait });
+      }
+      const declared = Number(req.headers['content-length']);
+      if (Number.isFinite(declared) && declared > max) return refuse('file_too_large', tooLarge(max));
+
+      const reader = new UploadBody(req, max, options.httpBodyTimeoutMs);
+      body = reader;
+      deadline.signal.addEventListener('abort', () => reader.fail(deadline.signal.reason as Error), { once: true });
+      const { head } = await reader.head(SNIFF_BYTES);
+      if (head.length === 0) return refuse('bad_request', 'The file is empty');
+      const type = await deadline.race(sniffType(head));
+      if (!this.#types.has(type)) return refuse('file_type_not_allowed', `Files of type ${type} may not be uploaded`);
+
+      id = nanoid();
+      const size = await deadline.race(storage.put(id, reader.stream(), deadline.signal));
+      let image: ImageInfo | undefined;
+      if (IMAGE_TYPES.has(type)) {
+        image = await deadline.race(this.#thumbnail(id, deadline.signal));
+        if (!image) {
+          await storage.delete(id);
+          return refuse('file_type_not_allowed', `The file looks like ${type} but is not a readable image`);
+        }
+      }
+      const file: StoredFile = {
+        id,
+        name: cleanFileName(url.searchParams.get('name')),
+        size,
+        type,
+        ...(image ? { width: image.width, height: image.height, thumb: true } : {}),
+        room: roomName,
+        uploaderId: user.id,
+        createdAt: Date.now(),
+      };
       // Acknowledged only once bytes and metadata are both stored.
       await store.createFile(file);
+      answer(res, 201, { file: toFileRef(file), ...this.#linksFor(file, user.id) });
     } catch (err) {
-      await Promise.all([storage.delete(id), storage.delete(thumbKey(id))]);
-      throw err;
+      if (id !== undefined) await Promise.all([storage.delete(id), storage.delete(thumbKey(id))]);
+      this.#failed(err, req, res, body, deadline);
+    } finally {
+      deadline.clear();
     }
-    answer(res, 201, { file: toFileRef(file), ...this.#linksFor(file, user.id) });
+  }
+
+  /** Answers a failed upload; throws what is neither the client's doing nor a deadline (the route's 500). */
+  #failed(
+    err: unknown,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: UploadBody | undefined,
+    deadline: Deadline,
+  ): void {
+    const { log, options } = this.#d;
+    if (err instanceof TooLarge) {
+      answerError(res, 'file_too_large', tooLarge(err.limit));
+      body?.discard();
+      return;
+    }
+    if (err instanceof BodyTimeout || deadline.signal.aborted) {
+      const ms = err instanceof BodyTimeout ? err.ms : options.uploadTimeoutMs;
+      // The body had not all arrived: the client is too slow (408). Else the server was (500).
+      const slowClient = !body?.ended;
+      log.info({ ms, stage: slowClient ? 'receiving' : 'storing' }, 'upload timed out');
+      res.setHeader('Connection', 'close');
+      if (slowClient) answerError(res, 'bad_request', `The upload sent nothing for ${ms} ms or took too long`, {}, 408);
+      else answerError(res, 'internal', 'The upload could not be stored in time');
+      return;
+    }
+    if (err instanceof BodyAborted || !req.socket || req.socket.destroyed) {
+      log.debug('upload aborted by the client');
+      return;
+    }
+    throw err;
   }
 
   /** Measures the stored image and stores its thumbnail; undefined when it does not decode. */
-  async #thumbnail(id: string): Promise<ImageInfo | undefined> {
+  async #thumbnail(id: string, signal: AbortSignal): Promise<ImageInfo | undefined> {
     const { storage, log } = this.#d;
     const stored = await storage.get(id);
     if (!stored) return undefined;
     try {
       const image = await probeImage(stored.stream);
-      await storage.put(thumbKey(id), Readable.from([image.thumb]));
+      await storage.put(thumbKey(id), Readable.from([image.thumb]), signal);
+      // Past the deadline the upload was answered and removed: leave no orphan thumbnail.
+      if (signal.aborted) await storage.delete(thumbKey(id));
       return image;
     } catch (err) {
       stored.stream.destroy();
@@ -258,9 +285,42 @@ export function answerError(
   code: ErrorCode,
   message: string = ERRORS[code].message,
   extra: Record<string, unknown> = {},
+  status = STATUS[code] ?? 400,
 ): void {
   if (code === 'token_invalid') res.setHeader('WWW-Authenticate', 'Bearer, Session');
-  answer(res, STATUS[code] ?? 400, { error: code, message, ...extra });
+  answer(res, status, { error: code, message, ...extra });
+}
+
+const tooLarge = (max: number): string => `The file is larger than ${max} bytes`;
+
+/** A deadline for a whole upload: `signal` aborts with a BodyTimeout once it passes. */
+class Deadline {
+  readonly #controller = new AbortController();
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(ms: number) {
+    this.#timer = setTimeout(() => this.#controller.abort(new BodyTimeout(ms)), ms);
+    this.#timer.unref();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** `work`, or a rejection with the deadline's reason once it passes (the work is left to finish). */
+  race<T>(work: Promise<T>): Promise<T> {
+    const { signal } = this.#controller;
+    if (signal.aborted) return Promise.reject(signal.reason as Error);
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => reject(signal.reason as Error);
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+  }
 }
 
 /** `filename="<ASCII fallback>"; filename*=UTF-8''<exact>` (RFC 6266), so no name can break the header. */

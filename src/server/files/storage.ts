@@ -8,9 +8,10 @@ import type { Readable } from 'node:stream';
 export interface FileStorage {
   /**
    * Stores `data` under `key` and resolves with the number of bytes once they are durable.
-   * When `data` errors (e.g. the upload passed its size limit) it rejects and nothing is left.
+   * When `data` errors (e.g. the upload passed its size limit) or `signal` aborts (a deadline),
+   * it rejects and nothing is left.
    */
-  put(key: string, data: Readable): Promise<number>;
+  put(key: string, data: Readable, signal?: AbortSignal): Promise<number>;
   /** The stored bytes and their length, or undefined when nothing is stored under `key`. */
   get(key: string): Promise<{ readonly stream: Readable; readonly size: number } | undefined>;
   /** Removes the key; idempotent. */
