@@ -44,4 +44,14 @@ describe('makeSnippet', () => {
     expect(s.snippet).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u);
     expect(marked(s)).toEqual(['target']);
   });
+
+  it('marks only inside the snippet: a long body of one letter against ten nested terms', () => {
+    const terms = Array.from({ length: 10 }, (_, i) => 'A'.repeat(i + 1));
+    const s = makeSnippet('a'.repeat(4000), terms);
+    expect(s.snippet).toBe(`${'a'.repeat(SNIPPET_MAX)}…`);
+    expect(s.marks).toEqual([[0, SNIPPET_MAX]]);
+    // Matches that straddle the cut are clipped to it.
+    const cut = makeSnippet(`${'x'.repeat(300)}needle${'y'.repeat(300)}`, ['needle', 'xneedley']);
+    expect(marked(cut)).toEqual(['xneedley']);
+  });
 });

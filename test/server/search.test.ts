@@ -197,4 +197,46 @@ describe('search', () => {
     expect((limited[0] as ErrorFrame).retryAfterMs).toBeGreaterThan(0);
     c.close();
   });
+
+  it('keeps answering everyone else while a hostile search is pipelined (issue 10, finding 4)', async () => {
+    const flooder = await RawClient.connect(server.wsUrl, 'flooder');
+    // Members of no room: each pipelines the search three times (before the fix: over 4 s each).
+    const strangers = [
+      await RawClient.connect(server.wsUrl, 'stranger1'),
+      await RawClient.connect(server.wsUrl, 'stranger2'),
+    ];
+    const member = await RawClient.connect(server.wsUrl, 'floodie');
+    const bystander = await RawClient.connect(server.wsUrl, 'bystander');
+    await flooder.request('room', { type: 'create', id: rid('c'), room: 'flood' });
+    for (const c of [flooder, member]) await c.request('joined', { type: 'join', id: rid('j'), room: 'flood' });
+    await bystander.request('joined', { type: 'join', id: rid('j'), room: 'plaza' });
+    // The repro: a few hundred 4 000-character messages of one letter.
+    const sends = Array.from({ length: 300 }, () => rid('f'));
+    for (const id of sends) flooder.sendJson({ type: 'send', id, room: 'flood', kind: 'text', body: 'a'.repeat(4000) });
+    const acked = (id: string) => flooder.frames.some((f) => f.type === 'ack' && f.id === id);
+    await waitUntil(() => sends.every(acked), { timeoutMs: 30_000, what: 'the flood acknowledged' });
+
+    const hostile = 'a'.repeat(200);
+    const searches = [...strangers, member]
+      .flatMap((c) => [c, c, c])
+      .map((c) => {
+        const id = rid('s');
+        c.sendJson({ type: 'search', id, q: hostile, limit: 50 });
+        return { c, id };
+      });
+    // Meanwhile another client's pings and messages keep round-tripping (each within request()'s 5 s).
+    for (let i = 0; i < 5; i++) {
+      expect(await bystander.request('pong', { type: 'ping', id: rid('p') })).toMatchObject({ type: 'pong' });
+      expect(await send(bystander, 'plaza', `still here ${i}`)).toBeGreaterThan(0);
+    }
+    const answers: ResultsFrame[] = [];
+    for (const { c, id } of searches) answers.push(await c.next('results', (f) => f.id === id, 20_000));
+    for (const a of answers.slice(0, 6)) expect(a).toMatchObject({ results: [] });
+    for (const a of answers.slice(6)) {
+      expect(a.results).toHaveLength(50);
+      expect(a.results.every((r) => r.room === 'flood' && r.marks.length === 1)).toBe(true);
+      expect(a.next).toBeDefined();
+    }
+    for (const c of [flooder, ...strangers, member, bystander]) c.close();
+  });
 });
