@@ -63,9 +63,14 @@ export interface ServerOptions {
   /** Login and register attempts per client IP (token bucket: per minute, and burst; 429 past it). */
   authIpPerMin: number;
   authIpBurst: number;
-  /** Failed logins per username (token bucket: per minute, and burst; 429 past it). */
+  /** Failed logins per username and client IP (token bucket: per minute, and burst; 429 past it). */
   loginFailuresPerMin: number;
   loginFailuresBurst: number;
+  /** Login attempts per username from all addresses (per minute, and burst); past it they are slowed. */
+  loginUsernamePerMin: number;
+  loginUsernameBurst: number;
+  /** How long a login past the username's budget is held before its password is checked. */
+  loginSlowdownMs: number;
   /** Largest upload in bytes (413 file_too_large past it). */
   maxUploadBytes: number;
   /** Sniffed content types that may be uploaded (415 file_type_not_allowed otherwise). */
@@ -137,6 +142,9 @@ export const DEFAULTS: Readonly<ServerOptions> = Object.freeze({
   authIpBurst: 30,
   loginFailuresPerMin: 1,
   loginFailuresBurst: 5,
+  loginUsernamePerMin: 10,
+  loginUsernameBurst: 30,
+  loginSlowdownMs: 3_000,
   maxUploadBytes: 25 * 1024 * 1024,
   uploadTypes: [
     'image/png',
@@ -406,14 +414,35 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     flag: '--login-failures-per-min',
     env: 'PARLEY_LOGIN_FAILURES_PER_MIN',
     kind: 'int',
-    help: 'failed logins per minute per username, after the burst',
+    help: 'failed logins per minute per username and client IP, after the burst',
   },
   {
     key: 'loginFailuresBurst',
     flag: '--login-failures-burst',
     env: 'PARLEY_LOGIN_FAILURES_BURST',
     kind: 'int',
-    help: 'failed logins per username before the per-minute rate applies',
+    help: 'failed logins per username and client IP before the per-minute rate applies',
+  },
+  {
+    key: 'loginUsernamePerMin',
+    flag: '--login-username-per-min',
+    env: 'PARLEY_LOGIN_USERNAME_PER_MIN',
+    kind: 'int',
+    help: 'login attempts per minute per username from all addresses, after the burst, before each is slowed',
+  },
+  {
+    key: 'loginUsernameBurst',
+    flag: '--login-username-burst',
+    env: 'PARLEY_LOGIN_USERNAME_BURST',
+    kind: 'int',
+    help: 'login attempts per username from all addresses before the per-minute rate applies',
+  },
+  {
+    key: 'loginSlowdownMs',
+    flag: '--login-slowdown-ms',
+    env: 'PARLEY_LOGIN_SLOWDOWN_MS',
+    kind: 'int',
+    help: 'delay before checking a login past the per-username budget (slowed, never refused)',
   },
   {
     key: 'maxUploadBytes',
@@ -593,7 +622,14 @@ function validate(o: ServerOptions): void {
   if (o.accessTokenTtlMs < 1000) throw new TypeError('accessTokenTtlMs must be at least 1000');
   if (o.refreshTokenTtlMs < o.accessTokenTtlMs)
     throw new TypeError('refreshTokenTtlMs must be at least accessTokenTtlMs');
-  for (const k of ['authIpPerMin', 'authIpBurst', 'loginFailuresPerMin', 'loginFailuresBurst'] as const) {
+  for (const k of [
+    'authIpPerMin',
+    'authIpBurst',
+    'loginFailuresPerMin',
+    'loginFailuresBurst',
+    'loginUsernamePerMin',
+    'loginUsernameBurst',
+  ] as const) {
     if (o[k] < 1) throw new TypeError(`${k} must be at least 1`);
   }
   if (o.port > 65535) throw new TypeError(`port must be at most 65535, got ${o.port}`);

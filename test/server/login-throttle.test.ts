@@ -1,20 +1,24 @@
 /**
- * Login throttling over real HTTP with the default limits: failed logins per username, attempts
- * per client IP (taken from X-Forwarded-For with --trust-proxy 1, so one test machine can be many
- * clients), answered 429 + Retry-After + `rate_limited` with `retryAfterMs`; and the per-key maps
- * stay bounded.
+ * Login throttling over real HTTP with the default limits: failed logins per username and client
+ * address (refused: 429 + Retry-After + `rate_limited` with `retryAfterMs`), attempts per client
+ * address (charged before the body is read), and per username across addresses (slowed, never
+ * refused, so nobody can lock an account out); the client IP is taken from X-Forwarded-For with
+ * --trust-proxy 1, so one test machine can be many clients. The per-key maps stay bounded.
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginThrottle, MAX_THROTTLE_KEYS } from '../../src/server/auth/login-throttle.ts';
 import { DEFAULTS } from '../../src/server/options.ts';
 import { startServer, type TestServer } from '../support/server.ts';
-import { waitUntil } from '../support/wait.ts';
+import { waitUntil, withDeadline } from '../support/wait.ts';
 
 const PASSWORD = 'correct horse battery';
+const SLOWDOWN_MS = 1_000;
 let server: TestServer;
 let fast: TestServer;
 
 async function post(base: string, path: string, body: unknown, ip: string) {
+  const started = Date.now();
   const res = await fetch(`${base}${path}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': ip },
@@ -24,19 +28,27 @@ async function post(base: string, path: string, body: unknown, ip: string) {
     status: res.status,
     retryAfter: res.headers.get('retry-after'),
     body: (await res.json()) as Record<string, unknown>,
+    ms: Date.now() - started,
   };
 }
 
 const login = (username: string, password: string, ip: string, base = server.url) =>
   post(base, '/api/auth/login', { username, password }, ip);
 
+const register = async (base: string, username: string) =>
+  expect((await post(base, '/api/auth/register', { username, password: PASSWORD }, '10.9.9.9')).status).toBe(200);
+
 beforeAll(async () => {
   [server, fast] = await Promise.all([
     startServer({ defaultLimits: true, args: ['--trust-proxy', '1'] }),
-    // One failure allowed, then one a second: short enough to wait for the Retry-After.
+    // One failure per address, then one a second (short enough to wait for the Retry-After); three
+    // attempts per username from all addresses, then each is held for SLOWDOWN_MS.
     startServer({
       defaultLimits: true,
-      args: ['--trust-proxy', '1', '--login-failures-burst', '1', '--login-failures-per-min', '60'],
+      args: [
+        ...['--trust-proxy', '1', '--login-failures-burst', '1', '--login-failures-per-min', '60'],
+        ...['--login-username-burst', '3', '--login-username-per-min', '1', '--login-slowdown-ms', String(SLOWDOWN_MS)],
+      ],
     }),
   ]);
 });
@@ -46,19 +58,14 @@ afterAll(async () => {
 });
 
 describe('login throttling (defaults)', () => {
-  it('after 5 wrong passwords answers 429 with Retry-After; another user from another IP still signs in', async () => {
-    expect(
-      (await post(server.url, '/api/auth/register', { username: 'victim', password: PASSWORD }, '10.0.0.1')).status,
-    ).toBe(200);
-    expect(
-      (await post(server.url, '/api/auth/register', { username: 'bystander', password: PASSWORD }, '10.0.0.1')).status,
-    ).toBe(200);
-
+  it('after 5 wrong passwords from one address answers 429 there; the owner at their own address still signs in', async () => {
+    await register(server.url, 'victim');
+    const attacker = '10.0.1.1';
     for (let i = 0; i < DEFAULTS.loginFailuresBurst; i++) {
-      expect((await login('victim', `wrong password ${i}`, `10.0.1.${i}`)).body['error']).toBe('credentials_invalid');
+      expect((await login('victim', `wrong password ${i}`, attacker)).body['error']).toBe('credentials_invalid');
     }
-    // The sixth guess — from yet another address, with another spelling — is refused unchecked.
-    const refused = await login('VICTIM', 'wrong password 6', '10.0.1.99');
+    // The sixth guess from that address — with another spelling — is refused unchecked.
+    const refused = await login('VICTIM', 'wrong password 6', attacker);
     expect(refused.status).toBe(429);
     expect(refused.body).toEqual({
       error: 'rate_limited',
@@ -69,19 +76,19 @@ describe('login throttling (defaults)', () => {
     expect(ms).toBeGreaterThan(0);
     expect(ms).toBeLessThanOrEqual(60_000);
     expect(refused.retryAfter).toBe(String(Math.ceil(ms / 1000)));
-    // Refused before the password is looked at: even the right one waits.
-    expect((await login('victim', PASSWORD, '10.0.1.98')).status).toBe(429);
+    // Refused before the password is looked at: even the right one waits, from that address.
+    expect((await login('victim', PASSWORD, attacker)).status).toBe(429);
 
-    // Another user, another IP: unaffected.
-    const other = await login('bystander', PASSWORD, '10.0.2.1');
-    expect(other.status).toBe(200);
-    expect(other.body['accessToken']).toEqual(expect.any(String));
+    // The owner, elsewhere, is not locked out (issue 10 finding 8).
+    const owner = await login('victim', PASSWORD, '10.0.9.1');
+    expect(owner.status).toBe(200);
+    expect(owner.body['accessToken']).toEqual(expect.any(String));
   });
 
   it('throttles an unknown username exactly like a known one (no enumeration)', async () => {
     const answers = [];
     for (let i = 0; i <= DEFAULTS.loginFailuresBurst; i++) {
-      const res = await login('nobody-at-all', 'wrong password!', `10.0.3.${i}`);
+      const res = await login('nobody-at-all', 'wrong password!', '10.0.3.1');
       answers.push(`${res.status} ${String(res.body['error'])}`);
     }
     expect(answers).toEqual([
@@ -91,6 +98,7 @@ describe('login throttling (defaults)', () => {
   });
 
   it('limits attempts per client IP across usernames, login and register alike', async () => {
+    await register(server.url, 'bystander');
     const ip = '10.0.4.1';
     // Registration with a too-short password costs no scrypt but still counts as an attempt.
     for (let i = 0; i < DEFAULTS.authIpBurst; i++) {
@@ -107,60 +115,122 @@ describe('login throttling (defaults)', () => {
     const grant = await login('bystander', PASSWORD, '10.0.4.3');
     const refreshed = await post(server.url, '/api/auth/refresh', { refreshToken: grant.body['refreshToken'] }, ip);
     expect(refreshed.status).toBe(200);
+
+    // Charged before the body is read (issue 10 finding 7): a body that never comes is answered
+    // 429 at once, and the socket is closed rather than left to trickle.
+    const socket = connect(server.port, '127.0.0.1');
+    const reply = withDeadline(
+      new Promise<string>((resolve, reject) => {
+        let text = '';
+        socket.on('data', (d: Buffer) => (text += d.toString()));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+      }),
+      5_000,
+      'the 429 and the close',
+    );
+    socket.write(
+      'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        `X-Forwarded-For: ${ip}\r\nContent-Length: 4000\r\n\r\n{"user`,
+    );
+    const text = await reply;
+    expect(text).toMatch(/^HTTP\/1\.1 429 /);
+    expect(text).toMatch(/\r\nconnection: close\r\n/i);
   });
 });
 
 describe('login throttling (configured)', () => {
   it('lets the right password in once Retry-After has passed, and a success clears the failures', async () => {
-    expect(
-      (await post(fast.url, '/api/auth/register', { username: 'patient', password: PASSWORD }, '10.1.0.1')).status,
-    ).toBe(200);
-    expect((await login('patient', 'wrong password!', '10.1.0.2', fast.url)).status).toBe(401);
-    const refused = await login('patient', PASSWORD, '10.1.0.3', fast.url);
+    await register(fast.url, 'patient');
+    const ip = '10.1.0.2';
+    expect((await login('patient', 'wrong password!', ip, fast.url)).status).toBe(401);
+    const refused = await login('patient', PASSWORD, ip, fast.url);
     expect(refused.status).toBe(429);
     expect(refused.body['retryAfterMs'] as number).toBeLessThanOrEqual(1_000);
     // Refusals take nothing from the bucket: polling with the right password gets in when it refills.
     const ok = await waitUntil(
       async () => {
-        const res = await login('patient', PASSWORD, '10.1.0.3', fast.url);
+        const res = await login('patient', PASSWORD, ip, fast.url);
         return res.status === 200 ? res : undefined;
       },
       { timeoutMs: 5_000, intervalMs: 100, what: 'login after Retry-After' },
     );
     expect(ok.body['user']).toMatchObject({ nick: 'patient' });
-    // The success reset the username's failures: the next wrong guess is a plain 401 again.
-    expect((await login('patient', 'wrong password!', '10.1.0.4', fast.url)).status).toBe(401);
+    // The success reset this address's failures: the next wrong guess is a plain 401 again.
+    expect((await login('patient', 'wrong password!', ip, fast.url)).status).toBe(401);
+  });
+
+  it('slows down, never refuses, a username hammered from many addresses; the owner still gets in', async () => {
+    await register(fast.url, 'hammered');
+    // Three attempts from all addresses are answered at once; from then on each is held first.
+    const first = [];
+    for (let i = 0; i < 3; i++) first.push(await login('hammered', 'wrong password!', `10.2.0.${i}`, fast.url));
+    expect(first.map((r) => r.status)).toEqual([401, 401, 401]);
+    const attack = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => login('hammered', 'wrong password!', `10.2.1.${i}`, fast.url)),
+    );
+    expect(attack.map((r) => r.status)).toEqual(Array<number>(6).fill(401));
+    for (const r of attack) expect(r.ms).toBeGreaterThanOrEqual(SLOWDOWN_MS - 50);
+    // The owner at their own address is slowed like everyone, but gets in.
+    const owner = await login('hammered', PASSWORD, '10.2.9.9', fast.url);
+    expect(owner.status).toBe(200);
+    expect(owner.ms).toBeGreaterThanOrEqual(SLOWDOWN_MS - 50);
   });
 });
 
-describe('throttle memory', () => {
-  const limits = { authIpPerMin: 30, authIpBurst: 30, loginFailuresPerMin: 1, loginFailuresBurst: 5 };
+describe('throttle memory and rules', () => {
+  const limits = {
+    authIpPerMin: 30,
+    authIpBurst: 30,
+    loginFailuresPerMin: 1,
+    loginFailuresBurst: 5,
+    loginUsernamePerMin: 10,
+    loginUsernameBurst: 30,
+    loginSlowdownMs: 3_000,
+  };
 
-  it('holds at most MAX_THROTTLE_KEYS usernames and IPs however many are sprayed', () => {
+  it('holds at most MAX_THROTTLE_KEYS addresses, pairs and usernames however many are sprayed', () => {
     const throttle = new LoginThrottle(limits);
     const now = Date.now();
     for (let i = 0; i < MAX_THROTTLE_KEYS + 20_000; i++) {
-      throttle.attempt(`10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, now);
-      throttle.login(`user-${i}`, now);
+      const ip = `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`;
+      throttle.attempt(ip, now);
+      throttle.login(`user-${i}`, ip, now);
+      throttle.slowdown(`user-${i}`, now);
     }
-    expect(throttle.size).toEqual({ ips: MAX_THROTTLE_KEYS, users: MAX_THROTTLE_KEYS });
+    expect(throttle.size).toEqual({ ips: MAX_THROTTLE_KEYS, pairs: MAX_THROTTLE_KEYS, users: MAX_THROTTLE_KEYS });
   });
 
   it('forgets idle entries (their buckets have refilled) and keeps the ones still counting', () => {
     const throttle = new LoginThrottle(limits, 1_000);
     const start = 1_000_000;
-    for (let i = 0; i < 500; i++) throttle.login(`idle-${i}`, start);
+    for (let i = 0; i < 500; i++) throttle.login(`idle-${i}`, '10.0.0.1', start);
     const busyAt = start + 4 * 60_000;
     let granted = 0;
-    while (throttle.login('busy', busyAt) === 0) granted++;
+    while (throttle.login('busy', '10.0.0.1', busyAt) === 0) granted++;
     expect(granted).toBe(limits.loginFailuresBurst);
-    expect(throttle.size.users).toBe(501);
+    expect(throttle.size.pairs).toBe(501);
     // 5 failures at 1 a minute refill in 5 minutes: then the idle ones are dropped on the next take.
     const sweepAt = start + 5 * 60_000;
-    expect(throttle.login('busy', sweepAt)).toBe(0);
-    expect(throttle.size.users).toBe(1);
+    expect(throttle.login('busy', '10.0.0.1', sweepAt)).toBe(0);
+    expect(throttle.size.pairs).toBe(1);
     // 'busy' kept its state: one token refilled in that minute and is spent; a new bucket would have five.
-    expect(throttle.login('busy', sweepAt)).toBeGreaterThan(0);
-    expect(throttle.login('idle-0', sweepAt)).toBe(0);
+    expect(throttle.login('busy', '10.0.0.1', sweepAt)).toBeGreaterThan(0);
+    expect(throttle.login('idle-0', '10.0.0.1', sweepAt)).toBe(0);
+  });
+
+  it('refuses per username and address, slows per username, and a success clears only its own address', () => {
+    const throttle = new LoginThrottle(limits);
+    const now = 5_000_000;
+    for (let i = 0; i < limits.loginFailuresBurst; i++) expect(throttle.login('Ada', '10.0.0.1', now)).toBe(0);
+    expect(throttle.login('ada', '10.0.0.1', now)).toBeGreaterThan(0);
+    expect(throttle.login('ada', '10.0.0.2', now)).toBe(0);
+    throttle.succeeded('ada', '10.0.0.2');
+    expect(throttle.login('ada', '10.0.0.1', now)).toBeGreaterThan(0);
+
+    const slowed = Array.from({ length: limits.loginUsernameBurst + 3 }, () => throttle.slowdown('ADA', now));
+    expect(slowed.filter((ms) => ms === 0)).toHaveLength(limits.loginUsernameBurst);
+    expect(slowed.slice(-3)).toEqual([3_000, 3_000, 3_000]);
+    expect(throttle.slowdown('someone-else', now)).toBe(0);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Brute-force brakes for POST /api/auth/login and /register: a token bucket per client IP for
- * every attempt, and one per username for logins (a success clears it, so it counts failures).
- * Idle buckets are forgotten and each map is capped, so memory stays bounded whatever names or
- * addresses an attacker sprays.
+ * every attempt; for logins one per username and client IP (a success clears it, so it counts
+ * failures), which refuses; and one per username across all addresses, which only slows attempts
+ * down — a refusal there would let anyone lock anyone out. Idle buckets are forgotten and each map
+ * is capped, so memory stays bounded whatever names or addresses an attacker sprays.
  */
 import { TokenBucket } from '../../protocol/index.ts';
 
@@ -10,9 +11,14 @@ export interface ThrottleOptions {
   /** Login and register attempts per client IP: refill per minute, and burst. */
   readonly authIpPerMin: number;
   readonly authIpBurst: number;
-  /** Failed logins per username: refill per minute, and burst. */
+  /** Failed logins per username and client IP: refill per minute, and burst. */
   readonly loginFailuresPerMin: number;
   readonly loginFailuresBurst: number;
+  /** Login attempts per username from all addresses before each one is slowed: per minute, burst. */
+  readonly loginUsernamePerMin: number;
+  readonly loginUsernameBurst: number;
+  /** How long an attempt past the username's budget waits before its password is checked. */
+  readonly loginSlowdownMs: number;
 }
 
 /** Most keys kept per map; past it the least recently used is dropped. */
@@ -83,13 +89,21 @@ export class BucketMap {
 /** Usernames compare case-insensitively, like accounts (so `Ada` and `ada` share a bucket). */
 const usernameKey = (username: string): string => username.trim().normalize('NFC').toLowerCase();
 
+const pairKey = (username: string, ip: string): string => `${usernameKey(username)}\n${ip}`;
+
 export class LoginThrottle {
   readonly #ips: BucketMap;
+  /** Per username and client IP: refuses. */
+  readonly #pairs: BucketMap;
+  /** Per username across addresses: slows down, never refuses. */
   readonly #users: BucketMap;
+  readonly #slowdownMs: number;
 
   constructor(o: ThrottleOptions, maxKeys = MAX_THROTTLE_KEYS) {
     this.#ips = new BucketMap(o.authIpPerMin, o.authIpBurst, maxKeys);
-    this.#users = new BucketMap(o.loginFailuresPerMin, o.loginFailuresBurst, maxKeys);
+    this.#pairs = new BucketMap(o.loginFailuresPerMin, o.loginFailuresBurst, maxKeys);
+    this.#users = new BucketMap(o.loginUsernamePerMin, o.loginUsernameBurst, maxKeys);
+    this.#slowdownMs = o.loginSlowdownMs;
   }
 
   /** A login or register attempt from `ip`: 0 when it may go ahead, else the ms to wait. */
@@ -98,20 +112,33 @@ export class LoginThrottle {
   }
 
   /**
-   * A login attempt for `username`, known or not (so a refusal tells nothing about existence):
-   * taken before the password is checked, so concurrent guesses cannot overrun the bucket.
+   * A login attempt for `username` (known or not, so a refusal tells nothing about existence) from
+   * `ip`: 0 when it may go ahead, else the ms to wait. Taken before the password is checked, so
+   * concurrent guesses cannot overrun the bucket. Only this address is held back.
    */
-  login(username: string, now = Date.now()): number {
-    return this.#users.take(usernameKey(username), now);
+  login(username: string, ip: string, now = Date.now()): number {
+    return this.#pairs.take(pairKey(username, ip), now);
   }
 
-  /** The password was right: the username's failures no longer count. */
-  succeeded(username: string): void {
-    this.#users.forget(usernameKey(username));
+  /**
+   * For an attempt `login` let through: how long to hold it before checking the password (0, or
+   * loginSlowdownMs once the username's attempts from all addresses pass their budget). Slowing,
+   * not refusing, so the owner still gets in while someone elsewhere hammers the name.
+   */
+  slowdown(username: string, now = Date.now()): number {
+    return this.#users.take(usernameKey(username), now) > 0 ? this.#slowdownMs : 0;
   }
 
-  /** Keys held (IPs, usernames), for the memory-bound test. */
-  get size(): { ips: number; users: number } {
-    return { ips: this.#ips.size, users: this.#users.size };
+  /**
+   * The password was right: this address's failures for the username no longer count. The
+   * username's budget across addresses is left as it is (an attack elsewhere goes on).
+   */
+  succeeded(username: string, ip: string): void {
+    this.#pairs.forget(pairKey(username, ip));
+  }
+
+  /** Keys held (IPs, username-and-IP pairs, usernames), for the memory-bound test. */
+  get size(): { ips: number; pairs: number; users: number } {
+    return { ips: this.#ips.size, pairs: this.#pairs.size, users: this.#users.size };
   }
 }

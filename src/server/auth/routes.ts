@@ -64,8 +64,15 @@ const error = (respond: Respond, code: ErrorCode, message: string = ERRORS[code]
   respond(status ?? STATUS[code] ?? 400, { error: code, message });
 
 async function handle(routes: AuthRoutes, action: string, req: IncomingMessage, respond: Respond): Promise<void> {
-  const { accounts } = routes;
+  const { accounts, throttle } = routes;
   try {
+    const ip = ipLimitKey(clientIp(req, routes.trustProxy ?? 0));
+    // Charged before the body is read, so a flood of trickled bodies spends the address's budget.
+    const ipWait = throttle && (action === 'register' || action === 'login') ? throttle.attempt(ip) : 0;
+    if (ipWait > 0) {
+      tooMany(respond, ipWait, true);
+      return;
+    }
     // Requiring JSON also means a cross-site form cannot post here without a CORS preflight.
     if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
       error(respond, 'bad_request', 'Send Content-Type: application/json', 415);
@@ -102,17 +109,23 @@ async function handle(routes: AuthRoutes, action: string, req: IncomingMessage, 
         return;
       }
       const { username, password } = parsed.output;
-      const wait = throttled(routes, req, action === 'login' ? username : undefined);
-      if (wait > 0) {
-        tooMany(respond, wait);
-        return;
-      }
       if (action === 'register') {
         answer(await accounts.register(username, password));
         return;
       }
+      // Failures per username from this address refuse; from all addresses they only slow down.
+      const wait = throttle?.login(username, ip) ?? 0;
+      if (wait > 0) {
+        tooMany(respond, wait);
+        return;
+      }
+      const slowMs = throttle?.slowdown(username) ?? 0;
+      if (slowMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, slowMs));
+        if (req.socket.destroyed) return; // Gone meanwhile: no password hashed for nobody.
+      }
       const result = await accounts.login(username, password);
-      if (result.ok) routes.throttle?.succeeded(username);
+      if (result.ok) throttle?.succeeded(username, ip);
       answer(result);
       return;
     }
@@ -139,22 +152,15 @@ async function handle(routes: AuthRoutes, action: string, req: IncomingMessage, 
 }
 
 /**
- * Takes a token from the client IP's bucket and, for a login, the username's: 0 when the attempt
- * may go ahead, else the ms to wait (nothing was checked, no password hashed).
+ * 429 with Retry-After (whole seconds, rounded up) and `retryAfterMs` in the body; `close` when the
+ * body was not read (the socket is closed rather than left to drain it).
  */
-function throttled(routes: AuthRoutes, req: IncomingMessage, loginUsername: string | undefined): number {
-  const { throttle } = routes;
-  if (!throttle) return 0;
-  const ipWait = throttle.attempt(ipLimitKey(clientIp(req, routes.trustProxy ?? 0)));
-  if (ipWait > 0 || loginUsername === undefined) return ipWait;
-  return throttle.login(loginUsername);
-}
-
-/** 429 with Retry-After (whole seconds, rounded up) and `retryAfterMs` in the body. */
-function tooMany(respond: Respond, retryAfterMs: number): void {
+function tooMany(respond: Respond, retryAfterMs: number, close = false): void {
   const seconds = Math.ceil(retryAfterMs / 1000);
   const message = `Too many sign-in attempts; try again in ${seconds} s`;
-  respond(429, { error: 'rate_limited', message, retryAfterMs }, { 'Retry-After': String(seconds) });
+  const headers: Record<string, string> = { 'Retry-After': String(seconds) };
+  if (close) headers['Connection'] = 'close';
+  respond(429, { error: 'rate_limited', message, retryAfterMs }, headers);
 }
 
 /**
