@@ -31,6 +31,12 @@ export type FeedCursor = Pick<RoomCursor, 'lastSent' | 'pending'>;
 let nextId = 1;
 /** Grace for a close handshake before the socket is cut (a slow peer may never read it). */
 const CLOSE_GRACE_MS = 2_000;
+/**
+ * Frames read but not yet handled: past either cap the socket is not read until half are done,
+ * so TCP pushes back on the peer and what it sends costs at most this much memory here.
+ */
+const MAX_WAITING_FRAMES = 32;
+const MAX_WAITING_BYTES = 256 * 1024;
 
 export class Connection {
   readonly id = nextId++;
@@ -43,9 +49,15 @@ export class Connection {
   readonly rooms = new Map<string, RoomCursor>();
   /** Hub channels that are not rooms, by channel name: the user's own log once it sent `sync`. */
   readonly feeds = new Map<string, FeedCursor>();
-  /** Cleared on every ping, set by any pong or frame; see heartbeat.ts. */
+  /** Cleared on every ping, set only by a pong (frames do not count); see heartbeat.ts. */
   alive = true;
   #chain: Promise<void> = Promise.resolve();
+  /** Frames on #chain not yet handled, and their size on the wire. */
+  #waiting = 0;
+  #waitingBytes = 0;
+  /** The socket is not being read (too much work waiting); a pong may sit unread meanwhile. */
+  #readPaused = false;
+  #pausedSinceBeat = false;
   #closing = false;
   /** Set on shutdown: new frames are refused while in-flight work finishes. */
   #draining = false;
@@ -144,7 +156,11 @@ export class Connection {
     this.send(id === undefined ? frame : { ...frame, id });
   }
 
-  /** Resolves once the socket has drained below half its queue limit (used between replay pages). */
+  /**
+   * Resolves once the socket has drained below half its queue limit (used between replay pages).
+   * A peer that does not read it within `drainTimeoutMs` is closed as a slow consumer (4001):
+   * the wait holds this connection's frames, so it must end.
+   */
   drained(): Promise<void> {
     const limit = this.ctx.options.maxQueuedBytes / 2;
     if (this.ws.bufferedAmount <= limit || this.#closing) return Promise.resolve();
@@ -152,13 +168,32 @@ export class Connection {
     if (!socket) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
+        clearTimeout(deadline);
         socket.off('drain', done);
         this.ws.off('close', done);
         resolve();
       };
+      const deadline = setTimeout(() => {
+        this.ctx.log.warn(
+          { conn: this.id, queued: this.ws.bufferedAmount },
+          'drain deadline passed; slow consumer closed',
+        );
+        this.close(CLOSE.slow_consumer, 'outbound queue did not drain; resume from your last seq');
+        done();
+      }, this.ctx.options.drainTimeoutMs);
       socket.on('drain', done);
       this.ws.on('close', done);
     });
+  }
+
+  /**
+   * For the heartbeat: whether reading was paused at any time since the last call. The server
+   * did not read the peer's pong then, so a missing pong proves nothing.
+   */
+  readPausedSinceBeat(): boolean {
+    const paused = this.#readPaused || this.#pausedSinceBeat;
+    this.#pausedSinceBeat = false;
+    return paused;
   }
 
   /** Counts work that must finish (e.g. a send until its ack is written) before a graceful close. */
@@ -186,11 +221,20 @@ export class Connection {
     if (this.#closing) return;
     this.#closing = true;
     this.ws.close(code, reason);
-    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
+    setTimeout(() => this.#cut(), CLOSE_GRACE_MS).unref();
+  }
+
+  /**
+   * Ends the socket with a TCP reset: a peer that does not read would otherwise hold the kernel's
+   * send buffer (and never learn of a FIN queued behind it) until the kernel gives up.
+   */
+  #cut(): void {
+    const socket = (this.ws as unknown as { _socket?: { resetAndDestroy?: () => void } })._socket;
+    socket?.resetAndDestroy?.();
+    this.ws.terminate();
   }
 
   #onMessage(data: Buffer, isBinary: boolean): void {
-    this.alive = true;
     if (this.#closing) return;
     if (isBinary) {
       const verdict = this.#limits.admit(undefined, this.user?.id, this.ctx.userLimits);
@@ -216,6 +260,13 @@ export class Connection {
       this.error('unavailable', 'id' in decoded.frame ? decoded.frame.id : undefined);
       return;
     }
+    const bytes = data.length;
+    this.#waiting++;
+    this.#waitingBytes += bytes;
+    if (!this.#readPaused && (this.#waiting > MAX_WAITING_FRAMES || this.#waitingBytes > MAX_WAITING_BYTES)) {
+      this.#readPaused = this.#pausedSinceBeat = true;
+      this.ws.pause();
+    }
     // Frames run one after another so a send always sees the join before it.
     this.#chain = this.#chain
       .then(() => (this.#closing ? undefined : this.#run(decoded.frame)))
@@ -228,7 +279,19 @@ export class Connection {
         } catch {
           this.ws.terminate();
         }
-      });
+      })
+      .finally(() => this.#handled(bytes));
+  }
+
+  /** A frame is done: read again once the waiting work is down to half the caps. */
+  #handled(bytes: number): void {
+    this.#waiting--;
+    this.#waitingBytes -= bytes;
+    // Once closing, frames are dropped unread: reading them would only cost time.
+    if (!this.#readPaused || this.#closing || this.#waiting > MAX_WAITING_FRAMES / 2) return;
+    if (this.#waitingBytes > MAX_WAITING_BYTES / 2) return;
+    this.#readPaused = false;
+    this.ws.resume();
   }
 
   /** Something unexpected failed outside a handler: say so, then close so the client resumes cleanly. */

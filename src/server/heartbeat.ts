@@ -1,4 +1,7 @@
-/** Pings every connection on a schedule; a peer that did not answer the previous ping is cut. */
+/**
+ * Pings every connection on a schedule; a peer that did not answer the previous ping with a pong
+ * is cut. Other frames do not count: a peer that sends but never reads must not stay forever.
+ */
 import type { Connection } from './connection.ts';
 import { guarded } from './guard.ts';
 
@@ -17,7 +20,10 @@ export function startHeartbeat(connections: ReadonlySet<Connection>, intervalMs:
 }
 
 function beat(conn: Connection): void {
-  if (!conn.alive) {
+  // While the server itself was not reading (back-pressure) the pong may be sitting unread; a
+  // peer stalled that way is ended by the drain deadline instead.
+  const unread = conn.readPausedSinceBeat();
+  if (!conn.alive && !unread) {
     conn.ctx.log.info({ conn: conn.id }, 'heartbeat missed; terminating');
     conn.ws.terminate();
     return;

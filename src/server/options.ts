@@ -17,6 +17,8 @@ export interface ServerOptions {
   maxBodyChars: number;
   /** Past this many bytes queued for one socket the socket is closed (slow consumer). */
   maxQueuedBytes: number;
+  /** A replay waiting longer than this for the socket to drain closes it (slow consumer). */
+  drainTimeoutMs: number;
   /** Rooms created at start-up when missing. */
   defaultRooms: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -113,6 +115,8 @@ export const DEFAULTS: Readonly<ServerOptions> = Object.freeze({
   maxFrameBytes: LIMITS.maxFrameBytes,
   maxBodyChars: LIMITS.maxBodyChars,
   maxQueuedBytes: 4 * 1024 * 1024,
+  // Half the default queue drains in 30 s at 0.6 Mbit/s: a slow link, not a stalled peer.
+  drainTimeoutMs: 30_000,
   defaultRooms: ['general'],
   logLevel: 'info',
   shutdownSpreadMs: 5_000,
@@ -230,6 +234,13 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     env: 'PARLEY_MAX_QUEUED_BYTES',
     kind: 'int',
     help: 'outbound bytes queued per socket before it is closed as slow',
+  },
+  {
+    key: 'drainTimeoutMs',
+    flag: '--drain-timeout-ms',
+    env: 'PARLEY_DRAIN_TIMEOUT_MS',
+    kind: 'int',
+    help: 'time a replay waits for a socket to drain before it is closed as slow',
   },
   {
     key: 'defaultRooms',
@@ -635,6 +646,7 @@ function validate(o: ServerOptions): void {
   if (o.port > 65535) throw new TypeError(`port must be at most 65535, got ${o.port}`);
   if (!LOG_LEVELS.has(o.logLevel)) throw new TypeError(`log level must be one of ${[...LOG_LEVELS].join(', ')}`);
   if (o.heartbeatMs < 100) throw new TypeError('heartbeatMs must be at least 100');
+  if (o.drainTimeoutMs < 100) throw new TypeError('drainTimeoutMs must be at least 100');
   if (o.maxFrameBytes < 1024) throw new TypeError('maxFrameBytes must be at least 1024');
   if (o.maxBodyChars < 1) throw new TypeError('maxBodyChars must be at least 1');
   if (o.maxBodyChars * 4 > o.maxFrameBytes) {

@@ -46,7 +46,9 @@ export async function join(conn: Connection, frame: ClientFrameOf<'join'>): Prom
   }
   // Read the head only after subscribing: anything committed later reaches `pending`.
   const room = (await store.getRoom(frame.room)) as RoomInfo;
-  const resumable = frame.after !== undefined && frame.epoch === room.epoch && frame.after <= room.head;
+  // `after: 0` holds nothing that could be stale: the whole log, with or without an epoch.
+  const resumable =
+    frame.after === 0 || (frame.after !== undefined && frame.epoch === room.epoch && frame.after <= room.head);
   const from = resumable ? (frame.after as number) : room.head;
   const reset = frame.after !== undefined && !resumable;
   cursor.lastSent = from;
