@@ -28,12 +28,7 @@ const CLIENT_ERROR_ANSWERS: Record<string, string> = {
   HPE_CHUNK_EXTENSIONS_OVERFLOW: '413 Payload Too Large',
 };
 
-export interface HttpLimits {
-  /** Open plain-HTTP sockets per IP key (for tests and metrics). */
-  open(ipKey: string): number;
-}
-
-export function limitHttp(http: HttpServer, o: HttpLimitOptions, log: Logger): HttpLimits {
+export function limitHttp(http: HttpServer, o: HttpLimitOptions, log: Logger): void {
   http.headersTimeout = o.httpHeadersTimeoutMs;
   http.requestTimeout = o.httpRequestTimeoutMs;
   http.keepAliveTimeout = o.httpKeepAliveTimeoutMs;
@@ -92,5 +87,4 @@ export function limitHttp(http: HttpServer, o: HttpLimitOptions, log: Logger): H
     });
     http.on('upgrade', (_req, socket: Duplex) => release(idOf(socket as Socket)));
   }
-  return { open: (key) => perIp.get(key) ?? 0 };
 }
