@@ -324,6 +324,10 @@ describe('every handler, any value in any field', () => {
         }),
         150,
       );
+      // No second answer came late to any frame of any batch.
+      await fuzzer.request('pong', { type: 'ping', id: nextId() });
+      const repeated = [...answers.byId].filter(([id, got]) => isOurs(id) && got.length !== 1);
+      expect(repeated.map(([id, got]) => `${id}: ${got.map((f) => f.type).join(', ')}`)).toEqual([]);
       // The bystander kept going the whole time.
       await waitUntil(() => bystander.rounds > roundsBefore + 3, { what: 'bystander rounds' });
     },
