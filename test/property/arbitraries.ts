@@ -235,11 +235,13 @@ export interface FrameOptions extends JsonOptions {
    * mostly values the schema accepts, at their edges too, so most frames reach their handler.
    */
   readonly bias?: 'any' | 'valid';
+  /** More accepted values per field (JSON text), e.g. the ids of real users on a live server. */
+  readonly known?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One field's value: left out (undefined), one it accepts, or anything at all. */
 function fieldValue(field: string, opts: FrameOptions, optional = false): fc.Arbitrary<string | undefined> {
-  const plausible = PLAUSIBLE[field] ?? [];
+  const plausible = [...(PLAUSIBLE[field] ?? []), ...(opts.known?.[field] ?? [])];
   const edgy = EDGY[field] ?? [];
   const valid = opts.bias === 'valid';
   return fc.oneof(

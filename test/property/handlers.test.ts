@@ -24,6 +24,7 @@ import {
   LIMITS,
   type ErrorFrame,
   type ServerFrame,
+  type WelcomeFrame,
 } from '../../src/protocol/index.ts';
 import { RawClient } from '../support/raw-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -242,19 +243,23 @@ class Bystander {
 let server: TestServer;
 let bystander: Bystander;
 const opened: RawClient[] = [];
+/** The bystander's writer and reader. */
+let people: (RawClient & { welcome: WelcomeFrame })[] = [];
 
-/** Frames of any type, with a trackable id in most (else any id at all). */
-const frames = (opts: { types: readonly FrameType[]; max: number }) =>
+/**
+ * Frames of any type, with a trackable id in most (else any id at all). `known`: real user ids
+ * and rooms, so moderation, DMs and presence reach past "no such user".
+ */
+const frames = (opts: { types: readonly FrameType[]; max: number; known?: Record<string, string[]> }) =>
   fc.array(
-    fc
-      .constantFrom(...opts.types)
-      .chain((t) =>
-        fc.oneof(
-          { weight: 3, arbitrary: frameText(t, { id: ID_SLOT, maxHuge: 16_384, bias: 'valid' }) },
-          { weight: 2, arbitrary: frameText(t, { id: ID_SLOT, maxHuge: 16_384 }) },
-          { weight: 1, arbitrary: frameText(t, { maxHuge: 16_384 }) },
-        ),
-      ),
+    fc.constantFrom(...opts.types).chain((t) => {
+      const base = { maxHuge: 16_384, ...(opts.known ? { known: opts.known } : {}) };
+      return fc.oneof(
+        { weight: 3, arbitrary: frameText(t, { ...base, id: ID_SLOT, bias: 'valid' }) },
+        { weight: 2, arbitrary: frameText(t, { ...base, id: ID_SLOT }) },
+        { weight: 1, arbitrary: frameText(t, base) },
+      );
+    }),
     { minLength: 1, maxLength: opts.max },
   );
 
@@ -277,6 +282,7 @@ beforeAll(async () => {
   const reader = await RawClient.connect(server.wsUrl, 'reader');
   for (const c of [writer, reader]) await c.request('joined', { type: 'join', id: 'j', room: 'canary' });
   opened.push(writer, reader);
+  people = [writer, reader];
   bystander = new Bystander(writer, reader);
 });
 
@@ -311,8 +317,16 @@ describe('every handler, any value in any field', () => {
       for (const room of ['general', 'prop']) await fuzzer.request('joined', { type: 'join', id: `j-${room}`, room });
       const answers = new Answers(fuzzer);
       const roundsBefore = bystander.rounds;
+      // Real people and the bystander's own room: the fuzzer may invite, kick, DM, ask about and
+      // write into them (it is no moderator there, so the bystander keeps its room).
+      const ids = [fuzzer.welcome.user.id, ...people.map((p) => p.welcome.user.id)];
+      const known = {
+        user: ids.map((id) => JSON.stringify(id)),
+        users: [JSON.stringify(ids), JSON.stringify(ids.slice(1))],
+        room: [JSON.stringify('canary')],
+      };
       await check(
-        fc.asyncProperty(frames({ types: CLIENT_FRAME_TYPES, max: 8 }), async (texts) => {
+        fc.asyncProperty(frames({ types: CLIENT_FRAME_TYPES, max: 8, known }), async (texts) => {
           // Back in its rooms (a batch may have left them), so the next batch reaches the handlers.
           for (const room of ['general', 'prop']) await fuzzer.request('joined', { type: 'join', id: nextId(), room });
           const expected = sendBatch(fuzzer, texts, true);
