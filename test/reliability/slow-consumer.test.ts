@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import { startServer, type TestServer } from '../support/server.ts';
 import {
   caughtUp,
+  closeCodes,
   checkAcks,
   checkDelivered,
   checkLog,
@@ -167,6 +168,107 @@ describe('slow consumer', () => {
       probeMaxMs: Math.round(maxLatency),
       probeMedianMs: Math.round([...latencies].sort((a, b) => a - b)[Math.floor(latencies.length / 2)] ?? 0),
       seed,
+    });
+  }, 90_000);
+});
+
+/**
+ * Issue 10 finding 3: the same promise when the client stops reading in the middle of a replay.
+ * The replay waits for a drain that never comes; at the drain deadline the server closes the
+ * socket (4001, which the client cannot read) and resets it 2 s later. Reading again, the client
+ * resumes from its last seq and ends with the complete log, once, in order.
+ */
+describe('slow consumer stalled in a replay', () => {
+  const BACKLOG = 'backlog';
+  /** Written while the client is away: ≈ 10 MB, more than the kernel and the queue take. */
+  const AWAY_EVENTS = 5_000;
+  let replayServer: TestServer;
+  const replayMembers: Member[] = [];
+
+  beforeAll(async () => {
+    replayServer = await startServer({
+      // A replay page (200 × ≈ 2 KB) fits under half the queue, so the replay waits, never overflows.
+      args: ['--max-queued-bytes', String(1024 * 1024), '--drain-timeout-ms', '1000', '--default-rooms', BACKLOG],
+    });
+  });
+
+  afterAll(async () => {
+    for (const m of replayMembers) m.client.close();
+    await replayServer?.dispose();
+  });
+
+  it('is closed at the drain deadline and resumes to the complete log', async () => {
+    const startedAt = performance.now();
+    /** While set, connection attempts go to a closed port and fail, as on a dead network. */
+    let away = false;
+    /** The next socket stops reading right after its welcome, so its replay stalls. */
+    let stallNext = false;
+    const sockets: WebSocket[] = [];
+    class ControlledWebSocket extends WebSocket {
+      constructor(url: string) {
+        super(away ? 'ws://127.0.0.1:1/ws' : url);
+        sockets.push(this);
+        if (stallNext) {
+          stallNext = false;
+          this.once('message', () => this.pause());
+        }
+      }
+    }
+    const stalled = makeMember(replayServer.wsUrl, 'stalled', [BACKLOG], { WebSocket: ControlledWebSocket });
+    const writer = makeMember(replayServer.wsUrl, 'writer', [BACKLOG]);
+    replayMembers.push(stalled, writer);
+    await joinAll(replayMembers);
+    const plan = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => ({ room: BACKLOG, body: `w #${from + i} ${'~'.repeat(2_000)}` }));
+
+    await pump(writer, plan(0, 50), { window: 16 });
+    await caughtUp([stalled], await fetchHeads(replayServer.url), 10_000);
+    away = true;
+    sockets.at(-1)?.terminate();
+    await waitUntil(() => stalled.client.state !== 'connected', { what: 'the client to notice it is away' });
+    await withDeadline(pump(writer, plan(50, AWAY_EVENTS), { window: 64 }), 60_000, 'the backlog');
+
+    stallNext = true;
+    away = false;
+    await waitUntil(() => replayServer.output().includes('drain deadline passed'), {
+      timeoutMs: 20_000,
+      what: 'the replay to hit the drain deadline',
+    });
+    const stalledAtSeq = stalled.client.lastSeq(BACKLOG);
+    // Read again: whatever the kernel still holds, then the reset, then a resume.
+    sockets.at(-1)?.resume();
+
+    const logs = await fetchLogs(replayServer.url, [BACKLOG]);
+    await caughtUp(replayMembers, new Map([[BACKLOG, logs.get(BACKLOG)?.length ?? 0]]), 30_000);
+    const problems = new Problems();
+    checkLog(problems, BACKLOG, logs.get(BACKLOG) ?? []);
+    for (const m of replayMembers) {
+      checkDelivered(
+        problems,
+        m.nick,
+        BACKLOG,
+        m.delivered.get(BACKLOG) ?? [],
+        logs.get(BACKLOG) ?? [],
+        m.from.get(BACKLOG),
+      );
+    }
+    const acked = checkAcks(problems, replayMembers, logs);
+    expect(problems.all).toEqual([]);
+    expect(stalled.resets).toEqual([]);
+    expect(writer.resumed).toBe(0);
+    // Back once into the stalled replay, and once more after the server ended it.
+    expect(stalled.resumed).toBeGreaterThanOrEqual(2);
+
+    summary('c2 slow consumer stalled in a replay', {
+      clients: replayMembers.length,
+      rooms: 1,
+      messages: acked,
+      faults: { away: 1, stalledReplay: 1 },
+      ...connectionStats(replayMembers),
+      duration: seconds(startedAt),
+      stalledAtSeq,
+      closeCodes: closeCodes([stalled]),
+      seed: 0,
     });
   }, 90_000);
 });
