@@ -33,7 +33,14 @@ describe('scripted server', () => {
     const h2 = await conn.next('history');
     expect(h2).toMatchObject({ after: 4 });
     conn.send({ type: 'event', ...roomEvent('r', 8) }); // live while filling
-    conn.send({ type: 'history', id: h2.id, room: 'r', events: [roomEvent('r', 5), roomEvent('r', 6)], more: false, head: 8 });
+    conn.send({
+      type: 'history',
+      id: h2.id,
+      room: 'r',
+      events: [roomEvent('r', 5), roomEvent('r', 6)],
+      more: false,
+      head: 8,
+    });
     await waitUntil(() => c.lastSeq('r') === 8, { what: 'gap filled' });
     conn.send({ type: 'event', ...roomEvent('r', 7) }); // a late duplicate
     conn.send({ type: 'event', ...roomEvent('r', 9) });
