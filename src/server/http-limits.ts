@@ -28,6 +28,10 @@ const CLIENT_ERROR_ANSWERS: Record<string, string> = {
   HPE_CHUNK_EXTENSIONS_OVERFLOW: '413 Payload Too Large',
 };
 
+const OVER_CAP = 'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+/** Long enough for the peer to read the answer before the socket is destroyed. */
+const OVER_CAP_LINGER_MS = 1_000;
+
 export function limitHttp(http: HttpServer, o: HttpLimitOptions, log: Logger): void {
   http.headersTimeout = o.httpHeadersTimeoutMs;
   http.requestTimeout = o.httpRequestTimeoutMs;
@@ -75,9 +79,11 @@ export function limitHttp(http: HttpServer, o: HttpLimitOptions, log: Logger): v
       const key = ipLimitKey(ip);
       const n = perIp.get(key) ?? 0;
       if (n >= o.maxHttpConnectionsPerIp) {
-        // Unanswered: writing an answer would cost what the cap saves.
+        // Answered at once, before the request is read, so a browser or SDK sees a retryable
+        // status instead of a reset; cut a moment later whatever the peer does.
         log.debug({ ip: key, open: n }, 'http connection refused: too many from this address');
-        socket.destroy();
+        socket.end(OVER_CAP);
+        setTimeout(() => socket.destroy(), OVER_CAP_LINGER_MS).unref();
         return;
       }
       const id = idOf(socket);

@@ -174,7 +174,7 @@ export const DEFAULTS: Readonly<ServerOptions> = Object.freeze({
   httpBodyTimeoutMs: 10_000,
   httpKeepAliveTimeoutMs: 5_000,
   httpIdleTimeoutMs: 60_000,
-  maxHttpConnectionsPerIp: 128,
+  maxHttpConnectionsPerIp: 256,
   presenceGraceMs: 10_000,
   statusCoalesceMs: STATUS_COALESCE_MS,
 });

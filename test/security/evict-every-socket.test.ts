@@ -51,14 +51,14 @@ describe('eviction reaches every socket of the user', () => {
       if (visibility === 'private') await owner.request('ack', { type: 'invite', id: rid('i'), room, user });
       for (const t of tabs) await t.request('joined', { type: 'join', id: rid('j'), room });
       // Control: while a member, a tab's typing does reach the owner.
-      tabs[1]?.sendJson({ type: 'typing', room, on: false });
+      tabs[1]?.sendJson({ type: 'typing', room, on: true });
       await owner.next('typing', (f) => f.room === room && f.user.id === user);
 
       const done = await owner.request('ack', { type: action, id: rid('m'), room, user });
       for (const t of tabs) expect(await t.next('removed', (f) => f.room === room)).toMatchObject({ reason: action });
 
-      // Typing (`on: false` is never throttled) and writes from any tab reach nobody; later events
-      // reach no tab.
+      // Typing (`on: false` after `on: true` is a change the throttle would forward) and writes
+      // from any tab reach nobody; later events reach no tab.
       const ownerFramesBefore = owner.frames.length;
       for (const t of tabs) t.sendJson({ type: 'typing', room, on: false });
       const refused = await Promise.all(
