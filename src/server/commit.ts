@@ -12,12 +12,12 @@ export async function commit(ctx: ServerContext, input: AppendInput): Promise<Ap
     const evicts = (event.kind === 'kick' || event.kind === 'ban') && event.target !== undefined;
     // A DM's invites committed with its message (store.ts, AppendResult `before`) go out first.
     const earlier = (result.before ?? []).map((e) =>
-      ctx.broker.publish({ room: e.room, seq: e.seq, payload: JSON.stringify({ type: 'event', ...e }) }),
+      ctx.broker.publish({ channel: e.room, seq: e.seq, payload: JSON.stringify({ type: 'event', ...e }) }),
     );
     // Every publish starts before any is awaited: user events leave in the order their seqs
     // were committed, even when another commit's continuation runs in between.
     const published = ctx.broker.publish({
-      room: event.room,
+      channel: event.room,
       seq: event.seq,
       payload: JSON.stringify({ type: 'event', ...event }),
       ...(evicts && event.target ? { evict: { user: event.target.id, reason: event.kind, by: event.sender } } : {}),

@@ -13,7 +13,7 @@ export class Hub {
   constructor(broker: Broker, log: Logger) {
     this.#broker = broker;
     this.#log = log;
-    broker.onMessage((m) => guarded(log, { broker: m.room }, () => this.#deliver(m)));
+    broker.onMessage((m) => guarded(log, { broker: m.channel }, () => this.#deliver(m)));
   }
 
   async subscribe(room: string, conn: Connection): Promise<void> {
@@ -47,16 +47,16 @@ export class Hub {
   }
 
   #deliver(message: BrokerMessage): void {
-    const subs = this.#rooms.get(message.room);
+    const subs = this.#rooms.get(message.channel);
     if (!subs || subs.size === 0) return;
     const { evict } = message;
     if (evict) {
       // The removed user's sockets lose the room before the event goes out: no further events.
       const removed = [...subs].filter((conn) => conn.user?.id === evict.user);
-      for (const conn of removed) conn.evict(message.room, evict.reason, evict.by);
+      for (const conn of removed) conn.evict(message.channel, evict.reason, evict.by);
     }
     const prepared = prepareFrame(message.payload);
-    for (const conn of subs) this.#each(conn, () => conn.deliverEvent(message.room, message.seq, prepared));
+    for (const conn of subs) this.#each(conn, () => conn.deliverEvent(message.channel, message.seq, prepared));
   }
 
   /** One recipient's failure cuts that recipient (it resumes from its last seq), never the rest. */

@@ -21,7 +21,7 @@ export async function publishUserEvents(ctx: ServerContext, entries: readonly Us
   await Promise.all(
     entries.map(({ user, event }) =>
       ctx.broker.publish({
-        room: userChannel(user),
+        channel: userChannel(user),
         seq: event.seq,
         payload: JSON.stringify({ type: 'user', ...event }),
       }),

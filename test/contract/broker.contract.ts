@@ -10,11 +10,11 @@ export function brokerContract(name: string, open: () => Promise<Broker>): void 
       const got: BrokerMessage[] = [];
       broker.onMessage((m) => got.push(m));
       await broker.subscribe('a');
-      for (let seq = 1; seq <= 50; seq++) await broker.publish({ room: 'a', seq, payload: `{"seq":${seq}}` });
-      await broker.publish({ room: 'b', seq: 1, payload: '{}' });
+      for (let seq = 1; seq <= 50; seq++) await broker.publish({ channel: 'a', seq, payload: `{"seq":${seq}}` });
+      await broker.publish({ channel: 'b', seq: 1, payload: '{}' });
       await waitUntil(() => got.length >= 50, { what: '50 messages' });
       expect(got.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-      expect(got.every((m) => m.room === 'a' && m.payload === `{"seq":${m.seq}}`)).toBe(true);
+      expect(got.every((m) => m.channel === 'a' && m.payload === `{"seq":${m.seq}}`)).toBe(true);
       await broker.close();
     });
 
@@ -23,14 +23,14 @@ export function brokerContract(name: string, open: () => Promise<Broker>): void 
       const got: BrokerMessage[] = [];
       broker.onMessage((m) => got.push(m));
       await broker.subscribe('a');
-      await broker.publish({ room: 'a', seq: 1, payload: '1' });
+      await broker.publish({ channel: 'a', seq: 1, payload: '1' });
       await waitUntil(() => got.length === 1, { what: 'first message' });
       await broker.unsubscribe('a');
-      await broker.publish({ room: 'a', seq: 2, payload: '2' });
+      await broker.publish({ channel: 'a', seq: 2, payload: '2' });
       await broker.subscribe('marker');
-      await broker.publish({ room: 'marker', seq: 1, payload: 'm' });
-      await waitUntil(() => got.some((m) => m.room === 'marker'), { what: 'marker' });
-      expect(got.filter((m) => m.room === 'a').map((m) => m.seq)).toEqual([1]);
+      await broker.publish({ channel: 'marker', seq: 1, payload: 'm' });
+      await waitUntil(() => got.some((m) => m.channel === 'marker'), { what: 'marker' });
+      expect(got.filter((m) => m.channel === 'a').map((m) => m.seq)).toEqual([1]);
       await broker.close();
     });
   });

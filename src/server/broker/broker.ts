@@ -1,11 +1,12 @@
 /**
- * Broker: carries committed events between nodes. A fast path, not the source of truth:
+ * Broker: carries committed events and signals between nodes. A fast path, not the source of truth:
  * a subscriber that misses a publish is corrected by the client's gap detection against the store.
  */
 import type { UserRef } from '../../protocol/index.ts';
 
 export interface BrokerMessage {
-  readonly room: string;
+  /** A room's events travel on the room's name; other signals get channels of their own. */
+  readonly channel: string;
   readonly seq: number;
   /** The event frame, serialized once for every node and every subscriber. */
   readonly payload: string;
@@ -15,12 +16,14 @@ export interface BrokerMessage {
 
 export type BrokerHandler = (message: BrokerMessage) => void;
 
+/** One node's attachment to the bus: its own subscriptions and handler. */
 export interface Broker {
-  /** Called only after the event is durable in the store. */
+  /** Called only after the event is durable in the store. Every subscribed node gets it, this one included. */
   publish(message: BrokerMessage): Promise<void>;
-  /** Start receiving messages of this room on this node. */
-  subscribe(room: string): Promise<void>;
-  unsubscribe(room: string): Promise<void>;
+  /** Start receiving messages of this channel on this node. */
+  subscribe(channel: string): Promise<void>;
+  unsubscribe(channel: string): Promise<void>;
   onMessage(handler: BrokerHandler): void;
+  /** Detaches this node: it receives nothing more, and its later publishes go nowhere. */
   close(): Promise<void>;
 }

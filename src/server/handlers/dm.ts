@@ -42,7 +42,7 @@ export async function dm(conn: Connection, frame: ClientFrameOf<'dm'>): Promise<
   }
   // As in commit.ts: every publish starts before any is awaited, so user events keep their order.
   const published = result.events.map((event) =>
-    ctx.broker.publish({ room: event.room, seq: event.seq, payload: JSON.stringify({ type: 'event', ...event }) }),
+    ctx.broker.publish({ channel: event.room, seq: event.seq, payload: JSON.stringify({ type: 'event', ...event }) }),
   );
   await Promise.all([...published, publishUserEvents(ctx, result.userEvents)]);
   if (result.created) ctx.log.info({ room: name, by: user.id, people: ids.length + 1 }, 'dm opened');
