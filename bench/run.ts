@@ -49,7 +49,9 @@ function microFanout(): void {
 
 async function endToEnd(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
-  const server = createParleyServer({ port: 0, host: '127.0.0.1', dataDir, webDir: null, logLevel: 'warn' });
+  const server = createParleyServer({
+    options: { port: 0, host: '127.0.0.1', dataDir, webDir: null, logLevel: 'warn' },
+  });
   const port = await server.listen();
   const url = `ws://127.0.0.1:${port}/ws`;
   const open = async (nick: string): Promise<WebSocket> => {

@@ -27,16 +27,18 @@ for (let i = 0; i < FLOOD; i++) {
 await seed.close();
 
 const server = createParleyServer({
-  port: 0,
-  host: '127.0.0.1',
-  dataDir,
-  webDir: null,
-  logLevel: 'warn',
-  // The observer pings back to back, and the attacker's searches are the point: no rate limits.
-  connFramesPerSec: 100_000,
-  connFramesBurst: 100_000,
-  connSearchesPerSec: 100_000,
-  connSearchesBurst: 100_000,
+  options: {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    webDir: null,
+    logLevel: 'warn',
+    // The observer pings back to back, and the attacker's searches are the point: no rate limits.
+    connFramesPerSec: 100_000,
+    connFramesBurst: 100_000,
+    connSearchesPerSec: 100_000,
+    connSearchesBurst: 100_000,
+  },
 });
 const url = `ws://127.0.0.1:${await server.listen()}/ws`;
 const observer = await RawClient.connect(url, 'olive');

@@ -43,7 +43,7 @@ async function serve(argv: string[]): Promise<void> {
     process.exit(2);
   }
   buildWebIfMissing(options.webDir);
-  const server = createParleyServer(options);
+  const server = createParleyServer({ options });
   exitOnCrash(server);
   server.log.info({ config: describeConfig(options) }, 'effective configuration');
   const port = await server.listen();

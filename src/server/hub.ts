@@ -1,4 +1,8 @@
-/** Local fan-out: room → connections on this node. Each event is framed once per broadcast. */
+/**
+ * Fan-out: room → connections on this node, fed by the broker, so events and signals reach the
+ * room's subscribers on every node. Each message is framed once per node.
+ */
+import { randomUUID } from 'node:crypto';
 import type { Broker, BrokerMessage } from './broker/broker.ts';
 import type { Connection } from './connection.ts';
 import { guarded } from './guard.ts';
@@ -9,6 +13,8 @@ export class Hub {
   readonly #rooms = new Map<string, Set<Connection>>();
   readonly #broker: Broker;
   readonly #log: Logger;
+  /** Tells this node's own signals apart when they come back from the broker. */
+  readonly #node = randomUUID();
 
   constructor(broker: Broker, log: Logger) {
     this.#broker = broker;
@@ -34,12 +40,12 @@ export class Hub {
     await this.#broker.unsubscribe(room);
   }
 
-  /** Sends an ephemeral frame (presence, typing) to everyone in the room on this node, but `except`. */
+  /** Sends an ephemeral frame (presence, typing, receipts) to everyone in the room on every node, but `except`. */
   broadcast(room: string, json: string, except?: Connection): void {
-    const subs = this.#rooms.get(room);
-    if (!subs || subs.size === 0) return;
-    const prepared = prepareFrame(json);
-    for (const conn of subs) if (conn !== except) this.#each(conn, () => conn.sendEphemeral(prepared));
+    const signal = { node: this.#node, ...(except ? { except: except.id } : {}) };
+    this.#broker
+      .publish({ channel: room, seq: 0, payload: json, signal })
+      .catch((err: unknown) => this.#log.warn({ err, room }, 'signal not published'));
   }
 
   subscribers(room: string): number {
@@ -56,6 +62,12 @@ export class Hub {
       for (const conn of removed) conn.evict(message.channel, evict.reason, evict.by);
     }
     const prepared = prepareFrame(message.payload);
+    const { signal } = message;
+    if (signal) {
+      const except = signal.node === this.#node ? signal.except : undefined;
+      for (const conn of subs) if (conn.id !== except) this.#each(conn, () => conn.sendEphemeral(prepared));
+      return;
+    }
     for (const conn of subs) this.#each(conn, () => conn.deliverEvent(message.channel, message.seq, prepared));
   }
 

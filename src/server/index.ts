@@ -1,6 +1,5 @@
 /** createParleyServer: wires store, broker, presence, hub, HTTP and WebSocket on one port. */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -12,10 +11,9 @@ import { authenticateUpgrade, closeOnExpiry, selectProtocol, unauthorized } from
 import { LoginSessions } from './auth/login-sessions.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { AccessTokens, loadOrCreateSecret } from './auth/tokens.ts';
-import { MemoryBroker } from './broker/memory-broker.ts';
 import { Connection } from './connection.ts';
 import type { ServerContext } from './context.ts';
-import { DiskStorage } from './files/disk-storage.ts';
+import { resolveEngines, type Engines } from './engines.ts';
 import { Files } from './files/files.ts';
 import { FileLinks } from './files/links.ts';
 import { startHeartbeat } from './heartbeat.ts';
@@ -24,11 +22,9 @@ import { limitHttp } from './http-limits.ts';
 import { Hub } from './hub.ts';
 import { createLogger, type Logger } from './log.ts';
 import { resolveOptions, type ServerOptions } from './options.ts';
-import { MemoryPresence } from './presence/memory-presence.ts';
 import { StatusSignals } from './presence/status-signals.ts';
 import { UserLimits } from './rate-limit.ts';
 import { ReceiptSignals } from './receipts.ts';
-import { SqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 import { guarded, guardRequest, guardUpgrade } from './guard.ts';
 import { requestUrl } from './request-url.ts';
@@ -50,13 +46,18 @@ export interface ParleyServer {
   close(): Promise<void>;
 }
 
-export function createParleyServer(overrides: Partial<ServerOptions> = {}): ParleyServer {
-  const options = resolveOptions([], {}, overrides);
+/** What a node is made of: options over the defaults, and any engine to use instead of the embedded one. */
+export interface ParleyServerInit extends Partial<Engines> {
+  /** Options over the defaults (no environment or flags are read here: see resolveOptions). */
+  readonly options?: Partial<ServerOptions>;
+}
+
+export function createParleyServer(init: ParleyServerInit = {}): ParleyServer {
+  const options = resolveOptions([], {}, init.options ?? {});
   const log = createLogger(options.logLevel);
-  const store = new SqliteStore(options.dataDir);
-  const broker = new MemoryBroker();
+  const { engines, owned } = resolveEngines(options, init);
+  const { store, broker, presence } = engines;
   const hub = new Hub(broker, log);
-  const presence = new MemoryPresence();
   const connections = new Set<Connection>();
   const dirtyRooms = new Set<string>();
   const statuses = new StatusSignals({
@@ -102,7 +103,7 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
   const accounts = new Accounts(store, tokens, options.refreshTokenTtlMs, (ids) => sessions.ended(ids));
   const throttle = new LoginThrottle(options);
   // Uploads: bytes under <data-dir>/files, links signed with a key derived from the token secret.
-  const storage = new DiskStorage(join(options.dataDir, 'files'));
+  const storage = engines.files;
   const links = new FileLinks(secret, options.fileUrlTtlMs);
   const files = new Files({ store, storage, links, tokens, options, log });
   const handler = createHttpHandler(
@@ -235,8 +236,8 @@ export function createParleyServer(overrides: Partial<ServerOptions> = {}): Parl
       ctx.receipts.close();
       // Last seen for everyone still online, before the store closes.
       await statuses.close();
-      await broker.close();
-      await store.close();
+      // Only the engines built here: given ones may serve other nodes too.
+      for (const engine of [...owned].reverse()) await engine.close();
       log.info('stopped');
     },
   };

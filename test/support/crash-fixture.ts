@@ -8,7 +8,9 @@ import { createParleyServer } from '../../src/server/index.ts';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: crash-fixture.ts <data-dir>');
-const server = createParleyServer({ port: 0, host: '127.0.0.1', dataDir, webDir: null, logLevel: 'info' });
+const server = createParleyServer({
+  options: { port: 0, host: '127.0.0.1', dataDir, webDir: null, logLevel: 'info' },
+});
 exitOnCrash(server);
 const port = await server.listen();
 process.stdout.write(`ready ${port}\n`);

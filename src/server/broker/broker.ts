@@ -10,6 +10,11 @@ export interface BrokerMessage {
   readonly seq: number;
   /** The event frame, serialized once for every node and every subscriber. */
   readonly payload: string;
+  /**
+   * An ephemeral signal (typing, presence, receipts) instead of a log event: `seq` is 0 and each
+   * node delivers it as droppable, to every subscriber but connection `except` of node `node`.
+   */
+  readonly signal?: { readonly node: string; readonly except?: number };
   /** A kick or ban: every node removes this user's sockets from the room before delivering. */
   readonly evict?: { readonly user: string; readonly reason: 'kick' | 'ban'; readonly by: UserRef };
 }
