@@ -23,18 +23,20 @@ export class TokenBucket {
     }
   }
 
-  /** Takes one token; returns 0 when granted, else the ms until one is available. */
-  take(now: number = Date.now()): number {
-    const wait = this.peek(now);
-    if (wait === 0) this.#tokens -= 1;
+  /** Takes `cost` tokens (default one); returns 0 when granted, else the ms until they are available. */
+  take(now: number = Date.now(), cost = 1): number {
+    const wait = this.peek(now, cost);
+    if (wait === 0) this.#tokens -= cost;
     return wait;
   }
 
   /** The ms until a take() would succeed (0: now), without taking. */
-  peek(now: number = Date.now()): number {
+  peek(now: number = Date.now(), cost = 1): number {
+    // More than the burst can never be saved up: refused for good, not after a wait that never ends.
+    if (cost > this.#burst) throw new RangeError(`cost ${cost} is above the burst ${this.#burst}`);
     this.#refill(now);
-    if (this.#tokens >= 1) return 0;
+    if (this.#tokens >= cost) return 0;
     if (this.#rate <= 0) return 60_000;
-    return Math.max(1, Math.ceil(((1 - this.#tokens) * 1000) / this.#rate));
+    return Math.max(1, Math.ceil(((cost - this.#tokens) * 1000) / this.#rate));
   }
 }

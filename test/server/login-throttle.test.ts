@@ -8,6 +8,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginThrottle, MAX_THROTTLE_KEYS } from '../../src/server/auth/login-throttle.ts';
+import { MemoryLimiters } from '../../src/server/limits/memory-limiter.ts';
 import { DEFAULTS } from '../../src/server/options.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { waitUntil, withDeadline } from '../support/wait.ts';
@@ -189,48 +190,62 @@ describe('throttle memory and rules', () => {
     loginSlowdownMs: 3_000,
   };
 
-  it('holds at most MAX_THROTTLE_KEYS addresses, pairs and usernames however many are sprayed', () => {
-    const throttle = new LoginThrottle(limits);
-    const now = Date.now();
+  /** A throttle on the memory engine with a clock moved by hand. */
+  const throttled = (maxKeys?: number) => {
+    const clock = { now: 0 };
+    const limiters = new MemoryLimiters({ now: () => clock.now, ...(maxKeys === undefined ? {} : { maxKeys }) });
+    const size = () => ({
+      ips: limiters.size('auth-ip'),
+      pairs: limiters.size('login-failures'),
+      users: limiters.size('login-username'),
+    });
+    return { clock, throttle: new LoginThrottle(limits, limiters), size };
+  };
+
+  it('holds at most MAX_THROTTLE_KEYS addresses, pairs and usernames however many are sprayed', async () => {
+    const { clock, throttle, size } = throttled();
+    clock.now = Date.now();
     for (let i = 0; i < MAX_THROTTLE_KEYS + 20_000; i++) {
       const ip = `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`;
-      throttle.attempt(ip, now);
-      throttle.login(`user-${i}`, ip, now);
-      throttle.slowdown(`user-${i}`, now);
+      await throttle.attempt(ip);
+      await throttle.login(`user-${i}`, ip);
+      await throttle.slowdown(`user-${i}`);
     }
-    expect(throttle.size).toEqual({ ips: MAX_THROTTLE_KEYS, pairs: MAX_THROTTLE_KEYS, users: MAX_THROTTLE_KEYS });
+    expect(size()).toEqual({ ips: MAX_THROTTLE_KEYS, pairs: MAX_THROTTLE_KEYS, users: MAX_THROTTLE_KEYS });
   });
 
-  it('forgets idle entries (their buckets have refilled) and keeps the ones still counting', () => {
-    const throttle = new LoginThrottle(limits, 1_000);
+  it('forgets idle entries (their buckets have refilled) and keeps the ones still counting', async () => {
+    const { clock, throttle, size } = throttled(1_000);
     const start = 1_000_000;
-    for (let i = 0; i < 500; i++) throttle.login(`idle-${i}`, '10.0.0.1', start);
-    const busyAt = start + 4 * 60_000;
+    clock.now = start;
+    for (let i = 0; i < 500; i++) await throttle.login(`idle-${i}`, '10.0.0.1');
+    clock.now = start + 4 * 60_000;
     let granted = 0;
-    while (throttle.login('busy', '10.0.0.1', busyAt) === 0) granted++;
+    while ((await throttle.login('busy', '10.0.0.1')) === 0) granted++;
     expect(granted).toBe(limits.loginFailuresBurst);
-    expect(throttle.size.pairs).toBe(501);
+    expect(size().pairs).toBe(501);
     // 5 failures at 1 a minute refill in 5 minutes: then the idle ones are dropped on the next take.
-    const sweepAt = start + 5 * 60_000;
-    expect(throttle.login('busy', '10.0.0.1', sweepAt)).toBe(0);
-    expect(throttle.size.pairs).toBe(1);
+    clock.now = start + 5 * 60_000;
+    expect(await throttle.login('busy', '10.0.0.1')).toBe(0);
+    expect(size().pairs).toBe(1);
     // 'busy' kept its state: one token refilled in that minute and is spent; a new bucket would have five.
-    expect(throttle.login('busy', '10.0.0.1', sweepAt)).toBeGreaterThan(0);
-    expect(throttle.login('idle-0', '10.0.0.1', sweepAt)).toBe(0);
+    expect(await throttle.login('busy', '10.0.0.1')).toBeGreaterThan(0);
+    expect(await throttle.login('idle-0', '10.0.0.1')).toBe(0);
   });
 
-  it('refuses per username and address, slows per username, and a success clears only its own address', () => {
-    const throttle = new LoginThrottle(limits);
-    const now = 5_000_000;
-    for (let i = 0; i < limits.loginFailuresBurst; i++) expect(throttle.login('Ada', '10.0.0.1', now)).toBe(0);
-    expect(throttle.login('ada', '10.0.0.1', now)).toBeGreaterThan(0);
-    expect(throttle.login('ada', '10.0.0.2', now)).toBe(0);
-    throttle.succeeded('ada', '10.0.0.2');
-    expect(throttle.login('ada', '10.0.0.1', now)).toBeGreaterThan(0);
+  it('refuses per username and address, slows per username, and a success clears only its own address', async () => {
+    const { clock, throttle } = throttled();
+    clock.now = 5_000_000;
+    for (let i = 0; i < limits.loginFailuresBurst; i++) expect(await throttle.login('Ada', '10.0.0.1')).toBe(0);
+    expect(await throttle.login('ada', '10.0.0.1')).toBeGreaterThan(0);
+    expect(await throttle.login('ada', '10.0.0.2')).toBe(0);
+    await throttle.succeeded('ada', '10.0.0.2');
+    expect(await throttle.login('ada', '10.0.0.1')).toBeGreaterThan(0);
 
-    const slowed = Array.from({ length: limits.loginUsernameBurst + 3 }, () => throttle.slowdown('ADA', now));
+    const slowed: number[] = [];
+    for (let i = 0; i < limits.loginUsernameBurst + 3; i++) slowed.push(await throttle.slowdown('ADA'));
     expect(slowed.filter((ms) => ms === 0)).toHaveLength(limits.loginUsernameBurst);
     expect(slowed.slice(-3)).toEqual([3_000, 3_000, 3_000]);
-    expect(throttle.slowdown('someone-else', now)).toBe(0);
+    expect(await throttle.slowdown('someone-else')).toBe(0);
   });
 });

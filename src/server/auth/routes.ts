@@ -68,7 +68,7 @@ async function handle(routes: AuthRoutes, action: string, req: IncomingMessage, 
   try {
     const ip = ipLimitKey(clientIp(req, routes.trustProxy ?? 0));
     // Charged before the body is read, so a flood of trickled bodies spends the address's budget.
-    const ipWait = throttle && (action === 'register' || action === 'login') ? throttle.attempt(ip) : 0;
+    const ipWait = throttle && (action === 'register' || action === 'login') ? await throttle.attempt(ip) : 0;
     if (ipWait > 0) {
       tooMany(respond, ipWait, true);
       return;
@@ -114,18 +114,18 @@ async function handle(routes: AuthRoutes, action: string, req: IncomingMessage, 
         return;
       }
       // Failures per username from this address refuse; from all addresses they only slow down.
-      const wait = throttle?.login(username, ip) ?? 0;
+      const wait = (await throttle?.login(username, ip)) ?? 0;
       if (wait > 0) {
         tooMany(respond, wait);
         return;
       }
-      const slowMs = throttle?.slowdown(username) ?? 0;
+      const slowMs = (await throttle?.slowdown(username)) ?? 0;
       if (slowMs > 0) {
         await new Promise((resolve) => setTimeout(resolve, slowMs));
         if (req.socket.destroyed) return; // Gone meanwhile: no password hashed for nobody.
       }
       const result = await accounts.login(username, password);
-      if (result.ok) throttle?.succeeded(username, ip);
+      if (result.ok) await throttle?.succeeded(username, ip);
       answer(result);
       return;
     }

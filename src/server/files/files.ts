@@ -12,6 +12,8 @@ import * as v from 'valibot';
 import { ERRORS, fileIdSchema, roomNameSchema, type ErrorCode, type UserRef } from '../../protocol/index.ts';
 import type { AccessTokens } from '../auth/tokens.ts';
 import { ipLimitKey } from '../ip-key.ts';
+import { takeAll, type Limiter, type Limiters } from '../limits/limiter.ts';
+import { MemoryLimiters } from '../limits/memory-limiter.ts';
 import type { Logger } from '../log.ts';
 import type { ServerOptions } from '../options.ts';
 import type { Store, StoredFile } from '../store/store.ts';
@@ -23,7 +25,6 @@ import type { FileLinks } from './links.ts';
 import { IMAGE_TYPES, INLINE_TYPES, SNIFF_BYTES, sniffType } from './sniff.ts';
 import { thumbKey, type FileStorage } from './storage.ts';
 import { BodyAborted, BodyTimeout, discardRest, TooLarge, UploadBody } from './upload-body.ts';
-import { UploadLimits } from './upload-limits.ts';
 
 export interface FilesDeps {
   readonly store: Store;
@@ -32,6 +33,8 @@ export interface FilesDeps {
   readonly tokens: AccessTokens;
   readonly options: ServerOptions;
   readonly log: Logger;
+  /** Where the upload buckets live; by default in this process. */
+  readonly limiters?: Limiters;
 }
 
 /** What the upload and link routes answer. URLs are paths on this server. */
@@ -65,15 +68,16 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 
 export class Files {
   readonly #d: FilesDeps;
-  readonly #limits: UploadLimits;
-  /** Per client IP too: with guests on, one address can make many users. */
-  readonly #ipLimits: UploadLimits;
+  /** Uploads per user, and per client IP too: with guests on, one address can make many users. */
+  readonly #limits: Limiter;
+  readonly #ipLimits: Limiter;
   readonly #types: ReadonlySet<string>;
 
   constructor(deps: FilesDeps) {
     this.#d = deps;
-    this.#limits = new UploadLimits(deps.options.userUploadsPerMin, deps.options.userUploadsBurst);
-    this.#ipLimits = new UploadLimits(deps.options.ipUploadsPerMin, deps.options.ipUploadsBurst);
+    const { options, limiters = new MemoryLimiters() } = deps;
+    this.#limits = limiters.bucket('upload-user', options.userUploadsPerMin / 60, options.userUploadsBurst);
+    this.#ipLimits = limiters.bucket('upload-ip', options.ipUploadsPerMin / 60, options.ipUploadsBurst);
     this.#types = new Set(deps.options.uploadTypes.map((t) => t.toLowerCase()));
   }
 
@@ -102,11 +106,12 @@ export class Files {
       if (!member) return refuse('not_member', `Join "${roomName}" before uploading to it`);
       // Both buckets are checked before either is charged, so a refusal costs nothing.
       const ip = ipLimitKey(clientIp(req, options.trustProxy));
-      const wait = Math.max(this.#limits.wait(user.id), this.#ipLimits.wait(ip));
-      if (wait === 0) {
-        this.#limits.take(user.id);
-        this.#ipLimits.take(ip);
-      } else {
+      const charge = takeAll([
+        [this.#limits, user.id],
+        [this.#ipLimits, ip],
+      ]);
+      const wait = typeof charge === 'number' ? charge : await deadline.race(charge);
+      if (wait > 0) {
         res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
         return refuse('rate_limited', `Too many uploads; retry in ${wait} ms`, { retryAfterMs: wait });
       }
