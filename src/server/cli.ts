@@ -1,5 +1,4 @@
 /** `parley serve [options]`: what `npm start` runs. */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { exitOnCrash } from './crash.ts';
@@ -24,14 +23,11 @@ export function describeConfig(options: ServerOptions): Record<string, unknown> 
   );
 }
 
-function buildWebIfMissing(webDir: string | null): void {
-  if (!webDir || existsSync(join(webDir, 'index.html'))) return;
-  if (!existsSync('web/vite.config.ts')) return;
-  process.stderr.write(`web app not built in ${webDir}; building it now…\n`);
-  const result = spawnSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) process.stderr.write('web build failed; serving the API only\n');
+/** The server never builds anything (`npm run build` does); without the web app it serves the API only. */
+function warnIfNoWebApp(webDir: string | null): void {
+  if (webDir && !existsSync(join(webDir, 'index.html'))) {
+    process.stderr.write(`no web app in ${webDir} (npm run build makes it); serving the API only\n`);
+  }
 }
 
 async function serve(argv: string[]): Promise<void> {
@@ -42,7 +38,7 @@ async function serve(argv: string[]): Promise<void> {
     process.stderr.write(`parley: ${(err as Error).message}\n\n${USAGE}`);
     process.exit(2);
   }
-  buildWebIfMissing(options.webDir);
+  warnIfNoWebApp(options.webDir);
   const server = createParleyServer({ options });
   exitOnCrash(server);
   server.log.info({ config: describeConfig(options) }, 'effective configuration');

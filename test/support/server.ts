@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PARLEY_CLI } from './parley-cli.ts';
 import { withDeadline } from './wait.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -70,7 +71,7 @@ function spawnServer(
   opts: StartOptions,
   log: string[],
 ): { child: ChildProcess; port: Promise<number> } {
-  const args = ['bin/parley.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir];
+  const args = [...PARLEY_CLI, 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir];
   if (!opts.web) args.push('--web-dir', 'none');
   args.push('--log-level', process.env['PARLEY_TEST_LOG'] ?? 'warn', ...(opts.args ?? []));
   const env = opts.defaultLimits ? process.env : { ...RELAXED_LIMITS, ...process.env };

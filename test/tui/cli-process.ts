@@ -1,6 +1,7 @@
-/** Runs the real `parley chat` CLI (`node bin/parley.js chat …`) as a child process with pipes. */
+/** Runs the real `parley chat` CLI (from source: `node --import tsx src/cli.ts chat …`) as a child process with pipes. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach } from 'vitest';
+import { PARLEY_CLI } from '../support/parley-cli.ts';
 import { waitUntil, withDeadline } from '../support/wait.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -26,7 +27,7 @@ export interface CliRun {
 }
 
 export function runCli(args: readonly string[], env: Record<string, string> = {}): CliRun {
-  const child = spawn(process.execPath, ['bin/parley.js', 'chat', ...args], {
+  const child = spawn(process.execPath, [...PARLEY_CLI, 'chat', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClient } from '../client/helpers.ts';
+import { PARLEY_CLI } from '../support/parley-cli.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { waitUntil } from '../support/wait.ts';
 
@@ -40,7 +41,7 @@ afterAll(async () => {
 
 /** The CLI on a pseudo-terminal; `output()` is what the terminal received, escape codes and all. */
 function onTerminal(nick: string, env: Record<string, string | undefined>) {
-  const cmd = `${process.execPath} bin/parley.js chat --url ${server.wsUrl} --nick ${nick}`;
+  const cmd = `${process.execPath} ${PARLEY_CLI.join(' ')} chat --url ${server.wsUrl} --nick ${nick}`;
   const child = spawn('script', ['-qefc', cmd, '/dev/null'], {
     cwd: ROOT,
     env: { ...process.env, TERM: 'xterm', COLUMNS: '100', ...env },

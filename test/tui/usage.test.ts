@@ -1,13 +1,14 @@
 /** `parley chat` usage: help on request (exit 0), bad usage exits 2 with the help; `parley --help` lists both commands. */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { PARLEY_CLI } from '../support/parley-cli.ts';
 import { runCli } from './cli-process.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
 describe('usage', () => {
   it('parley --help lists serve and chat', () => {
-    const r = spawnSync(process.execPath, ['bin/parley.js', '--help'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [...PARLEY_CLI, '--help'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^\s+serve\s/m);
     expect(r.stdout).toMatch(/^\s+chat\s/m);
