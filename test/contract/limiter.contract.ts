@@ -2,14 +2,13 @@
  * The contract every Limiters engine meets (memory now, Redis later). Time is the injected clock:
  * no test sleeps.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { takeAll, type Limiters } from '../../src/server/limits/limiter.ts';
 
 export interface LimiterHarness {
   readonly limiters: Limiters;
   /** Keys the engine holds for the named limiter (bounded memory). */
   held(name: string): number | Promise<number>;
-  close?(): Promise<void>;
 }
 
 /** Opens a fresh engine reading time from `now`, holding at most `maxKeys` keys per limiter. */
@@ -17,9 +16,14 @@ export type OpenLimiters = (now: () => number, maxKeys: number) => Promise<Limit
 
 export function limiterContract(name: string, open: OpenLimiters): void {
   describe(`Limiter contract: ${name}`, () => {
+    const opened: LimiterHarness[] = [];
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((h) => h.limiters.close()));
+    });
     const setup = async (maxKeys = 10_000) => {
       const clock = { now: 1_000_000 };
       const harness = await open(() => clock.now, maxKeys);
+      opened.push(harness);
       return { clock, ...harness };
     };
 

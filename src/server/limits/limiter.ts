@@ -23,6 +23,8 @@ export interface Limiters {
    * most `burst` saved up. Nodes sharing an engine share a name's buckets.
    */
   bucket(name: string, perSec: number, burst: number): Limiter;
+  /** Lets go of the engine's connections; its limiters answer nothing after. */
+  close(): Promise<void>;
 }
 
 const settled = (waits: readonly Wait[]): waits is number[] => waits.every((w) => typeof w === 'number');

@@ -110,6 +110,9 @@ export class MemoryLimiters implements Limiters {
     return limiter;
   }
 
+  /** Nothing to let go of: the buckets are dropped with this object. */
+  async close(): Promise<void> {}
+
   /** Keys held by the named limiter (0 if none): for the memory-bound tests. */
   size(name: string): number {
     return this.#byName.get(name)?.limiter.size ?? 0;
