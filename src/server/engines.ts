@@ -8,6 +8,8 @@ import type { Broker } from './broker/broker.ts';
 import { MemoryBroker } from './broker/memory-broker.ts';
 import { DiskStorage } from './files/disk-storage.ts';
 import type { FileStorage } from './files/storage.ts';
+import type { Limiters } from './limits/limiter.ts';
+import { MemoryLimiters } from './limits/memory-limiter.ts';
 import type { ServerOptions } from './options.ts';
 import { MemoryPresence } from './presence/memory-presence.ts';
 import type { Presence } from './presence/presence.ts';
@@ -23,6 +25,8 @@ export interface Engines {
   readonly presence: Presence;
   /** The bytes of uploads. */
   readonly files: FileStorage;
+  /** Keyed token buckets for limits per user, address or name (login, uploads). */
+  readonly limits: Limiters;
 }
 
 /** An engine with a close the server may call: only the ones it built itself. */
@@ -49,6 +53,7 @@ export function resolveEngines(
     broker: given.broker ?? own(new MemoryBroker()),
     presence: given.presence ?? new MemoryPresence(),
     files: given.files ?? new DiskStorage(join(options.dataDir, 'files')),
+    limits: given.limits ?? own(new MemoryLimiters()),
   };
   return { engines, owned };
 }

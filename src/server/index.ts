@@ -101,11 +101,11 @@ export function createParleyServer(init: ParleyServerInit = {}): ParleyServer {
   const sessions = new LoginSessions(store);
   const tokens = new AccessTokens(secret, options.accessTokenTtlMs, (sid) => sessions.live(sid));
   const accounts = new Accounts(store, tokens, options.refreshTokenTtlMs, (ids) => sessions.ended(ids));
-  const throttle = new LoginThrottle(options);
+  const throttle = new LoginThrottle(options, engines.limits);
   // Uploads: bytes under <data-dir>/files, links signed with a key derived from the token secret.
   const storage = engines.files;
   const links = new FileLinks(secret, options.fileUrlTtlMs);
-  const files = new Files({ store, storage, links, tokens, options, log });
+  const files = new Files({ store, storage, links, tokens, options, log, limiters: engines.limits });
   const handler = createHttpHandler(
     ctx,
     {

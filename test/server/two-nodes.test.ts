@@ -1,14 +1,16 @@
 /**
  * Two server nodes in one process on shared engines (one store, one in-memory bus, one presence,
- * one file storage): a client on each chats with the other as if they shared one server.
+ * one file storage, one set of limiters): a client on each chats with the other as if they shared one server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AckFrame } from '../../src/protocol/index.ts';
 import { MemoryBus } from '../../src/server/broker/memory-broker.ts';
 import { DiskStorage } from '../../src/server/files/disk-storage.ts';
 import { createParleyServer, type ParleyServer } from '../../src/server/index.ts';
+import { MemoryLimiters } from '../../src/server/limits/memory-limiter.ts';
 import { MemoryPresence } from '../../src/server/presence/memory-presence.ts';
 import { SqliteStore } from '../../src/server/store/sqlite-store.ts';
 import { RawClient } from '../support/raw-client.ts';
@@ -18,6 +20,7 @@ const store = new SqliteStore(dataDir);
 const bus = new MemoryBus();
 const presence = new MemoryPresence();
 const files = new DiskStorage(join(dataDir, 'files'));
+const limits = new MemoryLimiters();
 const nodes: ParleyServer[] = [];
 const urls: string[] = [];
 
@@ -29,6 +32,7 @@ beforeAll(async () => {
       broker: bus.broker(),
       presence,
       files,
+      limits,
     });
     urls.push(`ws://127.0.0.1:${await node.listen()}/ws`);
     nodes.push(node);
@@ -55,7 +59,7 @@ describe('two nodes on one shared store, bus and presence', () => {
     await ada.next('event', (e) => e.kind === 'join' && e.sender.nick === 'bob');
     await ada.next('presence', (p) => p.online.some((u) => u.nick === 'bob'));
 
-    const acks = [];
+    const acks: AckFrame[] = [];
     for (let i = 1; i <= 5; i++) {
       acks.push(
         await ada.request('ack', { type: 'send', id: `a${i}`, room: 'general', kind: 'text', body: `from ada ${i}` }),
