@@ -15,15 +15,21 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuilt } from '../e2e/web-build.ts';
 import { withDeadline } from '../support/wait.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const requireServices = process.env['PARLEY_REQUIRE_SERVICES'] === '1';
-/** Children run as in production: no tsx or other loader inherited from the test runner. */
-const PLAIN_ENV: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
+/**
+ * Children run as in production: no tsx or other loader inherited from the test runner, and no
+ * npm_* settings from an outer `npm test` (its prefix would point npm at this checkout).
+ */
+const PLAIN_ENV: NodeJS.ProcessEnv = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_'))),
+  NODE_OPTIONS: '',
+};
 const INSTALL_TIMEOUT_MS = 40_000;
 
 interface PackedFile {
@@ -128,6 +134,15 @@ describe('npm pack', () => {
       expect(paths, path).toContain(path);
     }
     expect([...paths].filter((p) => p.startsWith('src/') || p.endsWith('.ts') !== p.endsWith('.d.ts'))).toEqual([]);
+    // Every relative import in the build names a file that ships (.ts paths rewritten to .js).
+    for (const path of paths) {
+      if (!path.endsWith('.js') && !path.endsWith('.d.ts')) continue;
+      const text = readFileSync(join(ROOT, path), 'utf8');
+      for (const [, , spec] of text.matchAll(/(?:from|import)\s*\(?\s*(['"])(\.{1,2}\/[^'"]+)\1/g)) {
+        const target = join(dirname(path), spec!).replace(/\.ts$/, '.d.ts');
+        expect(paths, `${path} imports ${spec}`).toContain(target);
+      }
+    }
     const migrations = readdirSync(join(ROOT, 'src/server/store/migrations/sqlite'));
     for (const sql of migrations) expect(paths).toContain(`dist/server/store/migrations/sqlite/${sql}`);
   });
