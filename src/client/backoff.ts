@@ -7,6 +7,11 @@ export interface BackoffOptions {
 
 export const DEFAULT_BACKOFF: BackoffOptions = { minMs: 500, maxMs: 30_000 };
 
+/** ClientOptions.backoff over the defaults. */
+export function backoffOptions(given: Partial<BackoffOptions> | undefined): BackoffOptions {
+  return { minMs: given?.minMs ?? DEFAULT_BACKOFF.minMs, maxMs: given?.maxMs ?? DEFAULT_BACKOFF.maxMs };
+}
+
 /**
  * Delay before reconnect attempt number `attempt` (0 for the first retry):
  * a uniform random value in [0, min(maxMs, minMs * 2^attempt)).

@@ -40,3 +40,8 @@ export function terminalError(code: number, reason = ''): ClientError {
   const message = `The server closed the connection for good (${code} ${reason})`;
   return new ClientError(code === CLOSE.token_expired ? 'auth' : 'closed', message, false);
 }
+
+/** What calls made after close() reject with. */
+export function closedError(): ClientError {
+  return new ClientError('closed', 'The client is closed', false);
+}

@@ -1,6 +1,6 @@
 /**
  * Room authorization in the SDK: the moderation request frames and what a `removed` frame means.
- * The client (client.ts) sends these through its request path and forgets a room on `removed`.
+ * The client sends these through requests.ts; subscription.ts forgets a room on `removed`.
  */
 import type { ClientFrameOf, RemovedFrame, RoomRole, RoomVisibility } from '../protocol/index.ts';
 import { ClientError } from './errors.ts';

@@ -1,6 +1,6 @@
 /**
- * Direct messages, room settings and member lists in the SDK: the request frames (client.ts sends
- * them through its request path) and small helpers apps need to show DMs.
+ * Direct messages, room settings, member lists and history in the SDK: the request frames (the
+ * client sends them through requests.ts) and small helpers apps need to show DMs.
  */
 import type { ClientFrameOf, Member, RoomInfo, UserRef } from '../protocol/index.ts';
 import { newId } from './ids.ts';
@@ -23,6 +23,18 @@ export function renameFrame(room: string, title: string): ClientFrameOf<'rename'
 
 export function topicFrame(room: string, topic: string): ClientFrameOf<'topic'> {
   return { type: 'topic', id: newId(), room, topic };
+}
+
+/** `q`: a HistoryQuery (types.ts). */
+export function historyFrame(
+  room: string,
+  q: { before?: number; after?: number; limit?: number },
+): ClientFrameOf<'history'> {
+  const frame: ClientFrameOf<'history'> = { type: 'history', id: newId(), room };
+  if (q.before !== undefined) frame.before = q.before;
+  if (q.after !== undefined) frame.after = q.after;
+  if (q.limit !== undefined) frame.limit = q.limit;
+  return frame;
 }
 
 /** The people of a DM other than `me`, by nickname (everyone, for a DM with yourself only). */

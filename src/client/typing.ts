@@ -49,3 +49,46 @@ export class TypingTracker {
     this.#changed(room, typists ? [...typists.values()].map((t) => t.user) : []);
   }
 }
+
+/**
+ * Typing both ways: who else is typing (a TypingTracker) and this client's own signal, `on`
+ * renewed at most every ttl/2 per room and `off` sent only after an `on`.
+ */
+export class Typing {
+  readonly #others: TypingTracker;
+  /** When `on` was last sent, per room (0: not typing). */
+  readonly #sentAt = new Map<string, number>();
+  readonly #ttlMs: number;
+  readonly #send: (room: string, on: boolean) => void;
+
+  constructor(
+    ttlMs: number,
+    changed: (room: string, users: UserRef[]) => void,
+    send: (room: string, on: boolean) => void,
+  ) {
+    this.#others = new TypingTracker(ttlMs, changed);
+    this.#ttlMs = ttlMs;
+    this.#send = send;
+  }
+
+  /** Someone's `typing` frame. */
+  update(room: string, user: UserRef, on: boolean): void {
+    this.#others.update(room, user, on);
+  }
+
+  /** This client is typing in `room` (or stopped). */
+  set(room: string, on: boolean): void {
+    const now = Date.now();
+    const last = this.#sentAt.get(room) ?? 0;
+    if (on ? now - last < this.#ttlMs / 2 : last === 0) return;
+    this.#sentAt.set(room, on ? now : 0);
+    this.#send(room, on);
+  }
+
+  /** Forget a room (left) or everything (disconnected): no signal either way is current. */
+  clear(room?: string): void {
+    this.#others.clear(room);
+    if (room === undefined) this.#sentAt.clear();
+    else this.#sentAt.delete(room);
+  }
+}
