@@ -1,8 +1,9 @@
 /** `parley serve [options]`: what `npm start` runs. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { exitOnCrash } from './crash.ts';
-import { createParleyServer, helpText, OPTION_SPECS, resolveOptions, type ServerOptions } from './index.ts';
+import { createParleyServer, DEFAULTS, helpText, OPTION_SPECS, resolveOptions, type ServerOptions } from './index.ts';
 
 const USAGE = `Usage: parley serve [options]
 
@@ -23,6 +24,16 @@ export function describeConfig(options: ServerOptions): Record<string, unknown> 
   );
 }
 
+/**
+ * The default web dir is relative to the working directory (a checkout); an installed package runs
+ * from anywhere, so it falls back to the web app shipped beside this file (dist/web).
+ */
+function defaultWebDir(webDir: string | null): string | null {
+  if (webDir === null || webDir !== DEFAULTS.webDir || existsSync(join(webDir, 'index.html'))) return webDir;
+  const packaged = fileURLToPath(new URL('../web/', import.meta.url));
+  return existsSync(join(packaged, 'index.html')) ? packaged : webDir;
+}
+
 /** The server never builds anything (`npm run build` does); without the web app it serves the API only. */
 function warnIfNoWebApp(webDir: string | null): void {
   if (webDir && !existsSync(join(webDir, 'index.html'))) {
@@ -38,6 +49,7 @@ async function serve(argv: string[]): Promise<void> {
     process.stderr.write(`parley: ${(err as Error).message}\n\n${USAGE}`);
     process.exit(2);
   }
+  options = { ...options, webDir: defaultWebDir(options.webDir) };
   warnIfNoWebApp(options.webDir);
   const server = createParleyServer({ options });
   exitOnCrash(server);
