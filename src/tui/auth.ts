@@ -1,4 +1,5 @@
-/** Signing in to an account over the server's HTTP API (docs/protocol.md, "Accounts and tokens"). */
+/** Signing in to an account for `parley chat`, through the SDK's accounts (src/client/accounts.ts). */
+import { AccountError, Accounts, accountTokens, type AccountTokens } from '../client/index.ts';
 import type { ChatAuth } from './args.ts';
 import { ChatExit } from './exit.ts';
 
@@ -9,11 +10,6 @@ export interface Credentials {
   readonly refresh?: () => Promise<string>;
 }
 
-interface Tokens {
-  accessToken: string;
-  refreshToken: string;
-}
-
 /** The HTTP origin of a ws:// or wss:// URL. */
 export function httpOrigin(wsUrl: string): string {
   const url = new URL(wsUrl);
@@ -21,40 +17,29 @@ export function httpOrigin(wsUrl: string): string {
   return url.origin;
 }
 
-async function post(url: string, body: unknown): Promise<Tokens> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  } catch (err) {
-    const cause = (err as { cause?: { message?: string } }).cause?.message;
-    throw new ChatExit('failed', `cannot reach ${url}${cause ? `: ${cause}` : ''}`);
-  }
-  const json = (await res.json().catch(() => ({}))) as Partial<Tokens> & { message?: unknown; error?: unknown };
-  if (!res.ok) {
-    const why = typeof json.message === 'string' ? json.message : `HTTP ${res.status}`;
-    throw new ChatExit('failed', `sign-in refused: ${why}`);
-  }
-  if (typeof json.accessToken !== 'string' || typeof json.refreshToken !== 'string') {
-    throw new ChatExit('failed', `unexpected answer from ${url}`);
-  }
-  return { accessToken: json.accessToken, refreshToken: json.refreshToken };
+/** An account request that failed, as the terminal says it. */
+function exit(err: unknown): unknown {
+  if (!(err instanceof AccountError)) return err;
+  if (err.code === 'network')
+    return new ChatExit('failed', `cannot reach ${err.url}${err.detail ? `: ${err.detail}` : ''}`);
+  if (err.code === 'bad_response') return new ChatExit('failed', `unexpected answer from ${err.url}`);
+  return new ChatExit('failed', `sign-in refused: ${err.message}`);
 }
 
 /** What to hand the SDK for this kind of sign-in; logs in first for --user. */
 export async function credentials(auth: ChatAuth, wsUrl: string): Promise<Credentials> {
   if (auth.kind === 'guest') return {};
   if (auth.kind === 'token') return { token: () => auth.token };
-  const origin = httpOrigin(wsUrl);
-  let tokens = await post(`${origin}/api/auth/login`, { username: auth.user, password: auth.password });
+  const accounts = new Accounts(httpOrigin(wsUrl));
+  let tokens: AccountTokens = await accounts.login(auth.user, auth.password).catch((err: unknown) => {
+    throw exit(err);
+  });
+  const { token, refresh } = accountTokens(accounts, { get: () => tokens, set: (next) => (tokens = next) });
   return {
-    token: () => tokens.accessToken,
-    refresh: async () => {
-      tokens = await post(`${origin}/api/auth/refresh`, { refreshToken: tokens.refreshToken });
-      return tokens.accessToken;
-    },
+    token,
+    refresh: () =>
+      refresh().catch((err: unknown) => {
+        throw exit(err);
+      }),
   };
 }

@@ -1,7 +1,11 @@
-/** The server's account API (docs/protocol.md, "Accounts and tokens"), same origin as the page. */
+/**
+ * The SDK's account calls (src/client/accounts.ts) for the sign-in screen: same origin as the
+ * page, with failures worded in the page's language.
+ */
+import { AccountError, Accounts, accountTokens, type AccountTokens } from '../../src/client/index.ts';
 import { errorText } from './format.ts';
 import { t } from './i18n/index.ts';
-import type { SavedAuth } from './storage.ts';
+import { saveAuth, savedAuth, type SavedAuth } from './storage.ts';
 
 export class AuthApiError extends Error {
   constructor(
@@ -14,46 +18,33 @@ export class AuthApiError extends Error {
   }
 }
 
-async function post(path: string, body: unknown): Promise<unknown> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  } catch {
-    throw new AuthApiError('network', t('login.network'));
-  }
-  const json = (await res.json().catch(() => ({}))) as { error?: unknown; message?: unknown; retryAfterMs?: unknown };
-  if (!res.ok) {
-    const code = typeof json.error === 'string' ? json.error : 'http';
-    const fallback = typeof json.message === 'string' ? json.message : t('login.httpStatus', { status: res.status });
-    const message = errorText({ code, message: fallback });
-    const wait = typeof json.retryAfterMs === 'number' && json.retryAfterMs > 0 ? json.retryAfterMs : undefined;
-    throw new AuthApiError(code, message, wait);
-  }
-  return json;
+const accounts = new Accounts();
+
+/** The SDK's error in the page's words. */
+function localized(err: unknown): unknown {
+  if (!(err instanceof AccountError)) return err;
+  if (err.code === 'network') return new AuthApiError('network', t('login.network'));
+  if (err.code === 'bad_response') return new AuthApiError('bad_response', t('login.badResponse'));
+  const fallback = err.detail ?? t('login.httpStatus', { status: err.status });
+  return new AuthApiError(err.code, errorText({ code: err.code, message: fallback }), err.retryAfterMs);
 }
 
-function toAuth(json: unknown): SavedAuth {
-  const g = json as Partial<SavedAuth>;
-  if (typeof g.accessToken !== 'string' || typeof g.refreshToken !== 'string' || !g.user) {
-    throw new AuthApiError('bad_response', t('login.badResponse'));
-  }
-  return { accessToken: g.accessToken, refreshToken: g.refreshToken, user: { id: g.user.id, nick: g.user.nick } };
+function call(op: Promise<AccountTokens>): Promise<SavedAuth> {
+  return op.catch((err: unknown) => {
+    throw localized(err);
+  });
 }
 
-export async function register(username: string, password: string): Promise<SavedAuth> {
-  return toAuth(await post('/api/auth/register', { username, password }));
+export function register(username: string, password: string): Promise<SavedAuth> {
+  return call(accounts.register(username, password));
 }
 
-export async function login(username: string, password: string): Promise<SavedAuth> {
-  return toAuth(await post('/api/auth/login', { username, password }));
+export function login(username: string, password: string): Promise<SavedAuth> {
+  return call(accounts.login(username, password));
 }
 
-export async function refresh(refreshToken: string): Promise<SavedAuth> {
-  return toAuth(await post('/api/auth/refresh', { refreshToken }));
+export function refresh(refreshToken: string): Promise<SavedAuth> {
+  return call(accounts.refresh(refreshToken));
 }
 
 /**
@@ -61,16 +52,15 @@ export async function refresh(refreshToken: string): Promise<SavedAuth> {
  * locally happens anyway).
  */
 export async function logout(refreshToken: string, all = false): Promise<void> {
-  await post('/api/auth/logout', all ? { refreshToken, all } : { refreshToken }).catch(() => undefined);
+  await accounts.logout(refreshToken, all).catch(() => undefined);
 }
 
 /** Whether the server lets guests in; true when it cannot be asked (the handshake decides). */
-export async function guestsAllowed(): Promise<boolean> {
-  try {
-    const res = await fetch('/api/config');
-    const json = (await res.json()) as { guests?: unknown };
-    return json.guests !== false;
-  } catch {
-    return true;
-  }
+export function guestsAllowed(): Promise<boolean> {
+  return accounts.guestsAllowed();
+}
+
+/** The client's token options for the signed-in account (kept in sessionStorage, see storage.ts). */
+export function signedInTokens(): { token: () => string; refresh: () => Promise<string> } {
+  return accountTokens({ refresh }, { get: savedAuth, set: saveAuth });
 }

@@ -29,25 +29,6 @@ function socketUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 }
 
-/** The client's token options for the signed-in account (kept in sessionStorage, see storage.ts). */
-function accountTokens(): { token: () => string; refresh: () => Promise<string> } {
-  return {
-    token: () => {
-      // Signed out (another code path cleared the tokens): stop rather than connect as a guest.
-      const current = savedAuth();
-      if (!current) throw new Error('signed out');
-      return current.accessToken;
-    },
-    refresh: async () => {
-      const current = savedAuth();
-      if (!current) throw new Error('signed out');
-      const next = await authApi.refresh(current.refreshToken);
-      saveAuth(next);
-      return next.accessToken;
-    },
-  };
-}
-
 /**
  * `resume`: what a reload of this tab saved; just `scope` to keep the unsent messages of a lost session.
  * `account`: connect with the signed-in account's token instead of as a guest.
@@ -73,7 +54,7 @@ function makeStore(nick: string, resume: Partial<SavedSession> = {}, account = f
       if (saved) saveSession({ ...saved, userSeq: seq });
     },
     createClient,
-    ...(account ? accountTokens() : {}),
+    ...(account ? authApi.signedInTokens() : {}),
     onWelcome: (user, token) => {
       saveSession({
         nick: user.nick,
