@@ -1,15 +1,15 @@
 /**
- * join: subscribe to live events first, then replay (after, head] from the store in pages,
- * then release the live events that arrived meanwhile — no gap, no duplicate.
+ * join: the room's log through the feed (feed.ts: subscribe, read the head, replay (after, head]
+ * in pages, release the live events that arrived meanwhile — no gap, no duplicate), then presence.
  */
-import { LIMITS, RECEIPTS_MAX, type ClientFrameOf, type RoomInfo } from '../../protocol/index.ts';
+import { RECEIPTS_MAX, type ClientFrameOf, type RoomInfo } from '../../protocol/index.ts';
 import { roomNotFound, visibleRoom } from '../access.ts';
 import { commit } from '../commit.ts';
-import type { Connection, RoomCursor } from '../connection.ts';
-import { prepareFrame } from '../wire.ts';
+import type { Connection } from '../connection.ts';
+import { follow } from '../feed.ts';
 
 export async function join(conn: Connection, frame: ClientFrameOf<'join'>): Promise<void> {
-  const { store, hub, presence } = conn.ctx;
+  const { store, presence } = conn.ctx;
   const user = conn.user;
   if (!user) return;
   // A private room the user is not in answers exactly like a missing one.
@@ -29,51 +29,47 @@ export async function join(conn: Connection, frame: ClientFrameOf<'join'>): Prom
     return;
   }
 
-  const previous = conn.rooms.get(frame.room);
-  const cursor: RoomCursor = { lastSent: 0, pending: [] };
-  conn.rooms.set(frame.room, cursor);
-  if (!previous) await hub.subscribe(frame.room, conn);
-  // A kick or ban committed between the join's write and the subscription reached no socket of
-  // ours: once subscribed (so any later one evicts us), check that the membership still stands.
-  if (!(await store.isMember(frame.room, user.id))) {
-    if (conn.rooms.get(frame.room) === cursor) {
-      conn.rooms.delete(frame.room);
-      await hub.unsubscribe(frame.room, conn);
-    }
+  const previous = conn.rooms.has(frame.room);
+  const outcome = await follow(conn, {
+    channel: frame.room,
+    cursors: conn.rooms,
+    // A kick or ban committed between the join's write and the subscription reached no socket of
+    // ours: once subscribed (so any later one evicts us), check that the membership still stands.
+    admit: () => store.isMember(frame.room, user.id),
+    start: async () => {
+      const room = (await store.getRoom(frame.room)) as RoomInfo;
+      // `after: 0` holds nothing that could be stale: the whole log, with or without an epoch.
+      const resumable =
+        frame.after === 0 || (frame.after !== undefined && frame.epoch === room.epoch && frame.after <= room.head);
+      const from = resumable ? (frame.after as number) : room.head;
+      const reset = frame.after !== undefined && !resumable;
+      // Read state for badges and "seen by" after a reload; `unread.at` says which events it covers.
+      const [unread] = await store.unread(user, frame.room);
+      const receipts = await store.receipts(frame.room, RECEIPTS_MAX);
+      // Your role, so an app can offer what it allows (e.g. deleting others' messages); the server still checks.
+      const role = await store.roleOf(frame.room, user.id);
+      conn.send({
+        type: 'joined',
+        id: frame.id,
+        room,
+        from,
+        reset,
+        ...(unread ? { unread } : {}),
+        receipts,
+        ...(role ? { role } : {}),
+      });
+      return { from, head: room.head };
+    },
+    page: async (after, head, limit) => (await store.history(frame.room, { after, before: head + 1, limit })).events,
+    encode: (event) => JSON.stringify({ type: 'event', ...event }),
+  });
+  if (outcome === 'refused') {
     if (visible.visibility === 'private') roomNotFound(conn, frame.id, frame.room);
     else conn.error((await store.isBanned(frame.room, user.id)) ? 'banned' : 'not_member', frame.id);
     return;
   }
-  // Read the head only after subscribing: anything committed later reaches `pending`.
-  const room = (await store.getRoom(frame.room)) as RoomInfo;
-  // `after: 0` holds nothing that could be stale: the whole log, with or without an epoch.
-  const resumable =
-    frame.after === 0 || (frame.after !== undefined && frame.epoch === room.epoch && frame.after <= room.head);
-  const from = resumable ? (frame.after as number) : room.head;
-  const reset = frame.after !== undefined && !resumable;
-  cursor.lastSent = from;
-  // Read state for badges and "seen by" after a reload; `unread.at` says which events it covers.
-  const [unread] = await store.unread(user, frame.room);
-  const receipts = await store.receipts(frame.room, RECEIPTS_MAX);
-  // Your role, so an app can offer what it allows (e.g. deleting others' messages); the server still checks.
-  const role = await store.roleOf(frame.room, user.id);
-  conn.send({
-    type: 'joined',
-    id: frame.id,
-    room,
-    from,
-    reset,
-    ...(unread ? { unread } : {}),
-    receipts,
-    ...(role ? { role } : {}),
-  });
-
-  await replay(conn, frame.room, cursor, room.head);
   // Kicked or banned while replaying: the room is gone from this connection; stop here.
-  if (conn.rooms.get(frame.room) !== cursor) return;
-  const live = cursor.pending ?? [];
-  cursor.pending = null;
-  for (const { seq, prepared } of live) conn.deliverEvent(frame.room, seq, prepared);
+  if (outcome === 'stopped') return;
 
   if (previous) {
     conn.send({ type: 'presence', room: frame.room, online: await presence.online(frame.room) });
@@ -81,21 +77,4 @@ export async function join(conn: Connection, frame: ClientFrameOf<'join'>): Prom
   }
   if (await presence.enter(frame.room, user)) conn.ctx.presenceChanged(frame.room);
   else conn.send({ type: 'presence', room: frame.room, online: await presence.online(frame.room) });
-}
-
-async function replay(conn: Connection, room: string, cursor: RoomCursor, head: number): Promise<void> {
-  while (cursor.lastSent < head && !conn.closing) {
-    const page = await conn.ctx.store.history(room, {
-      after: cursor.lastSent,
-      before: head + 1,
-      limit: LIMITS.historyMaxLimit,
-    });
-    if (page.events.length === 0) return;
-    for (const event of page.events) {
-      cursor.lastSent = event.seq;
-      conn.sendPrepared(prepareFrame(JSON.stringify({ type: 'event', ...event })));
-    }
-    // Bounded memory: wait for the socket to drain before reading the next page.
-    await conn.drained();
-  }
 }
