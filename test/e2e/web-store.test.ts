@@ -10,6 +10,7 @@ import type {
   PendingEntry,
   RoomEvent,
   RoomInfo,
+  SendOptions,
   SendResult,
 } from '../../src/client/index.ts';
 import { ClientError } from '../../src/client/index.ts';
@@ -96,9 +97,40 @@ class FakeClient implements ParleyClient {
   leave(): Promise<void> {
     return Promise.resolve();
   }
-  send(_room: string, body: string): Promise<SendResult> {
+  /**
+   * As the SDK's writer: `added` before send() returns; the ack resolves the promise, then
+   * `acked`; a final error rejects it, then `failed` (a closed client rejects without an event).
+   */
+  send(room: string, body: string, opts: SendOptions = {}): Promise<SendResult> {
+    if (this.closed) return Promise.reject(new ClientError('closed', 'The client is closed', false));
+    const id = `c${this.sends.length + 1}`;
+    const reply = opts.reply === undefined ? {} : { reply: opts.reply };
+    const entry: PendingEntry = {
+      id,
+      room,
+      frame: { type: 'send', id, room, kind: 'text', body, ...reply },
+      createdAt: Date.now(),
+      restored: false,
+      status: 'pending',
+    };
     const d = deferred<SendResult>();
-    this.sends.push({ body, d });
+    this.sends.push({
+      body,
+      d: {
+        promise: d.promise,
+        resolve: (result) => {
+          d.resolve(result);
+          this.emit('outbox', { change: 'acked', entry, result });
+        },
+        reject: (error) => {
+          d.reject(error);
+          if (error instanceof ClientError && error.code !== 'closed') {
+            this.emit('outbox', { change: 'failed', entry: { ...entry, status: 'failed', error }, error });
+          }
+        },
+      },
+    });
+    this.emit('outbox', { change: 'added', entry });
     return d.promise;
   }
   edit(): Promise<SendResult> {
@@ -287,8 +319,6 @@ describe('ChatStore', () => {
     const b = restored('c-b', 'refused');
     fake.emit('outbox', { change: 'added', entry: a });
     fake.emit('outbox', { change: 'added', entry: b });
-    // This life's sends are followed through their promises, not these events.
-    fake.emit('outbox', { change: 'added', entry: { ...restored('c-x', 'mine'), restored: false } });
     expect(pendingItems(view(store))).toMatchObject([
       { body: 'from before the reload', status: 'pending', cid: 'c-a', createdAt: 5 },
       { body: 'refused', status: 'pending' },
@@ -310,6 +340,56 @@ describe('ChatStore', () => {
     expect(failed).toMatchObject({ status: 'failed', error: 'Not sent: the session was lost' });
     store.retry('general', failed!.key);
     expect(fake.sends.map((x) => x.body)).toEqual(['refused']); // a new send, as this user
+  });
+
+  it('shows this page’s sends from the outbox events: one pending row each, never a duplicate', async () => {
+    const { store, fake } = await joinedStore(0);
+    const entry: PendingEntry = {
+      id: 'c-x',
+      room: 'general',
+      frame: { type: 'send', id: 'c-x', room: 'general', kind: 'text', body: 'mine' },
+      createdAt: 7,
+      restored: false,
+      status: 'pending',
+    };
+    fake.emit('outbox', { change: 'added', entry });
+    fake.emit('outbox', { change: 'added', entry });
+    expect(pendingItems(view(store))).toEqual([
+      { key: 'c-x', body: 'mine', status: 'pending', createdAt: 7, cid: 'c-x' },
+    ]);
+    store.send('general', 'hello', 3);
+    expect(pendingItems(view(store))).toMatchObject([
+      { cid: 'c-x', body: 'mine' },
+      { cid: 'c1', body: 'hello', reply: 3, status: 'pending' },
+    ]);
+    // This page's file sends show as uploads (file-transfers.ts), not here.
+    const file: PendingEntry = {
+      ...entry,
+      id: 'c-f',
+      frame: { type: 'send', id: 'c-f', room: 'general', kind: 'file', body: '', file: 'f1' },
+    };
+    fake.emit('outbox', { change: 'added', entry: file });
+    expect(pendingItems(view(store)).map((o) => o.cid)).toEqual(['c-x', 'c1']);
+    fake.emit('outbox', { change: 'discarded', entry });
+    expect(pendingItems(view(store)).map((o) => o.cid)).toEqual(['c1']);
+  });
+
+  it('retries a failed send in its place, and shows a send the closed client refused as failed', async () => {
+    const { store, fake } = await joinedStore(0);
+    store.send('general', 'first');
+    store.send('general', 'second');
+    fake.sends[0]!.d.reject(new ClientError('not_member', 'Not a member', false));
+    await flush();
+    store.retry('general', 'c1');
+    expect(pendingItems(view(store)).map((o) => [o.cid, o.body, o.status])).toEqual([
+      ['c3', 'first', 'pending'],
+      ['c2', 'second', 'pending'],
+    ]);
+    fake.closed = true;
+    store.send('general', 'third');
+    await flush();
+    expect(pendingItems(view(store))[2]).toMatchObject({ body: 'third', status: 'failed' });
+    expect(pendingItems(view(store))[2]?.cid).toBeUndefined();
   });
 
   it('joins the room of a restored message in the background', async () => {

@@ -47,12 +47,17 @@ const SENT_KEEP = 100;
 
 export type SendStatus = 'pending' | 'sent' | 'failed';
 
+/**
+ * A message of ours as the SDK's outbox tells it (`outbox` events): pending once added, sent on
+ * its ack, failed on a final error. The store keeps no outbox of its own.
+ */
 export interface OutboxItem {
+  /** The outbox entry's id (a send the client refused before its outbox: a local key). */
   readonly key: string;
   readonly body: string;
   readonly status: SendStatus;
   readonly createdAt: number;
-  /** The send's client id, known once the server acked it (= the event's `cid`). */
+  /** The send's client id (the outbox entry's id = the event's `cid`). */
   readonly cid?: string;
   readonly seq?: number;
   readonly error?: string;
@@ -179,6 +184,8 @@ export class ChatStore {
   /** Bumped on (re)join and reset; answers for an older generation are dropped. */
   private readonly gens = new Map<string, number>();
   private keySeq = 0;
+  /** The id of the send the SDK added to its outbox during the current client.send() call. */
+  private added: string | undefined;
   private disposed = false;
   private roomsTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -485,32 +492,24 @@ export class ChatStore {
     if (view?.info) void this.loadLatest(room, view.info, this.gen(room));
   }
 
-  /** Show the message at once as pending; the server's ack marks it sent. */
   /** The composer changed: renewals are throttled by the SDK; an empty input means stopped. */
   typing(room: string, on: boolean): void {
     this.client.typing(room, on);
   }
 
+  /** Send through the SDK: its outbox events show the message as pending, then sent or failed. */
   send(room: string, body: string, reply?: number): void {
     this.client.typing(room, false);
     // Your message goes at the bottom: show the newest messages around it.
     void this.showLatest(room);
-    const item: OutboxItem = {
-      key: `local-${++this.keySeq}`,
-      body,
-      status: 'pending',
-      createdAt: Date.now(),
-      ...(reply === undefined ? {} : { reply }),
-    };
-    this.updateView(room, (v) => ({ ...v, outbox: [...v.outbox, item] }));
-    this.deliver(room, item.key, body, reply);
+    this.write(room, body, reply);
   }
 
+  /** A failed message goes again as a new send, in the failed one's place (the SDK forgot it). */
   retry(room: string, key: string): void {
     const item = this.state.views[room]?.outbox.find((o) => o.key === key);
     if (!item || item.status !== 'failed') return;
-    this.patchOutbox(room, key, { status: 'pending', error: undefined, createdAt: Date.now() });
-    this.deliver(room, key, item.body, item.reply);
+    this.write(room, item.body, item.reply, key);
   }
 
   /** Your role in a joined room (from the server), e.g. to offer deleting others' messages. */
@@ -542,17 +541,49 @@ export class ChatStore {
   // ---- internals ----
 
   /**
-   * Messages an earlier page life left unsent, restored by the SDK: shown like this life's
-   * pending sends. Their room is joined (in the background) so they go out; this life's sends
-   * are followed through their promises instead.
+   * One send through the SDK. Its `added` event (during the call) makes the pending row; with
+   * `replaces`, that row takes the failed one's place. A send the client refused before its
+   * outbox (it is closed) shows failed, like one the outbox failed.
+   */
+  private write(room: string, body: string, reply: number | undefined, replaces?: string): void {
+    this.added = undefined;
+    const sent = this.client.send(room, body, reply === undefined ? {} : { reply });
+    const id = this.added;
+    this.added = undefined;
+    const key = id ?? replaces ?? `unsent-${++this.keySeq}`;
+    this.updateView(room, (v) => {
+      const fresh: OutboxItem | undefined =
+        id === undefined
+          ? { key, body, status: 'pending', createdAt: Date.now(), ...(reply === undefined ? {} : { reply }) }
+          : v.outbox.find((o) => o.key === id);
+      if (!fresh) return v;
+      if (replaces !== undefined && v.outbox.some((o) => o.key === replaces)) {
+        const outbox = v.outbox.filter((o) => o.key === replaces || o.key !== fresh.key);
+        return { ...v, outbox: outbox.map((o) => (o.key === replaces ? fresh : o)) };
+      }
+      return id === undefined ? { ...v, outbox: [...v.outbox, fresh] } : v;
+    });
+    // A failure the outbox told (`failed`) already shows, and `discarded` was asked for; a client
+    // closed for good rejects its unsent writes without an event: they show failed too.
+    sent.catch((err: unknown) => {
+      if (errorCode(err) !== 'discarded')
+        this.patchOutbox(room, key, { status: 'failed', error: errorText(err) }, 'pending');
+    });
+  }
+
+  /**
+   * The SDK's outbox, the only source of pending, sent and failed rows: this page's sends and
+   * those an earlier page life left unsent (restored; their room is joined in the background
+   * so they go out). This page's file sends show as uploads (file-transfers.ts) instead.
    */
   private onOutbox(o: OutboxChange): void {
     const { entry } = o;
-    if (!entry.restored) return;
-    const key = `stored-${entry.id}`;
+    const key = entry.id;
     if (o.change === 'added') {
-      this.ensureRoom(entry.room);
+      if (entry.restored) this.ensureRoom(entry.room);
       if (entry.frame.type !== 'send') return; // edits and reactions have no pending look yet
+      if (!entry.restored && entry.frame.kind !== 'text') return;
+      if (!entry.restored) this.added = entry.id;
       const item: OutboxItem = {
         key,
         body: entry.frame.kind === 'text' ? entry.frame.body : entry.frame.body || t('chat.aFile'),
@@ -613,16 +644,6 @@ export class ChatStore {
       this.roomsTimer = undefined;
       void this.refreshRooms();
     }, ROOMS_REFRESH_MS);
-  }
-
-  private deliver(room: string, key: string, body: string, reply?: number): void {
-    this.client.send(room, body, reply === undefined ? {} : { reply }).then(
-      (ack) => {
-        this.patchOutbox(room, key, { status: 'sent', cid: ack.id, seq: ack.seq });
-        this.trimOutbox(room);
-      },
-      (err: unknown) => this.patchOutbox(room, key, { status: 'failed', error: errorText(err) }),
-    );
   }
 
   private onWelcome(user: UserRef, session: string): void {
@@ -731,11 +752,13 @@ export class ChatStore {
     return next;
   }
 
-  private patchOutbox(room: string, key: string, patch: Partial<OutboxItem>): void {
-    this.updateView(room, (v) => ({
-      ...v,
-      outbox: v.outbox.map((o) => (o.key === key ? { ...o, ...patch } : o)),
-    }));
+  /** Change item `key` (only while its status is `from`, when given). */
+  private patchOutbox(room: string, key: string, patch: Partial<OutboxItem>, from?: SendStatus): void {
+    this.updateView(room, (v) => {
+      const item = v.outbox.find((o) => o.key === key);
+      if (!item || (from !== undefined && item.status !== from)) return v;
+      return { ...v, outbox: v.outbox.map((o) => (o === item ? { ...o, ...patch } : o)) };
+    });
   }
 
   /** Forget the oldest sent items whose log entry is already shown. */
@@ -768,7 +791,8 @@ export class ChatStore {
 
 /**
  * What the message list shows for a room: log entries, then local sends not yet in the log. A
- * restored send knows its cid before the ack: the log may already hold it (the ack was lost).
+ * send's cid is known before its ack: the log may already hold it (the event overtook the ack,
+ * or the ack was lost before a reload).
  */
 export function pendingItems(view: RoomView): readonly OutboxItem[] {
   const logged = view.outbox.some((o) => o.cid !== undefined && o.status !== 'sent') ? logCids(view) : undefined;
