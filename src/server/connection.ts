@@ -221,14 +221,16 @@ export class Connection {
     if (this.#closing) return;
     this.#closing = true;
     this.ws.close(code, reason);
-    setTimeout(() => this.#cut(), CLOSE_GRACE_MS).unref();
+    setTimeout(() => this.cut(), CLOSE_GRACE_MS).unref();
   }
 
   /**
-   * Ends the socket with a TCP reset: a peer that does not read would otherwise hold the kernel's
-   * send buffer (and never learn of a FIN queued behind it) until the kernel gives up.
+   * Ends the socket now, with a TCP reset: after a plain close, a peer that does not read would
+   * hold the kernel's send buffer (up to megabytes, zero-window probes answered for as long as the
+   * peer's kernel lives) and never learn of the FIN queued behind it. The heartbeat ends dead
+   * peers this way too.
    */
-  #cut(): void {
+  cut(): void {
     const socket = (this.ws as unknown as { _socket?: { resetAndDestroy?: () => void } })._socket;
     socket?.resetAndDestroy?.();
     this.ws.terminate();

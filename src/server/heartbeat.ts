@@ -12,7 +12,7 @@ export function startHeartbeat(connections: ReadonlySet<Connection>, intervalMs:
         conn.ctx.log,
         { conn: conn.id },
         () => beat(conn),
-        () => conn.ws.terminate(),
+        () => conn.cut(),
       );
   }, intervalMs);
   timer.unref();
@@ -25,7 +25,9 @@ function beat(conn: Connection): void {
   const unread = conn.readPausedSinceBeat();
   if (!conn.alive && !unread) {
     conn.ctx.log.info({ conn: conn.id }, 'heartbeat missed; terminating');
-    conn.ws.terminate();
+    // A reset, not a FIN: a peer that stopped reading would never see a FIN queued behind the
+    // data it did not read, and the kernel would keep that data for as long as the peer lives.
+    conn.cut();
     return;
   }
   conn.alive = false;
