@@ -6,7 +6,7 @@ import type { Connection } from './connection.ts';
 import { guarded } from './guard.ts';
 
 export function startHeartbeat(connections: ReadonlySet<Connection>, intervalMs: number): () => void {
-  const timer = setInterval(() => {
+  const beatAll = (): void => {
     for (const conn of connections)
       guarded(
         conn.ctx.log,
@@ -14,7 +14,10 @@ export function startHeartbeat(connections: ReadonlySet<Connection>, intervalMs:
         () => beat(conn),
         () => conn.cut(),
       );
-  }, intervalMs);
+  };
+  // Deferred past the poll phase: after an event-loop stall, pongs already waiting in the socket
+  // buffers are read before anyone is judged, so a stall alone never cuts healthy peers.
+  const timer = setInterval(() => setImmediate(beatAll), intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

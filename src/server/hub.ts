@@ -73,6 +73,6 @@ export class Hub {
 
   /** One recipient's failure cuts that recipient (it resumes from its last seq), never the rest. */
   #each(conn: Connection, write: () => void): void {
-    guarded(this.#log, { conn: conn.id }, write, () => conn.ws.terminate());
+    guarded(this.#log, { conn: conn.id }, write, () => conn.cut());
   }
 }

@@ -230,7 +230,7 @@ export function createParleyServer(init: ParleyServerInit = {}): ParleyServer {
       await waitFor(() => connections.size === 0, SHUTDOWN_DRAIN_MS);
       // Idle keep-alive and preconnected sockets would hold http.close() open until they time out.
       http.closeAllConnections();
-      for (const conn of connections) conn.ws.terminate();
+      for (const conn of connections) conn.cut();
       wss.close();
       await closed;
       ctx.receipts.close();
