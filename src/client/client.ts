@@ -5,11 +5,13 @@
  * and typing each do one job.
  */
 import type {
+  AssignableRole,
   ClientFrameOf,
   FileRef,
   Receipt,
   RoomEvent,
   RoomInfo,
+  RoomMetaKind,
   RoomRole,
   UserRef,
   UserStatus,
@@ -174,7 +176,7 @@ export class Client implements ParleyClient {
     return this.#moderate(moderationFrame('unban', room, user));
   }
 
-  setRole(room: string, user: string, role: 'moderator' | 'member'): Promise<SendResult> {
+  setRole(room: string, user: string, role: AssignableRole): Promise<SendResult> {
     return this.#moderate(roleFrame(room, user, role));
   }
 
@@ -265,7 +267,7 @@ export class Client implements ParleyClient {
   }
 
   /** Moderation frames are idempotent on their id (the server acks a resend with the original seq). */
-  #moderate(frame: ModerationFrame | ClientFrameOf<'rename' | 'topic'>): Promise<SendResult> {
+  #moderate(frame: ModerationFrame | ClientFrameOf<RoomMetaKind>): Promise<SendResult> {
     return this.#requests.request(frame, 'ack', { onDrop: 'retry' }).then((f) => ({
       id: f.id,
       room: f.room,

@@ -23,7 +23,43 @@ export type {
 } from './types.ts';
 export type { CreateRoomOptions } from './moderation.ts';
 export { dmPeers, type MemberList } from './room-admin.ts';
-export { DM_MAX_USERS, isDmName } from '../protocol/limits.ts';
+export { DM_MAX_USERS } from '../protocol/limits.ts';
+// The protocol's vocabularies (src/protocol/kinds.ts, dm-names.ts), for apps: one definition.
+export { DM_PREFIX, GROUP_DM_PREFIX, isDmName } from '../protocol/dm-names.ts';
+export {
+  ASSIGNABLE_ROLES,
+  EVENT_KINDS,
+  isEventKind,
+  isMembershipKind,
+  isMessageKind,
+  isModerationKind,
+  isModeratorRole,
+  isMutationKind,
+  isRemovalKind,
+  isRoomMetaKind,
+  isWrittenKind,
+  MEMBERSHIP_KINDS,
+  MESSAGE_KINDS,
+  MODERATION_KINDS,
+  MODERATOR_ROLES,
+  MUTATION_KINDS,
+  REMOVAL_KINDS,
+  ROOM_META_KINDS,
+  ROOM_ROLES,
+  ROOM_VISIBILITIES,
+  USER_EVENT_KINDS,
+  WRITTEN_KINDS,
+  type AssignableRole,
+  type EventKind,
+  type MembershipKind,
+  type MessageKind,
+  type ModerationKind,
+  type MutationKind,
+  type RemovalKind,
+  type RoomMetaKind,
+  type RoomVisibility,
+  type WrittenKind,
+} from '../protocol/kinds.ts';
 export { SEARCH_QUERY_MAX, type SearchOptions, type SearchPage } from './search.ts';
 export type { WebSocketConstructor, WebSocketLike } from './transport.ts';
 export type { FileLinks, UploadOptions } from './upload.ts';

@@ -2,12 +2,12 @@
  * Room authorization in the SDK: the moderation request frames and what a `removed` frame means.
  * The client sends these through requests.ts; subscription.ts forgets a room on `removed`.
  */
-import type { ClientFrameOf, RemovedFrame, RoomRole, RoomVisibility } from '../protocol/index.ts';
+import type { AssignableRole, ClientFrameOf, ModerationKind, RemovedFrame, RoomVisibility } from '../protocol/index.ts';
 import { ClientError } from './errors.ts';
 import { newId } from './ids.ts';
 
-export type ModerationFrame = ClientFrameOf<'invite' | 'kick' | 'ban' | 'unban' | 'role'>;
-export type ModerationAction = 'invite' | 'kick' | 'ban' | 'unban';
+export type ModerationFrame = ClientFrameOf<ModerationKind>;
+export type ModerationAction = Exclude<ModerationKind, 'role'>;
 
 export interface CreateRoomOptions {
   /** Default 'public'. A private room is visible only to its owner and invited members. */
@@ -19,7 +19,7 @@ export function moderationFrame(type: ModerationAction, room: string, user: stri
   return { type, id: newId(), room, user };
 }
 
-export function roleFrame(room: string, user: string, role: Exclude<RoomRole, 'owner'>): ModerationFrame {
+export function roleFrame(room: string, user: string, role: AssignableRole): ModerationFrame {
   return { type: 'role', id: newId(), room, user, role };
 }
 

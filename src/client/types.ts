@@ -1,5 +1,15 @@
 /** The SDK's public types. The web app is written against these names: keep them stable. */
-import type { FileRef, Receipt, RoomEvent, RoomInfo, RoomRole, UserEvent, UserRef } from '../protocol/index.ts';
+import type {
+  AssignableRole,
+  FileRef,
+  Receipt,
+  RemovalKind,
+  RoomEvent,
+  RoomInfo,
+  RoomRole,
+  UserEvent,
+  UserRef,
+} from '../protocol/index.ts';
 import type { UserStatus } from '../protocol/index.ts';
 import type { Activity } from './activity.ts';
 import type { ClientError } from './errors.ts';
@@ -132,7 +142,7 @@ export interface ClientEvents {
    * You were kicked or banned from the room (on any connection of yours). The client has already
    * forgotten it: its join waiters and queued writes failed with `not_member` / `banned`.
    */
-  removed: { room: string; reason: 'kick' | 'ban'; by: UserRef };
+  removed: { room: string; reason: RemovalKind; by: UserRef };
   /** An outbox entry was added (also when loaded from storage), acknowledged, failed or discarded. */
   outbox: OutboxChange;
   /**
@@ -176,7 +186,7 @@ export interface ParleyClient {
   kick(room: string, user: string): Promise<SendResult>;
   ban(room: string, user: string): Promise<SendResult>;
   unban(room: string, user: string): Promise<SendResult>;
-  setRole(room: string, user: string, role: 'moderator' | 'member'): Promise<SendResult>;
+  setRole(room: string, user: string, role: AssignableRole): Promise<SendResult>;
   /**
    * Opens a direct message with these users (ids, not nicknames; you are added) and resolves with
    * its room (`dm` lists who it is between). One other user: always the same room. Join it to talk.

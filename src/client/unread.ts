@@ -6,6 +6,7 @@
  * Pure: no timers, no I/O.
  */
 import type { RoomEvent, UnreadCounts } from '../protocol/frames.ts';
+import { isWrittenKind } from '../protocol/kinds.ts';
 import { UNREAD_CAP } from '../protocol/limits.ts';
 import { mentions } from '../protocol/mentions.ts';
 
@@ -19,7 +20,6 @@ export interface UnreadState {
   readonly mentions: number;
 }
 
-const MESSAGE_KINDS: ReadonlySet<string> = new Set(['text', 'image', 'file']);
 /** Counted messages held per room; past it a refresh from the server replaces them. */
 const MAX_LIVE = 1_000;
 
@@ -105,7 +105,7 @@ export class UnreadTracker {
     if (!r || e.seq <= r.base.at) return NONE;
     const before = this.get(e.room);
     let refresh = false;
-    if (MESSAGE_KINDS.has(e.kind)) {
+    if (isWrittenKind(e.kind)) {
       if (e.sender.id !== me?.id && e.seq > r.read) r.live.set(e.seq, me !== undefined && mentions(e.body, me.nick));
       refresh = r.live.size > MAX_LIVE;
     } else if ((e.kind === 'delete' || e.kind === 'edit') && e.ref !== undefined && e.ref > r.read) {

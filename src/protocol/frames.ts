@@ -4,49 +4,12 @@
  * server → client frames are declared here.
  */
 import type { ErrorCode } from './codes.ts';
+import type { EventKind, MessageKind, RemovalKind, RoomRole, RoomVisibility, UserEventKind } from './kinds.ts';
 import type { ClientFrame } from './schema.ts';
 
 export type { ClientFrame } from './schema.ts';
 export type ClientFrameType = ClientFrame['type'];
 export type ClientFrameOf<T extends ClientFrameType> = Extract<ClientFrame, { type: T }>;
-
-/** Entries that are messages: they can be edited, deleted and reacted to. */
-export type MessageKind = 'text' | 'image' | 'file' | 'system';
-
-/**
- * Entries that change something earlier in the log; `ref` is the seq of the message they change.
- * edit: `body` is the new text. delete: a tombstone, `body` is empty.
- * react / unreact: `body` is the emoji; a user's reactions are a set (adding twice is one).
- */
-export type MutationKind = 'edit' | 'delete' | 'react' | 'unreact';
-
-/** Membership changes: `sender` became a member of the room, or stopped being one. */
-export type MembershipKind = 'join' | 'leave';
-
-/**
- * Moderation by an owner or moderator (`sender`) on another user (`target`): invite adds a
- * membership, kick removes it, ban removes it and forbids rejoining, unban lifts the ban,
- * role sets the target's role (`body` is the new role).
- */
-export type ModerationKind = 'invite' | 'kick' | 'ban' | 'unban' | 'role';
-
-/**
- * Room settings changed by an owner or moderator (any member in a DM): `body` is the new value.
- * rename: the room's title (its name never changes). topic: the topic ('' clears it).
- */
-export type RoomMetaKind = 'rename' | 'topic';
-
-export type EventKind = MessageKind | MutationKind | MembershipKind | ModerationKind | RoomMetaKind;
-
-export const MODERATION_KINDS: readonly ModerationKind[] = ['invite', 'kick', 'ban', 'unban', 'role'];
-
-/** Room roles. The owner is the room's creator; moderators are named by the owner. */
-export type RoomRole = 'owner' | 'moderator' | 'member';
-
-/** public: anyone may join. private: only invited members; invisible to everyone else. */
-export type RoomVisibility = 'public' | 'private';
-
-export const MUTATION_KINDS: readonly MutationKind[] = ['edit', 'delete', 'react', 'unreact'];
 
 export interface UserRef {
   readonly id: string;
@@ -192,8 +155,6 @@ export interface JoinedFrame {
  * member: you became a member of `room` (joined on some device, were invited, a DM was opened).
  * unmember: you stopped being one (left, kicked, banned). read: your watermark moved to `read`.
  */
-export type UserEventKind = 'member' | 'unmember' | 'read';
-
 export interface UserEvent {
   readonly seq: number;
   readonly kind: UserEventKind;
@@ -336,7 +297,7 @@ export interface ErrorFrame {
 export interface RemovedFrame {
   readonly type: 'removed';
   readonly room: string;
-  readonly reason: 'kick' | 'ban';
+  readonly reason: RemovalKind;
   /** Who did it. */
   readonly by: UserRef;
 }

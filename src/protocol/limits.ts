@@ -65,6 +65,3 @@ export const TYPING_TTL_MS = 6_000;
  * this long): if that welcome is lost, the retry is recognised as the same session.
  */
 export const PROPOSED_SESSION = /^[A-Za-z0-9_-]{22,128}$/;
-
-/** Room names reserved for direct messages (docs/protocol.md, _Direct messages_): `create` refuses them. */
-export const isDmName = (room: string): boolean => room.startsWith('dm-') || room.startsWith('gdm-');

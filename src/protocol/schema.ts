@@ -1,6 +1,7 @@
 /** Runtime schemas for client → server frames, and the one decoder the server uses. */
 import * as v from 'valibot';
 import { ERRORS, type ErrorCode } from './codes.ts';
+import { ASSIGNABLE_ROLES, ROOM_VISIBILITIES, WRITTEN_KINDS } from './kinds.ts';
 import { DM_MAX_USERS, LIMITS, NICK_PATTERN, PROTOCOL_VERSION, ROOM_PATTERN } from './limits.ts';
 
 /** Control characters other than tab and newline never reach storage. */
@@ -70,7 +71,7 @@ export const createSchema = v.object({
   id: requestId,
   room: roomNameSchema,
   title: v.optional(titleSchema),
-  visibility: v.optional(v.picklist(['public', 'private'])),
+  visibility: v.optional(v.picklist(ROOM_VISIBILITIES)),
 });
 
 export const roomsSchema = v.object({ type: v.literal('rooms'), id: requestId });
@@ -95,7 +96,7 @@ export const sendSchema = v.object({
   /** Client-generated; the idempotency key of this message. */
   id: requestId,
   room: roomNameSchema,
-  kind: v.picklist(['text', 'image', 'file']),
+  kind: v.picklist(WRITTEN_KINDS),
   /** With `image` and `file`: an optional caption (may be empty or left out). */
   body: v.optional(bodySchema, ''),
   /** With `image` and `file`: the uploaded file's id; refused with `text`. */
@@ -163,7 +164,7 @@ export const roleSchema = v.object({
   id: requestId,
   room: roomNameSchema,
   user: userIdSchema,
-  role: v.picklist(['moderator', 'member']),
+  role: v.picklist(ASSIGNABLE_ROLES),
 });
 
 /**

@@ -2,7 +2,7 @@
  * Room access rules shared by the handlers (docs/security.md, "Authorization"). A private room
  * exists only for its owner and members: everyone else gets exactly what a missing room gets.
  */
-import type { RoomInfo, RoomRole } from '../protocol/index.ts';
+import { MODERATOR_ROLES, type RoomInfo, type RoomRole } from '../protocol/index.ts';
 import type { Connection } from './connection.ts';
 
 /** The room as this connection's user may see it; undefined when missing or private to others. */
@@ -20,4 +20,4 @@ export function roomNotFound(conn: Connection, id: string, room: string): void {
 }
 
 /** Roles that may invite, kick, ban, unban and delete others' messages. */
-export const MODERATORS: ReadonlySet<RoomRole> = new Set(['owner', 'moderator']);
+export const MODERATORS: ReadonlySet<RoomRole> = new Set(MODERATOR_ROLES);

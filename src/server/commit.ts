@@ -1,4 +1,5 @@
 /** The one write path into a room log: append, and only after the commit fan out and acknowledge. */
+import { isRemovalKind } from '../protocol/index.ts';
 import type { Connection } from './connection.ts';
 import type { ServerContext } from './context.ts';
 import type { AppendInput, AppendResult } from './store/store.ts';
@@ -9,7 +10,7 @@ export async function commit(ctx: ServerContext, input: AppendInput): Promise<Ap
   const result = await ctx.store.append(input);
   if (result.status === 'appended') {
     const { event } = result;
-    const evicts = (event.kind === 'kick' || event.kind === 'ban') && event.target !== undefined;
+    const evicts = isRemovalKind(event.kind) && event.target !== undefined;
     // A DM's invites committed with its message (store.ts, AppendResult `before`) go out first.
     const earlier = (result.before ?? []).map((e) =>
       ctx.broker.publish({ channel: e.room, seq: e.seq, payload: JSON.stringify({ type: 'event', ...e }) }),

@@ -4,24 +4,28 @@
  * connections, per-user caps on concurrent connections and joined rooms, and the typing throttle.
  * See docs/security.md ("Limits") for the defaults and why.
  */
-import { CLOSE, type ClientFrame, TokenBucket, TYPING_THROTTLE_MS, TYPING_TTL_MS } from '../protocol/index.ts';
+import {
+  CLOSE,
+  type ClientFrame,
+  MODERATION_KINDS,
+  ROOM_META_KINDS,
+  TokenBucket,
+  TYPING_THROTTLE_MS,
+  TYPING_TTL_MS,
+} from '../protocol/index.ts';
 import type { ServerOptions } from './options.ts';
 
 /** Frames that write to a room log (or create a room, or moderate one): limited by the write buckets. */
-export const WRITE_TYPES: ReadonlySet<string> = new Set([
+export const WRITE_TYPES: ReadonlySet<string> = new Set<ClientFrame['type']>([
   'send',
   'edit',
   'delete',
   'react',
   'create',
-  'invite',
-  'kick',
-  'ban',
-  'unban',
-  'role',
   'dm',
-  'rename',
-  'topic',
+  // Each moderation and room-setting kind is also the type of its request frame.
+  ...MODERATION_KINDS,
+  ...ROOM_META_KINDS,
 ]);
 
 /** Window in which `rateStrikes` rate_limited answers close the connection. */

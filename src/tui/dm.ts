@@ -3,7 +3,7 @@
  * opens (or reuses) your direct message with them, and sends the text there. Replies show as
  * events of that room (the DM is followed like a joined room).
  */
-import type { UserRef } from '../client/index.ts';
+import { isDmName, type UserRef } from '../client/index.ts';
 import { oneLine } from './sanitize.ts';
 import type { ChatSession } from './session.ts';
 
@@ -39,7 +39,7 @@ export async function sendDm(session: ChatSession, arg: string): Promise<void> {
  */
 export function followIncomingDms(session: ChatSession, notice: (text: string) => void): () => void {
   return session.client.on('user', (e) => {
-    if (e.kind !== 'member' || e.cause !== 'invite' || !/^g?dm-/.test(e.room)) return;
+    if (e.kind !== 'member' || e.cause !== 'invite' || !isDmName(e.room)) return;
     const from = e.by ? oneLine(e.by.nick) : 'someone';
     session
       .follow(e.room, e.ref ?? 0, () =>

@@ -2,7 +2,7 @@
  * The room log as the list shows it: messages and membership lines in seq order, with later
  * edits, deletes and reactions folded into the message they change (`ref`). Pure.
  */
-import type { RoomEvent } from '../../src/client/index.ts';
+import { isMutationKind, isWrittenKind, type RoomEvent } from '../../src/client/index.ts';
 
 export interface Reaction {
   readonly emoji: string;
@@ -26,12 +26,9 @@ export interface FoldedLog {
   readonly changes: ReadonlyMap<number, MessageChanges>;
 }
 
-const MUTATIONS: ReadonlySet<string> = new Set(['edit', 'delete', 'react', 'unreact']);
-const MESSAGES: ReadonlySet<string> = new Set(['text', 'image', 'file']);
-
 /** A message someone wrote (not a system line, a membership change or a change to a message). */
 export function isMessage(e: RoomEvent): boolean {
-  return MESSAGES.has(e.kind);
+  return isWrittenKind(e.kind);
 }
 
 interface Draft {
@@ -46,7 +43,7 @@ export function foldLog(events: readonly RoomEvent[]): FoldedLog {
   const nicks = new Map<string, string>();
   for (const e of events) {
     nicks.set(e.sender.id, e.sender.nick);
-    if (!MUTATIONS.has(e.kind)) {
+    if (!isMutationKind(e.kind)) {
       rows.push(e);
       continue;
     }

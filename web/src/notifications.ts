@@ -3,7 +3,14 @@
  * Permission is asked only from a click in the settings menu; this file decides (pure) and
  * keeps the on/off preference.
  */
-import { mentions, type RoomEvent, type RoomInfo, type UnreadState, type UserRef } from '../../src/client/index.ts';
+import {
+  isDmName,
+  mentions,
+  type RoomEvent,
+  type RoomInfo,
+  type UnreadState,
+  type UserRef,
+} from '../../src/client/index.ts';
 import { isMessage } from './fold.ts';
 import { t } from './i18n/index.ts';
 
@@ -24,7 +31,7 @@ export const NOTIFY_MAX_AGE_MS = 60_000;
  * list has it (the server names DMs `dm-…` and group DMs `gdm-…`, names nobody else may create).
  */
 export function isDirectRoom(name: string, info: Pick<RoomInfo, 'dm'> | undefined): boolean {
-  return Array.isArray(info?.dm) || /^g?dm-/.test(name);
+  return Array.isArray(info?.dm) || isDmName(name);
 }
 
 /** The notification for `e`, or null: only others' new messages that mention you or are in a DM, only while hidden. */

@@ -2,20 +2,14 @@
  * Log entries shown as one line of plain text instead of a message: membership, moderation and
  * room settings (docs/protocol.md, _Room settings, members and the directory_). Pure.
  */
-import type { RoomEvent } from '../../src/client/index.ts';
+import { MEMBERSHIP_KINDS, MODERATION_KINDS, ROOM_META_KINDS, type RoomEvent } from '../../src/client/index.ts';
 import { t } from './i18n/index.ts';
 
 const SYSTEM_KINDS: ReadonlySet<string> = new Set([
   'system',
-  'join',
-  'leave',
-  'invite',
-  'kick',
-  'ban',
-  'unban',
-  'role',
-  'rename',
-  'topic',
+  ...MEMBERSHIP_KINDS,
+  ...MODERATION_KINDS,
+  ...ROOM_META_KINDS,
 ]);
 
 export function isSystemLine(e: RoomEvent): boolean {

@@ -4,7 +4,7 @@
  * contexts of message-context.ts (MessageContexts.tsx) and the composer.
  */
 import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
-import type { RoomEvent, UserRef } from '../../src/client/index.ts';
+import { isModeratorRole, type RoomEvent, type UserRef } from '../../src/client/index.ts';
 import type { ChatStore, RoomView } from './chat-store.ts';
 import { foldLog } from './fold.ts';
 import type { MentionNames, MessageActions, RoomLog } from './message-context.ts';
@@ -57,7 +57,7 @@ export function useMessageUi(
   const bySeq = useMemo(() => new Map(folded.rows.map((e) => [e.seq, e])), [folded]);
   // Read at render: the role arrives with the join and changes with role events, both of which re-render.
   const role = view?.status === 'joined' ? store.role(room) : undefined;
-  const moderator = role === 'owner' || role === 'moderator';
+  const moderator = isModeratorRole(role);
   const editingSeq = editing?.room === room ? editing.seq : undefined;
 
   const actions = useMemo<MessageActions>(

@@ -2,7 +2,7 @@
  * Broker: carries committed events and signals between nodes. A fast path, not the source of truth:
  * a subscriber that misses a publish is corrected by the client's gap detection against the store.
  */
-import type { UserRef } from '../../protocol/index.ts';
+import type { RemovalKind, UserRef } from '../../protocol/index.ts';
 
 export interface BrokerMessage {
   /** A room's events travel on the room's name; other signals get channels of their own. */
@@ -16,7 +16,7 @@ export interface BrokerMessage {
    */
   readonly signal?: { readonly node: string; readonly except?: number };
   /** A kick or ban: every node removes this user's sockets from the room before delivering. */
-  readonly evict?: { readonly user: string; readonly reason: 'kick' | 'ban'; readonly by: UserRef };
+  readonly evict?: { readonly user: string; readonly reason: RemovalKind; readonly by: UserRef };
 }
 
 export type BrokerHandler = (message: BrokerMessage) => void;

@@ -9,7 +9,7 @@ import { MODERATORS, roomNotFound, visibleRoom } from '../access.ts';
 import { commitAndAck } from '../commit.ts';
 import type { Connection } from '../connection.ts';
 
-type ModerationFrame = ClientFrameOf<'invite' | 'kick' | 'ban' | 'unban' | 'role'>;
+type ModerationFrame = ClientFrameOf<ModerationKind>;
 
 /** The target's current nickname: from a live connection here, else the store; undefined when unknown. */
 export async function findTarget(conn: Connection, userId: string): Promise<UserRef | undefined> {

@@ -4,13 +4,11 @@
  * two racing changes can both pass, which the fold on the client tolerates (a deleted message
  * ignores later edits and reactions).
  */
-import type { ClientFrameOf, MutationKind } from '../../protocol/index.ts';
+import { isWrittenKind, type ClientFrameOf, type MutationKind } from '../../protocol/index.ts';
 import { MODERATORS } from '../access.ts';
 import { commitAndAck } from '../commit.ts';
 import type { Connection } from '../connection.ts';
 import { checkBody } from './check-body.ts';
-
-const CHANGEABLE = new Set(['text', 'image', 'file']);
 
 /** Checks membership and the target; returns false after sending the error frame. */
 async function checkTarget(
@@ -26,7 +24,7 @@ async function checkTarget(
     return false;
   }
   const target = await conn.ctx.store.message(frame.room, frame.ref);
-  if (!target || !CHANGEABLE.has(target.event.kind)) {
+  if (!target || !isWrittenKind(target.event.kind)) {
     conn.error('target_not_found', frame.id, `There is no message ${frame.ref} in "${frame.room}"`);
     return false;
   }

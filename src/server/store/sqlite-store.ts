@@ -15,7 +15,7 @@ import type {
   UnreadCounts,
   UserRef,
 } from '../../protocol/index.ts';
-import { isDmName } from '../../protocol/index.ts';
+import { isDmName, isWrittenKind } from '../../protocol/index.ts';
 import type {
   Account,
   AppendInput,
@@ -44,9 +44,6 @@ import { SqliteLastSeen } from './sqlite-last-seen.ts';
 import { SqliteRooms } from './sqlite-rooms.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/sqlite/', import.meta.url);
-
-/** The kinds that, appended to a DM, bring in its people who are not members (docs/protocol.md). */
-const DM_REACHING_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['text', 'image', 'file']);
 
 interface RoomRow {
   name: string;
@@ -389,13 +386,13 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * A message to a DM first makes each of its people who is not a member one again (an `invite`
-   * from the writer), in the same transaction, so the message is theirs to read. A resend of a
+   * A written message (text, image, file) to a DM first makes each of its people who is not a
+   * member one again (an `invite` from the writer), in the same transaction, so the message is theirs to read. A resend of a
    * stored message appends nothing, so it adds nobody either.
    */
   #appendReaching(input: AppendInput): AppendResult {
     // Only DM names can have people to reach: every other message goes straight in.
-    if (!DM_REACHING_KINDS.has(input.kind) || !isDmName(input.room)) return this.#appendOne(input);
+    if (!isWrittenKind(input.kind) || !isDmName(input.room)) return this.#appendOne(input);
     if (input.cid !== undefined && this.#stmt.byCid.get(input.room, input.sender.id, input.cid)) {
       return this.#appendOne(input);
     }

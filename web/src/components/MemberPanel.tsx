@@ -5,7 +5,7 @@
  * ban (each confirmed; the server decides who may be removed and its refusal is shown).
  */
 import type { ComponentChildren } from 'preact';
-import type { Member, UserRef } from '../../../src/client/index.ts';
+import type { Member, RemovalKind, UserRef } from '../../../src/client/index.ts';
 import { t } from '../i18n/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { ConfirmButton } from './ConfirmButton.tsx';
@@ -23,7 +23,7 @@ interface Props {
   readonly onClose: () => void;
   /** Owners and moderators: the invite control (InvitePicker), and kick and ban by user id. */
   readonly invite?: ComponentChildren;
-  readonly onRemove?: ((kind: 'kick' | 'ban', user: string) => Promise<void>) | undefined;
+  readonly onRemove?: ((kind: RemovalKind, user: string) => Promise<void>) | undefined;
 }
 
 const ROLE_ORDER = { owner: 0, moderator: 1, member: 2 } as const;
