@@ -26,6 +26,7 @@ import {
   type ServerFrame,
   type WelcomeFrame,
 } from '../../src/protocol/index.ts';
+import { Canary } from '../support/canary.ts';
 import { RawClient } from '../support/raw-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { waitUntil, withDeadline } from '../support/wait.ts';
@@ -206,42 +207,8 @@ async function checkAnswers(answers: Answers, expected: readonly Expectation[]):
   return problems;
 }
 
-/** Round after round on its own connections: send in a room, get the ack, see the event arrive at a reader. */
-class Bystander {
-  rounds = 0;
-  failure: unknown;
-  #stop = false;
-  readonly done: Promise<void>;
-
-  constructor(
-    readonly writer: RawClient,
-    readonly reader: RawClient,
-  ) {
-    this.done = this.#run();
-  }
-
-  async #run(): Promise<void> {
-    try {
-      for (let i = 0; !this.#stop; i++) {
-        const body = `still here ${i}`;
-        const frame = { type: 'send', id: `b${i}`, room: 'canary', kind: 'text', body };
-        const ack = await withDeadline(this.writer.request('ack', frame), 5_000, `bystander ack ${i}`);
-        await this.reader.next('event', (e) => e.room === 'canary' && e.seq === ack.seq && e.body === body, 5_000);
-        this.rounds++;
-      }
-    } catch (err) {
-      this.failure = err;
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.#stop = true;
-    await this.done;
-  }
-}
-
 let server: TestServer;
-let bystander: Bystander;
+let bystander: Canary;
 const opened: RawClient[] = [];
 /** The bystander's writer and reader. */
 let people: (RawClient & { welcome: WelcomeFrame })[] = [];
@@ -283,7 +250,7 @@ beforeAll(async () => {
   for (const c of [writer, reader]) await c.request('joined', { type: 'join', id: 'j', room: 'canary' });
   opened.push(writer, reader);
   people = [writer, reader];
-  bystander = new Bystander(writer, reader);
+  bystander = new Canary(writer, reader);
 });
 
 afterAll(async () => {

@@ -34,6 +34,7 @@ import WebSocket from 'ws';
 import { CLIENT_FRAME_TYPES, ERROR_CODES, LIMITS, type ServerFrame } from '../../src/protocol/index.ts';
 import { openSqlite } from '../../src/server/store/sqlite-store.ts';
 import { seedBigRoom } from '../support/history-seed.ts';
+import { Canary } from '../support/canary.ts';
 import { RawClient } from '../support/raw-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { waitUntil, withDeadline } from '../support/wait.ts';
@@ -305,49 +306,6 @@ async function health(): Promise<{ connections: number }> {
   return (await res.json()) as { connections: number };
 }
 
-/** Round after round on its own connections: send in a room, get the ack, see the event at a reader. */
-class Canary {
-  rounds = 0;
-  worstMs = 0;
-  failure: unknown;
-  #stop = false;
-  readonly done: Promise<void>;
-
-  constructor(
-    readonly writer: RawClient,
-    readonly reader: RawClient,
-  ) {
-    this.done = this.#run();
-  }
-
-  async #run(): Promise<void> {
-    try {
-      for (let i = 0; !this.#stop; i++) {
-        const t0 = performance.now();
-        const body = `still here ${i}`;
-        const frame = { type: 'send', id: `c${i}`, room: 'canary', kind: 'text', body };
-        const ack = await withDeadline(this.writer.request('ack', frame), ROUND_DEADLINE_MS, `canary ack ${i}`);
-        await this.reader.next(
-          'event',
-          (e) => e.room === 'canary' && e.seq === ack.seq && e.body === body,
-          ROUND_DEADLINE_MS,
-        );
-        this.worstMs = Math.max(this.worstMs, performance.now() - t0);
-        this.rounds++;
-        // Paced (a behaviour, not a synchronisation): a round every 20 ms or so is plenty.
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    } catch (err) {
-      this.failure = err;
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.#stop = true;
-    await this.done;
-  }
-}
-
 let canary: Canary;
 /** Server connections besides the peer's (the canary's writer and reader). */
 let baseline = 0;
@@ -540,7 +498,7 @@ beforeAll(async () => {
   const writer = await RawClient.connect(server.wsUrl, 'canary-writer');
   const reader = await RawClient.connect(server.wsUrl, 'canary-reader');
   for (const c of [writer, reader]) await c.request('joined', { type: 'join', id: 'j', room: 'canary' });
-  canary = new Canary(writer, reader);
+  canary = new Canary(writer, reader, { deadlineMs: ROUND_DEADLINE_MS, paceMs: 20 });
   baseline = 2;
   await waitUntil(async () => (await health()).connections === baseline, { what: 'only the canary connected' });
 }, 60_000);
