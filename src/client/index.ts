@@ -7,7 +7,8 @@ export { MemoryOutboxStore } from './outbox-store.ts';
 export { DEFAULT_IDLE_MS, watchActivity, type Activity, type ActivityOptions, type ActivityWatch } from './activity.ts';
 // The one @mention rule (the server counts mentions with it): for highlighting.
 export { mentionRanges, mentions } from '../protocol/mentions.ts';
-export { UNREAD_CAP } from '../protocol/limits.ts';
+export { NICK_PATTERN, ROOM_PATTERN, UNREAD_CAP } from '../protocol/limits.ts';
+export { hasInvisible } from '../protocol/schema.ts';
 export type { UnreadState } from './unread.ts';
 export type { OutboxFrame, OutboxFrameType, OutboxStore, StoredOutboxEntry } from './outbox-store.ts';
 export type {

@@ -25,6 +25,11 @@ export function cleanText(s: string): string {
 // Lone joiners, selectors and marks are the point here, not parts of a combined character.
 // eslint-disable-next-line no-misleading-character-class
 const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u2800\u{16fe4}]/u;
+
+/** Whether a name holds a code point that renders as nothing or blank (names refuse these). */
+export function hasInvisible(s: string): boolean {
+  return INVISIBLE.test(s);
+}
 /** Invisible parts that emoji sequences need (ZWJ, variation selectors, tags): titles keep them. */
 // eslint-disable-next-line no-misleading-character-class
 const EMOJI_PARTS = /[\u200d\ufe00-\ufe0f\u{e0020}-\u{e007f}\u{e0100}-\u{e01ef}]/gu;

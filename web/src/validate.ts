@@ -1,7 +1,8 @@
 /**
- * Client-side hints mirroring the server's rules (web/ may not import src/protocol).
+ * Client-side hints with the server's own patterns (from the SDK: web/ may not import src/protocol).
  * The server stays the authority: whatever passes here can still be refused there.
  */
+import { hasInvisible, NICK_PATTERN, ROOM_PATTERN } from '../../src/client/index.ts';
 import { t } from './i18n/index.ts';
 
 export const NICK_MAX = 32;
@@ -12,15 +13,13 @@ export const BODY_MAX = 4000;
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 128;
 
-const NICK_PATTERN = /^[\p{L}\p{N}_.-](?:[\p{L}\p{N} _.-]*[\p{L}\p{N}_.-])?$/u;
-const ROOM_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
-
 /** undefined when fine, else why not. */
 export function nickProblem(nick: string): string | undefined {
   const n = nick.trim();
   if (!n) return t('validate.nickEmpty');
   if (Array.from(n).length > NICK_MAX) return t('validate.tooLong', { max: NICK_MAX });
-  if (!NICK_PATTERN.test(n)) return t('validate.nickChars');
+  // Invisible code points (U+3164, zero-width…) would let a name pass for another one.
+  if (hasInvisible(n) || !NICK_PATTERN.test(n)) return t('validate.nickChars');
   return undefined;
 }
 
