@@ -50,7 +50,24 @@ function microFanout(): void {
 async function endToEnd(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
   const server = createParleyServer({
-    options: { port: 0, host: '127.0.0.1', dataDir, webDir: null, logLevel: 'warn' },
+    options: {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      webDir: null,
+      logLevel: 'warn',
+      // Every client comes from 127.0.0.1 and one sender pushes as fast as acks allow: the abuse
+      // limits would measure themselves, not the fan-out.
+      ipConnectsPerSec: 100_000,
+      ipConnectsBurst: 100_000,
+      maxConnectionsPerIp: 100_000,
+      connFramesPerSec: 100_000,
+      connFramesBurst: 100_000,
+      connWritesPerSec: 100_000,
+      connWritesBurst: 100_000,
+      userWritesPerSec: 100_000,
+      userWritesBurst: 100_000,
+    },
   });
   const port = await server.listen();
   const url = `ws://127.0.0.1:${port}/ws`;
