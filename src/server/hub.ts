@@ -1,6 +1,11 @@
 /**
  * Fan-out: room → connections on this node, fed by the broker, so events and signals reach the
  * room's subscribers on every node. Each message is framed once per node.
+ *
+ * Node channels: besides rooms, the hub carries node-level channels (ended login sessions, status
+ * changes). Their names start with `~`, which no room name can (ROOM_PATTERN), so one broker
+ * handler tells them apart by name. Every node subscribes to each once (`start`) and hands every
+ * message, its own included, to the one handler registered for the channel (`listen`).
  */
 import { randomUUID } from 'node:crypto';
 import type { Broker, BrokerMessage } from './broker/broker.ts';
@@ -9,17 +14,55 @@ import { guarded } from './guard.ts';
 import type { Logger } from './log.ts';
 import { prepareFrame } from './wire.ts';
 
-export class Hub {
+/** A node-level message: its payload, and whether this node published it. */
+export type NodeHandler = (payload: string, fromHere: boolean) => void;
+
+/** What a node-level concern (login sessions, status) needs of the hub. */
+export interface NodeChannels {
+  /** Hands every message of `channel` (a name starting with `~`) to `handler`, on this node. */
+  listen(channel: string, handler: NodeHandler): void;
+  /** Publishes to every node that listens to `channel`, this one included. */
+  tell(channel: string, payload: string): void;
+}
+
+export class Hub implements NodeChannels {
   readonly #rooms = new Map<string, Set<Connection>>();
   readonly #broker: Broker;
   readonly #log: Logger;
   /** Tells this node's own signals apart when they come back from the broker. */
   readonly #node = randomUUID();
+  readonly #listeners = new Map<string, NodeHandler>();
+  #started = false;
 
   constructor(broker: Broker, log: Logger) {
     this.#broker = broker;
     this.#log = log;
     broker.onMessage((m) => guarded(log, { broker: m.channel }, () => this.#deliver(m)));
+  }
+
+  listen(channel: string, handler: NodeHandler): void {
+    if (!channel.startsWith('~')) throw new Error(`node channel ${channel} must start with ~`);
+    if (this.#listeners.has(channel)) throw new Error(`node channel ${channel} has a listener already`);
+    this.#listeners.set(channel, handler);
+    if (this.#started) void this.#subscribeNode(channel);
+  }
+
+  tell(channel: string, payload: string): void {
+    this.#broker
+      .publish({ channel, seq: 0, payload, signal: { node: this.#node } })
+      .catch((err: unknown) => this.#log.warn({ err, channel }, 'node message not published'));
+  }
+
+  /** Subscribes this node to its node channels (before it accepts connections). */
+  async start(): Promise<void> {
+    this.#started = true;
+    await Promise.all([...this.#listeners.keys()].map((channel) => this.#broker.subscribe(channel)));
+  }
+
+  /** Leaves the node channels (at shutdown: a shared bus may outlive this node). */
+  async stop(): Promise<void> {
+    this.#started = false;
+    await Promise.all([...this.#listeners.keys()].map((channel) => this.#broker.unsubscribe(channel)));
   }
 
   async subscribe(room: string, conn: Connection): Promise<void> {
@@ -52,7 +95,18 @@ export class Hub {
     return this.#rooms.get(room)?.size ?? 0;
   }
 
+  #subscribeNode(channel: string): Promise<void> {
+    return this.#broker
+      .subscribe(channel)
+      .catch((err: unknown) => this.#log.error({ err, channel }, 'node channel not subscribed'));
+  }
+
   #deliver(message: BrokerMessage): void {
+    const listener = this.#listeners.get(message.channel);
+    if (listener) {
+      listener(message.payload, message.signal?.node === this.#node);
+      return;
+    }
     const subs = this.#rooms.get(message.channel);
     if (!subs || subs.size === 0) return;
     const { evict } = message;

@@ -65,6 +65,7 @@ export function createParleyServer(init: ParleyServerInit = {}): ParleyServer {
     store,
     connections,
     log,
+    nodes: hub,
     graceMs: options.presenceGraceMs,
     windowMs: options.statusCoalesceMs,
   });
@@ -98,7 +99,7 @@ export function createParleyServer(init: ParleyServerInit = {}): ParleyServer {
   // Without a configured secret, one is generated and kept under the data directory.
   const secret = options.tokenSecret ?? loadOrCreateSecret(options.dataDir);
   // Logout ends a login session: its tokens stop verifying (also for HTTP) and its sockets close.
-  const sessions = new LoginSessions(store);
+  const sessions = new LoginSessions(store, hub, log);
   const tokens = new AccessTokens(secret, options.accessTokenTtlMs, (sid) => sessions.live(sid));
   const accounts = new Accounts(store, tokens, options.refreshTokenTtlMs, (ids) => sessions.ended(ids));
   const throttle = new LoginThrottle(options, engines.limits);
@@ -200,6 +201,8 @@ export function createParleyServer(init: ParleyServerInit = {}): ParleyServer {
     http,
     async listen() {
       await ensureDefaultRooms();
+      // Node channels (ended sessions, status) are heard before the first socket opens.
+      await hub.start();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(options.port, options.host, () => {
@@ -236,6 +239,7 @@ export function createParleyServer(init: ParleyServerInit = {}): ParleyServer {
       ctx.receipts.close();
       // Last seen for everyone still online, before the store closes.
       await statuses.close();
+      await hub.stop();
       // Only the engines built here: given ones may serve other nodes too.
       for (const engine of [...owned].reverse()) await engine.close();
       log.info('stopped');

@@ -1,12 +1,15 @@
 /**
  * Two server nodes in one process on shared engines (one store, one in-memory bus, one presence,
  * one file storage, one set of limiters): a client on each chats with the other as if they shared one server.
+ * Logout on one node closes the session's sockets on the other; status changes reach watchers on both.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AckFrame } from '../../src/protocol/index.ts';
+import WebSocket from 'ws';
+import { CLOSE, type AckFrame, type StatusFrame } from '../../src/protocol/index.ts';
 import { MemoryBus } from '../../src/server/broker/memory-broker.ts';
 import { DiskStorage } from '../../src/server/files/disk-storage.ts';
 import { createParleyServer, type ParleyServer } from '../../src/server/index.ts';
@@ -14,6 +17,7 @@ import { MemoryLimiters } from '../../src/server/limits/memory-limiter.ts';
 import { MemoryPresence } from '../../src/server/presence/memory-presence.ts';
 import { SqliteStore } from '../../src/server/store/sqlite-store.ts';
 import { RawClient } from '../support/raw-client.ts';
+import { withDeadline } from '../support/wait.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-two-nodes-'));
 const store = new SqliteStore(dataDir);
@@ -23,18 +27,33 @@ const files = new DiskStorage(join(dataDir, 'files'));
 const limits = new MemoryLimiters();
 const nodes: ParleyServer[] = [];
 const urls: string[] = [];
+const httpUrls: string[] = [];
+/** Short enough for the tests to wait out; the same on both nodes. */
+const GRACE_MS = 150;
+const WINDOW_MS = 50;
 
 beforeAll(async () => {
   for (let i = 0; i < 2; i++) {
     const node = createParleyServer({
-      options: { port: 0, host: '127.0.0.1', dataDir, webDir: null, logLevel: 'warn', tokenSecret: 'a'.repeat(32) },
+      options: {
+        port: 0,
+        host: '127.0.0.1',
+        dataDir,
+        webDir: null,
+        logLevel: 'warn',
+        tokenSecret: 'a'.repeat(32),
+        presenceGraceMs: GRACE_MS,
+        statusCoalesceMs: WINDOW_MS,
+      },
       store,
       broker: bus.broker(),
       presence,
       files,
       limits,
     });
-    urls.push(`ws://127.0.0.1:${await node.listen()}/ws`);
+    const port = await node.listen();
+    urls.push(`ws://127.0.0.1:${port}/ws`);
+    httpUrls.push(`http://127.0.0.1:${port}`);
     nodes.push(node);
   }
 });
@@ -50,6 +69,42 @@ async function member(url: string, nick: string): Promise<RawClient> {
   await client.request('joined', { type: 'join', id: `j-${nick}`, room: 'general' });
   return client;
 }
+
+async function post(node: number, path: string, body: unknown) {
+  const res = await fetch(`${httpUrls[node] ?? ''}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** The HTTP status of the upgrade with this token at this URL (101 when a socket opened). */
+function upgradeStatus(url: string, token: string): Promise<number> {
+  const ws = new WebSocket(`${url}?token=${encodeURIComponent(token)}`);
+  return withDeadline(
+    new Promise((resolve, reject) => {
+      ws.once('open', () => {
+        ws.terminate();
+        resolve(101);
+      });
+      ws.once('unexpected-response', (_req, res: IncomingMessage) => {
+        resolve(res.statusCode ?? 0);
+        res.resume();
+      });
+      ws.once('error', reject);
+    }),
+    5_000,
+    'upgrade',
+  );
+}
+
+const statusOf = (frames: readonly { type: string }[], nick: string) =>
+  frames.flatMap((f) =>
+    f.type === 'status' && !('id' in f && f.id !== undefined)
+      ? (f as StatusFrame).users.filter((u) => u.user.nick === nick)
+      : [],
+  );
 
 describe('two nodes on one shared store, bus and presence', () => {
   it('deliver each other’s messages once and in order, with typing and presence across nodes', async () => {
@@ -89,5 +144,38 @@ describe('two nodes on one shared store, bus and presence', () => {
     expect((await second.next('error')).code).toBe('nick_taken');
     first.close();
     second.close();
+  });
+
+  it('close a session’s sockets on every node when it ends on one, and refuse its token there', async () => {
+    const reg = await post(0, '/api/auth/register', { username: 'roamer', password: 'correct horse battery' });
+    expect(reg.status, JSON.stringify(reg.body)).toBe(200);
+    const { accessToken, refreshToken } = reg.body as { accessToken: string; refreshToken: string };
+    // Registered on node A, connected on node B.
+    const onB = await RawClient.connect(`${urls[1] ?? ''}?token=${encodeURIComponent(accessToken)}`, 'ignored');
+    expect(onB.welcome.user.nick).toBe('roamer');
+
+    expect((await post(0, '/api/auth/logout', { refreshToken })).status).toBe(200);
+    expect((await withDeadline(onB.closed, 5_000, 'socket close')).code).toBe(CLOSE.session_revoked);
+    expect(await upgradeStatus(urls[1] ?? '', accessToken)).toBe(401);
+    expect(await upgradeStatus(urls[0] ?? '', accessToken)).toBe(401);
+  });
+
+  it('tell a watcher on the other node that a user went away and offline, once each', async () => {
+    const watcher = await member(urls[1] ?? '', 'wendy');
+    const dora = await member(urls[0] ?? '', 'dora');
+    // Now they share a room: Dora's changes on node A reach Wendy on node B.
+    dora.sendJson({ type: 'status', state: 'idle' });
+    const away = await watcher.next('status', (f) => f.users.some((u) => u.user.nick === 'dora'));
+    expect(away.users.find((u) => u.user.nick === 'dora')?.state).toBe('away');
+
+    dora.close();
+    const offline = await watcher.next('status', (f) =>
+      f.users.some((u) => u.user.nick === 'dora' && u.state === 'offline'),
+    );
+    expect(offline.users.find((u) => u.user.nick === 'dora')?.lastSeen).toEqual(expect.any(Number));
+    // Past another window: no copy of either change arrives from the other node.
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS * 3));
+    expect(statusOf(watcher.frames, 'dora').map((u) => u.state)).toEqual(['away', 'offline']);
+    watcher.close();
   });
 });

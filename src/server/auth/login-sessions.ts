@@ -1,10 +1,16 @@
 /**
  * Login sessions on this node: which open sockets belong to which session, and which sessions
  * ended lately. Ending a session (logout, a replayed refresh token) closes its sockets at once
- * with 4411 `session_revoked`; the store is the authority for new handshakes.
+ * with 4411 `session_revoked`, on this node and, through the `~sessions` node channel, on every
+ * other; the store is the authority for new handshakes.
  */
 import { CLOSE } from '../../protocol/index.ts';
+import type { NodeChannels } from '../hub.ts';
+import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
+
+/** The node channel of ended login sessions: the payload is a JSON array of session ids. */
+export const SESSIONS_CHANNEL = '~sessions';
 
 /** An open socket that can be told to go (a Connection). */
 export interface Closable {
@@ -19,9 +25,18 @@ export class LoginSessions {
   readonly #sockets = new Map<string, Set<Closable>>();
   /** Insertion-ordered, so the oldest is dropped first. */
   readonly #ended = new Set<string>();
+  readonly #nodes: NodeChannels;
 
-  constructor(store: Store) {
+  constructor(store: Store, nodes: NodeChannels, log: Logger) {
     this.#store = store;
+    this.#nodes = nodes;
+    // Another node's ids: this node's own were handled when they ended, so never twice.
+    nodes.listen(SESSIONS_CHANNEL, (payload, fromHere) => {
+      if (fromHere) return;
+      const ids: unknown = JSON.parse(payload);
+      if (Array.isArray(ids) && ids.every((id) => typeof id === 'string')) this.#end(ids);
+      else log.warn({ payload }, 'malformed ended sessions');
+    });
   }
 
   /** Whether the session may still be used: an indexed lookup, skipped for sessions ended here. */
@@ -49,8 +64,17 @@ export class LoginSessions {
     };
   }
 
-  /** These sessions were ended in the store: refuse them from now on and close their sockets. */
+  /**
+   * These sessions were ended in the store: refuse them from now on and close their sockets, here
+   * at once and on the other nodes when the message reaches them.
+   */
   ended(sessionIds: readonly string[]): void {
+    if (sessionIds.length === 0) return;
+    this.#end(sessionIds);
+    this.#nodes.tell(SESSIONS_CHANNEL, JSON.stringify(sessionIds));
+  }
+
+  #end(sessionIds: readonly string[]): void {
     for (const id of sessionIds) {
       this.#ended.delete(id);
       this.#ended.add(id);

@@ -7,10 +7,16 @@
  * - Changes are coalesced per recipient: within `windowMs` they go out as one `status` frame
  *   holding each changed user's latest state. A change that leaves the aggregate as it was (a
  *   second tab opening or closing) sends nothing.
+ * - Across nodes: the node where a user's aggregate changes decides the change and publishes it,
+ *   with its recipients, on the `~status` node channel; every node (this one included, through
+ *   the broker) records what everyone was told, coalesces, and writes to its own connections
+ *   only, so each watcher gets each change once. A grace that ends while the user is back on
+ *   another node (Presence counts every node's connections) announces nothing.
  */
 import type { StatusFrame, UserRef, UserState, UserStatus } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
 import { guarded } from '../guard.ts';
+import type { NodeChannels } from '../hub.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import { prepareFrame } from '../wire.ts';
@@ -21,8 +27,20 @@ export interface StatusDeps {
   readonly store: Store;
   readonly connections: ReadonlySet<Connection>;
   readonly log: Logger;
+  /** The `~status` channel to every node. */
+  readonly nodes: NodeChannels;
   readonly graceMs: number;
   readonly windowMs: number;
+}
+
+/** The node channel of status changes. */
+export const STATUS_CHANNEL = '~status';
+
+/** One change on `~status`: the new status, what was told before, and who may hear it. */
+interface StatusMessage {
+  readonly status: UserStatus;
+  readonly before: UserState;
+  readonly recipients: readonly string[];
 }
 
 interface Grace {
@@ -36,8 +54,11 @@ interface Grace {
 
 export class StatusSignals {
   readonly #d: StatusDeps;
-  /** What others were last told about users who are not offline, by user id. */
-  readonly #announced = new Map<string, { user: UserRef; state: Exclude<UserState, 'offline'> }>();
+  /**
+   * What others were last told about users who are not offline, by user id, by any node; `here`
+   * when this node told it (shutdown stores "last seen" for those).
+   */
+  readonly #announced = new Map<string, { user: UserRef; state: Exclude<UserState, 'offline'>; here: boolean }>();
   readonly #graces = new Map<string, Grace>();
   /** Recipient user id → changed user id → latest status, until the window ends. */
   readonly #outgoing = new Map<string, Map<string, UserStatus>>();
@@ -50,6 +71,9 @@ export class StatusSignals {
 
   constructor(deps: StatusDeps) {
     this.#d = deps;
+    deps.nodes.listen(STATUS_CHANNEL, (payload, fromHere) =>
+      this.#received(JSON.parse(payload) as StatusMessage, fromHere),
+    );
   }
 
   /** After hello: the connection counts, as active until it says otherwise. */
@@ -77,14 +101,14 @@ export class StatusSignals {
     peers.add(viewer.id);
     const visible = [...new Set(ids)].filter((id) => peers.has(id));
     const holders = await this.#d.presence.holders(visible);
-    const offline = visible.filter((id) => !holders.has(id) && !this.#graces.has(id));
+    // Told online or away but held nowhere: in a grace (on this node or another).
+    const offline = visible.filter((id) => !holders.has(id) && !this.#announced.has(id));
     const seen = await this.#d.store.lastSeen(offline);
     const out: UserStatus[] = [];
     for (const id of visible) {
-      const grace = this.#graces.get(id);
-      const announced = this.#announced.get(id)?.state;
+      const announced = this.#announced.get(id);
       const holder = holders.get(id);
-      if (grace && announced) out.push({ user: grace.user, state: announced });
+      if (!holder && announced) out.push({ user: announced.user, state: announced.state });
       else if (holder) out.push({ user: holder.user, state: holder.state });
       else {
         const last = seen.get(id);
@@ -110,7 +134,7 @@ export class StatusSignals {
       clearTimeout(g.timer);
       seen.set(id, { user: g.user, ts: g.since });
     }
-    for (const [id, a] of this.#announced) if (!seen.has(id)) seen.set(id, { user: a.user, ts: now });
+    for (const [id, a] of this.#announced) if (a.here && !seen.has(id)) seen.set(id, { user: a.user, ts: now });
     for (const { user, ts } of seen.values()) await this.#d.store.setLastSeen(user, ts);
     this.#graces.clear();
     this.#announced.clear();
@@ -139,7 +163,7 @@ export class StatusSignals {
       this.#graces.delete(user.id);
     }
     if (state === announced) return;
-    this.#announced.set(user.id, { user, state });
+    this.#announced.set(user.id, { user, state, here: true });
     await this.#publish({ user, state }, announced ?? 'offline');
   }
 
@@ -147,15 +171,32 @@ export class StatusSignals {
     const grace = this.#graces.get(userId);
     if (!grace || this.#closed) return;
     this.#graces.delete(userId);
-    this.#announced.delete(userId);
+    // Back on another node during the grace: still what others were told, nothing to say.
+    if ((await this.#d.presence.holders([userId])).has(userId)) return;
+    // Another node's grace for the same user ended first and told everyone.
+    const told = this.#announced.delete(userId);
     await this.#d.store.setLastSeen(grace.user, grace.since);
+    if (!told) return;
     await this.#publish({ user: grace.user, state: 'offline', lastSeen: grace.since }, grace.state);
   }
 
+  /** To every node, this one included: each writes the change to its own connections. */
   async #publish(status: UserStatus, before: UserState): Promise<void> {
-    if (!this.#before.has(status.user.id)) this.#before.set(status.user.id, before);
     // The user's own devices hear it too (their own dot), then everyone sharing a room.
     const recipients = [status.user.id, ...(await this.#d.store.roomPeers(status.user.id))];
+    const message: StatusMessage = { status, before, recipients };
+    this.#d.nodes.tell(STATUS_CHANNEL, JSON.stringify(message));
+  }
+
+  /** A change from any node: remember what was told, and queue it for this node's recipients. */
+  #received({ status, before, recipients }: StatusMessage, fromHere: boolean): void {
+    if (this.#closed) return;
+    // This node's own changes were recorded when decided (in order with the changes after them).
+    if (!fromHere) {
+      if (status.state === 'offline') this.#announced.delete(status.user.id);
+      else this.#announced.set(status.user.id, { user: status.user, state: status.state, here: false });
+    }
+    if (!this.#before.has(status.user.id)) this.#before.set(status.user.id, before);
     for (const r of recipients) {
       let changes = this.#outgoing.get(r);
       if (!changes) this.#outgoing.set(r, (changes = new Map()));
