@@ -4,11 +4,11 @@
  * its refresh tokens, and leaves the user's other sessions alone. A replayed refresh token ends
  * all of the user's sessions, sockets included. The SDK stops on 4411.
  */
-import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type ParleyClient, type WebSocketConstructor } from '../../src/client/index.ts';
 import { CLOSE } from '../../src/protocol/index.ts';
+import { statusOf, tryUpgrade } from '../security/upgrade.ts';
 import { RawClient } from '../support/raw-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { waitUntil, withDeadline } from '../support/wait.ts';
@@ -56,23 +56,8 @@ async function connect(grant: { accessToken: string }): ReturnType<typeof RawCli
 }
 
 /** The HTTP status of the upgrade with this token (101 when a socket opened). */
-function upgradeStatus(token: string): Promise<number> {
-  const ws = new WebSocket(`${server.wsUrl}?token=${encodeURIComponent(token)}`);
-  return withDeadline(
-    new Promise((resolve, reject) => {
-      ws.once('open', () => {
-        ws.terminate();
-        resolve(101);
-      });
-      ws.once('unexpected-response', (_req, res: IncomingMessage) => {
-        resolve(res.statusCode ?? 0);
-        res.resume();
-      });
-      ws.once('error', reject);
-    }),
-    5_000,
-    'upgrade',
-  );
+async function upgradeStatus(token: string): Promise<number> {
+  return statusOf(await tryUpgrade(`${server.wsUrl}?token=${encodeURIComponent(token)}`));
 }
 
 /** Still served: a ping is answered. */

@@ -4,11 +4,9 @@
  * Logout on one node closes the session's sockets on the other; status changes reach watchers on both.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { CLOSE, type AckFrame, type StatusFrame } from '../../src/protocol/index.ts';
 import { MemoryBus } from '../../src/server/broker/memory-broker.ts';
 import { DiskStorage } from '../../src/server/files/disk-storage.ts';
@@ -16,6 +14,7 @@ import { createParleyServer, type ParleyServer } from '../../src/server/index.ts
 import { MemoryLimiters } from '../../src/server/limits/memory-limiter.ts';
 import { MemoryPresence } from '../../src/server/presence/memory-presence.ts';
 import { SqliteStore } from '../../src/server/store/sqlite-store.ts';
+import { statusOf as upgradeOutcome, tryUpgrade } from '../security/upgrade.ts';
 import { RawClient } from '../support/raw-client.ts';
 import { withDeadline } from '../support/wait.ts';
 
@@ -79,24 +78,9 @@ async function post(node: number, path: string, body: unknown) {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-/** The HTTP status of the upgrade with this token at this URL (101 when a socket opened). */
-function upgradeStatus(url: string, token: string): Promise<number> {
-  const ws = new WebSocket(`${url}?token=${encodeURIComponent(token)}`);
-  return withDeadline(
-    new Promise((resolve, reject) => {
-      ws.once('open', () => {
-        ws.terminate();
-        resolve(101);
-      });
-      ws.once('unexpected-response', (_req, res: IncomingMessage) => {
-        resolve(res.statusCode ?? 0);
-        res.resume();
-      });
-      ws.once('error', reject);
-    }),
-    5_000,
-    'upgrade',
-  );
+/** The HTTP status of the upgrade with this token (101 when a socket opened). */
+async function upgradeStatus(url: string, token: string): Promise<number> {
+  return upgradeOutcome(await tryUpgrade(`${url}?token=${encodeURIComponent(token)}`));
 }
 
 const statusOf = (frames: readonly { type: string }[], nick: string) =>
