@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { ServerFrame } from '../src/protocol/index.ts';
 import { createParleyServer } from '../src/server/index.ts';
-import { prepareFrame } from '../src/server/wire.ts';
+import { prepareFrame } from '../src/server/gateway/wire.ts';
 
 const SUBSCRIBERS = Number(process.env['BENCH_SUBSCRIBERS'] ?? 200);
 const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 2000);

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createParleyServer } from '../src/server/index.ts';
-import { SqliteStore } from '../src/server/store/sqlite-store.ts';
+import { SqliteStore } from '../src/server/store/sqlite/sqlite-store.ts';
 import { RawClient } from '../test/support/raw-client.ts';
 
 const FLOOD = Number(process.env['BENCH_FLOOD'] ?? 300);

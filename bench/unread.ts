@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteStore } from '../src/server/store/sqlite-store.ts';
+import { SqliteStore } from '../src/server/store/sqlite/sqlite-store.ts';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const RUNS = 50;

@@ -13,7 +13,7 @@ import { MemoryLimiters } from './limits/memory-limiter.ts';
 import type { ServerOptions } from './options.ts';
 import { MemoryPresence } from './presence/memory-presence.ts';
 import type { Presence } from './presence/presence.ts';
-import { SqliteStore } from './store/sqlite-store.ts';
+import { SqliteStore } from './store/sqlite/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 
 export interface Engines {

@@ -11,24 +11,24 @@ import { authenticateUpgrade, closeOnExpiry, selectProtocol, unauthorized } from
 import { LoginSessions } from './auth/login-sessions.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { AccessTokens, loadOrCreateSecret } from './auth/tokens.ts';
-import { Connection } from './connection.ts';
-import type { ServerContext } from './context.ts';
+import { Connection } from './gateway/connection.ts';
+import type { ServerContext } from './core/context.ts';
 import { resolveEngines, type Engines } from './engines.ts';
 import { Files } from './files/files.ts';
 import { FileLinks } from './files/links.ts';
-import { startHeartbeat } from './heartbeat.ts';
-import { createHttpHandler } from './http.ts';
-import { limitHttp } from './http-limits.ts';
-import { Hub } from './hub.ts';
+import { startHeartbeat } from './gateway/heartbeat.ts';
+import { createHttpHandler } from './http/router.ts';
+import { limitHttp } from './http/limits.ts';
+import { Hub } from './fanout/hub.ts';
 import { createLogger, type Logger } from './log.ts';
 import { resolveOptions, type ServerOptions } from './options.ts';
-import { StatusSignals } from './presence/status-signals.ts';
-import { UserLimits } from './rate-limit.ts';
-import { ReceiptSignals } from './receipts.ts';
+import { StatusSignals } from './fanout/status-signals.ts';
+import { UserLimits } from './limits/user-limits.ts';
+import { ReceiptSignals } from './fanout/receipts.ts';
 import type { Store } from './store/store.ts';
 import { guarded, guardRequest, guardUpgrade } from './guard.ts';
-import { requestUrl } from './request-url.ts';
-import { refusal, UpgradeGuard } from './upgrade-guard.ts';
+import { requestUrl } from './http/request-url.ts';
+import { refusal, UpgradeGuard } from './gateway/upgrade-guard.ts';
 
 /** How long shutdown waits for in-flight sends, then for sockets to close. */
 const SHUTDOWN_DRAIN_MS = 3_000;

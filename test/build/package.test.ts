@@ -128,7 +128,7 @@ describe('npm pack', () => {
       'dist/client/index.d.ts',
       'dist/protocol/index.d.ts',
       'dist/server/index.d.ts',
-      'dist/server/store/migrations/sqlite/001_init.sql',
+      'dist/server/store/sqlite/migrations/001_init.sql',
       'dist/web/index.html',
     ]) {
       expect(paths, path).toContain(path);
@@ -143,8 +143,8 @@ describe('npm pack', () => {
         expect(paths, `${path} imports ${spec}`).toContain(target);
       }
     }
-    const migrations = readdirSync(join(ROOT, 'src/server/store/migrations/sqlite'));
-    for (const sql of migrations) expect(paths).toContain(`dist/server/store/migrations/sqlite/${sql}`);
+    const migrations = readdirSync(join(ROOT, 'src/server/store/sqlite/migrations'));
+    for (const sql of migrations) expect(paths).toContain(`dist/server/store/sqlite/migrations/${sql}`);
   });
 
   it('needs no TypeScript loader at run time', () => {

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pickTrigrams, SEARCH_BUDGET, SqliteSearch } from '../../src/server/store/sqlite-search.ts';
-import { openSqlite, SqliteStore, toEvent } from '../../src/server/store/sqlite-store.ts';
+import { pickTrigrams, SEARCH_BUDGET, SqliteSearch } from '../../src/server/store/sqlite/sqlite-search.ts';
+import { openSqlite, SqliteStore, toEvent } from '../../src/server/store/sqlite/sqlite-store.ts';
 
-const MIGRATIONS = new URL('../../src/server/store/migrations/sqlite/', import.meta.url);
+const MIGRATIONS = new URL('../../src/server/store/sqlite/migrations/', import.meta.url);
 const alice = { id: 'u-alice', nick: 'alice' };
 const bob = { id: 'u-bob', nick: 'bob' };
 

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteStore } from '../../src/server/store/sqlite-store.ts';
+import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/server/store/store.ts';
 import { storeContract, type StoreFactory } from './store.contract.ts';
 import { userLogContract } from './user-log.contract.ts';

@@ -32,7 +32,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLIENT_FRAME_TYPES, ERROR_CODES, LIMITS, type ServerFrame } from '../../src/protocol/index.ts';
-import { openSqlite } from '../../src/server/store/sqlite-store.ts';
+import { openSqlite } from '../../src/server/store/sqlite/sqlite-store.ts';
 import { seedBigRoom } from '../support/history-seed.ts';
 import { Canary } from '../support/canary.ts';
 import { RawClient } from '../support/raw-client.ts';

@@ -2,8 +2,8 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { TokenBucket } from '../../src/protocol/index.ts';
-import { ipLimitKey } from '../../src/server/ip-key.ts';
-import { clientIp, originAllowed } from '../../src/server/upgrade-guard.ts';
+import { ipLimitKey } from '../../src/server/limits/ip-key.ts';
+import { clientIp, originAllowed } from '../../src/server/gateway/upgrade-guard.ts';
 
 const DEFAULT = ['self', 'http://localhost:*', 'http://127.0.0.1:*'];
 

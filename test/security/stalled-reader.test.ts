@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ServerFrame } from '../../src/protocol/index.ts';
-import { openSqlite } from '../../src/server/store/sqlite-store.ts';
+import { openSqlite } from '../../src/server/store/sqlite/sqlite-store.ts';
 import { seedBigRoom } from '../support/history-seed.ts';
 import { RawClient } from '../support/raw-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';

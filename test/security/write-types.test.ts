@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_FRAME_TYPES, type ErrorFrame, type WelcomeFrame } from '../../src/protocol/index.ts';
-import { WRITE_TYPES } from '../../src/server/rate-limit.ts';
+import { WRITE_TYPES } from '../../src/server/limits/user-limits.ts';
 import { RawClient } from '../support/raw-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 

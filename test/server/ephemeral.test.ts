@@ -1,7 +1,7 @@
 /** Typing signals are forwarded, throttled per user and room and never stored. */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TYPING_THROTTLE_MS, TYPING_TTL_MS, type TypingFrame } from '../../src/protocol/index.ts';
-import { TYPING_BURST, TypingThrottle } from '../../src/server/rate-limit.ts';
+import { TYPING_BURST, TypingThrottle } from '../../src/server/limits/user-limits.ts';
 import { RawClient } from '../support/raw-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { waitUntil } from '../support/wait.ts';

@@ -13,7 +13,7 @@ import { DiskStorage } from '../../src/server/files/disk-storage.ts';
 import { createParleyServer, type ParleyServer } from '../../src/server/index.ts';
 import { MemoryLimiters } from '../../src/server/limits/memory-limiter.ts';
 import { MemoryPresence } from '../../src/server/presence/memory-presence.ts';
-import { SqliteStore } from '../../src/server/store/sqlite-store.ts';
+import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.ts';
 import { statusOf as upgradeOutcome, tryUpgrade } from '../security/upgrade.ts';
 import { RawClient } from '../support/raw-client.ts';
 import { withDeadline } from '../support/wait.ts';

@@ -5,7 +5,7 @@
  * couple of seconds for 100,000, where as many appends through the Store take 10–30 s here.
  */
 import { join } from 'node:path';
-import { SqliteStore, openSqlite } from '../../src/server/store/sqlite-store.ts';
+import { SqliteStore, openSqlite } from '../../src/server/store/sqlite/sqlite-store.ts';
 
 export interface BigRoom {
   readonly room: string;

@@ -3,7 +3,7 @@
  * typed lines and commands, rendering, reconnecting, and hostile text printed harmlessly.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/server/store/sqlite-store.ts';
+import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.ts';
 import { makeClient, next } from '../client/helpers.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { runCli } from './cli-process.ts';

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { CLOSE } from '../../protocol/index.ts';
-import { requestUrl } from '../request-url.ts';
+import { requestUrl } from '../http/request-url.ts';
 import type { AccessClaims, AccessTokens } from './tokens.ts';
 
 export const SUBPROTOCOL = 'parley.v1';

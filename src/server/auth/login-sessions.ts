@@ -5,7 +5,7 @@
  * other; the store is the authority for new handshakes.
  */
 import { CLOSE } from '../../protocol/index.ts';
-import type { NodeChannels } from '../hub.ts';
+import type { NodeChannels } from '../fanout/hub.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 

@@ -1,4 +1,4 @@
-import type { Connection } from '../connection.ts';
+import type { Connection } from '../gateway/connection.ts';
 
 /** Rejects blank and too long message bodies with an error frame; true when the body is fine. */
 export function checkBody(conn: Connection, id: string, body: string): boolean {

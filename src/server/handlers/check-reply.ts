@@ -1,6 +1,6 @@
 /** The `reply` of a send: it must name a message (text, image or file) of the same room. */
 import { isWrittenKind } from '../../protocol/index.ts';
-import type { Connection } from '../connection.ts';
+import type { Connection } from '../gateway/connection.ts';
 
 /** True when `reply` is absent or names a message; otherwise sends `reply_not_found` and returns false. */
 export async function checkReply(

@@ -1,5 +1,5 @@
 import { isDmName, type ClientFrameOf } from '../../protocol/index.ts';
-import type { Connection } from '../connection.ts';
+import type { Connection } from '../gateway/connection.ts';
 
 export async function create(conn: Connection, frame: ClientFrameOf<'create'>): Promise<void> {
   // DM names are the server's to give (dm.ts): a room squatting one would capture a future DM.

@@ -6,8 +6,8 @@
  * Answered with `room`.
  */
 import { DM_MAX_USERS, LIMITS, type ClientFrameOf, type UserRef } from '../../protocol/index.ts';
-import type { Connection } from '../connection.ts';
-import { publishUserEvents } from '../user-feed.ts';
+import type { Connection } from '../gateway/connection.ts';
+import { publishUserEvents } from '../core/user-feed.ts';
 import { directName, groupName } from './dm-names.ts';
 import { findTarget } from './moderate.ts';
 

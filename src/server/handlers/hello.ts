@@ -1,7 +1,7 @@
 /** hello: become a user. A known session token keeps the same user id (and so idempotent resends). */
 import { nanoid } from 'nanoid';
 import { CLOSE, PROPOSED_SESSION, PROTOCOL_VERSION, type ClientFrameOf, type UserRef } from '../../protocol/index.ts';
-import type { Connection } from '../connection.ts';
+import type { Connection } from '../gateway/connection.ts';
 
 export async function hello(conn: Connection, frame: ClientFrameOf<'hello'>): Promise<void> {
   const { store, presence, options } = conn.ctx;

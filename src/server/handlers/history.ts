@@ -1,6 +1,6 @@
 import { LIMITS, type ClientFrameOf } from '../../protocol/index.ts';
-import { roomNotFound, visibleRoom } from '../access.ts';
-import type { Connection } from '../connection.ts';
+import { roomNotFound, visibleRoom } from '../core/access.ts';
+import type { Connection } from '../gateway/connection.ts';
 
 export async function history(conn: Connection, frame: ClientFrameOf<'history'>): Promise<void> {
   const { store } = conn.ctx;

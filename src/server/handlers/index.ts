@@ -1,6 +1,6 @@
 /** Routes each decoded client frame to its handler (one file per command). */
 import type { ClientFrame, ClientFrameOf, ClientFrameType } from '../../protocol/index.ts';
-import type { Connection } from '../connection.ts';
+import type { Connection } from '../gateway/connection.ts';
 import { create } from './create.ts';
 import { dm } from './dm.ts';
 import { members } from './members.ts';

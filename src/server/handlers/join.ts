@@ -3,10 +3,10 @@
  * in pages, release the live events that arrived meanwhile — no gap, no duplicate), then presence.
  */
 import { RECEIPTS_MAX, type ClientFrameOf, type RoomInfo } from '../../protocol/index.ts';
-import { roomNotFound, visibleRoom } from '../access.ts';
-import { commit } from '../commit.ts';
-import type { Connection } from '../connection.ts';
-import { follow } from '../feed.ts';
+import { roomNotFound, visibleRoom } from '../core/access.ts';
+import { commit } from '../core/commit.ts';
+import type { Connection } from '../gateway/connection.ts';
+import { follow } from '../core/feed.ts';
 
 export async function join(conn: Connection, frame: ClientFrameOf<'join'>): Promise<void> {
   const { store, presence } = conn.ctx;

@@ -1,6 +1,6 @@
 import type { ClientFrameOf } from '../../protocol/index.ts';
-import { commit } from '../commit.ts';
-import type { Connection } from '../connection.ts';
+import { commit } from '../core/commit.ts';
+import type { Connection } from '../gateway/connection.ts';
 
 export async function leave(conn: Connection, frame: ClientFrameOf<'leave'>): Promise<void> {
   const { hub, presence } = conn.ctx;

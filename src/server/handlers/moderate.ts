@@ -5,9 +5,9 @@
  * idempotency key, as for send.
  */
 import type { ClientFrameOf, ModerationKind, UserRef } from '../../protocol/index.ts';
-import { MODERATORS, roomNotFound, visibleRoom } from '../access.ts';
-import { commitAndAck } from '../commit.ts';
-import type { Connection } from '../connection.ts';
+import { MODERATORS, roomNotFound, visibleRoom } from '../core/access.ts';
+import { commitAndAck } from '../core/commit.ts';
+import type { Connection } from '../gateway/connection.ts';
 
 type ModerationFrame = ClientFrameOf<ModerationKind>;
 

@@ -5,9 +5,9 @@
  * ignores later edits and reactions).
  */
 import { isWrittenKind, type ClientFrameOf, type MutationKind } from '../../protocol/index.ts';
-import { MODERATORS } from '../access.ts';
-import { commitAndAck } from '../commit.ts';
-import type { Connection } from '../connection.ts';
+import { MODERATORS } from '../core/access.ts';
+import { commitAndAck } from '../core/commit.ts';
+import type { Connection } from '../gateway/connection.ts';
 import { checkBody } from './check-body.ts';
 
 /** Checks membership and the target; returns false after sending the error frame. */

@@ -4,9 +4,9 @@
  * of the user, and an ephemeral receipt to the room. Not awaited by the frame chain, like a send.
  */
 import type { ClientFrameOf } from '../../protocol/index.ts';
-import { visibleRoom } from '../access.ts';
-import type { Connection } from '../connection.ts';
-import { publishUserEvents } from '../user-feed.ts';
+import { visibleRoom } from '../core/access.ts';
+import type { Connection } from '../gateway/connection.ts';
+import { publishUserEvents } from '../core/user-feed.ts';
 
 export function read(conn: Connection, frame: ClientFrameOf<'read'>): void {
   const user = conn.user;

@@ -4,9 +4,9 @@
  * history shows it; the frame id is the idempotency key, as for send.
  */
 import type { ClientFrameOf, RoomMetaKind } from '../../protocol/index.ts';
-import { MODERATORS, roomNotFound, visibleRoom } from '../access.ts';
-import { commitAndAck } from '../commit.ts';
-import type { Connection } from '../connection.ts';
+import { MODERATORS, roomNotFound, visibleRoom } from '../core/access.ts';
+import { commitAndAck } from '../core/commit.ts';
+import type { Connection } from '../gateway/connection.ts';
 
 async function setMeta(conn: Connection, id: string, room: string, kind: RoomMetaKind, value: string): Promise<void> {
   const user = conn.user;

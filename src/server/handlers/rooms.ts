@@ -1,5 +1,5 @@
 import type { ClientFrameOf } from '../../protocol/index.ts';
-import type { Connection } from '../connection.ts';
+import type { Connection } from '../gateway/connection.ts';
 
 export async function rooms(conn: Connection, frame: ClientFrameOf<'rooms'>): Promise<void> {
   // Public rooms and the private rooms this user belongs to; other private rooms are invisible.

@@ -4,8 +4,8 @@
  * room is checked first so a private room answers exactly as a missing one.
  */
 import { LIMITS, type ClientFrameOf, type SearchResult } from '../../protocol/index.ts';
-import { roomNotFound, visibleRoom } from '../access.ts';
-import type { Connection } from '../connection.ts';
+import { roomNotFound, visibleRoom } from '../core/access.ts';
+import type { Connection } from '../gateway/connection.ts';
 import { takeSearch } from '../search/limit.ts';
 import { parseQuery } from '../search/query.ts';
 import { makeSnippet } from '../search/snippet.ts';

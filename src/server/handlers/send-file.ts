@@ -4,8 +4,8 @@
  * optional caption.
  */
 import type { ClientFrameOf, UserRef } from '../../protocol/index.ts';
-import { commitAndAck } from '../commit.ts';
-import type { Connection } from '../connection.ts';
+import { commitAndAck } from '../core/commit.ts';
+import type { Connection } from '../gateway/connection.ts';
 import { toFileRef } from '../files/file-ref.ts';
 
 export async function sendFile(conn: Connection, frame: ClientFrameOf<'send'>, user: UserRef): Promise<void> {

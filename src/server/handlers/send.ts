@@ -1,7 +1,7 @@
 /** send: a new message in a joined room (text here; image and file in send-file.ts). */
 import type { ClientFrameOf, UserRef } from '../../protocol/index.ts';
-import { commitAndAck } from '../commit.ts';
-import type { Connection } from '../connection.ts';
+import { commitAndAck } from '../core/commit.ts';
+import type { Connection } from '../gateway/connection.ts';
 import { checkBody } from './check-body.ts';
 import { checkReply } from './check-reply.ts';
 import { sendFile } from './send-file.ts';

@@ -1,6 +1,6 @@
 /** typing: forwarded to the room's other subscribers, throttled per user and room, never stored. */
 import type { ClientFrameOf, TypingFrame } from '../../protocol/index.ts';
-import type { Connection } from '../connection.ts';
+import type { Connection } from '../gateway/connection.ts';
 
 export function typing(conn: Connection, frame: ClientFrameOf<'typing'>): void {
   const { user, ctx } = conn;

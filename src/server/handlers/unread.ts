@@ -1,6 +1,6 @@
 /** unread: this user's watermark and unread / mention counts, in one room or in all of theirs. */
 import type { ClientFrameOf } from '../../protocol/index.ts';
-import type { Connection } from '../connection.ts';
+import type { Connection } from '../gateway/connection.ts';
 
 export async function unread(conn: Connection, frame: ClientFrameOf<'unread'>): Promise<void> {
   const user = conn.user;

@@ -1,6 +1,6 @@
 /** who: the presence of users who share a room with you; others are silently left out. */
 import type { ClientFrameOf } from '../../protocol/index.ts';
-import type { Connection } from '../connection.ts';
+import type { Connection } from '../gateway/connection.ts';
 
 export async function who(conn: Connection, frame: ClientFrameOf<'who'>): Promise<void> {
   const user = conn.user;

@@ -12,9 +12,9 @@
  * A cursor that is no longer the connection's (kicked or banned while replaying, or a newer
  * join/sync of the same log) stops the replay; the newer one owns the log from then on.
  */
-import { LIMITS } from '../protocol/index.ts';
-import type { Connection, FeedCursor } from './connection.ts';
-import { prepareFrame } from './wire.ts';
+import { LIMITS } from '../../protocol/index.ts';
+import type { Connection, FeedCursor } from '../gateway/connection.ts';
+import { prepareFrame } from '../gateway/wire.ts';
 
 /** What the replay reads: entries of one log, ascending by seq. */
 export interface FeedEntry {

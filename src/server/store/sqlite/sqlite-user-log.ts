@@ -15,9 +15,9 @@ import {
   type UserEvent,
   type UserEventKind,
   type UserRef,
-} from '../../protocol/index.ts';
-import type { ReadResult, UserLogEntry, UserLogPage } from './store.ts';
-import { userEventsFor, type UserEventInput } from './user-events.ts';
+} from '../../../protocol/index.ts';
+import type { ReadResult, UserLogEntry, UserLogPage } from '../store.ts';
+import { userEventsFor, type UserEventInput } from '../user-events.ts';
 
 interface UserEventRow {
   user_id: string;

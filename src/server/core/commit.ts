@@ -1,8 +1,8 @@
 /** The one write path into a room log: append, and only after the commit fan out and acknowledge. */
-import { isRemovalKind } from '../protocol/index.ts';
-import type { Connection } from './connection.ts';
+import { isRemovalKind } from '../../protocol/index.ts';
+import type { Connection } from '../gateway/connection.ts';
 import type { ServerContext } from './context.ts';
-import type { AppendInput, AppendResult } from './store/store.ts';
+import type { AppendInput, AppendResult } from '../store/store.ts';
 import { publishUserEvents } from './user-feed.ts';
 
 /** Appends and, when the event is new, publishes it to every subscriber. */

@@ -4,7 +4,7 @@
  * transaction, next to the room event that causes them.
  */
 import type Database from 'better-sqlite3';
-import type { Member, RoomInfo, RoomMetaKind, RoomRole, UserRef } from '../../protocol/index.ts';
+import type { Member, RoomInfo, RoomMetaKind, RoomRole, UserRef } from '../../../protocol/index.ts';
 
 interface MemberRow {
   user_id: string;

@@ -3,8 +3,8 @@
  * shares a room with whom (the people allowed to see a user's status).
  */
 import type Database from 'better-sqlite3';
-import type { UserRef } from '../../protocol/index.ts';
-import type { LastSeen } from './store.ts';
+import type { UserRef } from '../../../protocol/index.ts';
+import type { LastSeen } from '../store.ts';
 
 export class SqliteLastSeen {
   readonly #stmt;

@@ -8,11 +8,11 @@
  * message, its own included, to the one handler registered for the channel (`listen`).
  */
 import { randomUUID } from 'node:crypto';
-import type { Broker, BrokerMessage } from './broker/broker.ts';
-import type { Connection } from './connection.ts';
-import { guarded } from './guard.ts';
-import type { Logger } from './log.ts';
-import { prepareFrame } from './wire.ts';
+import type { Broker, BrokerMessage } from '../broker/broker.ts';
+import type { Connection } from '../gateway/connection.ts';
+import { guarded } from '../guard.ts';
+import type { Logger } from '../log.ts';
+import { prepareFrame } from '../gateway/wire.ts';
 
 /** A node-level message: its payload, and whether this node published it. */
 export type NodeHandler = (payload: string, fromHere: boolean) => void;

@@ -9,12 +9,12 @@ import {
   type RemovedFrame,
   type ServerFrame,
   type UserRef,
-} from '../protocol/index.ts';
-import type { AccessClaims } from './auth/tokens.ts';
-import type { ServerContext } from './context.ts';
-import { guarded } from './guard.ts';
-import { dispatch } from './handlers/index.ts';
-import { ConnectionLimits, type Verdict } from './rate-limit.ts';
+} from '../../protocol/index.ts';
+import type { AccessClaims } from '../auth/tokens.ts';
+import type { ServerContext } from '../core/context.ts';
+import { guarded } from '../guard.ts';
+import { dispatch } from '../handlers/index.ts';
+import { ConnectionLimits, type Verdict } from '../limits/user-limits.ts';
 import { prepareFrame, writePrepared, type PreparedFrame } from './wire.ts';
 
 /** Per-room delivery state of one connection. */

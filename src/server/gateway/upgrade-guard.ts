@@ -4,9 +4,9 @@
  * See docs/security.md ("Origin" and "Limits").
  */
 import type { IncomingMessage } from 'node:http';
-import { TokenBucket } from '../protocol/index.ts';
-import { ipLimitKey } from './ip-key.ts';
-import type { ServerOptions } from './options.ts';
+import { TokenBucket } from '../../protocol/index.ts';
+import { ipLimitKey } from '../limits/ip-key.ts';
+import type { ServerOptions } from '../options.ts';
 
 export type GuardVerdict =
   | { readonly ok: true; readonly ip: string; readonly release: () => void }

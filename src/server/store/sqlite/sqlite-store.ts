@@ -14,8 +14,8 @@ import type {
   Receipt,
   UnreadCounts,
   UserRef,
-} from '../../protocol/index.ts';
-import { isDmName, isWrittenKind } from '../../protocol/index.ts';
+} from '../../../protocol/index.ts';
+import { isDmName, isWrittenKind } from '../../../protocol/index.ts';
 import type {
   Account,
   AppendInput,
@@ -37,13 +37,13 @@ import type {
   StoredFile,
   UserLogEntry,
   UserLogPage,
-} from './store.ts';
+} from '../store.ts';
 import { SqliteUserLog } from './sqlite-user-log.ts';
 import { SqliteSearch } from './sqlite-search.ts';
 import { SqliteLastSeen } from './sqlite-last-seen.ts';
 import { SqliteRooms } from './sqlite-rooms.ts';
 
-const MIGRATIONS_DIR = new URL('./migrations/sqlite/', import.meta.url);
+const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 
 interface RoomRow {
   name: string;

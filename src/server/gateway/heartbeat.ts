@@ -3,7 +3,7 @@
  * is cut. Other frames do not count: a peer that sends but never reads must not stay forever.
  */
 import type { Connection } from './connection.ts';
-import { guarded } from './guard.ts';
+import { guarded } from '../guard.ts';
 
 export function startHeartbeat(connections: ReadonlySet<Connection>, intervalMs: number): () => void {
   const beatAll = (): void => {

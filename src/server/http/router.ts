@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sirv from 'sirv';
 import * as v from 'valibot';
-import { LIMITS, roomNameSchema } from '../protocol/index.ts';
-import { authRoute, type AuthRoutes } from './auth/routes.ts';
-import type { ServerContext } from './context.ts';
-import type { Files } from './files/files.ts';
-import { filesRoute } from './files/routes.ts';
+import { LIMITS, roomNameSchema } from '../../protocol/index.ts';
+import { authRoute, type AuthRoutes } from '../auth/routes.ts';
+import type { ServerContext } from '../core/context.ts';
+import type { Files } from '../files/files.ts';
+import { filesRoute } from '../files/routes.ts';
 import { requestUrl } from './request-url.ts';
 
 const SECURITY_HEADERS: Record<string, string> = {

@@ -2,8 +2,8 @@
  * Room access rules shared by the handlers (docs/security.md, "Authorization"). A private room
  * exists only for its owner and members: everyone else gets exactly what a missing room gets.
  */
-import { MODERATOR_ROLES, type RoomInfo, type RoomRole } from '../protocol/index.ts';
-import type { Connection } from './connection.ts';
+import { MODERATOR_ROLES, type RoomInfo, type RoomRole } from '../../protocol/index.ts';
+import type { Connection } from '../gateway/connection.ts';
 
 /** The room as this connection's user may see it; undefined when missing or private to others. */
 export async function visibleRoom(conn: Connection, name: string): Promise<RoomInfo | undefined> {

@@ -3,10 +3,10 @@
  * a broker channel of their own, to every connection of that user that sent `sync`, with the
  * same feed a room join uses (feed.ts: subscribe → read the head → replay → release).
  */
-import type { Connection } from './connection.ts';
+import type { Connection } from '../gateway/connection.ts';
 import type { ServerContext } from './context.ts';
 import { follow } from './feed.ts';
-import type { UserLogEntry } from './store/store.ts';
+import type { UserLogEntry } from '../store/store.ts';
 
 /** Room names never hold ':' (ROOM_PATTERN), so this never meets a room's channel. */
 export const userChannel = (userId: string): string => `user:${userId}`;

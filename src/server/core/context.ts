@@ -1,14 +1,14 @@
 /** What every handler can reach: the node's parts, wired once in index.ts. */
-import type { Logger } from './log.ts';
-import type { Broker } from './broker/broker.ts';
-import type { Connection } from './connection.ts';
-import type { Hub } from './hub.ts';
-import type { ServerOptions } from './options.ts';
-import type { Presence } from './presence/presence.ts';
-import type { ReceiptSignals } from './receipts.ts';
-import type { StatusSignals } from './presence/status-signals.ts';
-import type { UserLimits } from './rate-limit.ts';
-import type { Store } from './store/store.ts';
+import type { Logger } from '../log.ts';
+import type { Broker } from '../broker/broker.ts';
+import type { Connection } from '../gateway/connection.ts';
+import type { Hub } from '../fanout/hub.ts';
+import type { ServerOptions } from '../options.ts';
+import type { Presence } from '../presence/presence.ts';
+import type { ReceiptSignals } from '../fanout/receipts.ts';
+import type { StatusSignals } from '../fanout/status-signals.ts';
+import type { UserLimits } from '../limits/user-limits.ts';
+import type { Store } from '../store/store.ts';
 
 export interface ServerContext {
   readonly options: ServerOptions;

@@ -14,13 +14,13 @@
  *   another node (Presence counts every node's connections) announces nothing.
  */
 import type { StatusFrame, UserRef, UserState, UserStatus } from '../../protocol/index.ts';
-import type { Connection } from '../connection.ts';
+import type { Connection } from '../gateway/connection.ts';
 import { guarded } from '../guard.ts';
-import type { NodeChannels } from '../hub.ts';
+import type { NodeChannels } from './hub.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
-import { prepareFrame } from '../wire.ts';
-import type { Activity, Presence } from './presence.ts';
+import { prepareFrame } from '../gateway/wire.ts';
+import type { Activity, Presence } from '../presence/presence.ts';
 
 export interface StatusDeps {
   readonly presence: Presence;

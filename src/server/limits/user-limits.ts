@@ -12,8 +12,8 @@ import {
   TokenBucket,
   TYPING_THROTTLE_MS,
   TYPING_TTL_MS,
-} from '../protocol/index.ts';
-import type { ServerOptions } from './options.ts';
+} from '../../protocol/index.ts';
+import type { ServerOptions } from '../options.ts';
 
 /** Frames that write to a room log (or create a room, or moderate one): limited by the write buckets. */
 export const WRITE_TYPES: ReadonlySet<string> = new Set<ClientFrame['type']>([

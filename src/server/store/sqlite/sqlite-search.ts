@@ -15,10 +15,10 @@
  * A page that stops at a cap says where to continue (`next`), possibly with fewer hits, even none.
  */
 import type Database from 'better-sqlite3';
-import type { RoomEvent } from '../../protocol/index.ts';
-import { charLength } from '../search/query.ts';
+import type { RoomEvent } from '../../../protocol/index.ts';
+import { charLength } from '../../search/query.ts';
 import type { EventRow } from './sqlite-store.ts';
-import type { SearchPage, SearchQuery } from './store.ts';
+import type { SearchPage, SearchQuery } from '../store.ts';
 
 /** The work one page may do (docs/protocol.md, _Search_; docs/security.md, _Limits_). */
 export interface SearchBudget {

@@ -7,9 +7,9 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { ipLimitKey } from './ip-key.ts';
-import type { Logger } from './log.ts';
-import type { ServerOptions } from './options.ts';
+import { ipLimitKey } from '../limits/ip-key.ts';
+import type { Logger } from '../log.ts';
+import type { ServerOptions } from '../options.ts';
 
 export type HttpLimitOptions = Pick<
   ServerOptions,

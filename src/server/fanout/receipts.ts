@@ -4,7 +4,7 @@
  * latest watermark per user), droppable under back-pressure, never stored as such (the
  * watermark itself is, by Store.markRead).
  */
-import { RECEIPTS_COALESCE_MS, type Receipt, type ReceiptsFrame, type UserRef } from '../protocol/index.ts';
+import { RECEIPTS_COALESCE_MS, type Receipt, type ReceiptsFrame, type UserRef } from '../../protocol/index.ts';
 import type { Hub } from './hub.ts';
 
 export class ReceiptSignals {
