@@ -3,10 +3,10 @@
  * exists only for its owner and members: everyone else gets exactly what a missing room gets.
  */
 import { MODERATOR_ROLES, type RoomInfo, type RoomRole } from '../../protocol/index.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from './connection-port.ts';
 
 /** The room as this connection's user may see it; undefined when missing or private to others. */
-export async function visibleRoom(conn: Connection, name: string): Promise<RoomInfo | undefined> {
+export async function visibleRoom(conn: ConnectionPort, name: string): Promise<RoomInfo | undefined> {
   const user = conn.user;
   const room = await conn.ctx.store.getRoom(name);
   if (!room || !user) return undefined;
@@ -15,7 +15,7 @@ export async function visibleRoom(conn: Connection, name: string): Promise<RoomI
 }
 
 /** The one answer for "no such room" and "a private room you are not in". */
-export function roomNotFound(conn: Connection, id: string, room: string): void {
+export function roomNotFound(conn: ConnectionPort, id: string, room: string): void {
   conn.error('room_not_found', id, `Room "${room}" does not exist`);
 }
 

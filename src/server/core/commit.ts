@@ -1,6 +1,6 @@
 /** The one write path into a room log: append, and only after the commit fan out and acknowledge. */
 import { isRemovalKind } from '../../protocol/index.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from './connection-port.ts';
 import type { ServerContext } from './context.ts';
 import type { AppendInput, AppendResult } from '../store/store.ts';
 import { publishUserEvents } from './user-feed.ts';
@@ -34,7 +34,7 @@ export async function commit(ctx: ServerContext, input: AppendInput): Promise<Ap
  * Not awaited by the connection's frame chain, so one client's writes share group commits;
  * tracked so a graceful shutdown waits for the ack.
  */
-export function commitAndAck(conn: Connection, input: AppendInput & { cid: string }): void {
+export function commitAndAck(conn: ConnectionPort, input: AppendInput & { cid: string }): void {
   const { room, cid } = input;
   const work = commit(conn.ctx, input)
     .then(async (result) => {

@@ -1,12 +1,12 @@
 /** What every handler can reach: the node's parts, wired once in index.ts. */
 import type { Logger } from '../log.ts';
 import type { Broker } from '../broker/broker.ts';
-import type { Connection } from '../gateway/connection.ts';
 import type { Hub } from '../fanout/hub.ts';
 import type { ServerOptions } from '../options.ts';
 import type { Presence } from '../presence/presence.ts';
 import type { ReceiptSignals } from '../fanout/receipts.ts';
 import type { StatusSignals } from '../fanout/status-signals.ts';
+import type { Subscriber } from '../fanout/subscriber.ts';
 import type { UserLimits } from '../limits/user-limits.ts';
 import type { Store } from '../store/store.ts';
 
@@ -17,7 +17,7 @@ export interface ServerContext {
   readonly broker: Broker;
   readonly hub: Hub;
   readonly presence: Presence;
-  readonly connections: Set<Connection>;
+  readonly connections: Set<Subscriber>;
   /** Per-user rate, connection and room caps (rate-limit.ts). */
   readonly userLimits: UserLimits;
   /** Read-receipt signals to rooms, coalesced (receipts.ts). */

@@ -13,7 +13,7 @@
  * join/sync of the same log) stops the replay; the newer one owns the log from then on.
  */
 import { LIMITS } from '../../protocol/index.ts';
-import type { Connection, FeedCursor } from '../gateway/connection.ts';
+import type { ConnectionPort, FeedCursor } from './connection-port.ts';
 import { prepareFrame } from '../gateway/wire.ts';
 
 /** What the replay reads: entries of one log, ascending by seq. */
@@ -49,7 +49,7 @@ export interface FeedSource<E extends FeedEntry> {
 export type FeedOutcome = 'live' | 'refused' | 'stopped';
 
 /** Starts (or restarts, to resume or fill a gap) following one log on this connection. */
-export async function follow<E extends FeedEntry>(conn: Connection, source: FeedSource<E>): Promise<FeedOutcome> {
+export async function follow<E extends FeedEntry>(conn: ConnectionPort, source: FeedSource<E>): Promise<FeedOutcome> {
   const { channel, cursors } = source;
   const hub = conn.ctx.hub;
   const previous = cursors.get(channel);

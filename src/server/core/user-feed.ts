@@ -3,7 +3,7 @@
  * a broker channel of their own, to every connection of that user that sent `sync`, with the
  * same feed a room join uses (feed.ts: subscribe → read the head → replay → release).
  */
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from './connection-port.ts';
 import type { ServerContext } from './context.ts';
 import { follow } from './feed.ts';
 import type { UserLogEntry } from '../store/store.ts';
@@ -33,7 +33,7 @@ export async function publishUserEvents(ctx: ServerContext, entries: readonly Us
  * entries after `after` are replayed, then live ones follow; none twice, none missing. Without
  * `after`, or with one past the head (reset), from the head.
  */
-export async function followUserLog(conn: Connection, id: string, after: number | undefined): Promise<void> {
+export async function followUserLog(conn: ConnectionPort, id: string, after: number | undefined): Promise<void> {
   const user = conn.user;
   if (!user) return;
   const store = conn.ctx.store;

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Broker, BrokerMessage } from '../broker/broker.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { Subscriber } from './subscriber.ts';
 import { guarded } from '../guard.ts';
 import type { Logger } from '../log.ts';
 import { prepareFrame } from '../gateway/wire.ts';
@@ -26,7 +26,7 @@ export interface NodeChannels {
 }
 
 export class Hub implements NodeChannels {
-  readonly #rooms = new Map<string, Set<Connection>>();
+  readonly #rooms = new Map<string, Set<Subscriber>>();
   readonly #broker: Broker;
   readonly #log: Logger;
   /** Tells this node's own signals apart when they come back from the broker. */
@@ -65,7 +65,7 @@ export class Hub implements NodeChannels {
     await Promise.all([...this.#listeners.keys()].map((channel) => this.#broker.unsubscribe(channel)));
   }
 
-  async subscribe(room: string, conn: Connection): Promise<void> {
+  async subscribe(room: string, conn: Subscriber): Promise<void> {
     // Added before any await so a close racing this call always finds it to remove.
     const subs = this.#rooms.get(room);
     if (subs) {
@@ -76,7 +76,7 @@ export class Hub implements NodeChannels {
     await this.#broker.subscribe(room);
   }
 
-  async unsubscribe(room: string, conn: Connection): Promise<void> {
+  async unsubscribe(room: string, conn: Subscriber): Promise<void> {
     const subs = this.#rooms.get(room);
     if (!subs?.delete(conn) || subs.size > 0) return;
     this.#rooms.delete(room);
@@ -84,7 +84,7 @@ export class Hub implements NodeChannels {
   }
 
   /** Sends an ephemeral frame (presence, typing, receipts) to everyone in the room on every node, but `except`. */
-  broadcast(room: string, json: string, except?: Connection): void {
+  broadcast(room: string, json: string, except?: Subscriber): void {
     const signal = { node: this.#node, ...(except ? { except: except.id } : {}) };
     this.#broker
       .publish({ channel: room, seq: 0, payload: json, signal })
@@ -126,7 +126,7 @@ export class Hub implements NodeChannels {
   }
 
   /** One recipient's failure cuts that recipient (it resumes from its last seq), never the rest. */
-  #each(conn: Connection, write: () => void): void {
+  #each(conn: Subscriber, write: () => void): void {
     guarded(this.#log, { conn: conn.id }, write, () => conn.cut());
   }
 }

@@ -14,7 +14,7 @@
  *   another node (Presence counts every node's connections) announces nothing.
  */
 import type { StatusFrame, UserRef, UserState, UserStatus } from '../../protocol/index.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { Subscriber } from './subscriber.ts';
 import { guarded } from '../guard.ts';
 import type { NodeChannels } from './hub.ts';
 import type { Logger } from '../log.ts';
@@ -25,7 +25,7 @@ import type { Activity, Presence } from '../presence/presence.ts';
 export interface StatusDeps {
   readonly presence: Presence;
   readonly store: Store;
-  readonly connections: ReadonlySet<Connection>;
+  readonly connections: ReadonlySet<Subscriber>;
   readonly log: Logger;
   /** The `~status` channel to every node. */
   readonly nodes: NodeChannels;
@@ -77,18 +77,18 @@ export class StatusSignals {
   }
 
   /** After hello: the connection counts, as active until it says otherwise. */
-  connected(conn: Connection): void {
+  connected(conn: Subscriber): void {
     this.report(conn, 'active');
   }
 
   /** A `status` frame: the connection's activity (repeats change nothing). */
-  report(conn: Connection, activity: Activity): void {
+  report(conn: Subscriber, activity: Activity): void {
     const user = conn.user;
     if (!user) return;
     this.#run(async () => this.#changed(user, await this.#d.presence.activity(user, connKey(conn), activity)));
   }
 
-  disconnected(conn: Connection, user: UserRef): void {
+  disconnected(conn: Subscriber, user: UserRef): void {
     this.#run(async () => this.#changed(user, await this.#d.presence.release(user, connKey(conn))));
   }
 
@@ -236,4 +236,4 @@ export class StatusSignals {
 }
 
 /** Connection ids are per process; a distributed Presence would prefix its node id. */
-const connKey = (conn: Connection): string => String(conn.id);
+const connKey = (conn: Subscriber): string => String(conn.id);

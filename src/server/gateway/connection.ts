@@ -11,22 +11,12 @@ import {
   type UserRef,
 } from '../../protocol/index.ts';
 import type { AccessClaims } from '../auth/tokens.ts';
+import type { ConnectionPort, RoomCursor, FeedCursor } from '../core/connection-port.ts';
 import type { ServerContext } from '../core/context.ts';
 import { guarded } from '../guard.ts';
 import { dispatch } from '../handlers/index.ts';
 import { ConnectionLimits, type Verdict } from '../limits/user-limits.ts';
 import { prepareFrame, writePrepared, type PreparedFrame } from './wire.ts';
-
-/** Per-room delivery state of one connection. */
-export interface RoomCursor {
-  /** Highest seq written to this socket; live events at or below it are skipped. */
-  lastSent: number;
-  /** While the join replay runs, live events wait here. */
-  pending: { seq: number; prepared: PreparedFrame }[] | null;
-}
-
-/** Delivery state of another ordered log this connection follows (the user log, user-feed.ts). */
-export type FeedCursor = Pick<RoomCursor, 'lastSent' | 'pending'>;
 
 let nextId = 1;
 /** Grace for a close handshake before the socket is cut (a slow peer may never read it). */
@@ -38,7 +28,7 @@ const CLOSE_GRACE_MS = 2_000;
 const MAX_WAITING_FRAMES = 32;
 const MAX_WAITING_BYTES = 256 * 1024;
 
-export class Connection {
+export class Connection implements ConnectionPort {
   readonly id = nextId++;
   readonly ws: WebSocket;
   readonly ctx: ServerContext;

@@ -1,7 +1,7 @@
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 
 /** Rejects blank and too long message bodies with an error frame; true when the body is fine. */
-export function checkBody(conn: Connection, id: string, body: string): boolean {
+export function checkBody(conn: ConnectionPort, id: string, body: string): boolean {
   if (body.trim().length === 0) {
     conn.error('body_empty', id);
     return false;

@@ -1,10 +1,10 @@
 /** The `reply` of a send: it must name a message (text, image or file) of the same room. */
 import { isWrittenKind } from '../../protocol/index.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 
 /** True when `reply` is absent or names a message; otherwise sends `reply_not_found` and returns false. */
 export async function checkReply(
-  conn: Connection,
+  conn: ConnectionPort,
   frame: { readonly id: string; readonly room: string; readonly reply?: number | undefined },
 ): Promise<boolean> {
   if (frame.reply === undefined) return true;

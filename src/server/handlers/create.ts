@@ -1,7 +1,7 @@
 import { isDmName, type ClientFrameOf } from '../../protocol/index.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 
-export async function create(conn: Connection, frame: ClientFrameOf<'create'>): Promise<void> {
+export async function create(conn: ConnectionPort, frame: ClientFrameOf<'create'>): Promise<void> {
   // DM names are the server's to give (dm.ts): a room squatting one would capture a future DM.
   if (isDmName(frame.room)) {
     conn.error('room_invalid', frame.id, 'Room names starting with "dm-" or "gdm-" are reserved for direct messages');

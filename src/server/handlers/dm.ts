@@ -6,12 +6,12 @@
  * Answered with `room`.
  */
 import { DM_MAX_USERS, LIMITS, type ClientFrameOf, type UserRef } from '../../protocol/index.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 import { publishUserEvents } from '../core/user-feed.ts';
 import { directName, groupName } from './dm-names.ts';
 import { findTarget } from './moderate.ts';
 
-export async function dm(conn: Connection, frame: ClientFrameOf<'dm'>): Promise<void> {
+export async function dm(conn: ConnectionPort, frame: ClientFrameOf<'dm'>): Promise<void> {
   const user = conn.user;
   if (!user) return;
   const ids = [...new Set(frame.users)].filter((id) => id !== user.id);

@@ -1,9 +1,9 @@
 /** hello: become a user. A known session token keeps the same user id (and so idempotent resends). */
 import { nanoid } from 'nanoid';
 import { CLOSE, PROPOSED_SESSION, PROTOCOL_VERSION, type ClientFrameOf, type UserRef } from '../../protocol/index.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 
-export async function hello(conn: Connection, frame: ClientFrameOf<'hello'>): Promise<void> {
+export async function hello(conn: ConnectionPort, frame: ClientFrameOf<'hello'>): Promise<void> {
   const { store, presence, options } = conn.ctx;
   if (conn.user) {
     conn.error('already_hello');

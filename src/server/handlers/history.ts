@@ -1,8 +1,8 @@
 import { LIMITS, type ClientFrameOf } from '../../protocol/index.ts';
 import { roomNotFound, visibleRoom } from '../core/access.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 
-export async function history(conn: Connection, frame: ClientFrameOf<'history'>): Promise<void> {
+export async function history(conn: ConnectionPort, frame: ClientFrameOf<'history'>): Promise<void> {
   const { store } = conn.ctx;
   const user = conn.user;
   if (!user) return;

@@ -1,6 +1,6 @@
 /** Routes each decoded client frame to its handler (one file per command). */
 import type { ClientFrame, ClientFrameOf, ClientFrameType } from '../../protocol/index.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 import { create } from './create.ts';
 import { dm } from './dm.ts';
 import { members } from './members.ts';
@@ -22,7 +22,10 @@ import { typing } from './typing.ts';
 import { unread } from './unread.ts';
 import { who } from './who.ts';
 
-export type Handler<T extends ClientFrameType> = (conn: Connection, frame: ClientFrameOf<T>) => Promise<void> | void;
+export type Handler<T extends ClientFrameType> = (
+  conn: ConnectionPort,
+  frame: ClientFrameOf<T>,
+) => Promise<void> | void;
 
 const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   hello,
@@ -57,7 +60,7 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
 /** Frames a connection may send before its hello is accepted. */
 const BEFORE_HELLO = new Set<ClientFrameType>(['hello', 'ping']);
 
-export function dispatch(conn: Connection, frame: ClientFrame): Promise<void> | void {
+export function dispatch(conn: ConnectionPort, frame: ClientFrame): Promise<void> | void {
   if (!conn.user && !BEFORE_HELLO.has(frame.type)) {
     conn.error('not_ready', 'id' in frame ? frame.id : undefined);
     return;

@@ -5,10 +5,10 @@
 import { RECEIPTS_MAX, type ClientFrameOf, type RoomInfo } from '../../protocol/index.ts';
 import { roomNotFound, visibleRoom } from '../core/access.ts';
 import { commit } from '../core/commit.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 import { follow } from '../core/feed.ts';
 
-export async function join(conn: Connection, frame: ClientFrameOf<'join'>): Promise<void> {
+export async function join(conn: ConnectionPort, frame: ClientFrameOf<'join'>): Promise<void> {
   const { store, presence } = conn.ctx;
   const user = conn.user;
   if (!user) return;

@@ -1,8 +1,8 @@
 import type { ClientFrameOf } from '../../protocol/index.ts';
 import { commit } from '../core/commit.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 
-export async function leave(conn: Connection, frame: ClientFrameOf<'leave'>): Promise<void> {
+export async function leave(conn: ConnectionPort, frame: ClientFrameOf<'leave'>): Promise<void> {
   const { hub, presence } = conn.ctx;
   const user = conn.user;
   if (!user) return;

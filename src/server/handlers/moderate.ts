@@ -7,17 +7,22 @@
 import type { ClientFrameOf, ModerationKind, UserRef } from '../../protocol/index.ts';
 import { MODERATORS, roomNotFound, visibleRoom } from '../core/access.ts';
 import { commitAndAck } from '../core/commit.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 
 type ModerationFrame = ClientFrameOf<ModerationKind>;
 
 /** The target's current nickname: from a live connection here, else the store; undefined when unknown. */
-export async function findTarget(conn: Connection, userId: string): Promise<UserRef | undefined> {
+export async function findTarget(conn: ConnectionPort, userId: string): Promise<UserRef | undefined> {
   for (const other of conn.ctx.connections) if (other.user?.id === userId) return other.user;
   return conn.ctx.store.findUser(userId);
 }
 
-async function moderate(conn: Connection, frame: ModerationFrame, kind: ModerationKind, body: string): Promise<void> {
+async function moderate(
+  conn: ConnectionPort,
+  frame: ModerationFrame,
+  kind: ModerationKind,
+  body: string,
+): Promise<void> {
   const user = conn.user;
   if (!user) return;
   const { store } = conn.ctx;
@@ -57,8 +62,8 @@ async function moderate(conn: Connection, frame: ModerationFrame, kind: Moderati
   commitAndAck(conn, { room: frame.room, sender: user, cid: frame.id, kind, body, target });
 }
 
-export const invite = (conn: Connection, frame: ClientFrameOf<'invite'>) => moderate(conn, frame, 'invite', '');
-export const kick = (conn: Connection, frame: ClientFrameOf<'kick'>) => moderate(conn, frame, 'kick', '');
-export const ban = (conn: Connection, frame: ClientFrameOf<'ban'>) => moderate(conn, frame, 'ban', '');
-export const unban = (conn: Connection, frame: ClientFrameOf<'unban'>) => moderate(conn, frame, 'unban', '');
-export const role = (conn: Connection, frame: ClientFrameOf<'role'>) => moderate(conn, frame, 'role', frame.role);
+export const invite = (conn: ConnectionPort, frame: ClientFrameOf<'invite'>) => moderate(conn, frame, 'invite', '');
+export const kick = (conn: ConnectionPort, frame: ClientFrameOf<'kick'>) => moderate(conn, frame, 'kick', '');
+export const ban = (conn: ConnectionPort, frame: ClientFrameOf<'ban'>) => moderate(conn, frame, 'ban', '');
+export const unban = (conn: ConnectionPort, frame: ClientFrameOf<'unban'>) => moderate(conn, frame, 'unban', '');
+export const role = (conn: ConnectionPort, frame: ClientFrameOf<'role'>) => moderate(conn, frame, 'role', frame.role);

@@ -7,12 +7,12 @@
 import { isWrittenKind, type ClientFrameOf, type MutationKind } from '../../protocol/index.ts';
 import { MODERATORS } from '../core/access.ts';
 import { commitAndAck } from '../core/commit.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 import { checkBody } from './check-body.ts';
 
 /** Checks membership and the target; returns false after sending the error frame. */
 async function checkTarget(
-  conn: Connection,
+  conn: ConnectionPort,
   frame: { id: string; room: string; ref: number },
   /** own: only the sender; moderated: the sender, or an owner or moderator of the room; any: anyone. */
   who: 'own' | 'moderated' | 'any',
@@ -43,7 +43,12 @@ async function checkTarget(
   return true;
 }
 
-function append(conn: Connection, frame: { id: string; room: string; ref: number }, kind: MutationKind, body: string) {
+function append(
+  conn: ConnectionPort,
+  frame: { id: string; room: string; ref: number },
+  kind: MutationKind,
+  body: string,
+) {
   const user = conn.user;
   if (!user) return;
   // Kicked or banned while the target was looked up: the room is gone from this connection.
@@ -54,17 +59,17 @@ function append(conn: Connection, frame: { id: string; room: string; ref: number
   commitAndAck(conn, { room: frame.room, sender: user, cid: frame.id, kind, body, ref: frame.ref });
 }
 
-export async function edit(conn: Connection, frame: ClientFrameOf<'edit'>): Promise<void> {
+export async function edit(conn: ConnectionPort, frame: ClientFrameOf<'edit'>): Promise<void> {
   if (!checkBody(conn, frame.id, frame.body) || !(await checkTarget(conn, frame, 'own'))) return;
   append(conn, frame, 'edit', frame.body);
 }
 
-export async function remove(conn: Connection, frame: ClientFrameOf<'delete'>): Promise<void> {
+export async function remove(conn: ConnectionPort, frame: ClientFrameOf<'delete'>): Promise<void> {
   if (!(await checkTarget(conn, frame, 'moderated'))) return;
   append(conn, frame, 'delete', '');
 }
 
-export async function react(conn: Connection, frame: ClientFrameOf<'react'>): Promise<void> {
+export async function react(conn: ConnectionPort, frame: ClientFrameOf<'react'>): Promise<void> {
   if (!(await checkTarget(conn, frame, 'any'))) return;
   append(conn, frame, frame.on ? 'react' : 'unreact', frame.emoji);
 }

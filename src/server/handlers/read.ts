@@ -5,10 +5,10 @@
  */
 import type { ClientFrameOf } from '../../protocol/index.ts';
 import { visibleRoom } from '../core/access.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 import { publishUserEvents } from '../core/user-feed.ts';
 
-export function read(conn: Connection, frame: ClientFrameOf<'read'>): void {
+export function read(conn: ConnectionPort, frame: ClientFrameOf<'read'>): void {
   const user = conn.user;
   if (!user) return;
   const { ctx } = conn;

@@ -6,9 +6,15 @@
 import type { ClientFrameOf, RoomMetaKind } from '../../protocol/index.ts';
 import { MODERATORS, roomNotFound, visibleRoom } from '../core/access.ts';
 import { commitAndAck } from '../core/commit.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 
-async function setMeta(conn: Connection, id: string, room: string, kind: RoomMetaKind, value: string): Promise<void> {
+async function setMeta(
+  conn: ConnectionPort,
+  id: string,
+  room: string,
+  kind: RoomMetaKind,
+  value: string,
+): Promise<void> {
   const user = conn.user;
   if (!user) return;
   const info = await visibleRoom(conn, room);
@@ -29,7 +35,7 @@ async function setMeta(conn: Connection, id: string, room: string, kind: RoomMet
   commitAndAck(conn, { room, sender: user, cid: id, kind, body: value });
 }
 
-export const rename = (conn: Connection, frame: ClientFrameOf<'rename'>) =>
+export const rename = (conn: ConnectionPort, frame: ClientFrameOf<'rename'>) =>
   setMeta(conn, frame.id, frame.room, 'rename', frame.title);
-export const topic = (conn: Connection, frame: ClientFrameOf<'topic'>) =>
+export const topic = (conn: ConnectionPort, frame: ClientFrameOf<'topic'>) =>
   setMeta(conn, frame.id, frame.room, 'topic', frame.topic);

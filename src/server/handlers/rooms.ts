@@ -1,7 +1,7 @@
 import type { ClientFrameOf } from '../../protocol/index.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 
-export async function rooms(conn: Connection, frame: ClientFrameOf<'rooms'>): Promise<void> {
+export async function rooms(conn: ConnectionPort, frame: ClientFrameOf<'rooms'>): Promise<void> {
   // Public rooms and the private rooms this user belongs to; other private rooms are invisible.
   const user = conn.user;
   const rooms = await conn.ctx.store.listRooms(user?.id ?? '');

@@ -5,7 +5,7 @@
  */
 import { LIMITS, type ClientFrameOf, type SearchResult } from '../../protocol/index.ts';
 import { roomNotFound, visibleRoom } from '../core/access.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 import { takeSearch } from '../search/limit.ts';
 import { parseQuery } from '../search/query.ts';
 import { makeSnippet } from '../search/snippet.ts';
@@ -25,7 +25,7 @@ function toResult(hit: SearchHit, terms: readonly string[]): SearchResult {
   };
 }
 
-export async function search(conn: Connection, frame: ClientFrameOf<'search'>): Promise<void> {
+export async function search(conn: ConnectionPort, frame: ClientFrameOf<'search'>): Promise<void> {
   const user = conn.user;
   if (!user) return;
   const wait = takeSearch(conn, conn.ctx.options);

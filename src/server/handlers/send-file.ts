@@ -5,10 +5,10 @@
  */
 import type { ClientFrameOf, UserRef } from '../../protocol/index.ts';
 import { commitAndAck } from '../core/commit.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 import { toFileRef } from '../files/file-ref.ts';
 
-export async function sendFile(conn: Connection, frame: ClientFrameOf<'send'>, user: UserRef): Promise<void> {
+export async function sendFile(conn: ConnectionPort, frame: ClientFrameOf<'send'>, user: UserRef): Promise<void> {
   const { id, room, kind, body } = frame;
   if (kind === 'text' || frame.file === undefined) {
     const message =

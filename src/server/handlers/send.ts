@@ -1,12 +1,12 @@
 /** send: a new message in a joined room (text here; image and file in send-file.ts). */
 import type { ClientFrameOf, UserRef } from '../../protocol/index.ts';
 import { commitAndAck } from '../core/commit.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 import { checkBody } from './check-body.ts';
 import { checkReply } from './check-reply.ts';
 import { sendFile } from './send-file.ts';
 
-export function send(conn: Connection, frame: ClientFrameOf<'send'>): Promise<void> | void {
+export function send(conn: ConnectionPort, frame: ClientFrameOf<'send'>): Promise<void> | void {
   const user = conn.user;
   if (!user) return;
   if (!conn.rooms.has(frame.room)) {
@@ -22,7 +22,7 @@ export function send(conn: Connection, frame: ClientFrameOf<'send'>): Promise<vo
   });
 }
 
-function post(conn: Connection, frame: ClientFrameOf<'send'>, user: UserRef): Promise<void> | void {
+function post(conn: ConnectionPort, frame: ClientFrameOf<'send'>, user: UserRef): Promise<void> | void {
   if (frame.kind !== 'text' || frame.file !== undefined) return sendFile(conn, frame, user);
   if (!checkBody(conn, frame.id, frame.body)) return;
   const reply = frame.reply === undefined ? {} : { reply: frame.reply };

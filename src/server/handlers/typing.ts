@@ -1,8 +1,8 @@
 /** typing: forwarded to the room's other subscribers, throttled per user and room, never stored. */
 import type { ClientFrameOf, TypingFrame } from '../../protocol/index.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 
-export function typing(conn: Connection, frame: ClientFrameOf<'typing'>): void {
+export function typing(conn: ConnectionPort, frame: ClientFrameOf<'typing'>): void {
   const { user, ctx } = conn;
   const { room } = frame;
   if (!user || !conn.rooms.has(room)) return; // Ephemeral: not worth an error frame.

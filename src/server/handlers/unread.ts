@@ -1,8 +1,8 @@
 /** unread: this user's watermark and unread / mention counts, in one room or in all of theirs. */
 import type { ClientFrameOf } from '../../protocol/index.ts';
-import type { Connection } from '../gateway/connection.ts';
+import type { ConnectionPort } from '../core/connection-port.ts';
 
-export async function unread(conn: Connection, frame: ClientFrameOf<'unread'>): Promise<void> {
+export async function unread(conn: ConnectionPort, frame: ClientFrameOf<'unread'>): Promise<void> {
   const user = conn.user;
   if (!user) return;
   // A room you are not a member of has no counts for you: the list is empty, not an error.
