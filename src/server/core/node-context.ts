@@ -1,0 +1,76 @@
+/** The parts of one node every handler reaches (ServerContext), built over its engines. */
+import type { PresenceFrame } from '../../protocol/index.ts';
+import type { Engines } from '../engines.ts';
+import { Hub } from '../fanout/hub.ts';
+import { ReceiptSignals } from '../fanout/receipts.ts';
+import { StatusSignals } from '../fanout/status-signals.ts';
+import type { Subscriber } from '../fanout/subscriber.ts';
+import { guarded } from '../guard.ts';
+import { UserLimits } from '../limits/user-limits.ts';
+import type { Logger } from '../log.ts';
+import type { ServerOptions } from '../options.ts';
+import type { ServerContext } from './context.ts';
+
+export interface NodeContext {
+  readonly ctx: ServerContext;
+  /** Hears the node channels (ended sessions, status): before the first socket opens. */
+  start(): Promise<void>;
+  /** Flushes receipts and last seen, then stops hearing the broker. Engines stay open. */
+  stop(): Promise<void>;
+}
+
+export function createNodeContext(
+  options: ServerOptions,
+  log: Logger,
+  engines: Engines,
+  /** This node's open connections: the gateway adds and removes them. */
+  connections: Set<Subscriber>,
+): NodeContext {
+  const { store, broker, presence } = engines;
+  const hub = new Hub(broker, log);
+  const statuses = new StatusSignals({
+    presence,
+    store,
+    connections,
+    log,
+    nodes: hub,
+    graceMs: options.presenceGraceMs,
+    windowMs: options.statusCoalesceMs,
+  });
+  const dirtyRooms = new Set<string>();
+  const flushPresence = async (): Promise<void> => {
+    const rooms = [...dirtyRooms];
+    dirtyRooms.clear();
+    for (const room of rooms) {
+      const frame: PresenceFrame = { type: 'presence', room, online: await presence.online(room) };
+      hub.broadcast(room, JSON.stringify(frame));
+    }
+  };
+  const ctx: ServerContext = {
+    options,
+    log,
+    store,
+    broker,
+    hub,
+    presence,
+    connections,
+    userLimits: new UserLimits(options),
+    receipts: new ReceiptSignals(hub),
+    statuses,
+    presenceChanged(room) {
+      // Coalesced: a burst of joins and leaves yields one presence frame per room.
+      if (dirtyRooms.size === 0) setImmediate(() => guarded(log, { timer: 'presence' }, flushPresence));
+      dirtyRooms.add(room);
+    },
+  };
+  return {
+    ctx,
+    start: () => hub.start(),
+    async stop() {
+      ctx.receipts.close();
+      // Last seen for everyone still online, before the store closes.
+      await statuses.close();
+      await hub.stop();
+    },
+  };
+}

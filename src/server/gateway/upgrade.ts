@@ -1,0 +1,92 @@
+/**
+ * The WebSocket upgrade: path, origin and per-IP checks, then the access token, all before any
+ * socket exists; an accepted upgrade becomes a Connection in the node's set.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocketServer } from 'ws';
+import { authenticateUpgrade, closeOnExpiry, unauthorized } from '../auth/handshake.ts';
+import type { LoginSessions } from '../auth/login-sessions.ts';
+import type { AccessTokens } from '../auth/tokens.ts';
+import type { ServerContext } from '../core/context.ts';
+import { requestUrl } from '../http/request-url.ts';
+import { Connection } from './connection.ts';
+import { refusal, type GuardVerdict, type UpgradeGuard } from './upgrade-guard.ts';
+
+export interface UpgradeDeps {
+  readonly ctx: ServerContext;
+  readonly wss: WebSocketServer;
+  readonly guard: UpgradeGuard;
+  readonly tokens: AccessTokens;
+  readonly sessions: LoginSessions;
+  /** The node's own connections, for heartbeat and shutdown. */
+  readonly connections: Set<Connection>;
+  /** True once shutdown began: new upgrades get 503. */
+  closing(): boolean;
+}
+
+export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  const { ctx, wss, guard, tokens, sessions, connections } = deps;
+  const { log, options } = ctx;
+  return (req, socket, head) => {
+    // A peer that resets a refused upgrade must not crash the server with an unhandled 'error'.
+    socket.on('error', (err) => log.debug({ err: err.message }, 'upgrade socket error'));
+    const url = requestUrl(req.url);
+    if (url?.pathname !== '/ws' || deps.closing()) {
+      const status = deps.closing() ? '503 Service Unavailable' : url ? '404 Not Found' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    // Origin allow-list and per-IP limits, before any socket exists (upgrade-guard.ts); a
+    // shared limiter engine may answer later, the embedded one answers at once.
+    const verdict = guard.check(req);
+    if (verdict instanceof Promise) {
+      verdict.then(admit, (err: unknown) => {
+        log.error({ err }, 'upgrade check failed');
+        socket.destroy();
+      });
+    } else admit(verdict);
+
+    function admit(verdict: GuardVerdict): void {
+      if (!verdict.ok) {
+        log.debug({ status: verdict.status, reason: verdict.reason, origin: req.headers.origin }, 'upgrade refused');
+        socket.end(refusal(verdict.status, verdict.reason, verdict.retryAfterS));
+        return;
+      }
+      socket.once('close', verdict.release);
+      accept(verdict.ip);
+    }
+
+    function accept(ip: string): void {
+      // The access token is checked before the upgrade completes: a bad one gets 401 and no socket.
+      const authenticated = authenticateUpgrade(req, tokens, options.guests).then((auth) => {
+        if (!auth.ok) {
+          log.debug({ reason: auth.reason }, 'upgrade unauthorized');
+          socket.end(unauthorized(auth.reason));
+          return;
+        }
+        if (socket.destroyed || deps.closing()) {
+          socket.destroy();
+          return;
+        }
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const conn = new Connection(ws, ctx, ip);
+          if (auth.claims) {
+            conn.account = auth.claims;
+            ws.once(
+              'close',
+              closeOnExpiry(auth.claims.expiresAt, (code, reason) => conn.close(code, reason)),
+            );
+            // Closed with 4411 when its login session ends (also if that happened during the upgrade).
+            ws.once('close', sessions.attach(auth.claims.sessionId, conn));
+          }
+          connections.add(conn);
+        });
+      });
+      authenticated.catch((err: unknown) => {
+        log.error({ err }, 'upgrade authentication failed');
+        socket.destroy();
+      });
+    }
+  };
+}
