@@ -56,11 +56,54 @@ export const ERRORS = {
   link_invalid: { message: 'The file link is malformed, forged or expired; ask for a new one', retryable: false },
   // Search.
   query_invalid: { message: 'The search query is empty, too long or has too many words', retryable: false },
+  // HTTP only: no route at this path, or the route does not take this method.
+  not_found: { message: 'No such page', retryable: false },
+  method_not_allowed: { message: 'This method is not allowed here', retryable: false },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
 
 export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+/**
+ * The HTTP status each code is answered with over HTTP (`{"error": code, "message": text}`).
+ * A code without an entry here has no HTTP meaning of its own and is answered 400.
+ */
+export const HTTP_STATUS = {
+  bad_request: 400,
+  room_invalid: 400,
+  username_invalid: 400,
+  password_invalid: 400,
+  token_invalid: 401,
+  credentials_invalid: 401,
+  refresh_invalid: 401,
+  not_member: 403,
+  link_invalid: 403,
+  not_found: 404,
+  room_not_found: 404,
+  file_not_found: 404,
+  method_not_allowed: 405,
+  username_taken: 409,
+  file_too_large: 413,
+  file_type_not_allowed: 415,
+  rate_limited: 429,
+  internal: 500,
+} as const satisfies { readonly [C in ErrorCode]?: number };
+
+/**
+ * `bad_request` for a reason HTTP has a more precise status for; the body still names
+ * `bad_request`: the body did not arrive in time, is too large, or is not of the accepted type.
+ */
+export const BAD_REQUEST_STATUS = { timeout: 408, too_large: 413, media_type: 415 } as const;
+
+export type BadRequestReason = keyof typeof BAD_REQUEST_STATUS;
+
+/** The HTTP status for `code` (for `bad_request`, optionally its precise `reason`). */
+export function httpStatus(code: ErrorCode, reason?: BadRequestReason): number {
+  if (code === 'bad_request' && reason) return BAD_REQUEST_STATUS[reason];
+  const table: { readonly [C in ErrorCode]?: number } = HTTP_STATUS;
+  return table[code] ?? 400;
+}
 
 /**
  * Close codes. 1000-1015 are the standard ones; 4000-4099 mean "reconnect",

@@ -9,7 +9,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { nanoid } from 'nanoid';
 import * as v from 'valibot';
-import { ERRORS, fileIdSchema, roomNameSchema, type ErrorCode, type UserRef } from '../../protocol/index.ts';
+import {
+  fileIdSchema,
+  roomNameSchema,
+  type BadRequestReason,
+  type ErrorCode,
+  type UserRef,
+} from '../../protocol/index.ts';
 import type { AccessTokens } from '../auth/tokens.ts';
 import { ipLimitKey } from '../limits/ip-key.ts';
 import { takeAll, type Limiter, type Limiters } from '../limits/limiter.ts';
@@ -18,6 +24,7 @@ import type { Logger } from '../log.ts';
 import type { ServerOptions } from '../options.ts';
 import type { Store, StoredFile } from '../store/store.ts';
 import { clientIp } from '../gateway/upgrade-guard.ts';
+import { httpError, sendJson } from '../http/respond.ts';
 import { cleanFileName, toFileRef } from './file-ref.ts';
 import { httpUser } from './http-identity.ts';
 import { probeImage, THUMB_TYPE, type ImageInfo } from './images.ts';
@@ -50,20 +57,6 @@ export const FILE_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
   'Content-Security-Policy': "sandbox; default-src 'none'",
   'Cross-Origin-Resource-Policy': 'same-origin',
-};
-
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  bad_request: 400,
-  room_invalid: 400,
-  token_invalid: 401,
-  not_member: 403,
-  link_invalid: 403,
-  room_not_found: 404,
-  file_not_found: 404,
-  file_too_large: 413,
-  file_type_not_allowed: 415,
-  rate_limited: 429,
-  internal: 500,
 };
 
 export class Files {
@@ -177,7 +170,8 @@ export class Files {
       const slowClient = !body?.ended;
       log.info({ ms, stage: slowClient ? 'receiving' : 'storing' }, 'upload timed out');
       res.setHeader('Connection', 'close');
-      if (slowClient) answerError(res, 'bad_request', `The upload sent nothing for ${ms} ms or took too long`, {}, 408);
+      const slow = `The upload sent nothing for ${ms} ms or took too long`;
+      if (slowClient) answerError(res, 'bad_request', slow, {}, 'timeout');
       else answerError(res, 'internal', 'The upload could not be stored in time');
       return;
     }
@@ -279,21 +273,17 @@ export class Files {
   }
 }
 
-function answer(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
+const answer = sendJson;
 
+/** `{error: code, message, ...extra}` with the catalogue's status for `code` (http/respond.ts). */
 export function answerError(
   res: ServerResponse,
   code: ErrorCode,
-  message: string = ERRORS[code].message,
+  message?: string,
   extra: Record<string, unknown> = {},
-  status = STATUS[code] ?? 400,
+  reason?: BadRequestReason,
 ): void {
-  if (code === 'token_invalid') res.setHeader('WWW-Authenticate', 'Bearer, Session');
-  answer(res, status, { error: code, message, ...extra });
+  httpError(res, code, { message, extra, reason });
 }
 
 const tooLarge = (max: number): string => `The file is larger than ${max} bytes`;

@@ -1,36 +1,21 @@
-/** Routing for the file endpoints; true when the request was one of them (answered or answering). */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../log.ts';
-import { answerError, type Files } from './files.ts';
+/** The file endpoints' handlers (routed by http/routes.ts); the work is in files.ts. */
+import type { Handler } from '../http/router.ts';
+import type { Files } from './files.ts';
 
-const UPLOAD_PATH = /^\/api\/rooms\/([^/]+)\/files$/;
-const FILE_PATH = /^\/api\/files\/([^/]+)(?:\/(content|thumb))?$/;
-
-export function filesRoute(files: Files, log: Logger, req: IncomingMessage, res: ServerResponse, url: URL): boolean {
-  const run = (work: Promise<void>): true => {
-    work.catch((err: unknown) => {
-      log.error({ err }, 'file route failed');
-      if (res.headersSent) res.destroy();
-      else answerError(res, 'internal');
-    });
-    return true;
-  };
-  const upload = UPLOAD_PATH.exec(url.pathname);
-  if (upload) {
-    if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
-    return run(files.upload(req, res, upload[1] ?? '', url));
-  }
-  const file = FILE_PATH.exec(url.pathname);
-  if (!file) return false;
-  if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
-  const [, id = '', variant] = file;
-  return run(
-    variant ? files.download(req, res, id, variant as 'content' | 'thumb', url) : files.describe(req, res, id),
-  );
+export interface FileHandlers {
+  /** POST /api/rooms/:room/files */
+  readonly upload: Handler;
+  /** GET /api/files/:id */
+  readonly describe: Handler;
+  /** GET /api/files/:id/:variant(content|thumb) */
+  readonly download: Handler;
 }
 
-function methodNotAllowed(res: ServerResponse, allow: string): true {
-  res.writeHead(405, { 'Content-Type': 'application/json; charset=utf-8', Allow: allow });
-  res.end(JSON.stringify({ error: 'method_not_allowed', message: `Use ${allow}` }));
-  return true;
+export function fileHandlers(files: Files): FileHandlers {
+  return {
+    upload: (req, res, { url, params }) => files.upload(req, res, params['room'] ?? '', url),
+    describe: (req, res, { params }) => files.describe(req, res, params['id'] ?? ''),
+    download: (req, res, { url, params }) =>
+      files.download(req, res, params['id'] ?? '', params['variant'] === 'thumb' ? 'thumb' : 'content', url),
+  };
 }

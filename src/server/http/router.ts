@@ -1,140 +1,84 @@
-/** HTTP routes: health, a small read-only REST surface, and the built web app. */
-import { existsSync } from 'node:fs';
+/**
+ * A small HTTP router: a table of paths, each with a handler per method. The first path that
+ * matches decides; a method it has no handler for is answered 405 with `Allow`. A GET handler
+ * also serves HEAD (Node sends no body for HEAD). Paths are matched on the parsed pathname:
+ * `:name` is one segment (`[^/]+`, not decoded), `:name(a|b)` one of the alternatives, and `*`
+ * anything (also nothing, also `/`). A handler's failure is logged and answered 500 `internal`.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import sirv from 'sirv';
-import * as v from 'valibot';
-import { LIMITS, roomNameSchema } from '../../protocol/index.ts';
-import { authRoute, type AuthRoutes } from '../auth/routes.ts';
-import type { ServerContext } from '../core/context.ts';
-import type { Files } from '../files/files.ts';
-import { filesRoute } from '../files/routes.ts';
-import { requestUrl } from './request-url.ts';
+import type { Logger } from '../log.ts';
+import { httpError } from './respond.ts';
 
-const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy':
-    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; style-src 'self'; " +
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'X-Frame-Options': 'DENY',
-  'Cross-Origin-Opener-Policy': 'same-origin',
+export interface RouteContext {
+  readonly url: URL;
+  /** The path's `:name` segments, as sent (percent-encoded). */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export type Handler = (req: IncomingMessage, res: ServerResponse, route: RouteContext) => void | Promise<void>;
+
+export type Method = 'GET' | 'HEAD' | 'POST';
+
+export type Route = { readonly path: string } & { readonly [M in Method]?: Handler } & {
+  /** The 405 message; by default `Use <methods>`. */
+  readonly wrongMethod?: string;
 };
 
-/** With native TLS only: browsers then refuse plain http to this host for a year (behind a proxy, the proxy sets it). */
-const HSTS = 'max-age=31536000';
+interface Compiled {
+  readonly route: Route;
+  readonly pattern: RegExp;
+  readonly methods: readonly Method[];
+  /** The `Allow` header: the methods, with HEAD wherever GET is. */
+  readonly allow: string;
+}
 
-type Respond = (status: number, body: unknown, headers?: Record<string, string>) => void;
+const METHODS: readonly Method[] = ['GET', 'HEAD', 'POST'];
 
-export function createHttpHandler(
-  ctx: ServerContext,
-  auth?: AuthRoutes,
-  files?: Files,
-): (req: IncomingMessage, res: ServerResponse) => void {
-  const { webDir } = ctx.options;
-  const serveWeb =
-    webDir && existsSync(webDir) ? sirv(webDir, { single: true, etag: true, gzip: false, dev: false }) : undefined;
-  const startedAt = Date.now();
-  const tls = ctx.options.tlsCert !== null && ctx.options.tlsKey !== null;
+/** `/api/files/:id/:variant(content|thumb)` → `^/api/files/(?<id>[^/]+)/(?<variant>content|thumb)$`. */
+export function compilePath(path: string): RegExp {
+  const source = path.replace(/:(\w+)(?:\(([\w|]+)\))?|\*|[^:*]+/g, (part, name?: string, choices?: string) => {
+    if (name) return `(?<${name}>${choices ?? '[^/]+'})`;
+    if (part === '*') return '.*';
+    return part.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  });
+  return new RegExp(`^${source}$`, 's');
+}
 
-  return (req, res) => {
-    for (const [k, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, value);
-    if (tls) res.setHeader('Strict-Transport-Security', HSTS);
-    const url = requestUrl(req.url);
-    const respond: Respond = (status, body, headers = {}) => {
-      // A late answer (after a failure began one) must not throw a second head.
-      if (res.headersSent) {
-        res.destroy();
+function compile(route: Route): Compiled {
+  const methods = METHODS.filter((m) => route[m]);
+  const allowed = methods.includes('GET') && !methods.includes('HEAD') ? [...methods, 'HEAD'] : methods;
+  // GET before HEAD before POST, as the table lists them.
+  const allow = METHODS.filter((m) => allowed.includes(m)).join(', ');
+  return { route, pattern: compilePath(route.path), methods, allow };
+}
+
+export type Router = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
+
+/** A path no route matches is answered 404 `not_found`. */
+export function createRouter(log: Logger, routes: readonly Route[]): Router {
+  const table = routes.map(compile);
+  return (req, res, url) => {
+    for (const { route, pattern, methods, allow } of table) {
+      const m = pattern.exec(url.pathname);
+      if (!m) continue;
+      const method = req.method as Method;
+      const handle = METHODS.includes(method)
+        ? (route[method] ?? (method === 'HEAD' ? route.GET : undefined))
+        : undefined;
+      if (!handle) {
+        const message = route.wrongMethod ?? `Use ${methods.join(', ')}`;
+        httpError(res, 'method_not_allowed', { message, headers: { Allow: allow } });
         return;
       }
-      res.writeHead(status, {
-        'Content-Type': 'application/json; charset=utf-8',
-        'Cache-Control': 'no-store',
-        ...headers,
-      });
-      res.end(JSON.stringify(body));
-    };
-    if (!url) {
-      respond(400, { error: 'bad_request', message: 'The request target is not a valid path' });
+      const work = handle(req, res, { url, params: { ...m.groups } });
+      if (work instanceof Promise) {
+        work.catch((err: unknown) => {
+          log.error({ err, route: route.path }, 'http route failed');
+          httpError(res, 'internal');
+        });
+      }
       return;
     }
-    // Accounts: POST /api/auth/* and GET /api/config (auth/routes.ts).
-    if (auth && authRoute(auth, req, url.pathname, respond)) return;
-    // Uploads and downloads: /api/rooms/:room/files and /api/files/* (files/routes.ts).
-    if (files && filesRoute(files, ctx.log, req, res, url)) return;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      respond(405, { error: 'method_not_allowed', message: 'Only GET is served over HTTP; use the WebSocket' });
-      return;
-    }
-    if (url.pathname === '/healthz') {
-      respond(200, { status: 'ok', connections: ctx.connections.size, uptimeMs: Date.now() - startedAt });
-      return;
-    }
-    if (url.pathname.startsWith('/api/')) {
-      apiRoute(ctx, url, respond).catch((err: unknown) => {
-        ctx.log.error({ err }, 'api failed');
-        respond(500, { error: 'internal', message: 'Internal server error' });
-      });
-      return;
-    }
-    if (serveWeb) {
-      serveWeb(req, res, () => respond(404, { error: 'not_found', message: 'No such page' }));
-      return;
-    }
-    respond(404, { error: 'not_found', message: 'The web app is not built; run npm run build:web' });
+    httpError(res, 'not_found');
   };
-}
-
-const seqParam = (s: string | null): number | undefined => {
-  if (s === null) return undefined;
-  const n = Number(s);
-  return Number.isSafeInteger(n) && n >= 0 ? n : Number.NaN;
-};
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return '';
-  }
-}
-
-async function apiRoute(ctx: ServerContext, url: URL, respond: Respond): Promise<void> {
-  const { store } = ctx;
-  if (url.pathname === '/api/rooms') {
-    // No identity over this route: public rooms only (private ones are listed by the `rooms` frame).
-    respond(200, { rooms: await store.listRooms() });
-    return;
-  }
-  const m = /^\/api\/rooms\/([^/]+)\/history$/.exec(url.pathname);
-  if (m) {
-    // Malformed percent-encoding is bad input (400), not a server error.
-    const name = safeDecode(m[1] ?? '');
-    if (!v.is(roomNameSchema, name)) {
-      respond(400, { error: 'room_invalid', message: 'Room name is not allowed' });
-      return;
-    }
-    // No identity over this route: a private room answers exactly like a missing one.
-    const room = await store.getRoom(name);
-    if (room?.visibility !== 'public') {
-      respond(404, { error: 'room_not_found', message: `Room "${name}" does not exist` });
-      return;
-    }
-    const before = seqParam(url.searchParams.get('before'));
-    const after = seqParam(url.searchParams.get('after'));
-    const asked = seqParam(url.searchParams.get('limit')) ?? LIMITS.historyDefaultLimit;
-    if (Number.isNaN(before) || Number.isNaN(after) || Number.isNaN(asked) || asked < 1) {
-      respond(400, {
-        error: 'bad_request',
-        message: 'before/after must be non-negative integers and limit a positive integer',
-      });
-      return;
-    }
-    // A larger limit is clamped, not refused: `more` tells the caller to read on.
-    const limit = Math.min(asked, LIMITS.historyMaxLimit);
-    const page = await store.history(name, { before, after, limit });
-    const head = Math.max(room.head, page.events.at(-1)?.seq ?? 0);
-    respond(200, { room: name, ...page, head });
-    return;
-  }
-  respond(404, { error: 'not_found', message: 'No such API route' });
 }
