@@ -89,7 +89,7 @@ export function createParleyServer(init: ParleyServerInit = {}): ParleyServer {
       : createServer(guardRequest(log, handler));
   // Header, body and idle deadlines and a per-IP socket cap for plain HTTP (http-limits.ts).
   limitHttp(http, options, log);
-  const guard = new UpgradeGuard(options);
+  const guard = new UpgradeGuard(options, engines.limits);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxFrameBytes,

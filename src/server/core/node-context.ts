@@ -54,7 +54,7 @@ export function createNodeContext(
     hub,
     presence,
     connections,
-    userLimits: new UserLimits(options),
+    userLimits: new UserLimits(options, engines.limits),
     receipts: new ReceiptSignals(hub),
     statuses,
     presenceChanged(room) {

@@ -226,16 +226,24 @@ export class Connection implements ConnectionPort {
     this.ws.terminate();
   }
 
-  #onMessage(data: Buffer, isBinary: boolean): void {
+  /** Charges the rate limits, then handles the frame: at once, or in order once a shared limiter answers. */
+  #onMessage(data: Buffer, isBinary: boolean): void | Promise<void> {
     if (this.#closing) return;
     if (isBinary) {
-      const verdict = this.#limits.admit(undefined, this.user?.id, this.ctx.userLimits);
-      if (verdict.ok) this.error('binary_unsupported');
-      else this.#rateLimited(verdict, undefined);
-      return;
+      return this.#limits.admit(undefined, this.user?.id, this.ctx.userLimits, (verdict) => {
+        if (verdict.ok) this.error('binary_unsupported');
+        else this.#rateLimited(verdict, undefined);
+      });
     }
     const decoded = decodeClientFrame(data.toString('utf8'));
-    const verdict = this.#limits.admit(decoded.ok ? decoded.frame.type : undefined, this.user?.id, this.ctx.userLimits);
+    const type = decoded.ok ? decoded.frame.type : undefined;
+    return this.#limits.admit(type, this.user?.id, this.ctx.userLimits, (verdict) =>
+      this.#admitted(verdict, decoded, data.length),
+    );
+  }
+
+  #admitted(verdict: Verdict, decoded: ReturnType<typeof decodeClientFrame>, bytes: number): void {
+    if (this.#closing) return;
     if (!verdict.ok) {
       this.#rateLimited(verdict, decoded.ok ? ('id' in decoded.frame ? decoded.frame.id : undefined) : decoded.id);
       return;
@@ -252,7 +260,6 @@ export class Connection implements ConnectionPort {
       this.error('unavailable', 'id' in decoded.frame ? decoded.frame.id : undefined);
       return;
     }
-    const bytes = data.length;
     this.#waiting++;
     this.#waitingBytes += bytes;
     if (!this.#readPaused && (this.#waiting > MAX_WAITING_FRAMES || this.#waitingBytes > MAX_WAITING_BYTES)) {

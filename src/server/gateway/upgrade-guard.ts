@@ -1,11 +1,13 @@
 /**
  * Checks run on a WebSocket upgrade request before any socket exists: the Origin allow-list
- * (403), the per-IP connection rate (429) and the per-IP concurrent connection cap (503).
- * See docs/security.md ("Origin" and "Limits").
+ * (403), the per-IP connection rate (429: the Limiters engine's `connect-ip` buckets, shared by
+ * the nodes that share the engine) and the per-IP concurrent connection cap (503: this node's
+ * open sockets). See docs/security.md ("Origin" and "Limits").
  */
 import type { IncomingMessage } from 'node:http';
-import { TokenBucket } from '../../protocol/index.ts';
 import { ipLimitKey } from '../limits/ip-key.ts';
+import type { Limiter, Limiters } from '../limits/limiter.ts';
+import { MemoryLimiters } from '../limits/memory-limiter.ts';
 import type { ServerOptions } from '../options.ts';
 
 export type GuardVerdict =
@@ -79,68 +81,59 @@ export function originAllowed(
   return false;
 }
 
-/** Per-IP state (buckets idle for a while are swept so the map stays bounded). */
-interface IpEntry {
-  bucket: TokenBucket;
-  open: number;
-  seen: number;
-}
-
-const SWEEP_MS = 60_000;
-
 export class UpgradeGuard {
   readonly #options: ServerOptions;
-  readonly #ips = new Map<string, IpEntry>();
-  #sweptAt = Date.now();
+  /** New connections per IP key: a rate, in the Limiters engine. */
+  readonly #connects: Limiter;
+  /** Open WebSockets per IP key on this node: a count (keys with none are dropped, so it stays bounded). */
+  readonly #open = new Map<string, number>();
 
-  constructor(options: ServerOptions) {
+  constructor(options: ServerOptions, limiters: Limiters = new MemoryLimiters()) {
     this.#options = options;
+    this.#connects = limiters.bucket('connect-ip', options.ipConnectsPerSec, options.ipConnectsBurst);
   }
 
-  check(req: IncomingMessage): GuardVerdict {
+  /** The verdict: at once with the memory engine; a shared engine may answer with a Promise. */
+  check(req: IncomingMessage): GuardVerdict | Promise<GuardVerdict> {
     const o = this.#options;
     const origin = req.headers.origin;
     if (!originAllowed(origin, req.headers.host, o.allowedOrigins)) {
       return { ok: false, status: 403, reason: 'origin_not_allowed' };
     }
-    const now = Date.now();
-    this.#sweep(now);
     const ip = clientIp(req, o.trustProxy);
     // Counted per address (IPv4) or per /64 (IPv6): ip-key.ts.
     const key = ipLimitKey(ip);
-    let e = this.#ips.get(key);
-    if (!e) {
-      e = { bucket: new TokenBucket(o.ipConnectsPerSec, o.ipConnectsBurst, now), open: 0, seen: now };
-      this.#ips.set(key, e);
-    }
-    e.seen = now;
-    if (e.open >= o.maxConnectionsPerIp) {
+    const open = this.#open.get(key) ?? 0;
+    if (open >= o.maxConnectionsPerIp) {
       return { ok: false, status: 503, reason: 'too_many_connections', retryAfterS: 5 };
     }
-    const wait = e.bucket.take(now);
-    if (wait > 0) return { ok: false, status: 429, reason: 'rate_limited', retryAfterS: Math.ceil(wait / 1000) };
-    e.open++;
-    const entry = e;
+    // The slot is held while the rate is asked, so upgrades answered later cannot pass the cap.
+    this.#open.set(key, open + 1);
     let released = false;
-    return {
-      ok: true,
-      ip,
-      release: () => {
-        if (released) return;
-        released = true;
-        entry.open--;
-        entry.seen = Date.now();
-      },
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      const n = (this.#open.get(key) ?? 1) - 1;
+      if (n > 0) this.#open.set(key, n);
+      else this.#open.delete(key);
     };
+    const verdict = (wait: number): GuardVerdict => {
+      if (wait === 0) return { ok: true, ip, release };
+      release();
+      return { ok: false, status: 429, reason: 'rate_limited', retryAfterS: Math.ceil(wait / 1000) };
+    };
+    const wait = this.#connects.take(key);
+    if (typeof wait === 'number') return verdict(wait);
+    // The peer may hang up before the engine answers: its slot goes with it.
+    req.socket.once('close', release);
+    return wait.then(verdict, (err: unknown) => {
+      release();
+      throw err;
+    });
   }
 
-  #sweep(now: number): void {
-    if (now - this.#sweptAt < SWEEP_MS) return;
-    this.#sweptAt = now;
-    const idleMs = Math.max(
-      SWEEP_MS,
-      (this.#options.ipConnectsBurst / Math.max(this.#options.ipConnectsPerSec, 0.001)) * 1000,
-    );
-    for (const [ip, e] of this.#ips) if (e.open === 0 && now - e.seen > idleMs) this.#ips.delete(ip);
+  /** IP keys with open sockets on this node (for tests and metrics). */
+  get size(): number {
+    return this.#open.size;
   }
 }

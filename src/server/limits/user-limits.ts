@@ -1,8 +1,9 @@
 /**
  * Abuse limits after the upgrade: token buckets per connection (all frames, and writes) and per
- * user (writes, across all of the user's connections), a strike counter that closes abusive
- * connections, per-user caps on concurrent connections and joined rooms, and the typing throttle.
- * See docs/security.md ("Limits") for the defaults and why.
+ * user (writes, across all of the user's connections, on every node sharing the Limiters engine),
+ * a strike counter that closes abusive connections, per-user caps on concurrent connections and
+ * joined rooms (counted per node), and the typing throttle (per node). See docs/security.md
+ * ("Limits") for the defaults and why.
  */
 import {
   CLOSE,
@@ -14,6 +15,8 @@ import {
   TYPING_TTL_MS,
 } from '../../protocol/index.ts';
 import type { ServerOptions } from '../options.ts';
+import type { Limiter, Limiters, Wait } from './limiter.ts';
+import { MemoryLimiters } from './memory-limiter.ts';
 
 /** Frames that write to a room log (or create a room, or moderate one): limited by the write buckets. */
 export const WRITE_TYPES: ReadonlySet<string> = new Set<ClientFrame['type']>([
@@ -31,8 +34,8 @@ export const WRITE_TYPES: ReadonlySet<string> = new Set<ClientFrame['type']>([
 /** Window in which `rateStrikes` rate_limited answers close the connection. */
 export const STRIKE_WINDOW_MS = 10_000;
 
+/** What this node counts of a user: concurrency, not rates (those are the Limiters engine's). */
 interface UserEntry {
-  readonly writes: TokenBucket;
   /** Open connections that completed hello as this user. */
   readonly conns: Set<object>;
   /** How many of the user's connections have each room joined. */
@@ -42,6 +45,8 @@ interface UserEntry {
 export type Verdict =
   | { readonly ok: true }
   | { readonly ok: false; readonly retryAfterMs: number; readonly close?: { code: number; reason: string } };
+
+const GRANTED: Verdict = { ok: true };
 
 /** Typing signals one user may have forwarded in a room at once; then one per TYPING_THROTTLE_MS. */
 export const TYPING_BURST = 2;
@@ -123,22 +128,28 @@ export class TypingThrottle {
   }
 }
 
-/** One per server: per-user state, released when a user's last connection closes. */
+/**
+ * One per server node. The user's write budget is a bucket of the Limiters engine (`user-writes`,
+ * keyed by user id), so nodes sharing the engine share it. The caps on concurrent connections and
+ * joined rooms are counts of this node's sockets, kept here and released when the user's last
+ * connection on this node closes: per node.
+ */
 export class UserLimits {
   readonly #options: ServerOptions;
   readonly #users = new Map<string, UserEntry>();
+  readonly #writes: Limiter;
   /** Typing per user and room; its entries expire on their own (a user may type, then close). */
   readonly typing = new TypingThrottle();
 
-  constructor(options: ServerOptions) {
+  constructor(options: ServerOptions, limiters: Limiters = new MemoryLimiters()) {
     this.#options = options;
+    this.#writes = limiters.bucket('user-writes', options.userWritesPerSec, options.userWritesBurst);
   }
 
   #entry(userId: string): UserEntry {
     let e = this.#users.get(userId);
     if (!e) {
-      const o = this.#options;
-      e = { writes: new TokenBucket(o.userWritesPerSec, o.userWritesBurst), conns: new Set(), rooms: new Map() };
+      e = { conns: new Set(), rooms: new Map() };
       this.#users.set(userId, e);
     }
     return e;
@@ -162,8 +173,9 @@ export class UserLimits {
     if (e.conns.size === 0) this.#users.delete(userId);
   }
 
-  takeWrite(userId: string): number {
-    return this.#users.get(userId)?.writes.take() ?? 0;
+  /** One write of the user's: 0, or the ms to wait (nothing taken). A shared engine may answer later. */
+  takeWrite(userId: string): Wait {
+    return this.#writes.take(userId);
   }
 
   /** Whether joining one more room keeps the user within maxRoomsPerUser (rooms joined at once). */
@@ -186,18 +198,27 @@ export class UserLimits {
     else e.rooms.set(room, n - 1);
   }
 
-  /** Users with live state (for tests and metrics). */
+  /** Users with live state on this node (for tests and metrics). */
   get size(): number {
     return this.#users.size;
   }
 }
 
-/** One per connection: its frame and write buckets and its strikes. */
+/**
+ * One per connection: its frame and write buckets and its strikes. These buckets count one
+ * socket, so they live with it (the same TokenBucket the memory engine keeps per key); only the
+ * user's write budget goes to the Limiters engine.
+ */
 export class ConnectionLimits {
   readonly #options: ServerOptions;
   readonly #frames: TokenBucket;
   readonly #writes: TokenBucket;
   #strikes: number[] = [];
+  /**
+   * Set while an engine's answer is awaited: the frames behind it wait too, so verdicts (and the
+   * frames they let through) keep the order the frames came in. Unset, verdicts are synchronous.
+   */
+  #queue: Promise<void> | undefined;
 
   constructor(options: ServerOptions) {
     this.#options = options;
@@ -206,19 +227,71 @@ export class ConnectionLimits {
   }
 
   /**
-   * Admits one inbound frame (`type` when it decoded to a known frame). Writes also take from the
-   * user's bucket. A refusal carries retryAfterMs and, after too many refusals, a close.
+   * Admits one inbound frame (`type` when it decoded to a known frame) and hands the verdict to
+   * `then`: at once when every bucket answers at once (the memory engine), else later, in the
+   * order the frames came. Writes also take from the user's bucket. A refusal carries
+   * retryAfterMs and, after too many refusals, a close. Returns a Promise only when `then` runs
+   * later (it rejects if `then` throws).
    */
-  admit(type: ClientFrame['type'] | undefined, userId: string | undefined, users: UserLimits): Verdict {
-    const now = Date.now();
-    let wait = this.#frames.take(now);
-    if (wait === 0 && type !== undefined && WRITE_TYPES.has(type)) {
-      // Check both write buckets before taking from either, so a refusal costs nothing.
-      wait = this.#writes.peek(now);
-      if (wait === 0 && userId !== undefined) wait = users.takeWrite(userId);
-      if (wait === 0) this.#writes.take(now);
+  admit(
+    type: ClientFrame['type'] | undefined,
+    userId: string | undefined,
+    users: UserLimits,
+    then: (verdict: Verdict) => void,
+  ): void | Promise<void> {
+    // The frame bucket is charged on arrival, also while earlier frames wait for the engine: it
+    // bounds how many can wait.
+    const framed = this.#frames.take();
+    if (this.#queue === undefined) {
+      const verdict = this.#decide(framed, type, userId, users);
+      if (!(verdict instanceof Promise)) {
+        then(verdict);
+        return;
+      }
+      return this.#enqueue(verdict.then(then));
     }
-    if (wait === 0) return { ok: true };
+    return this.#enqueue(
+      this.#queue.then(async () => {
+        const verdict = this.#decide(framed, type, userId, users);
+        then(verdict instanceof Promise ? await verdict : verdict);
+      }),
+    );
+  }
+
+  #enqueue(work: Promise<void>): Promise<void> {
+    // A failing `then` is the caller's to report; the frames behind it still get their verdicts.
+    const tail = work.catch(() => undefined);
+    this.#queue = tail;
+    void tail.then(() => {
+      if (this.#queue === tail) this.#queue = undefined;
+    });
+    return work;
+  }
+
+  /** `framed`: what the frame bucket answered. */
+  #decide(
+    framed: number,
+    type: ClientFrame['type'] | undefined,
+    userId: string | undefined,
+    users: UserLimits,
+  ): Verdict | Promise<Verdict> {
+    const now = Date.now();
+    if (framed > 0 || type === undefined || !WRITE_TYPES.has(type)) return this.#verdict(framed, now);
+    // Check both write buckets before taking from either, so a refusal costs nothing.
+    const own = this.#writes.peek(now);
+    if (own > 0 || userId === undefined) return this.#wrote(own, now);
+    const user = users.takeWrite(userId);
+    return typeof user === 'number' ? this.#wrote(user, now) : user.then((w) => this.#wrote(w, Date.now()));
+  }
+
+  /** The write's verdict, once the user's bucket answered `wait`: granted, it takes this connection's token. */
+  #wrote(wait: number, now: number): Verdict {
+    if (wait === 0) this.#writes.take(now);
+    return this.#verdict(wait, now);
+  }
+
+  #verdict(wait: number, now: number): Verdict {
+    if (wait === 0) return GRANTED;
     this.#strikes.push(now);
     while (this.#strikes.length > 0 && (this.#strikes[0] as number) <= now - STRIKE_WINDOW_MS) this.#strikes.shift();
     if (this.#strikes.length >= this.#options.rateStrikes) {
