@@ -1,6 +1,7 @@
 /** Store contract, rooms part: titles and topics as log events, member lists, and direct messages. */
 import { expect, it } from 'vitest';
 import type { StoreFactory } from './store.contract.ts';
+import { unreadCounts } from '../../src/server/core/room-log/unread.ts';
 
 const ann = { id: 'u-ann', nick: 'ann' };
 const ben = { id: 'u-ben', nick: 'ben' };
@@ -89,7 +90,7 @@ export function roomsContract(factory: StoreFactory): void {
       [cal.id, 'member', 'invite', 3],
     ]);
     // The message is theirs to read.
-    expect((await store.unread(ben, 'gdm-abc'))[0]).toMatchObject({ unread: 1 });
+    expect((await unreadCounts(store, ben, 'gdm-abc'))[0]).toMatchObject({ unread: 1 });
     expect((await store.listRooms(cal.id)).map((r) => r.name)).toContain('gdm-abc');
     // A resend appends nothing and adds nobody; a member's next message neither.
     const resent = await store.append({ room: 'gdm-abc', sender: ann, cid: 'm1', kind: 'text', body: 'hi' });

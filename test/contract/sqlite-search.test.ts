@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pickTrigrams, SEARCH_BUDGET, SqliteSearch } from '../../src/server/store/sqlite/sqlite-search.ts';
-import { openSqlite, SqliteStore, toEvent } from '../../src/server/store/sqlite/sqlite-store.ts';
+import { openSqlite, SqliteStore } from '../../src/server/store/sqlite/sqlite-store.ts';
 
 const MIGRATIONS = new URL('../../src/server/store/sqlite/migrations/', import.meta.url);
 const alice = { id: 'u-alice', nick: 'alice' };
@@ -79,7 +79,7 @@ describe('SQLite search', () => {
     }
     const db = openSqlite(join(dir, 'parley.db'));
     open.push(db);
-    const search = new SqliteSearch(db, toEvent, { rows: 7 });
+    const search = new SqliteSearch(db, { rows: 7 });
     for (const room of [undefined, 'a']) {
       const got: number[] = [];
       let before: number | undefined;
@@ -104,7 +104,7 @@ describe('SQLite search', () => {
   });
 
   /** A store with a room of long one-letter messages (the finding 4 repro), and a search over it with `budget`. */
-  async function flooded(budget: ConstructorParameters<typeof SqliteSearch>[2]) {
+  async function flooded(budget: ConstructorParameters<typeof SqliteSearch>[1]) {
     const dir = mkdtempSync(join(tmpdir(), 'parley-search-'));
     const store = new SqliteStore(dir);
     open.push(store);
@@ -119,7 +119,7 @@ describe('SQLite search', () => {
     }
     const db = openSqlite(join(dir, 'parley.db'));
     open.push(db);
-    return { store, seqs, search: new SqliteSearch(db, toEvent, budget) };
+    return { store, seqs, search: new SqliteSearch(db, budget) };
   }
 
   it('reads nothing for a user who is a member of no room, however hostile the query', async () => {

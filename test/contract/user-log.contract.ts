@@ -1,6 +1,7 @@
 /** The user log and read watermarks part of the Store contract (migration 008 for SQLite). */
 import { describe, expect, it } from 'vitest';
 import { UNREAD_CAP } from '../../src/protocol/index.ts';
+import { unreadCounts } from '../../src/server/core/room-log/unread.ts';
 import type { Store } from '../../src/server/store/store.ts';
 import type { StoreFactory } from './store.contract.ts';
 
@@ -76,7 +77,7 @@ export function userLogContract(name: string, factory: StoreFactory): void {
       expect(await store.markRead('r', carol.id, 1)).toEqual({ status: 'not_member' });
       expect(await store.markRead('nope', bob.id, 1)).toEqual({ status: 'no_room' });
       store = await factory.reopen(store);
-      expect((await store.unread(bob, 'r'))[0]).toMatchObject({ read: start + 5, unread: 0 });
+      expect((await unreadCounts(store, bob, 'r'))[0]).toMatchObject({ read: start + 5, unread: 0 });
       expect(await kinds(store, bob.id)).toEqual(['1 member r join', `2 read r ${start + 3}`, `3 read r ${start + 5}`]);
       await store.close();
     });
@@ -101,14 +102,14 @@ export function userLogContract(name: string, factory: StoreFactory): void {
       await store.append({ room: 'r', sender: alice, kind: 'react', body: '👍', ref: edited });
       await seq('@bob my own', bob);
       const head = (await store.getRoom('r'))?.head;
-      expect(await store.unread(bob, 'r')).toEqual([{ room: 'r', read: 1, unread: 4, mentions: 2, at: head }]);
-      const all = await store.unread(bob);
+      expect(await unreadCounts(store, bob, 'r')).toEqual([{ room: 'r', read: 1, unread: 4, mentions: 2, at: head }]);
+      const all = await unreadCounts(store, bob);
       expect(all.map((u) => [u.room, u.unread])).toEqual([
         ['other', 0],
         ['r', 4],
       ]);
-      expect(await store.unread(carol, 'r')).toEqual([]);
-      expect(await store.unread(carol)).toEqual([]);
+      expect(await unreadCounts(store, carol, 'r')).toEqual([]);
+      expect(await unreadCounts(store, carol)).toEqual([]);
       await store.close();
     });
 
@@ -121,7 +122,7 @@ export function userLogContract(name: string, factory: StoreFactory): void {
           store.append({ room: 'big', sender: alice, kind: 'text', body: `@bob ${i}` }),
         ),
       );
-      expect((await store.unread(bob, 'big'))[0]).toMatchObject({ unread: UNREAD_CAP, mentions: UNREAD_CAP });
+      expect((await unreadCounts(store, bob, 'big'))[0]).toMatchObject({ unread: UNREAD_CAP, mentions: UNREAD_CAP });
       await store.close();
     });
 

@@ -43,6 +43,10 @@ export async function seedBigRoom(dataDir: string, r: BigRoom): Promise<number> 
       step: Math.floor(r.span / r.count),
       bodies: JSON.stringify(r.bodies ?? {}),
     });
+    // Indexed for search as the store's appends would (core/room-log/search-doc.ts).
+    db.prepare(
+      'INSERT INTO search_docs (room, seq, body) SELECT room, seq, body FROM events WHERE room = ? AND seq > 1 ORDER BY seq',
+    ).run(r.room);
     db.prepare('UPDATE events SET ts = ? WHERE room = ? AND seq = 1').run(tsOf(r, 1), r.room);
     db.prepare('UPDATE rooms SET head = ? WHERE name = ?').run(r.count, r.room);
   })();

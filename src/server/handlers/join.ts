@@ -7,6 +7,7 @@ import { roomNotFound, visibleRoom } from '../core/access.ts';
 import { commit } from '../core/commit.ts';
 import type { ConnectionPort } from '../core/connection-port.ts';
 import { follow } from '../core/feed.ts';
+import { unreadCounts } from '../core/room-log/unread.ts';
 
 export async function join(conn: ConnectionPort, frame: ClientFrameOf<'join'>): Promise<void> {
   const { store, presence } = conn.ctx;
@@ -44,7 +45,7 @@ export async function join(conn: ConnectionPort, frame: ClientFrameOf<'join'>): 
       const from = resumable ? (frame.after as number) : room.head;
       const reset = frame.after !== undefined && !resumable;
       // Read state for badges and "seen by" after a reload; `unread.at` says which events it covers.
-      const [unread] = await store.unread(user, frame.room);
+      const [unread] = await unreadCounts(store, user, frame.room);
       const receipts = await store.receipts(frame.room, RECEIPTS_MAX);
       // Your role, so an app can offer what it allows (e.g. deleting others' messages); the server still checks.
       const role = await store.roleOf(frame.room, user.id);

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { UserRef } from '../../../protocol/index.ts';
-import type { LastSeen } from '../store.ts';
+import type { LastSeen } from '../last-seen.ts';
 
 export class SqliteLastSeen {
   readonly #stmt;

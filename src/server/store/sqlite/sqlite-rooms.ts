@@ -1,10 +1,14 @@
 /**
- * The SQLite half of room settings (title, topic), member lists and direct messages
- * (migration 009). Write methods are synchronous and run inside SqliteStore's group-commit
- * transaction, next to the room event that causes them.
+ * The SQLite half of rooms and memberships: room rows (title, topic: migration 009), member
+ * lists, roles, bans and the people of direct messages. Memberships, bans and roles are written
+ * only by appends (sqlite-append.ts); this file reads them.
  */
 import type Database from 'better-sqlite3';
-import type { Member, RoomInfo, RoomMetaKind, RoomRole, UserRef } from '../../../protocol/index.ts';
+import { nanoid } from 'nanoid';
+import type { Member, RoomInfo, RoomRole, UserRef } from '../../../protocol/index.ts';
+import type { MemberPage, MembershipStore } from '../membership.ts';
+import type { CreateRoomOptions } from '../room-log.ts';
+import { toRoom, type RoomRow } from './event-row.ts';
 
 interface MemberRow {
   user_id: string;
@@ -13,13 +17,28 @@ interface MemberRow {
   nick: string;
 }
 
-export class SqliteRooms {
+export class SqliteRooms implements MembershipStore {
   readonly #stmt;
 
   constructor(db: Database.Database) {
     this.#stmt = {
-      setTitle: db.prepare('UPDATE rooms SET title = ? WHERE name = ? AND title <> ?'),
-      setTopic: db.prepare('UPDATE rooms SET topic = ? WHERE name = ? AND topic <> ?'),
+      insertRoom: db.prepare(
+        'INSERT INTO rooms (name, title, epoch, head, created_at, visibility, owner_id) VALUES (?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      getRoom: db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE name = ?'),
+      listRooms: db.prepare<[{ user: string }], RoomRow>(
+        `SELECT * FROM rooms r WHERE r.visibility = 'public' OR r.owner_id = @user
+           OR EXISTS (SELECT 1 FROM members m WHERE m.room = r.name AND m.user_id = @user) ORDER BY name`,
+      ),
+      isMember: db.prepare<[string, string], { one: number }>(
+        'SELECT 1 AS one FROM members WHERE room = ? AND user_id = ?',
+      ),
+      memberRole: db.prepare<[string, string], { role: string }>(
+        'SELECT role FROM members WHERE room = ? AND user_id = ?',
+      ),
+      isBanned: db.prepare<[string, string], { one: number }>(
+        'SELECT 1 AS one FROM bans WHERE room = ? AND user_id = ?',
+      ),
       count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM members WHERE room = ?'),
       dmUsers: db.prepare<[string], { user_id: string; nick: string }>(
         'SELECT user_id, nick FROM dm_users WHERE room = ? ORDER BY nick, user_id',
@@ -28,13 +47,6 @@ export class SqliteRooms {
         'SELECT 1 AS one FROM dm_users WHERE room = ? AND user_id = ?',
       ),
       addDmUser: db.prepare('INSERT INTO dm_users (room, user_id, nick) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
-      // Banned people are left out (a DM has no moderators today, but a ban always wins).
-      dmOutsiders: db.prepare<[string], { user_id: string; nick: string }>(
-        `SELECT d.user_id, d.nick FROM dm_users d WHERE d.room = ?
-           AND NOT EXISTS (SELECT 1 FROM members m WHERE m.room = d.room AND m.user_id = d.user_id)
-           AND NOT EXISTS (SELECT 1 FROM bans b WHERE b.room = d.room AND b.user_id = d.user_id)
-         ORDER BY d.nick, d.user_id`,
-      ),
       // The nickname: the user's latest session, else the account's username.
       members: db.prepare<[string, number], MemberRow>(
         `SELECT m.user_id, m.role, (r.owner_id IS m.user_id) AS is_owner,
@@ -46,17 +58,28 @@ export class SqliteRooms {
     };
   }
 
-  /** Applies a rename or topic change; false when the value is already that (nothing to append). */
-  setMeta(room: string, kind: RoomMetaKind, value: string): boolean {
-    const stmt = kind === 'rename' ? this.#stmt.setTitle : this.#stmt.setTopic;
-    return stmt.run(value, room, value).changes > 0;
+  /** Inserts the room with head 0 and a new epoch; false when the name is taken. */
+  create(name: string, title: string, options: CreateRoomOptions = {}): boolean {
+    const { visibility = 'public', ownerId = null } = options;
+    return this.#stmt.insertRoom.run(name, title, nanoid(12), Date.now(), visibility, ownerId).changes === 1;
+  }
+
+  /** The room; `decorated` adds a DM's people, `count` its member count too. */
+  get(name: string, decorated = true, count = false): RoomInfo | undefined {
+    const row = this.#stmt.getRoom.get(name);
+    if (!row) return undefined;
+    return decorated ? this.#decorate(toRoom(row), count) : toRoom(row);
+  }
+
+  list(userId: string): RoomInfo[] {
+    return this.#stmt.listRooms.all({ user: userId }).map((r) => this.#decorate(toRoom(r), true));
   }
 
   /**
    * The room with, for a DM, the people it is between, and with `count` its member count (for
    * listings: a count walks the room's members, too much for every getRoom of a big room).
    */
-  decorate(room: RoomInfo, count = false): RoomInfo {
+  #decorate(room: RoomInfo, count: boolean): RoomInfo {
     const dm = this.#stmt.dmUsers.all(room.name).map((r): UserRef => ({ id: r.user_id, nick: r.nick }));
     const members = count ? { members: this.#stmt.count.get(room.name)?.n ?? 0 } : {};
     return { ...room, ...members, ...(dm.length > 0 ? { dm } : {}) };
@@ -66,16 +89,24 @@ export class SqliteRooms {
     return this.#stmt.isDmUser.get(room, userId) !== undefined;
   }
 
-  /** The people of a DM who are not members of it now (none for a room that is not a DM). */
-  dmOutsiders(room: string): UserRef[] {
-    return this.#stmt.dmOutsiders.all(room).map((r): UserRef => ({ id: r.user_id, nick: r.nick }));
-  }
-
   addDmUsers(room: string, users: readonly UserRef[]): void {
     for (const u of users) this.#stmt.addDmUser.run(room, u.id, u.nick);
   }
 
-  members(room: string, limit: number): { members: Member[]; more: boolean } {
+  async roleOf(room: string, userId: string): Promise<RoomRole | undefined> {
+    if (this.#stmt.getRoom.get(room)?.owner_id === userId) return 'owner';
+    return this.#stmt.memberRole.get(room, userId)?.role as RoomRole | undefined;
+  }
+
+  async isBanned(room: string, userId: string): Promise<boolean> {
+    return this.#stmt.isBanned.get(room, userId) !== undefined;
+  }
+
+  async isMember(room: string, userId: string): Promise<boolean> {
+    return this.#stmt.isMember.get(room, userId) !== undefined;
+  }
+
+  async members(room: string, limit: number): Promise<MemberPage> {
     const rows = this.#stmt.members.all(room, limit + 1);
     const members = rows.slice(0, limit).map((r): Member => ({
       user: { id: r.user_id, nick: r.nick },

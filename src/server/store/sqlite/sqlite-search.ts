@@ -1,7 +1,8 @@
 /**
  * Full-text search for the SQLite store: an FTS5 trigram index over the current text of every
- * message (migration 007 keeps it in step with the log through triggers, inside each append's
- * transaction).
+ * message. What is indexed is decided above (core/room-log/search-doc.ts); `apply` writes it to
+ * search_docs inside each append's transaction, and migration 007's triggers keep the FTS table
+ * in step with search_docs.
  *
  * Every page has a fixed bound on its work, whatever the query and the data (issue 10, finding 4):
  * - nothing is read for a user who is a member of no room (or not of the named room);
@@ -15,10 +16,10 @@
  * A page that stops at a cap says where to continue (`next`), possibly with fewer hits, even none.
  */
 import type Database from 'better-sqlite3';
-import type { RoomEvent } from '../../../protocol/index.ts';
+import type { SearchChange } from '../../core/room-log/search-doc.ts';
 import { charLength } from '../../search/query.ts';
-import type { EventRow } from './sqlite-store.ts';
-import type { SearchPage, SearchQuery } from '../store.ts';
+import type { SearchPage, SearchQuery } from '../search-index.ts';
+import { toEvent, type EventRow } from './event-row.ts';
 
 /** The work one page may do (docs/protocol.md, _Search_; docs/security.md, _Limits_). */
 export interface SearchBudget {
@@ -102,16 +103,28 @@ const MEMBER_OF = 'SELECT 1 FROM members WHERE user_id = @user AND room = @room'
 
 export class SqliteSearch {
   readonly #db: Database.Database;
-  readonly #toEvent: (row: EventRow) => RoomEvent;
   readonly #budget: SearchBudget;
   readonly #statements = new Map<string, Database.Statement<[Params], unknown>>();
   readonly #event: Database.Statement<[string, number], EventRow>;
+  readonly #write;
 
-  constructor(db: Database.Database, toEvent: (row: EventRow) => RoomEvent, budget: Partial<SearchBudget> = {}) {
+  constructor(db: Database.Database, budget: Partial<SearchBudget> = {}) {
     this.#db = db;
-    this.#toEvent = toEvent;
     this.#budget = { ...SEARCH_BUDGET, ...budget };
     this.#event = db.prepare('SELECT * FROM events WHERE room = ? AND seq = ?');
+    this.#write = {
+      add: db.prepare('INSERT INTO search_docs (room, seq, body) VALUES (?, ?, ?)'),
+      // An edit that raced past a delete finds no row and changes nothing.
+      replace: db.prepare('UPDATE search_docs SET body = ? WHERE room = ? AND seq = ?'),
+      remove: db.prepare('DELETE FROM search_docs WHERE room = ? AND seq = ?'),
+    };
+  }
+
+  /** Applies an index change decided by the core. Call inside the event's transaction. */
+  apply(change: SearchChange): void {
+    if (change.op === 'add') this.#write.add.run(change.room, change.seq, change.text);
+    else if (change.op === 'replace') this.#write.replace.run(change.text, change.room, change.seq);
+    else this.#write.remove.run(change.room, change.seq);
   }
 
   search(q: SearchQuery): SqliteSearchPage {
@@ -153,7 +166,7 @@ export class SqliteSearch {
     const hits = found.slice(0, q.limit).map((r) => {
       const event = this.#event.get(r.room, r.seq);
       if (!event) throw new Error(`search: no event ${r.room}/${r.seq}`);
-      return { event: { ...this.#toEvent(event), body: r.current ?? '' }, cursor: r.cursor };
+      return { event: { ...toEvent(event), body: r.current ?? '' }, cursor: r.cursor };
     });
     const page = { examined, compared };
     if (found.length > q.limit) return { hits, next: hits[hits.length - 1]!.cursor, ...page };

@@ -1,23 +1,13 @@
 /**
  * The SQLite half of the per-user log and read watermarks (migration 008). Its write methods are
  * synchronous and run inside SqliteStore's group-commit transaction, next to the room event
- * that causes them.
+ * that causes them. What to write is decided in core/room-log/ (user-events.ts, read-marker.ts).
  */
 import type Database from 'better-sqlite3';
-import {
-  MENTION_SCAN_MAX,
-  UNREAD_CAP,
-  mentions,
-  type EventKind,
-  type Receipt,
-  type RoomEvent,
-  type UnreadCounts,
-  type UserEvent,
-  type UserEventKind,
-  type UserRef,
-} from '../../../protocol/index.ts';
-import type { ReadResult, UserLogEntry, UserLogPage } from '../store.ts';
-import { userEventsFor, type UserEventInput } from '../user-events.ts';
+import type { EventKind, Receipt, UserEvent, UserEventKind } from '../../../protocol/index.ts';
+import { decideRead } from '../../core/room-log/read-marker.ts';
+import type { UserEventInput } from '../../core/room-log/user-events.ts';
+import type { ReadResult, UnreadMessages, UserLogEntry, UserLogPage } from '../user-log.ts';
 
 interface UserEventRow {
   user_id: string;
@@ -57,10 +47,6 @@ export class SqliteUserLog {
   readonly #stmt;
 
   constructor(db: Database.Database) {
-    // The mention rule is the shared one (src/protocol/mentions.ts), called from SQL.
-    db.function('parley_mentions', { deterministic: true }, (body: unknown, nick: unknown) =>
-      mentions(String(body), String(nick)) ? 1 : 0,
-    );
     this.#stmt = {
       bumpHead: db.prepare<[string], { head: number }>(
         'INSERT INTO user_heads (user_id, head) VALUES (?, 1) ON CONFLICT (user_id) DO UPDATE SET head = head + 1 RETURNING head',
@@ -83,16 +69,13 @@ export class SqliteUserLog {
       countUnread: db.prepare<{ room: string; read: number; user: string; cap: number }, { n: number }>(
         `SELECT COUNT(*) AS n FROM (SELECT 1 ${UNREAD_MESSAGES} LIMIT @cap)`,
       ),
-      countMentions: db.prepare<
-        { room: string; read: number; user: string; nick: string; scan: number; cap: number },
-        { n: number }
-      >(
-        `SELECT COUNT(*) AS n FROM (
-           SELECT 1 FROM (
-             SELECT COALESCE((SELECT x.body FROM events x INDEXED BY events_by_ref_kind WHERE x.room = e.room AND x.ref = e.seq AND x.kind = 'edit'
-                              ORDER BY x.seq DESC LIMIT 1), e.body) AS body
-             ${UNREAD_MESSAGES} ORDER BY e.seq DESC LIMIT @scan)
-           WHERE instr(body, '@') > 0 AND parley_mentions(body, @nick) LIMIT @cap)`,
+      // The texts where mentions may be; the mention rule itself is core/room-log/unread.ts.
+      mentionTexts: db.prepare<{ room: string; read: number; user: string; scan: number }, { body: string }>(
+        `SELECT body FROM (
+           SELECT COALESCE((SELECT x.body FROM events x INDEXED BY events_by_ref_kind WHERE x.room = e.room AND x.ref = e.seq AND x.kind = 'edit'
+                            ORDER BY x.seq DESC LIMIT 1), e.body) AS body
+           ${UNREAD_MESSAGES} ORDER BY e.seq DESC LIMIT @scan)
+         WHERE instr(body, '@') > 0`,
       ),
       receipts: db.prepare<[string, number], { user_id: string; nick: string; read: number }>(
         `SELECT m.user_id, m.read_seq AS read,
@@ -122,22 +105,16 @@ export class SqliteUserLog {
     return { user, event };
   }
 
-  /** The user-log entries (and watermark starts) a committed room event causes. Call inside its transaction. */
-  onRoomEvent(event: RoomEvent, targetWasMember: boolean): UserLogEntry[] {
-    return userEventsFor(event, targetWasMember).map((u) => {
-      if (u.startsWatermark) this.#stmt.setRead.run(event.seq, event.room, u.user);
-      return this.append(u.user, u.event);
-    });
-  }
-
-  /** Moves the watermark forward (clamped to the head) and logs it. Call inside a transaction. */
+  /** Moves the watermark forward (clamped to the head) and logs it (read-marker.ts). Call inside a transaction. */
   markRead(room: string, user: string, seq: number): ReadResult {
-    const row = this.#stmt.membership.get(room, user);
-    if (!row) return { status: this.#stmt.roomExists.get(room) ? 'not_member' : 'no_room' };
-    const read = Math.min(seq, row.head);
-    if (read <= row.read) return { status: 'unchanged', read: row.read };
-    this.#stmt.setRead.run(read, room, user);
-    return { status: 'moved', read, entry: this.append(user, { kind: 'read', room, read }) };
+    const membership = this.#stmt.membership.get(room, user);
+    const d = decideRead(room, seq, {
+      roomExists: membership !== undefined || this.#stmt.roomExists.get(room) !== undefined,
+      membership,
+    });
+    if (d.status !== 'move') return d;
+    this.#stmt.setRead.run(d.read, room, user);
+    return { status: 'moved', read: d.read, entry: this.append(user, d.entry) };
   }
 
   page(user: string, after: number, limit: number): UserLogPage {
@@ -149,20 +126,20 @@ export class SqliteUserLog {
     return this.#stmt.head.get(user)?.head ?? 0;
   }
 
-  /** Counts in `room`, or in every room the user is a member of (none for a non-member). */
-  unread(user: UserRef, room?: string): UnreadCounts[] {
+  /** In `room`, or in every room the user is a member of (none for a non-member). */
+  unreadMessages(user: string, room: string | undefined, bounds: { cap: number; scan: number }): UnreadMessages[] {
     const rows =
       room === undefined
-        ? this.#stmt.memberRooms.all(user.id)
-        : [this.#stmt.membership.get(room, user.id)].flatMap((r) => (r ? [{ room, ...r }] : []));
+        ? this.#stmt.memberRooms.all(user)
+        : [this.#stmt.membership.get(room, user)].flatMap((r) => (r ? [{ room, ...r }] : []));
     return rows.map((r) => {
-      const q = { room: r.room, read: r.read, user: user.id, cap: UNREAD_CAP };
+      const q = { room: r.room, read: r.read, user, cap: bounds.cap };
       const unread = (this.#stmt.countUnread.get(q) as { n: number }).n;
-      const found =
+      const texts =
         unread === 0
-          ? 0
-          : (this.#stmt.countMentions.get({ ...q, nick: user.nick, scan: MENTION_SCAN_MAX }) as { n: number }).n;
-      return { room: r.room, read: r.read, unread, mentions: found, at: r.head };
+          ? []
+          : this.#stmt.mentionTexts.all({ room: r.room, read: r.read, user, scan: bounds.scan }).map((t) => t.body);
+      return { room: r.room, read: r.read, head: r.head, unread, texts };
     });
   }
 

@@ -1,11 +1,12 @@
 /**
- * Which user-log entries a committed room event causes. The store appends them in the event's
- * own transaction, so a membership and its user event are never one without the other. A new
- * membership-changing kind (e.g. a DM being opened) adds its case here and nothing else.
+ * The user-log projection: which user-log entries a room event causes. The engine appends them in
+ * the event's own transaction (decide-append.ts puts them in the plan), so a membership and its
+ * user event are never one without the other. A new membership-changing kind adds its case here
+ * and nothing else.
  */
-import type { RoomEvent, UserEvent } from '../../protocol/index.ts';
+import type { RoomEvent, UserEvent } from '../../../protocol/index.ts';
 
-/** A user event before the store gives it its seq and time. */
+/** A user event before the engine gives it its seq and time. */
 export type UserEventInput = Omit<UserEvent, 'seq' | 'ts'>;
 
 export interface UserEventFor {
