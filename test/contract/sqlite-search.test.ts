@@ -1,4 +1,4 @@
-/** SQLite-only parts of search: migration 007 indexes an existing log, and every page's work is bounded. */
+/** SQLite-only parts of search: migrations 007 and 012 keep an existing log's index, and every page's work is bounded. */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +60,46 @@ describe('SQLite search', () => {
     await store.append({ room: 'r', sender: alice, kind: 'edit', body: 'gamma new', ref: 5 });
     expect(await search(['caption'])).toEqual([]);
     expect(await search(['gamma'])).toEqual([[5, 'gamma new']]);
+  });
+
+  it('migration 012 keeps the index the triggers built, and the store keeps it in step from then on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-search-'));
+    // A database as it was before migration 012: its index kept by triggers on events.
+    const db = new Database(join(dir, 'parley.db'));
+    const before = readdirSync(MIGRATIONS)
+      .filter((f) => /^\d+_.*\.sql$/.test(f) && Number.parseInt(f, 10) < 12)
+      .sort();
+    for (const f of before) db.exec(readFileSync(new URL(f, MIGRATIONS), 'utf8'));
+    db.pragma('user_version = 11');
+    db.prepare("INSERT INTO rooms (name, title, epoch, head, created_at) VALUES ('r', 'r', 'e', 4, 0)").run();
+    db.prepare("INSERT INTO members (room, user_id, joined_at) VALUES ('r', ?, 0)").run(alice.id);
+    const insert = db.prepare(
+      "INSERT INTO events (room, seq, id, sender_id, sender_nick, kind, body, ref, ts) VALUES ('r', ?, ?, 'u-alice', 'alice', ?, ?, ?, ?)",
+    );
+    insert.run(1, 'e1', 'text', 'alpha one', null, 1000);
+    insert.run(2, 'e2', 'text', 'beta two', null, 2000);
+    insert.run(3, 'e3', 'edit', 'alpha edited', 1, 3000);
+    insert.run(4, 'e4', 'text', 'gamma three', null, 4000);
+    db.close();
+
+    const store = new SqliteStore(dir);
+    open.push(store);
+    const search = async (terms: string[]) =>
+      (await store.search({ userId: alice.id, terms, limit: 10 })).hits.map((h) => [h.event.seq, h.event.body]);
+    expect(await search(['alpha'])).toEqual([[1, 'alpha edited']]);
+    expect(await search(['two'])).toEqual([[2, 'beta two']]);
+    // The store's appends follow the log: a new message, an edit, a delete.
+    await store.append({ room: 'r', sender: alice, kind: 'text', body: 'delta four' });
+    await store.append({ room: 'r', sender: alice, kind: 'edit', body: 'beta changed', ref: 2 });
+    await store.append({ room: 'r', sender: alice, kind: 'delete', body: '', ref: 4 });
+    expect(await search(['delta'])).toEqual([[5, 'delta four']]);
+    expect(await search(['beta'])).toEqual([[2, 'beta changed']]);
+    expect(await search(['gamma'])).toEqual([]);
+    // No trigger on events is left: what is indexed is decided by the core alone.
+    const raw = openSqlite(join(dir, 'parley.db'));
+    open.push(raw);
+    const triggers = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'").all();
+    expect(triggers).toEqual([]);
   });
 
   it('pages a query of short terms through bounded windows and still finds every match', async () => {

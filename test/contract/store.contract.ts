@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/server/store/store.ts';
 import { roomsContract } from './rooms.contract.ts';
+import { rulesContract } from './rules.contract.ts';
 import { searchContract } from './search.contract.ts';
 
 export interface StoreFactory {
@@ -18,6 +19,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
   describe(`Store contract: ${name}`, () => {
     searchContract(factory);
     roomsContract(factory);
+    rulesContract(factory);
 
     it('creates rooms once, with a fixed epoch and head 0', async () => {
       const store = await factory.open();
