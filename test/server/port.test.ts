@@ -33,7 +33,7 @@ import { waitUntil } from '../support/wait.ts';
 /** A connection without a socket: what the server writes lands in `frames`. */
 class TestPort implements ConnectionPort {
   static #next = 1;
-  readonly id = TestPort.#next++;
+  readonly id = `test-${TestPort.#next++}`;
   readonly ip = '127.0.0.1';
   user: UserRef | undefined;
   account: AccessClaims | undefined;

@@ -12,9 +12,10 @@ export interface BrokerMessage {
   readonly payload: string;
   /**
    * An ephemeral signal (typing, presence, receipts) instead of a log event: `seq` is 0 and each
-   * node delivers it as droppable, to every subscriber but connection `except` of node `node`.
+   * node delivers it as droppable, to every subscriber but connection `except` (connection ids
+   * are unique across nodes); `node` is the sender's id.
    */
-  readonly signal?: { readonly node: string; readonly except?: number };
+  readonly signal?: { readonly node: string; readonly except?: string };
   /** A kick or ban: every node removes this user's sockets from the room before delivering. */
   readonly evict?: { readonly user: string; readonly reason: RemovalKind; readonly by: UserRef };
 }

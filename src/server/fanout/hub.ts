@@ -7,7 +7,7 @@
  * handler tells them apart by name. Every node subscribes to each once (`start`) and hands every
  * message, its own included, to the one handler registered for the channel (`listen`).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Broker, BrokerMessage } from '../broker/broker.ts';
 import type { Subscriber } from './subscriber.ts';
 import { guarded } from '../guard.ts';
@@ -25,16 +25,25 @@ export interface NodeChannels {
   tell(channel: string, payload: string): void;
 }
 
+/** A random node id: 8 characters (48 bits), so the nodes of a cluster do not meet by chance. */
+export function newNodeId(): string {
+  return randomBytes(6).toString('base64url');
+}
+
 export class Hub implements NodeChannels {
   readonly #rooms = new Map<string, Set<Subscriber>>();
   readonly #broker: Broker;
   readonly #log: Logger;
-  /** Tells this node's own signals apart when they come back from the broker. */
-  readonly #node = randomUUID();
+  /**
+   * This node's id (--node-id, else random): the prefix of its connection ids, and how it tells
+   * its own signals apart when they come back from the broker.
+   */
+  readonly node: string;
   readonly #listeners = new Map<string, NodeHandler>();
   #started = false;
 
-  constructor(broker: Broker, log: Logger) {
+  constructor(broker: Broker, log: Logger, node: string = newNodeId()) {
+    this.node = node;
     this.#broker = broker;
     this.#log = log;
     broker.onMessage((m) => guarded(log, { broker: m.channel }, () => this.#deliver(m)));
@@ -49,7 +58,7 @@ export class Hub implements NodeChannels {
 
   tell(channel: string, payload: string): void {
     this.#broker
-      .publish({ channel, seq: 0, payload, signal: { node: this.#node } })
+      .publish({ channel, seq: 0, payload, signal: { node: this.node } })
       .catch((err: unknown) => this.#log.warn({ err, channel }, 'node message not published'));
   }
 
@@ -85,7 +94,7 @@ export class Hub implements NodeChannels {
 
   /** Sends an ephemeral frame (presence, typing, receipts) to everyone in the room on every node, but `except`. */
   broadcast(room: string, json: string, except?: Subscriber): void {
-    const signal = { node: this.#node, ...(except ? { except: except.id } : {}) };
+    const signal = { node: this.node, ...(except ? { except: except.id } : {}) };
     this.#broker
       .publish({ channel: room, seq: 0, payload: json, signal })
       .catch((err: unknown) => this.#log.warn({ err, room }, 'signal not published'));
@@ -104,7 +113,7 @@ export class Hub implements NodeChannels {
   #deliver(message: BrokerMessage): void {
     const listener = this.#listeners.get(message.channel);
     if (listener) {
-      listener(message.payload, message.signal?.node === this.#node);
+      listener(message.payload, message.signal?.node === this.node);
       return;
     }
     const subs = this.#rooms.get(message.channel);
@@ -118,7 +127,8 @@ export class Hub implements NodeChannels {
     const prepared = prepareFrame(message.payload);
     const { signal } = message;
     if (signal) {
-      const except = signal.node === this.#node ? signal.except : undefined;
+      // Connection ids are unique across nodes (prefixed with the node's id).
+      const { except } = signal;
       for (const conn of subs) if (conn.id !== except) this.#each(conn, () => conn.sendEphemeral(prepared));
       return;
     }

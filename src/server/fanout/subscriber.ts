@@ -3,7 +3,8 @@ import type { RemovedFrame, UserRef } from '../../protocol/index.ts';
 import type { PreparedFrame } from '../gateway/wire.ts';
 
 export interface Subscriber {
-  readonly id: number;
+  /** Unique across the nodes sharing a broker (`<node id>-<n>`). */
+  readonly id: string;
   /** Set by `hello`; undefined before. */
   readonly user: UserRef | undefined;
   /** A committed event of a room or feed: written once, in order, never twice. */

@@ -29,7 +29,8 @@ const MAX_WAITING_FRAMES = 32;
 const MAX_WAITING_BYTES = 256 * 1024;
 
 export class Connection implements ConnectionPort {
-  readonly id = nextId++;
+  /** `<node id>-<n>`: unique across the nodes sharing a broker. */
+  readonly id: string;
   readonly ws: WebSocket;
   readonly ctx: ServerContext;
   readonly ip: string;
@@ -62,6 +63,7 @@ export class Connection implements ConnectionPort {
   readonly #countedRooms = new Set<string>();
 
   constructor(ws: WebSocket, ctx: ServerContext, ip: string) {
+    this.id = `${ctx.hub.node}-${nextId++}`;
     this.ws = ws;
     this.ctx = ctx;
     this.ip = ip;

@@ -24,6 +24,8 @@ const opt = <T>(parser: Parser<T>, def: NoInfer<T>, help: string, secret = false
 });
 
 const atLeast1 = int({ min: 1 });
+/** What a node id may be: it goes into connection ids and log lines as it is. */
+const NODE_ID = /^[\w.-]{1,64}$/;
 const timeout = int({ min: 100 });
 
 export const OPTIONS = {
@@ -47,6 +49,15 @@ export const OPTIONS = {
    * Half the default queue drains in 30 s at 0.6 Mbit/s: a slow link, not a stalled peer.
    */
   drainTimeoutMs: opt(timeout, 30_000, 'time a replay waits for a socket to drain before it is closed as slow'),
+  /**
+   * This node's name among the nodes sharing a broker: the prefix of its connection ids and the
+   * sender of its signals. Null: a random one at each start. Two live nodes must not share one.
+   */
+  nodeId: opt(
+    text({ nullable: true }),
+    null,
+    "this node's id in connection ids and signals (default: random at start)",
+  ),
   /** Rooms created at start-up when missing. */
   defaultRooms: opt(list(), ['general'], 'comma-separated rooms created at start-up'),
   logLevel: opt(oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', 'pino log level'),
@@ -183,6 +194,10 @@ export const CROSS_RULES: readonly ((o: OptionValues) => string | undefined)[] =
       ? 'maxFrameBytes must fit a body of maxBodyChars (4 bytes per character)'
       : undefined,
   (o) => ((o.tlsCert === null) !== (o.tlsKey === null) ? '--tls-cert and --tls-key go together' : undefined),
+  (o) =>
+    o.nodeId !== null && !NODE_ID.test(o.nodeId)
+      ? 'nodeId must be 1 to 64 letters, digits, "_", "." or "-"'
+      : undefined,
   (o) =>
     o.httpRequestTimeoutMs !== 0 && o.httpRequestTimeoutMs < o.httpHeadersTimeoutMs
       ? 'httpRequestTimeoutMs must be 0 or at least httpHeadersTimeoutMs'
