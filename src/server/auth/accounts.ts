@@ -2,7 +2,7 @@
 import { nanoid } from 'nanoid';
 import * as v from 'valibot';
 import { nickSchema, type ErrorCode, type UserRef } from '../../protocol/index.ts';
-import type { Store } from '../store/store.ts';
+import type { AccountStore } from '../store/accounts.ts';
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { newRefreshToken, type AccessTokens } from './tokens.ts';
 
@@ -28,12 +28,12 @@ const REFRESH_INVALID = 'The refresh token is unknown, expired or already used';
 export type SessionsEnded = (sessionIds: readonly string[]) => void;
 
 export class Accounts {
-  readonly #store: Store;
+  readonly #store: AccountStore;
   readonly #tokens: AccessTokens;
   readonly #refreshTtlMs: number;
   readonly #ended: SessionsEnded;
 
-  constructor(store: Store, tokens: AccessTokens, refreshTtlMs: number, ended: SessionsEnded = () => {}) {
+  constructor(store: AccountStore, tokens: AccessTokens, refreshTtlMs: number, ended: SessionsEnded = () => {}) {
     this.#store = store;
     this.#tokens = tokens;
     this.#refreshTtlMs = refreshTtlMs;

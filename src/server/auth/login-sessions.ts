@@ -7,7 +7,7 @@
 import { CLOSE } from '../../protocol/index.ts';
 import type { NodeChannels } from '../fanout/hub.ts';
 import type { Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { AccountStore } from '../store/accounts.ts';
 
 /** The node channel of ended login sessions: the payload is a JSON array of session ids. */
 export const SESSIONS_CHANNEL = '~sessions';
@@ -21,13 +21,13 @@ export interface Closable {
 const ENDED_REMEMBERED = 10_000;
 
 export class LoginSessions {
-  readonly #store: Store;
+  readonly #store: Pick<AccountStore, 'loginSessionActive'>;
   readonly #sockets = new Map<string, Set<Closable>>();
   /** Insertion-ordered, so the oldest is dropped first. */
   readonly #ended = new Set<string>();
   readonly #nodes: NodeChannels;
 
-  constructor(store: Store, nodes: NodeChannels, log: Logger) {
+  constructor(store: Pick<AccountStore, 'loginSessionActive'>, nodes: NodeChannels, log: Logger) {
     this.#store = store;
     this.#nodes = nodes;
     // Another node's ids: this node's own were handled when they ended, so never twice.

@@ -18,13 +18,14 @@ import type { Subscriber } from './subscriber.ts';
 import { guarded } from '../guard.ts';
 import type { NodeChannels } from './hub.ts';
 import type { Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { AccountStore } from '../store/accounts.ts';
+import type { LastSeenStore } from '../store/last-seen.ts';
 import { prepareFrame } from '../gateway/wire.ts';
 import type { Activity, Presence } from '../presence/presence.ts';
 
 export interface StatusDeps {
   readonly presence: Presence;
-  readonly store: Store;
+  readonly store: LastSeenStore & Pick<AccountStore, 'findUser'>;
   readonly connections: ReadonlySet<Subscriber>;
   readonly log: Logger;
   /** The `~status` channel to every node. */

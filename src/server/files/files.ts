@@ -34,7 +34,7 @@ import { thumbKey, type FileStorage } from './storage.ts';
 import { BodyAborted, BodyTimeout, discardRest, TooLarge, UploadBody } from './upload-body.ts';
 
 export interface FilesDeps {
-  readonly store: Store;
+  readonly store: Pick<Store, 'getRoom' | 'isMember' | 'createFile' | 'getFile' | 'findSession' | 'getAccount'>;
   readonly storage: FileStorage;
   readonly links: FileLinks;
   readonly tokens: AccessTokens;

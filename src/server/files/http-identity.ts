@@ -7,14 +7,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { UserRef } from '../../protocol/index.ts';
 import type { AccessTokens } from '../auth/tokens.ts';
-import type { Store } from '../store/store.ts';
+import type { AccountStore } from '../store/accounts.ts';
 
 const AUTHORIZATION = /^(bearer|session)\s+([\w.~+/=-]{1,4096})$/i;
 
 export async function httpUser(
   req: IncomingMessage,
   tokens: AccessTokens,
-  store: Store,
+  store: Pick<AccountStore, 'findSession' | 'getAccount'>,
   guests: boolean,
 ): Promise<UserRef | undefined> {
   const m = AUTHORIZATION.exec((req.headers.authorization ?? '').trim());
