@@ -46,9 +46,7 @@ export function compilePath(path: string): RegExp {
 
 function compile(route: Route): Compiled {
   const methods = METHODS.filter((m) => route[m]);
-  const allowed = methods.includes('GET') && !methods.includes('HEAD') ? [...methods, 'HEAD'] : methods;
-  // GET before HEAD before POST, as the table lists them.
-  const allow = METHODS.filter((m) => allowed.includes(m)).join(', ');
+  const allow = METHODS.filter((m) => route[m] ?? (m === 'HEAD' && route.GET)).join(', ');
   return { route, pattern: compilePath(route.path), methods, allow };
 }
 
