@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RoomEvent } from '../../../src/protocol/index.ts';
 import { dmOutsiders, dmTaken, reachesDmPeople } from '../../../src/server/core/room-log/dm.ts';
+import { mayJoin, roleIn } from '../../../src/server/core/room-log/membership.ts';
 import { decideRead } from '../../../src/server/core/room-log/read-marker.ts';
 import { searchChangeFor } from '../../../src/server/core/room-log/search-doc.ts';
 import { countMentions, unreadCounts } from '../../../src/server/core/room-log/unread.ts';
@@ -110,5 +111,20 @@ describe('unread counts', () => {
     };
     expect(await unreadCounts(log, ben, 'r')).toEqual([{ room: 'r', read: 3, unread: 4, mentions: 1, at: 9 }]);
     expect(seen).toEqual([[ben.id, 'r', { cap: 100, scan: 1000 }]]);
+  });
+});
+
+describe('membership', () => {
+  it('gives the owner the owner role, member or not, and others their membership’s', () => {
+    expect(roleIn(ann.id, ann.id, undefined)).toBe('owner');
+    expect(roleIn(ann.id, ann.id, 'member')).toBe('owner');
+    expect(roleIn(ann.id, ben.id, 'moderator')).toBe('moderator');
+    expect(roleIn(undefined, ben.id, undefined)).toBeUndefined();
+  });
+
+  it('lets anyone not banned into a public room', () => {
+    const room = { visibility: 'public' as const, head: 0, title: '', topic: '' };
+    expect(mayJoin(room, ben.id, { member: false, banned: false, dmUser: false })).toBe(true);
+    expect(mayJoin(room, ben.id, { member: false, banned: true, dmUser: true })).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 /** Who may join a room, and what a join or leave changes (docs/protocol.md, _Rooms_). */
+import type { RoomRole } from '../../../protocol/index.ts';
 import type { AppendInput } from '../../store/room-log.ts';
 import type { Effect } from './plan.ts';
 import type { PersonState, RoomState } from './state.ts';
@@ -21,4 +22,13 @@ export function mayJoin(room: RoomState, userId: string, person: PersonState): b
 export function membershipEffects(input: AppendInput, sender: PersonState): Effect[] | undefined {
   if (input.kind === 'join') return sender.member ? undefined : [{ kind: 'add_member', user: input.sender.id }];
   return sender.member ? [{ kind: 'remove_member', user: input.sender.id }] : undefined;
+}
+
+/** A user's role: `owner` for the room's owner, member or not (ownership outlives leaving), else the membership's. */
+export function roleIn(
+  ownerId: string | undefined,
+  userId: string,
+  memberRole: RoomRole | undefined,
+): RoomRole | undefined {
+  return ownerId === userId ? 'owner' : memberRole;
 }

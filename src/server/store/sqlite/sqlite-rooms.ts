@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { nanoid } from 'nanoid';
 import type { Member, RoomInfo, RoomRole, UserRef } from '../../../protocol/index.ts';
+import { roleIn } from '../../core/room-log/membership.ts';
 import type { MemberPage, MembershipStore } from '../membership.ts';
 import type { CreateRoomOptions } from '../room-log.ts';
 import { toRoom, type RoomRow } from './event-row.ts';
@@ -94,8 +95,8 @@ export class SqliteRooms implements MembershipStore {
   }
 
   async roleOf(room: string, userId: string): Promise<RoomRole | undefined> {
-    if (this.#stmt.getRoom.get(room)?.owner_id === userId) return 'owner';
-    return this.#stmt.memberRole.get(room, userId)?.role as RoomRole | undefined;
+    const owner = this.#stmt.getRoom.get(room)?.owner_id ?? undefined;
+    return roleIn(owner, userId, this.#stmt.memberRole.get(room, userId)?.role as RoomRole | undefined);
   }
 
   async isBanned(room: string, userId: string): Promise<boolean> {
