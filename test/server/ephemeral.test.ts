@@ -1,7 +1,9 @@
 /** Typing signals are forwarded, throttled per user and room and never stored. */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TYPING_THROTTLE_MS, TYPING_TTL_MS, type TypingFrame } from '../../src/protocol/index.ts';
-import { TYPING_BURST, TypingThrottle } from '../../src/server/limits/user-limits.ts';
+import type { Limiters } from '../../src/server/limits/limiter.ts';
+import { MemoryLimiters } from '../../src/server/limits/memory-limiter.ts';
+import { TYPING_BURST, TypingThrottle } from '../../src/server/limits/typing-throttle.ts';
 import { RawClient } from '../support/raw-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { waitUntil } from '../support/wait.ts';
@@ -124,5 +126,54 @@ describe('TypingThrottle', () => {
       vi.advanceTimersByTime(100);
     }
     expect(out).toEqual([true, true, true]);
+  });
+
+  it('holds one user to one rate on two nodes sharing a Limiters engine', () => {
+    vi.useFakeTimers();
+    const shared = new MemoryLimiters();
+    const [east, west] = [new TypingThrottle(shared), new TypingThrottle(shared)];
+    const out: boolean[] = [];
+    const send = (on: boolean): void => {
+      out.push(on);
+    };
+    // 3 s of alternating changes, each node asked every 20 ms: alone, each would forward its own budget.
+    for (let i = 0; i < 150; i++) {
+      east.signal('u1', 'r', i % 2 === 0, send);
+      west.signal('u1', 'r', i % 2 === 1, send);
+      vi.advanceTimersByTime(20);
+    }
+    expect(out.length).toBeLessThanOrEqual(TYPING_BURST + 3);
+    expect(out.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('keeps the rate and ends on the last state asked for with an engine that answers later', async () => {
+    vi.useFakeTimers();
+    const inner = new MemoryLimiters();
+    const later: Limiters = {
+      bucket(name, perSec, burst) {
+        const limiter = inner.bucket(name, perSec, burst);
+        return {
+          take: (key, cost) => Promise.resolve(limiter.take(key, cost)),
+          peek: (key, cost) => Promise.resolve(limiter.peek(key, cost)),
+          reset: (key) => Promise.resolve(limiter.reset(key)),
+        };
+      },
+      close: () => inner.close(),
+    };
+    const throttle = new TypingThrottle(later);
+    const out: boolean[] = [];
+    const send = (on: boolean): void => {
+      out.push(on);
+    };
+    for (let i = 0; i < 150; i++) {
+      throttle.signal('u1', 'r', i % 2 === 0, send);
+      await vi.advanceTimersByTimeAsync(20);
+    }
+    expect(out.length).toBeLessThanOrEqual(TYPING_BURST + 3);
+    expect(out.length).toBeGreaterThanOrEqual(3);
+    await vi.advanceTimersByTimeAsync(TYPING_THROTTLE_MS);
+    expect(out.at(-1)).toBe(false);
+    await vi.advanceTimersByTimeAsync(TYPING_TTL_MS + TYPING_THROTTLE_MS);
+    expect(throttle.size).toBe(0);
   });
 });

@@ -5,18 +5,11 @@
  * joined rooms (counted per node), and the typing throttle (per node). See docs/security.md
  * ("Limits") for the defaults and why.
  */
-import {
-  CLOSE,
-  type ClientFrame,
-  MODERATION_KINDS,
-  ROOM_META_KINDS,
-  TokenBucket,
-  TYPING_THROTTLE_MS,
-  TYPING_TTL_MS,
-} from '../../protocol/index.ts';
+import { CLOSE, type ClientFrame, MODERATION_KINDS, ROOM_META_KINDS, TokenBucket } from '../../protocol/index.ts';
 import type { ServerOptions } from '../options.ts';
 import type { Limiter, Limiters, Wait } from './limiter.ts';
 import { MemoryLimiters } from './memory-limiter.ts';
+import { TypingThrottle } from './typing-throttle.ts';
 
 /** Frames that write to a room log (or create a room, or moderate one): limited by the write buckets. */
 export const WRITE_TYPES: ReadonlySet<string> = new Set<ClientFrame['type']>([
@@ -48,86 +41,6 @@ export type Verdict =
 
 const GRANTED: Verdict = { ok: true };
 
-/** Typing signals one user may have forwarded in a room at once; then one per TYPING_THROTTLE_MS. */
-export const TYPING_BURST = 2;
-
-interface Typist {
-  /** Every forwarded signal, `on` or `off`, takes a token: alternating cannot go faster. */
-  readonly bucket: TokenBucket;
-  /** The state last forwarded, and when an `on` last went out (renewals are due after the throttle). */
-  shown: boolean;
-  onAt: number;
-  /** The latest state asked for, and how to forward it (from the connection that asked). */
-  want: boolean;
-  send: (on: boolean) => void;
-  /** One timer per entry: the held-back change when the bucket is empty (`held`), else forgetting the entry. */
-  timer: NodeJS.Timeout | undefined;
-  held: boolean;
-}
-
-/**
- * Typing per user and room, across all of the user's connections: repeats are not forwarded, and
- * forwarded signals come from a token bucket (TYPING_BURST, then one per TYPING_THROTTLE_MS), so
- * two `on`s are at least the throttle apart. A change met by an empty bucket is held and the
- * latest state goes out when a token is back, so receivers end up right. An entry is forgotten
- * TYPING_TTL_MS after its last forwarded signal (receivers have expired it; the bucket is full):
- * memory follows the users typing now.
- */
-export class TypingThrottle {
-  readonly #typists = new Map<string, Typist>();
-
-  /** User `userId` asks for `on` in `room`; `send` forwards it to the room's others. */
-  signal(userId: string, room: string, on: boolean, send: (on: boolean) => void, now = Date.now()): void {
-    const key = `${userId}\n${room}`;
-    let t = this.#typists.get(key);
-    if (!t) {
-      const bucket = new TokenBucket(1000 / TYPING_THROTTLE_MS, TYPING_BURST, now);
-      t = { bucket, shown: false, onAt: 0, want: on, send, timer: undefined, held: false };
-      this.#typists.set(key, t);
-    }
-    t.want = on;
-    t.send = send;
-    // While a change is held, the timer forwards whatever was asked for last.
-    if (!t.held) this.#pump(key, t, now);
-  }
-
-  #pump(key: string, t: Typist, now: number): void {
-    const change = t.want !== t.shown;
-    const renewal = t.want && t.shown && now - t.onAt >= TYPING_THROTTLE_MS;
-    if (!change && !renewal) {
-      if (!t.timer) this.#arm(key, t, TYPING_TTL_MS, false);
-      return;
-    }
-    const wait = t.bucket.take(now);
-    if (wait > 0) {
-      // A renewal can be dropped (the client renews again); a change waits for its token.
-      if (change) this.#arm(key, t, wait, true);
-      return;
-    }
-    t.shown = t.want;
-    if (t.want) t.onAt = now;
-    this.#arm(key, t, TYPING_TTL_MS, false);
-    t.send(t.want);
-  }
-
-  #arm(key: string, t: Typist, ms: number, held: boolean): void {
-    clearTimeout(t.timer);
-    t.held = held;
-    t.timer = setTimeout(() => {
-      t.timer = undefined;
-      t.held = false;
-      if (held) this.#pump(key, t, Date.now());
-      else if (this.#typists.get(key) === t) this.#typists.delete(key);
-    }, ms);
-    t.timer.unref();
-  }
-
-  /** Entries held (for tests and metrics). */
-  get size(): number {
-    return this.#typists.size;
-  }
-}
-
 /**
  * One per server node. The user's write budget is a bucket of the Limiters engine (`user-writes`,
  * keyed by user id), so nodes sharing the engine share it. The caps on concurrent connections and
@@ -139,11 +52,12 @@ export class UserLimits {
   readonly #users = new Map<string, UserEntry>();
   readonly #writes: Limiter;
   /** Typing per user and room; its entries expire on their own (a user may type, then close). */
-  readonly typing = new TypingThrottle();
+  readonly typing: TypingThrottle;
 
   constructor(options: ServerOptions, limiters: Limiters = new MemoryLimiters()) {
     this.#options = options;
     this.#writes = limiters.bucket('user-writes', options.userWritesPerSec, options.userWritesBurst);
+    this.typing = new TypingThrottle(limiters);
   }
 
   #entry(userId: string): UserEntry {
