@@ -45,11 +45,13 @@ export interface ParleyServer {
 export interface ParleyServerInit extends Partial<Engines> {
   /** Options over the defaults (no environment or flags are read here: see resolveOptions). */
   readonly options?: Partial<ServerOptions>;
+  /** Where the node logs; by default a pino logger on stdout at options.logLevel (tests capture lines). */
+  readonly logger?: Logger;
 }
 
 export function createParleyServer(init: ParleyServerInit = {}): ParleyServer {
   const options = resolveOptions([], {}, init.options ?? {});
-  const log = createLogger(options.logLevel);
+  const log = init.logger ?? createLogger(options.logLevel);
   const { engines, owned } = resolveEngines(options, init);
   const { store } = engines;
   const connections = new Set<Connection>();

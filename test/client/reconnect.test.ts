@@ -9,7 +9,7 @@ let server: TestServer;
 
 beforeEach(async () => {
   // A short shutdown spread: clients are told to come back within 100 ms.
-  server = await startServer({ args: ['--shutdown-spread-ms', '100'] });
+  server = await startServer({ process: true, args: ['--shutdown-spread-ms', '100'] });
 });
 
 afterEach(async () => {

@@ -236,6 +236,8 @@ function serverAlive(): void {
 
 beforeAll(async () => {
   server = await startServer({
+    // A real process: serverAlive() checks that no input crashed it.
+    process: true,
     args: [
       '--default-rooms',
       'general,prop,canary',

@@ -238,6 +238,8 @@ let guestSession = '';
 
 beforeAll(async () => {
   server = await startServer({
+    // A real process: serverAlive() checks that no input crashed it.
+    process: true,
     args: ['--default-rooms', 'general', '--user-uploads-per-min', '100000', '--user-uploads-burst', '100000'],
   });
   // A real guest session, so uploads get past authentication and read their bodies.

@@ -468,6 +468,8 @@ beforeAll(async () => {
   // The seed's event ids are "seed-<seq>": the big room's are renamed above, so they do not collide.
   await seedBigRoom(dataDir, { room: HIST, count: HIST_EVENTS, end: Date.now(), span: 3_600_000 });
   server = await startServer({
+    // A real process: its memory is read from /proc/<pid>, and it must stay alive.
+    process: true,
     dataDir,
     args: [
       '--max-queued-bytes',

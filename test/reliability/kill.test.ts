@@ -45,7 +45,7 @@ const members: Member[] = [];
 const crowd: RawMember[] = [];
 
 beforeAll(async () => {
-  server = await startServer({ args: ['--heartbeat-ms', '1000', '--default-rooms', ROOMS.join(',')] });
+  server = await startServer({ process: true, args: ['--heartbeat-ms', '1000', '--default-rooms', ROOMS.join(',')] });
 });
 
 afterAll(async () => {

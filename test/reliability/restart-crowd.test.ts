@@ -52,7 +52,11 @@ const members: Member[] = [];
 const crowd: RawMember[] = [];
 
 beforeAll(async () => {
-  server = await startServer({ args: ['--shutdown-spread-ms', '1500', '--default-rooms', ROOMS.join(',')] });
+  server = await startServer({
+    // A real process: the crowd's sockets and the server's each take an event loop and fds of their own.
+    process: true,
+    args: ['--shutdown-spread-ms', '1500', '--default-rooms', ROOMS.join(',')],
+  });
 });
 
 afterAll(async () => {

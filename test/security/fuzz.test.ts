@@ -220,7 +220,7 @@ class Canary {
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startServer({ args: ['--default-rooms', 'general,fuzz,canary'] });
+  server = await startServer({ process: true, args: ['--default-rooms', 'general,fuzz,canary'] });
 });
 
 afterAll(async () => {

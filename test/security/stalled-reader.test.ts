@@ -85,6 +85,8 @@ describe('a peer that stops reading but keeps sending', () => {
     db.prepare(`UPDATE events SET body = body || ' ' || hex(zeroblob(1000)) WHERE room = ?`).run(BIG);
     db.close();
     server = await startServer({
+      // A real process: the server's own memory is read from /proc/<pid>.
+      process: true,
       dataDir,
       args: [
         '--max-queued-bytes',

@@ -188,6 +188,8 @@ describe('upload deadlines', () => {
   let client: RawClient & { welcome: { session: string } };
   beforeAll(async () => {
     server = await startServer({
+      // A real process: the last test kills it to leave part files as a crash would.
+      process: true,
       args: ['--user-uploads-burst', '100000', '--http-body-timeout-ms', '600', '--upload-timeout-ms', '3000'],
     });
     client = await RawClient.connect(server.wsUrl, 'slow');
