@@ -155,9 +155,10 @@ export class ConnectionLimits {
   ): void | Promise<void> {
     // The frame bucket is charged on arrival, also while earlier frames wait for the engine: it
     // bounds how many can wait.
-    const framed = this.#frames.take();
+    const now = Date.now();
+    const framed = this.#frames.take(now);
     if (this.#queue === undefined) {
-      const verdict = this.#decide(framed, type, userId, users);
+      const verdict = this.#decide(framed, type, userId, users, now);
       if (!(verdict instanceof Promise)) {
         then(verdict);
         return;
@@ -166,7 +167,7 @@ export class ConnectionLimits {
     }
     return this.#enqueue(
       this.#queue.then(async () => {
-        const verdict = this.#decide(framed, type, userId, users);
+        const verdict = this.#decide(framed, type, userId, users, Date.now());
         then(verdict instanceof Promise ? await verdict : verdict);
       }),
     );
@@ -188,8 +189,8 @@ export class ConnectionLimits {
     type: ClientFrame['type'] | undefined,
     userId: string | undefined,
     users: UserLimits,
+    now: number,
   ): Verdict | Promise<Verdict> {
-    const now = Date.now();
     if (framed > 0 || type === undefined || !WRITE_TYPES.has(type)) return this.#verdict(framed, now);
     // Check both write buckets before taking from either, so a refusal costs nothing.
     const own = this.#writes.peek(now);
