@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { createParleyServer, resolveOptions, type ParleyServer } from '../../src/server/index.ts';
 import { PARLEY_CLI } from './parley-cli.ts';
@@ -128,7 +128,9 @@ const needsProcess = (what: string): Error =>
 async function startInProcess(dataDir: string, opts: StartOptions, log: string[]): Promise<Node> {
   const env = serveEnv(opts);
   const create = (port: number): ParleyServer => {
-    const options = resolveOptions(serveArgs(port, dataDir, opts), env);
+    const resolved = resolveOptions(serveArgs(port, dataDir, opts), env);
+    // The child runs in the checkout: a relative web dir (the default, dist/web) is read from there.
+    const options = { ...resolved, webDir: resolved.webDir === null ? null : resolve(ROOT, resolved.webDir) };
     const logger = pino({ level: options.logLevel, base: { service: 'parley' } }, { write: (line) => log.push(line) });
     return createParleyServer({ options, logger });
   };
