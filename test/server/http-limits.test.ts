@@ -138,7 +138,13 @@ describe('plain HTTP sockets per IP', () => {
 
   it('does not count WebSockets: they have their own cap', async () => {
     const sockets = [];
-    for (let i = 0; i < CAP + 2; i++) sockets.push(await RawClient.connect(server.wsUrl, `ws${i}`));
+    // An upgrade starts as a plain request: until the server has heard the previous test's sockets
+    // close (a moment after they were destroyed) it may still find the HTTP slots full (503).
+    for (let i = 0; i < CAP + 2; i++) {
+      const connect = (): Promise<RawClient | undefined> =>
+        RawClient.connect(server.wsUrl, `ws${i}`).catch(() => undefined);
+      sockets.push(await waitUntil(connect, { what: `WebSocket ${i + 1} open`, intervalMs: 50 }));
+    }
     const held: Held[] = [];
     for (let i = 0; i < CAP; i++) {
       const h = await waitUntil(
