@@ -68,6 +68,7 @@ export function createNodeContext(
     start: () => hub.start(),
     async stop() {
       ctx.receipts.close();
+      ctx.userLimits.close();
       // Last seen for everyone still online, before the store closes.
       await statuses.close();
       await hub.stop();

@@ -111,6 +111,12 @@ export class TypingThrottle {
     t.timer.unref();
   }
 
+  /** On shutdown: held changes are dropped (their connections are closing) and no timer is left. */
+  close(): void {
+    for (const t of this.#typists.values()) clearTimeout(t.timer);
+    this.#typists.clear();
+  }
+
   /** Entries held (for tests and metrics). */
   get size(): number {
     return this.#typists.size;

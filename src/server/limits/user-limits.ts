@@ -112,6 +112,11 @@ export class UserLimits {
     else e.rooms.set(room, n - 1);
   }
 
+  /** On shutdown: no typing timer outlives the node. */
+  close(): void {
+    this.typing.close();
+  }
+
   /** Users with live state on this node (for tests and metrics). */
   get size(): number {
     return this.#users.size;
