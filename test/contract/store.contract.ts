@@ -50,6 +50,23 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
+    it('reads the heads of many rooms at once; a missing room is absent', async () => {
+      const store = await factory.open();
+      await store.createRoom('a', 'a');
+      await store.createRoom('b', 'b');
+      await store.createRoom('empty', 'empty');
+      for (let i = 0; i < 3; i++) await store.append({ room: 'a', sender: alice, kind: 'text', body: `a${i}` });
+      await store.append({ room: 'b', sender: alice, kind: 'text', body: 'b' });
+      const heads = await store.heads(['a', 'b', 'empty', 'missing']);
+      expect([...heads].sort()).toEqual([
+        ['a', 3],
+        ['b', 1],
+        ['empty', 0],
+      ]);
+      expect((await store.heads([])).size).toBe(0);
+      await store.close();
+    });
+
     it('is idempotent on (room, sender, cid), and tells a different message under the same cid', async () => {
       const store = await factory.open();
       await store.createRoom('r', 'r');

@@ -115,6 +115,12 @@ export interface RoomLogStore {
    */
   append(input: AppendInput): Promise<AppendResult>;
   history(room: string, query: HistoryQuery): Promise<HistoryPage>;
+  /**
+   * The heads (seq of the newest event) of these rooms, read at once: the fan-out's periodic
+   * position check (fanout/healer.ts) asks for every room a node has subscribers in. A room that
+   * does not exist is absent from the map.
+   */
+  heads(rooms: readonly string[]): Promise<Map<string, number>>;
   /** The event at this seq and whether it was deleted; undefined when there is none. */
   message(room: string, seq: number): Promise<MessageState | undefined>;
   /**

@@ -39,6 +39,9 @@ export class SqliteRoomLog implements RoomLogStore {
       after: db.prepare<[string, number, number, number], EventRow>(
         'SELECT * FROM events WHERE room = ? AND seq > ? AND seq < ? ORDER BY seq ASC LIMIT ?',
       ),
+      heads: db.prepare<[string], { name: string; head: number }>(
+        'SELECT name, head FROM rooms WHERE name IN (SELECT value FROM json_each(?))',
+      ),
       before: db.prepare<[string, number, number, number], EventRow>(
         'SELECT * FROM events WHERE room = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?',
       ),
@@ -93,6 +96,13 @@ export class SqliteRoomLog implements RoomLogStore {
     }
     const rows = this.#stmt.before.all(room, 0, upper, q.limit + 1);
     return { events: rows.slice(0, q.limit).reverse().map(toEvent), more: rows.length > q.limit };
+  }
+
+  async heads(rooms: readonly string[]): Promise<Map<string, number>> {
+    const heads = new Map<string, number>();
+    if (rooms.length === 0) return heads;
+    for (const { name, head } of this.#stmt.heads.all(JSON.stringify(rooms))) heads.set(name, head);
+    return heads;
   }
 
   async message(room: string, seq: number): Promise<MessageState | undefined> {

@@ -87,6 +87,9 @@ export class SqliteStore implements Store {
   history(room: string, query: HistoryQuery): Promise<HistoryPage> {
     return this.#log.history(room, query);
   }
+  heads(rooms: readonly string[]): Promise<Map<string, number>> {
+    return this.#log.heads(rooms);
+  }
   message(room: string, seq: number): Promise<MessageState | undefined> {
     return this.#log.message(room, seq);
   }
