@@ -1,0 +1,238 @@
+/**
+ * The cluster suite (issue 12): three `parley serve` processes on one PostgreSQL database and one
+ * Redis, behind a round-robin proxy with no stickiness. SDK clients spread over the nodes send in
+ * several rooms while (a) a node is SIGKILLed, (b) Redis restarts, (c) PostgreSQL is unreachable
+ * for 3 s, (d) clients hop to another node on every reconnect. Each time every member ends with
+ * exactly the log PostgreSQL holds for each of its rooms (nothing lost, nothing twice, in order),
+ * every acknowledged send is in it once, and every node serves that same log. After the kill,
+ * Redis presence forgets the dead node's users within the documented bound.
+ */
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type ParleyClient } from '../../src/client/index.ts';
+import { hasPostgres, hasRedis } from '../support/services.ts';
+import { RoundRobinProxy } from '../support/rr-proxy.ts';
+import { waitUntil, withDeadline } from '../support/wait.ts';
+import { scenarioSeed } from '../reliability/harness.ts';
+import {
+  type Cluster,
+  type ClusterMember,
+  clusterMember,
+  presenceReader,
+  printNodesOnFailure,
+  redisServerInstalled,
+  startCluster,
+} from './harness.ts';
+import { closeMembers, runTraffic } from './traffic.ts';
+
+const FILE = 'test/cluster/cluster.test.ts';
+const SUITE = 'cluster suite';
+const NODES = 3;
+const CLIENTS = 12;
+const PER_CLIENT = 40;
+const roomsOf = (s: string): string[] => [0, 1, 2, 3].map((i) => `${s}-${i}`);
+const ROOMS = { kill: roomsOf('kill'), redis: roomsOf('redis'), pg: roomsOf('pg'), hop: roomsOf('hop') };
+/** How long a dead node's users may still show online (docs/scaling.md; the nodes run with it). */
+const PRESENCE_TTL_MS = 3_000;
+
+const ready = (await hasPostgres(SUITE)) && (redisServerInstalled() || (await hasRedis(SUITE)));
+
+let cluster: Cluster | undefined;
+const hopProxies: RoundRobinProxy[] = [];
+const others: ParleyClient[] = [];
+
+const live = (): Cluster => {
+  if (!cluster) throw new Error('no cluster');
+  return cluster;
+};
+
+describe.skipIf(!ready)('three nodes on PostgreSQL and Redis, behind a round-robin proxy', () => {
+  beforeAll(async () => {
+    cluster = await startCluster({
+      nodes: NODES,
+      rooms: Object.values(ROOMS).flat(),
+      args: ['--heartbeat-ms', '1000', '--presence-ttl-ms', String(PRESENCE_TTL_MS)],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    closeMembers();
+    for (const c of others) c.close();
+    for (const p of hopProxies) await p.close();
+    await cluster?.close();
+  }, 30_000);
+
+  it('(a) a node SIGKILLed mid-stream: its clients resume on the others; presence forgets its users', async () => {
+    printNodesOnFailure(() => cluster);
+    const c = live();
+    const seed = scenarioSeed(FILE, 0xc1a5_0001);
+    const victim = 1;
+    const room = ROOMS.kill[0] as string;
+    // A client straight on the victim, not through the proxy: it cannot come back anywhere.
+    const ghost = createClient({
+      url: c.nodes[victim]?.wsUrl ?? '',
+      nick: 'ghost',
+      WebSocket,
+      backoff: { minMs: 200, maxMs: 1000 },
+    });
+    others.push(ghost);
+    await withDeadline(ghost.join(room), 10_000, 'the ghost joins');
+    const presence = await presenceReader(c);
+    let movedCount = 0;
+    let goneAfterMs = -1;
+    try {
+      await waitUntil(async () => (await presence.online(room)).some((u) => u.nick === 'ghost'), {
+        timeoutMs: 5_000,
+        what: 'the ghost to show online',
+      });
+      const r = await runTraffic(c, {
+        scenario: 'kill',
+        seed,
+        rooms: ROOMS.kill,
+        clients: CLIENTS,
+        roomsPerClient: 2,
+        perClient: PER_CLIENT,
+        liveNodes: () => [0, 2],
+        faults: [
+          {
+            at: 0.4,
+            name: 'sigkill',
+            async run(members) {
+              const moved = members.filter((m) => m.nodes.at(-1) === victim);
+              movedCount = moved.length;
+              await c.nodes[victim]?.kill();
+              const killedAt = performance.now();
+              await waitUntil(
+                () =>
+                  moved.every(
+                    (m) => m.client.state === 'connected' && m.nodes.length >= 2 && m.nodes.at(-1) !== victim,
+                  ),
+                { timeoutMs: 15_000, what: "the victim's clients on the other nodes" },
+              );
+              // Presence, measured while the traffic goes on: the ghost leaves, the others stay.
+              await waitUntil(async () => !(await presence.online(room)).some((u) => u.nick === 'ghost'), {
+                timeoutMs: PRESENCE_TTL_MS * 3 + 5_000,
+                intervalMs: 50,
+                what: 'the ghost to go offline',
+              });
+              goneAfterMs = performance.now() - killedAt;
+            },
+          },
+        ],
+      });
+      expect(r.problems).toEqual([]);
+      expect(r.acked).toBe(r.total);
+      expect(movedCount).toBeGreaterThan(0);
+      expect(goneAfterMs).toBeLessThanOrEqual(PRESENCE_TTL_MS * 2);
+      // Everyone else in the room is online, whatever node they are on now.
+      const online = new Set((await presence.online(room)).map((u) => u.nick));
+      const inRoom = r.members.filter((m) => m.rooms.includes(room)).map((m) => m.nick);
+      expect(inRoom.filter((n) => !online.has(n))).toEqual([]);
+      console.log(
+        `[cluster] kill: ${movedCount} clients moved; the ghost went offline after ${Math.round(goneAfterMs)} ms`,
+      );
+    } finally {
+      ghost.close();
+      await presence.close();
+      // The next scenarios run on three nodes again.
+      await c.nodes[victim]?.restart();
+    }
+  }, 60_000);
+
+  it('(b) Redis restarted mid-stream: live delivery resumes and every gap is filled from the store', async () => {
+    printNodesOnFailure(() => cluster);
+    const c = live();
+    const seed = scenarioSeed(FILE, 0xc1a5_0002);
+    const r = await runTraffic(c, {
+      scenario: 'redis',
+      seed,
+      rooms: ROOMS.redis,
+      clients: CLIENTS,
+      roomsPerClient: 2,
+      perClient: PER_CLIENT,
+      faults: [{ at: 0.4, name: c.redis?.private ? 'redis-restart' : 'redis-cut', run: () => c.redis!.restart(1_000) }],
+    });
+    expect(r.problems).toEqual([]);
+    expect(r.acked).toBe(r.total);
+  }, 60_000);
+
+  it('(c) PostgreSQL unreachable for 3 s: sends wait or fail retryably, none is acknowledged without its commit', async () => {
+    printNodesOnFailure(() => cluster);
+    const c = live();
+    const seed = scenarioSeed(FILE, 0xc1a5_0003);
+    let ackedWhileDown = 0;
+    const r = await runTraffic(c, {
+      scenario: 'pg',
+      seed,
+      rooms: ROOMS.pg,
+      clients: CLIENTS,
+      roomsPerClient: 2,
+      perClient: PER_CLIENT,
+      faults: [
+        {
+          at: 0.4,
+          name: 'pg-cut-3s',
+          async run(members) {
+            const ackedBefore = members.reduce((n, m) => n + m.sent.filter((s) => s.result).length, 0);
+            c.pgProxy?.shut();
+            // The outage's length is the fault itself, not a wait for something.
+            await new Promise((resolve) => setTimeout(resolve, 3_000));
+            ackedWhileDown = members.reduce((n, m) => n + m.sent.filter((s) => s.result).length, 0) - ackedBefore;
+            c.pgProxy?.open();
+          },
+        },
+      ],
+    });
+    expect(r.problems).toEqual([]);
+    expect(r.acked).toBe(r.total);
+    const errors = r.members.flatMap((m) => m.errors);
+    expect(errors.filter((e) => !e.retryable).map((e) => `${e.code}: ${e.message}`)).toEqual([]);
+    console.log(
+      `[cluster] pg: ${ackedWhileDown} acks while PostgreSQL was unreachable (commits in flight at the cut), ` +
+        `${errors.length} retryable errors`,
+    );
+  }, 60_000);
+
+  it('(d) clients that land on another node at every reconnect deliver every room exactly once, in order', async () => {
+    printNodesOnFailure(() => cluster);
+    const c = live();
+    const seed = scenarioSeed(FILE, 0xc1a5_0004);
+    const HOPS = 6;
+    const hoppers: ClusterMember[] = [];
+    for (let i = 0; i < 2; i++) {
+      // A proxy of its own: its connections alone take turns over the nodes, so each is a hop.
+      const p = await RoundRobinProxy.start(c.nodes.map((n) => n.port));
+      hopProxies.push(p);
+      hoppers.push(clusterMember(p, `hopper${i}`, ROOMS.hop.slice(i, i + 3)));
+    }
+    const r = await runTraffic(c, {
+      scenario: 'hop',
+      seed,
+      rooms: ROOMS.hop,
+      clients: CLIENTS - hoppers.length,
+      roomsPerClient: 2,
+      perClient: PER_CLIENT,
+      extra: () => hoppers,
+      faults: Array.from({ length: HOPS }, (_, k) => ({
+        at: (k + 1) / (HOPS + 1),
+        name: `hop${k + 1}`,
+        async run() {
+          const before = hoppers.map((h) => h.nodes.length);
+          for (const p of hopProxies) p.cut();
+          await waitUntil(
+            () => hoppers.every((h, i) => h.client.state === 'connected' && h.nodes.length > (before[i] ?? 0)),
+            { timeoutMs: 10_000, what: 'the hoppers on their next node' },
+          );
+        },
+      })),
+    });
+    expect(r.problems).toEqual([]);
+    expect(r.acked).toBe(r.total);
+    for (const h of hoppers) {
+      expect(h.nodes.length).toBeGreaterThanOrEqual(HOPS + 1);
+      expect(h.nodes.filter((n, i) => i > 0 && n === h.nodes[i - 1])).toEqual([]);
+      expect(new Set(h.nodes).size).toBe(NODES);
+    }
+    console.log(`[cluster] hop: hoppers' nodes ${hoppers.map((h) => h.nodes.join('')).join(' / ')}`);
+  }, 60_000);
+});
