@@ -8,7 +8,8 @@ import { createParleyServer, DEFAULTS, helpText, OPTION_SPECS, resolveOptions, t
 const USAGE = `Usage: parley serve [options]
 
 Runs the Parley chat server: HTTP + WebSocket (/ws) on one port, SQLite under --data-dir.
-Every option can also be set by its environment variable; flags win.
+Several nodes share one chat with --store postgres://… --broker redis://… --token-secret …
+(docs/scaling.md). Every option can also be set by its environment variable; flags win.
 
 Options:
 ${helpText()}
@@ -17,10 +18,25 @@ ${helpText()}
 
 const SECRET_KEYS: ReadonlySet<string> = new Set(OPTION_SPECS.filter((s) => s.secret).map((s) => s.key));
 
-/** The effective configuration, with secrets redacted (when set), for the start-up log. */
+/** Options naming an engine by URL, whose password (if any) is redacted. */
+const URL_KEYS: ReadonlySet<string> = new Set(['store', 'broker']);
+
+/** A URL with its password replaced by `[redacted]`; anything else as it is. */
+function withoutPassword(value: unknown): unknown {
+  if (typeof value !== 'string' || !URL.canParse(value)) return value;
+  const url = new URL(value);
+  if (url.password === '') return value;
+  url.password = 'redacted';
+  return url.toString().replace(':redacted@', ':[redacted]@');
+}
+
+/** The effective configuration, with secrets and URL passwords redacted (when set), for the start-up log. */
 export function describeConfig(options: ServerOptions): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(options).map(([k, v]) => [k, SECRET_KEYS.has(k) && v !== null ? '[redacted]' : v]),
+    Object.entries(options).map(([k, v]) => [
+      k,
+      SECRET_KEYS.has(k) && v !== null ? '[redacted]' : URL_KEYS.has(k) ? withoutPassword(v) : v,
+    ]),
   );
 }
 
@@ -53,7 +69,8 @@ async function serve(argv: string[]): Promise<void> {
   warnIfNoWebApp(options.webDir);
   const server = createParleyServer({ options });
   exitOnCrash(server);
-  server.log.info({ config: describeConfig(options) }, 'effective configuration');
+  // The server's options: with the node id it runs as (made at start when --node-id is unset).
+  server.log.info({ config: describeConfig(server.options) }, 'effective configuration');
   const port = await server.listen();
   const scheme = options.tlsCert === null ? 'http' : 'https';
   process.stdout.write(`Parley is running on ${scheme}://localhost:${port}\n`);

@@ -28,12 +28,54 @@ const atLeast1 = int({ min: 1 });
 const NODE_ID = /^[\w.-]{1,64}$/;
 const timeout = int({ min: 100 });
 
+/**
+ * An engine: `word` (the embedded one) or a URL with one of `schemes`. A refused value is not
+ * echoed: a URL may hold a password.
+ */
+function engineUrl(word: string, schemes: readonly string[]): Parser<string> {
+  const expected = `${word} or a ${schemes.map((s) => `${s}//…`).join(' or ')} URL`;
+  const check = (v: string): string | undefined => {
+    if (v === word) return undefined;
+    const url = URL.canParse(v) ? new URL(v) : undefined;
+    return url && schemes.includes(url.protocol) && url.host !== '' ? undefined : `must be ${expected}`;
+  };
+  return {
+    kind: 'text',
+    parse(raw, flag) {
+      if (check(raw) !== undefined) throw new TypeError(`${flag}: expected ${expected}`);
+      return raw;
+    },
+    check,
+    show: String,
+  };
+}
+
 export const OPTIONS = {
   /** TCP port; 0 picks a free one. */
   port: opt(int({ max: 65535 }), 8080, 'TCP port (0 = any free port)'),
   host: opt(text(), '0.0.0.0', 'interface to listen on'),
   /** Directory of the SQLite database (created when missing). */
   dataDir: opt(path(), './data', 'directory of the SQLite database'),
+  /** The store: `sqlite` (embedded, under --data-dir) or a PostgreSQL URL shared by every node. */
+  store: opt(
+    engineUrl('sqlite', ['postgres:', 'postgresql:']),
+    'sqlite',
+    'store: sqlite (under --data-dir) or postgres://… (shared by every node)',
+  ),
+  /** The broker: `memory` (this process only) or a Redis URL shared by every node. */
+  broker: opt(
+    engineUrl('memory', ['redis:', 'rediss:']),
+    'memory',
+    'broker, presence and limits: memory (this node only) or redis://… (shared by every node)',
+  ),
+  /** Prefix of every Redis key and channel: several clusters may share one Redis. */
+  redisPrefix: opt(text({ minLength: 1 }), 'parley:', 'prefix of the Redis keys and channels of this cluster'),
+  /** Where upload bytes live: auto = postgres with a postgres store, else disk under --data-dir. */
+  files: opt(
+    oneOf(['auto', 'disk', 'postgres']),
+    'auto',
+    'upload bytes: disk (<data-dir>/files), postgres (the store), auto (postgres with a postgres store)',
+  ),
   /** Built web app served at `/`; null disables it. */
   webDir: opt(path({ nullable: true }), 'dist/web', 'built web app to serve at / ("none" disables)'),
   /** Interval of server pings; a peer that misses one is terminated. */
@@ -194,6 +236,16 @@ export const CROSS_RULES: readonly ((o: OptionValues) => string | undefined)[] =
       ? 'maxFrameBytes must fit a body of maxBodyChars (4 bytes per character)'
       : undefined,
   (o) => ((o.tlsCert === null) !== (o.tlsKey === null) ? '--tls-cert and --tls-key go together' : undefined),
+  (o) =>
+    o.files === 'postgres' && o.store === 'sqlite'
+      ? '--files postgres needs a PostgreSQL --store (postgres://…)'
+      : undefined,
+  // Every node must verify the tokens the others sign: a generated secret would differ per node.
+  (o) =>
+    (o.store !== 'sqlite' || o.broker !== 'memory') && o.tokenSecret === null
+      ? 'a multi-node configuration (--store postgres://… or --broker redis://…) needs --token-secret ' +
+        '(or PARLEY_TOKEN_SECRET), the same on every node; none is generated then'
+      : undefined,
   (o) =>
     o.nodeId !== null && !NODE_ID.test(o.nodeId)
       ? 'nodeId must be 1 to 64 letters, digits, "_", "." or "-"'
