@@ -1,13 +1,28 @@
 /** What every Presence engine must do: nickname claims, room presence and per-user status (memory now, Redis later). */
 import { describe, expect, it } from 'vitest';
 import type { Presence } from '../../src/server/presence/presence.ts';
+import { waitUntil } from '../support/wait.ts';
 
 const ada = { id: 'u-ada', nick: 'ada' };
 const bo = { id: 'u-bo', nick: 'bo' };
 /** Another user whose nickname differs from ada's only in case. */
 const ADA = { id: 'u-ada2', nick: 'ADA' };
 
-export function presenceContract(name: string, make: () => Promise<Presence>): void {
+/** Nodes on one shared engine, for the cross-node cases. */
+export interface PresenceNodes {
+  /** Two nodes' presences on one engine (a single-process engine: the same instance twice). */
+  pair(): Promise<readonly [Presence, Presence]>;
+  /**
+   * Ends a node: `close` gracefully, `crash` stops its heartbeat and leaves its entries behind as
+   * a killed process would. Absent when the engine has no separate nodes.
+   */
+  end?(node: Presence, how: 'close' | 'crash'): Promise<void>;
+  /** The documented bound (ms) within which a crashed node's users are offline and nicks free. */
+  readonly boundMs?: number;
+}
+
+export function presenceContract(name: string, make: () => Promise<Presence>, nodes?: PresenceNodes): void {
+  if (nodes) crossNodeContract(name, nodes);
   describe(`Presence contract: ${name}`, () => {
     it('aggregates the activity of all of a user’s connections', async () => {
       const p = await make();
@@ -110,6 +125,84 @@ export function presenceContract(name: string, make: () => Promise<Presence>): v
       expect(await p.connect({ id: 'u-bo2', nick: 'BO' })).toBe(true);
       await p.disconnect(ada);
       expect(await p.online('r')).toEqual([ada]);
+    });
+  });
+}
+
+function crossNodeContract(name: string, nodes: PresenceNodes): void {
+  describe(`Presence contract across nodes: ${name}`, () => {
+    it('refuses on one node a nickname held on another, and frees it when the holder leaves', async () => {
+      const [a, b] = await nodes.pair();
+      expect(await a.connect(ada)).toBe(true);
+      expect(await b.connect(ADA)).toBe(false);
+      expect(await b.connect(ada)).toBe(true); // the same user on a second node
+      await a.disconnect(ada);
+      expect(await b.connect(ADA)).toBe(false);
+      await b.disconnect(ada);
+      expect(await b.connect(ADA)).toBe(true);
+      expect(await a.connect(ada)).toBe(false);
+    });
+
+    it('lets exactly one of two nodes claiming one nickname at once win', async () => {
+      const [a, b] = await nodes.pair();
+      const claims = await Promise.all([
+        a.connect({ id: 'u-r1', nick: 'Race' }),
+        b.connect({ id: 'u-r2', nick: 'race' }),
+        a.connect({ id: 'u-r3', nick: 'RACE' }),
+        b.connect({ id: 'u-r4', nick: 'rAce' }),
+      ]);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('keeps a user on two nodes online, and in a room, until both are gone', async () => {
+      const [a, b] = await nodes.pair();
+      expect(await a.enter('r', ada)).toBe(true);
+      expect(await b.enter('r', ada)).toBe(false);
+      expect(await a.activity(ada, 'a-1', 'idle')).toBe('away');
+      expect(await b.activity(ada, 'b-1', 'active')).toBe('online');
+      expect([...(await a.holders([ada.id])).values()]).toEqual([{ user: ada, state: 'online' }]);
+      expect(await b.release(ada, 'b-1')).toBe('away');
+      expect(await a.exit('r', ada)).toBe(false);
+      expect(await b.online('r')).toEqual([ada]);
+      expect(await b.exit('r', ada)).toBe(true);
+      expect(await a.online('r')).toEqual([]);
+      expect(await a.release(ada, 'a-1')).toBe('offline');
+      expect((await b.holders([ada.id])).size).toBe(0);
+    });
+
+    it.skipIf(!nodes.end)('takes a closed node’s users, rooms and nicknames out at once', async () => {
+      const [a, b] = await nodes.pair();
+      await a.connect(ada);
+      await a.enter('r', ada);
+      await a.activity(ada, 'a-1', 'active');
+      await b.enter('r', bo);
+      await b.activity(bo, 'b-1', 'active');
+      await nodes.end?.(a, 'close');
+      expect(await b.online('r')).toEqual([bo]);
+      expect([...(await b.holders([ada.id, bo.id])).keys()]).toEqual([bo.id]);
+      expect(await b.connect(ADA)).toBe(true);
+    });
+
+    it.skipIf(!nodes.end)('takes a crashed node’s users offline and frees its nicknames within the bound', async () => {
+      const [a, b] = await nodes.pair();
+      await a.connect(ada);
+      await a.enter('r', ada);
+      await a.activity(ada, 'a-1', 'active');
+      // bo is on both nodes: still online, away now, after a's death.
+      await a.activity(bo, 'a-2', 'active');
+      await b.activity(bo, 'b-1', 'idle');
+      await b.enter('r', bo);
+      const crashed = Date.now();
+      await nodes.end?.(a, 'crash');
+      const bound = nodes.boundMs ?? 15_000;
+      await waitUntil(async () => (await b.holders([ada.id])).size === 0, {
+        timeoutMs: bound + 2_000,
+        what: 'the crashed node’s user offline',
+      });
+      expect(Date.now() - crashed).toBeLessThanOrEqual(bound + 1_000);
+      expect(await b.online('r')).toEqual([bo]);
+      expect([...(await b.holders([bo.id])).values()]).toEqual([{ user: bo, state: 'away' }]);
+      expect(await b.connect(ADA)).toBe(true);
     });
   });
 }

@@ -13,6 +13,17 @@ export interface Holder {
   readonly state: Exclude<UserState, 'offline'>;
 }
 
+/**
+ * Connections a Presence engine dropped behind the node's back (another node died and was purged
+ * here, or this node's entries came back after Redis lost them): the rooms whose online list
+ * changed, and each affected user's state now. The node turns them into presence frames and
+ * status changes.
+ */
+export interface PresenceLapse {
+  readonly rooms: readonly string[];
+  readonly users: readonly { readonly user: UserRef; readonly state: UserState }[];
+}
+
 export interface Presence {
   /**
    * Counts one more connection of this user. False when another user holds the nickname
@@ -34,4 +45,9 @@ export interface Presence {
   release(user: UserRef, conn: string): Promise<UserState>;
   /** The users among these ids that have a connection; the others are offline. */
   holders(userIds: readonly string[]): Promise<Map<string, Holder>>;
+  /**
+   * Hears lapses (engines whose entries can vanish without a call here: across nodes); returns
+   * the unsubscribe. Absent on a single-process engine.
+   */
+  watch?(listener: (lapse: PresenceLapse) => void): () => void;
 }
