@@ -1,0 +1,162 @@
+/**
+ * The PostgreSQL half of the per-user log and read watermarks. Entries are appended inside the
+ * transaction of the room event (postgres-append.ts) or read mark that causes them; each user's
+ * head row is locked (in user-id order) so `seq = head + 1` holds per user across nodes. What to
+ * write is decided in core/room-log/ (user-events.ts, read-marker.ts).
+ */
+import type { EventKind, Receipt, UserEvent, UserEventKind } from '../../../protocol/index.ts';
+import type { UserLogWrite } from '../../core/room-log/plan.ts';
+import { decideRead } from '../../core/room-log/read-marker.ts';
+import type { ReadResult, UnreadMessages, UserLogEntry, UserLogPage } from '../user-log.ts';
+import type { PgDb, Queryable } from './postgres-db.ts';
+import { NICK_OF } from './postgres-rows.ts';
+
+interface UserEventRow {
+  seq: number;
+  kind: string;
+  room: string;
+  read: number | null;
+  cause: string | null;
+  ref: number | null;
+  by_id: string | null;
+  by_nick: string | null;
+  ts: number;
+}
+
+const toUserEvent = (r: UserEventRow): UserEvent => ({
+  seq: r.seq,
+  kind: r.kind as UserEventKind,
+  room: r.room,
+  ...(r.read === null ? {} : { read: r.read }),
+  ...(r.cause === null ? {} : { cause: r.cause as EventKind }),
+  ...(r.ref === null ? {} : { ref: r.ref }),
+  ...(r.by_id === null ? {} : { by: { id: r.by_id, nick: r.by_nick ?? r.by_id } }),
+  ts: r.ts,
+});
+
+/**
+ * Appends the entries, in order, each at its user's head + 1. Call inside a transaction: each
+ * user's head row is created or locked (ids in order, so two transactions never wait on each
+ * other in a circle) and moved by that user's count of entries.
+ */
+export async function appendUserLog(c: Queryable, writes: readonly UserLogWrite[]): Promise<UserLogEntry[]> {
+  if (writes.length === 0) return [];
+  const counts = new Map<string, number>();
+  for (const w of writes) counts.set(w.user, (counts.get(w.user) ?? 0) + 1);
+  const next = new Map<string, number>();
+  for (const user of [...counts.keys()].sort()) {
+    const n = counts.get(user)!;
+    const { rows } = await c.query<{ head: number }>(
+      `INSERT INTO user_heads (user_id, head) VALUES ($1, $2)
+       ON CONFLICT (user_id) DO UPDATE SET head = user_heads.head + excluded.head RETURNING head`,
+      [user, n],
+    );
+    next.set(user, rows[0]!.head - n + 1);
+  }
+  const ts = Date.now();
+  const entries = writes.map((w): UserLogEntry => {
+    const seq = next.get(w.user)!;
+    next.set(w.user, seq + 1);
+    return { user: w.user, event: { ...w.event, seq, ts } };
+  });
+  const cols = 10;
+  const values: unknown[] = [];
+  const tuples = entries.map(({ user, event: e }, i) => {
+    values.push(user, e.seq, e.kind, e.room, e.read ?? null, e.cause ?? null, e.ref ?? null);
+    values.push(e.by?.id ?? null, e.by?.nick ?? null, e.ts);
+    return `(${Array.from({ length: cols }, (_, k) => `$${i * cols + k + 1}`).join(', ')})`;
+  });
+  await c.query(
+    `INSERT INTO user_events (user_id, seq, kind, room, read, cause, ref, by_id, by_nick, ts) VALUES ${tuples.join(', ')}`,
+    values,
+  );
+  return entries;
+}
+
+/** Messages that count as unread: not yours, not deleted. $1 room, $2 watermark, $3 user. */
+const UNREAD_MESSAGES = `FROM events e
+  WHERE e.room = $1 AND e.seq > $2 AND e.kind IN ('text', 'image', 'file') AND e.sender_id <> $3
+    AND NOT EXISTS (SELECT 1 FROM events d WHERE d.room = e.room AND d.ref = e.seq AND d.kind = 'delete')`;
+
+export class PgUserLog {
+  readonly #db: PgDb;
+
+  constructor(db: PgDb) {
+    this.#db = db;
+  }
+
+  /** Moves the watermark forward (clamped to the head) and logs it (read-marker.ts), in one transaction. */
+  markRead(room: string, user: string, seq: number): Promise<ReadResult> {
+    return this.#db.tx(async (c) => {
+      // The membership row stays locked: two reads of one member apply one after the other.
+      const { rows } = await c.query<{ read: number; head: number }>(
+        `SELECT m.read_seq AS read, r.head AS head FROM members m JOIN rooms r ON r.name = m.room
+         WHERE m.room = $1 AND m.user_id = $2 FOR UPDATE OF m`,
+        [room, user],
+      );
+      const membership = rows[0];
+      const roomExists =
+        membership !== undefined || (await c.query('SELECT 1 FROM rooms WHERE name = $1', [room])).rows.length > 0;
+      const d = decideRead(room, seq, { roomExists, membership });
+      if (d.status !== 'move') return d;
+      await c.query('UPDATE members SET read_seq = $1 WHERE room = $2 AND user_id = $3', [d.read, room, user]);
+      const [entry] = await appendUserLog(c, [{ user, event: d.entry }]);
+      return { status: 'moved', read: d.read, entry: entry! };
+    });
+  }
+
+  async page(user: string, after: number, limit: number): Promise<UserLogPage> {
+    const { rows } = await this.#db.query<UserEventRow>(
+      'SELECT seq, kind, room, read, cause, ref, by_id, by_nick, ts FROM user_events WHERE user_id = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3',
+      [user, after, limit + 1],
+    );
+    return { events: rows.slice(0, limit).map(toUserEvent), more: rows.length > limit };
+  }
+
+  async head(user: string): Promise<number> {
+    const { rows } = await this.#db.query<{ head: number }>('SELECT head FROM user_heads WHERE user_id = $1', [user]);
+    return rows[0]?.head ?? 0;
+  }
+
+  /** In `room`, or in every room the user is a member of (none for a non-member). */
+  async unreadMessages(
+    user: string,
+    room: string | undefined,
+    bounds: { cap: number; scan: number },
+  ): Promise<UnreadMessages[]> {
+    const { rows } = await this.#db.query<{ room: string; read: number; head: number }>(
+      `SELECT m.room AS room, m.read_seq AS read, r.head AS head FROM members m JOIN rooms r ON r.name = m.room
+       WHERE m.user_id = $1 AND ($2::text IS NULL OR m.room = $2) ORDER BY m.room COLLATE "C"`,
+      [user, room ?? null],
+    );
+    return Promise.all(
+      rows.map(async (r): Promise<UnreadMessages> => {
+        const counted = await this.#db.query<{ n: number }>(
+          `SELECT count(*) AS n FROM (SELECT 1 ${UNREAD_MESSAGES} LIMIT $4) x`,
+          [r.room, r.read, user, bounds.cap],
+        );
+        const unread = counted.rows[0]!.n;
+        if (unread === 0) return { room: r.room, read: r.read, head: r.head, unread, texts: [] };
+        // The texts where mentions may be; the mention rule itself is core/room-log/unread.ts.
+        const texts = await this.#db.query<{ body: string }>(
+          `SELECT body FROM (
+             SELECT coalesce((SELECT x.body FROM events x WHERE x.room = e.room AND x.ref = e.seq AND x.kind = 'edit'
+                              ORDER BY x.seq DESC LIMIT 1), e.body) AS body
+             ${UNREAD_MESSAGES} ORDER BY e.seq DESC LIMIT $4) t
+           WHERE strpos(body, '@') > 0`,
+          [r.room, r.read, user, bounds.scan],
+        );
+        return { room: r.room, read: r.read, head: r.head, unread, texts: texts.rows.map((t) => t.body) };
+      }),
+    );
+  }
+
+  async receipts(room: string, limit: number): Promise<Receipt[]> {
+    const { rows } = await this.#db.query<{ user_id: string; nick: string; read: number }>(
+      `SELECT m.user_id, m.read_seq AS read, ${NICK_OF('m.user_id')} AS nick
+       FROM members m WHERE m.room = $1 AND m.read_seq > 0 ORDER BY m.read_seq DESC, m.user_id COLLATE "C" DESC LIMIT $2`,
+      [room, limit],
+    );
+    return rows.map((r) => ({ user: { id: r.user_id, nick: r.nick }, seq: r.read }));
+  }
+}
