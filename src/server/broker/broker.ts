@@ -1,6 +1,7 @@
 /**
  * Broker: carries committed events and signals between nodes. A fast path, not the source of truth:
- * a subscriber that misses a publish is corrected by the client's gap detection against the store.
+ * a publish it loses or reorders is put right by the receiving node's fan-out, which reads the
+ * missing seqs from the store (fanout/healer.ts); the client's gap detection is the last resort.
  */
 import type { RemovalKind, UserRef } from '../../protocol/index.ts';
 
@@ -30,6 +31,12 @@ export interface Broker {
   subscribe(channel: string): Promise<void>;
   unsubscribe(channel: string): Promise<void>;
   onMessage(handler: BrokerHandler): void;
+  /**
+   * Called each time the node's connection to the bus came back after a loss, once every
+   * subscription is active again: what was published meanwhile never arrives, so the hub
+   * checks its positions against the store. Engines that never lose messages need not call it.
+   */
+  onReconnect?(handler: () => void): void;
   /** Detaches this node: it receives nothing more, and its later publishes go nowhere. */
   close(): Promise<void>;
 }

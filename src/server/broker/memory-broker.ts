@@ -51,6 +51,9 @@ class BusBroker implements Broker {
     this.#handler = handler;
   }
 
+  /** An in-process bus never disconnects: the handler is never called. */
+  onReconnect(): void {}
+
   async close(): Promise<void> {
     for (const channel of [...this.#mine]) await this.unsubscribe(channel);
     this.#closed = true;
@@ -81,6 +84,9 @@ export class MemoryBroker implements Broker {
   onMessage(handler: BrokerHandler): void {
     this.#inner.onMessage(handler);
   }
+
+  /** Never called: nothing to reconnect. */
+  onReconnect(): void {}
 
   close(): Promise<void> {
     return this.#inner.close();

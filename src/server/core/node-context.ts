@@ -27,7 +27,7 @@ export function createNodeContext(
   connections: Set<Subscriber>,
 ): NodeContext {
   const { store, broker, presence } = engines;
-  const hub = new Hub(broker, log, options.nodeId ?? undefined);
+  const hub = new Hub(broker, log, options.nodeId ?? undefined, { store, intervalMs: options.healIntervalMs });
   const statuses = new StatusSignals({
     presence,
     store,

@@ -1,6 +1,8 @@
 /**
  * Fan-out: room → connections on this node, fed by the broker, so events and signals reach the
- * room's subscribers on every node. Each message is framed once per node.
+ * room's subscribers on every node. Each message is framed once per node. Log channels (rooms and
+ * user logs) are delivered in seq order, each event once; a publish the broker lost or reordered
+ * is filled from the store (healer.ts).
  *
  * Node channels: besides rooms, the hub carries node-level channels (ended login sessions, status
  * changes). Their names start with `~`, which no room name can (ROOM_PATTERN), so one broker
@@ -10,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Broker, BrokerMessage } from '../broker/broker.ts';
 import type { Subscriber } from './subscriber.ts';
+import { Healer, type Channel, type Evict, type HealStats, type HealStore } from './healer.ts';
 import { guarded } from '../guard.ts';
 import type { Logger } from '../log.ts';
 import { prepareFrame } from '../gateway/wire.ts';
@@ -30,8 +33,15 @@ export function newNodeId(): string {
   return randomBytes(6).toString('base64url');
 }
 
+/** Healing lost publishes (healer.ts): what it reads, and how often it checks positions (0: never). */
+export interface HealOptions {
+  readonly store: HealStore;
+  readonly intervalMs: number;
+}
+
 export class Hub implements NodeChannels {
-  readonly #rooms = new Map<string, Set<Subscriber>>();
+  /** Log channels (rooms, user logs) with subscribers on this node. */
+  readonly #rooms = new Map<string, Channel>();
   readonly #broker: Broker;
   readonly #log: Logger;
   /**
@@ -40,13 +50,30 @@ export class Hub implements NodeChannels {
    */
   readonly node: string;
   readonly #listeners = new Map<string, NodeHandler>();
+  readonly #healer: Healer | undefined;
+  readonly #healIntervalMs: number;
+  #healTimer: NodeJS.Timeout | undefined;
   #started = false;
 
-  constructor(broker: Broker, log: Logger, node: string = newNodeId()) {
+  constructor(broker: Broker, log: Logger, node: string = newNodeId(), heal?: HealOptions) {
     this.node = node;
     this.#broker = broker;
     this.#log = log;
+    this.#healer = heal && new Healer(heal.store, log, this.#rooms, this.#fan);
+    this.#healIntervalMs = heal?.intervalMs ?? 0;
     broker.onMessage((m) => guarded(log, { broker: m.channel }, () => this.#deliver(m)));
+    // What was published while the bus was away never arrives: compare positions at once.
+    broker.onReconnect?.(() => void this.#healer?.check(true));
+  }
+
+  /** What healing did on this node (undefined without healing). */
+  get healStats(): Readonly<HealStats> | undefined {
+    return this.#healer?.stats;
+  }
+
+  /** Runs the position check now (the timer runs it every `intervalMs`); resolves when it is done. */
+  checkPositions(): Promise<void> {
+    return this.#healer?.check(false) ?? Promise.resolve();
   }
 
   listen(channel: string, handler: NodeHandler): void {
@@ -66,28 +93,47 @@ export class Hub implements NodeChannels {
   async start(): Promise<void> {
     this.#started = true;
     await Promise.all([...this.#listeners.keys()].map((channel) => this.#broker.subscribe(channel)));
+    const healer = this.#healer;
+    if (healer && this.#healIntervalMs > 0 && !this.#healTimer) {
+      this.#healTimer = setInterval(() => void healer.check(false), this.#healIntervalMs).unref();
+    }
   }
 
   /** Leaves the node channels (at shutdown: a shared bus may outlive this node). */
   async stop(): Promise<void> {
     this.#started = false;
+    clearInterval(this.#healTimer);
+    this.#healTimer = undefined;
     await Promise.all([...this.#listeners.keys()].map((channel) => this.#broker.unsubscribe(channel)));
   }
 
+  /**
+   * Resolves once the room's (or log's) live events reach `conn` and this node's position in it
+   * is read: a head the caller reads afterwards covers every event this node will not deliver.
+   */
   async subscribe(room: string, conn: Subscriber): Promise<void> {
     // Added before any await so a close racing this call always finds it to remove.
-    const subs = this.#rooms.get(room);
-    if (subs) {
-      subs.add(conn);
-      return;
+    const ch = this.#rooms.get(room);
+    if (ch) {
+      ch.subs.add(conn);
+      return ch.ready;
     }
-    this.#rooms.set(room, new Set([conn]));
-    await this.#broker.subscribe(room);
+    const healer = this.#healer;
+    const fresh = Healer.channel(conn, healer !== undefined);
+    this.#rooms.set(room, fresh);
+    fresh.ready = (async () => {
+      try {
+        await this.#broker.subscribe(room);
+      } finally {
+        await healer?.position(fresh, room);
+      }
+    })();
+    return fresh.ready;
   }
 
   async unsubscribe(room: string, conn: Subscriber): Promise<void> {
-    const subs = this.#rooms.get(room);
-    if (!subs?.delete(conn) || subs.size > 0) return;
+    const ch = this.#rooms.get(room);
+    if (!ch?.subs.delete(conn) || ch.subs.size > 0) return;
     this.#rooms.delete(room);
     await this.#broker.unsubscribe(room);
   }
@@ -101,7 +147,7 @@ export class Hub implements NodeChannels {
   }
 
   subscribers(room: string): number {
-    return this.#rooms.get(room)?.size ?? 0;
+    return this.#rooms.get(room)?.subs.size ?? 0;
   }
 
   #subscribeNode(channel: string): Promise<void> {
@@ -116,24 +162,36 @@ export class Hub implements NodeChannels {
       listener(message.payload, message.signal?.node === this.node);
       return;
     }
-    const subs = this.#rooms.get(message.channel);
-    if (!subs || subs.size === 0) return;
-    const { evict } = message;
+    const ch = this.#rooms.get(message.channel);
+    if (!ch || ch.subs.size === 0) return;
+    const { signal } = message;
+    if (signal) {
+      const prepared = prepareFrame(message.payload);
+      // Connection ids are unique across nodes (prefixed with the node's id).
+      const { except } = signal;
+      for (const conn of ch.subs) if (conn.id !== except) this.#each(conn, () => conn.sendEphemeral(prepared));
+      return;
+    }
+    // The hot path: the next seq, nothing held. Anything else waits for the healer.
+    if (this.#healer && (ch.busy || message.seq !== ch.last + 1)) {
+      this.#healer.arrive(ch, message.channel, message);
+      return;
+    }
+    ch.last = message.seq;
+    this.#fan(ch, message.channel, message.seq, message.payload, message.evict);
+  }
+
+  /** One event of a log channel to its subscribers here, live or healed. */
+  readonly #fan = (ch: Channel, channel: string, seq: number, payload: string, evict: Evict): void => {
+    const { subs } = ch;
     if (evict) {
       // The removed user's sockets lose the room before the event goes out: no further events.
       const removed = [...subs].filter((conn) => conn.user?.id === evict.user);
-      for (const conn of removed) conn.evict(message.channel, evict.reason, evict.by);
+      for (const conn of removed) conn.evict(channel, evict.reason, evict.by);
     }
-    const prepared = prepareFrame(message.payload);
-    const { signal } = message;
-    if (signal) {
-      // Connection ids are unique across nodes (prefixed with the node's id).
-      const { except } = signal;
-      for (const conn of subs) if (conn.id !== except) this.#each(conn, () => conn.sendEphemeral(prepared));
-      return;
-    }
-    for (const conn of subs) this.#each(conn, () => conn.deliverEvent(message.channel, message.seq, prepared));
-  }
+    const prepared = prepareFrame(payload);
+    for (const conn of subs) this.#each(conn, () => conn.deliverEvent(channel, seq, prepared));
+  };
 
   /** One recipient's failure cuts that recipient (it resumes from its last seq), never the rest. */
   #each(conn: Subscriber, write: () => void): void {

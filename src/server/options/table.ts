@@ -221,6 +221,12 @@ export const OPTIONS = {
   presenceGraceMs: opt(int(), 10_000, 'time after the last connection closes before a user shows as offline'),
   /** Status changes within this window reach each recipient as one `status` frame. */
   statusCoalesceMs: opt(int(), STATUS_COALESCE_MS, 'window in which status changes go out as one frame per recipient'),
+  /**
+   * How often a node compares the heads of the rooms and user logs it has subscribers in with
+   * what it delivered, and fills from the store a tail whose publish the broker lost
+   * (fanout/healer.ts). 0 turns the periodic check off (gaps are still filled when a later event arrives).
+   */
+  healIntervalMs: opt(int(), 2_000, 'interval of the check that fills events the broker lost (0 = off)'),
 };
 
 /** The option values, typed by the table. */
