@@ -13,6 +13,7 @@ import { AccessTokens, loadOrCreateSecret } from './auth/tokens.ts';
 import type { Connection } from './gateway/connection.ts';
 import { createNodeContext } from './core/node-context.ts';
 import { resolveEngines, type Engines } from './engines.ts';
+import { newNodeId } from './fanout/hub.ts';
 import { Files } from './files/files.ts';
 import { FileLinks } from './files/links.ts';
 import { startHeartbeat } from './gateway/heartbeat.ts';
@@ -50,9 +51,12 @@ export interface ParleyServerInit extends Partial<Engines> {
 }
 
 export function createParleyServer(init: ParleyServerInit = {}): ParleyServer {
-  const options = resolveOptions([], {}, init.options ?? {});
-  const log = init.logger ?? createLogger(options.logLevel);
-  const { engines, owned } = resolveEngines(options, init);
+  const resolved = resolveOptions([], {}, init.options ?? {});
+  // One id for this node, made before anything logs: in every log line, the hub and the engines.
+  const nodeId = resolved.nodeId ?? newNodeId();
+  const options: ServerOptions = { ...resolved, nodeId };
+  const log = init.logger?.child({ node: nodeId }) ?? createLogger(options.logLevel, nodeId);
+  const { engines, owned } = resolveEngines(options, init, nodeId, log);
   const { store } = engines;
   const connections = new Set<Connection>();
   const node = createNodeContext(options, log, engines, connections);
