@@ -27,6 +27,14 @@ const MAX_ATTEMPTS = 8;
 export const pgCode = (err: unknown): string | undefined =>
   typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
 
+/**
+ * The server answered ERROR (a SQLSTATE, not FATAL or PANIC): the statement failed, the transaction
+ * was rolled back, and the connection is still good. Anything else (a connection lost, a backend
+ * terminated) may have happened after COMMIT reached the server: its outcome is unknown.
+ */
+export const rolledBack = (err: unknown): boolean =>
+  pgCode(err) !== undefined && (err as { severity?: unknown }).severity === 'ERROR';
+
 export interface PgOptions {
   readonly connectionString: string;
   /** Pool size (default 10). */
@@ -109,8 +117,8 @@ export class PgDb implements Queryable {
     try {
       return await fn(client);
     } catch (err) {
-      // Errors from the server (with a SQLSTATE) leave the connection usable; others may not.
-      if (pgCode(err) === undefined) failed ??= err instanceof Error ? err : new Error(String(err));
+      // A statement's error leaves the connection usable; a lost or terminated one is dropped.
+      if (!rolledBack(err)) failed ??= err instanceof Error ? err : new Error(String(err));
       throw err;
     } finally {
       client.off('error', onError);

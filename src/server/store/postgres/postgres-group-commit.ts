@@ -6,7 +6,7 @@
  */
 import type { AppendInput, AppendResult } from '../room-log.ts';
 import { appendIn } from './postgres-append.ts';
-import { pgCode, type PgDb } from './postgres-db.ts';
+import { pgCode, rolledBack, type PgDb } from './postgres-db.ts';
 
 /** Appends of one room in one transaction, at most. */
 const MAX_BATCH = 64;
@@ -37,7 +37,7 @@ export class RoomGroupCommit {
       this.#queues.set(input.room, [{ input, resolve, reject }]);
       const drain = this.#drain(input.room);
       this.#draining.add(drain);
-      void drain.finally(() => this.#draining.delete(drain));
+      void drain.then(() => this.#draining.delete(drain));
     });
   }
 
@@ -59,9 +59,9 @@ export class RoomGroupCommit {
         });
         batch.forEach((p, i) => p.resolve(results[i]!));
       } catch (err) {
-        // Rolled back by the server (a SQLSTATE): each one alone, so one bad append fails alone.
-        // Anything else (a lost connection, even at COMMIT) may have committed: never re-run it.
-        if (batch.length > 1 && pgCode(err) !== undefined) await Promise.all(batch.map((p) => this.#alone(p)));
+        // Rolled back by the server: each one alone, so one bad append fails alone. Anything else
+        // (a lost connection, even at COMMIT) may have committed: never run it again.
+        if (batch.length > 1 && rolledBack(err)) await Promise.all(batch.map((p) => this.#alone(p)));
         else if (batch.length === 1 && pgCode(err) === UNIQUE_VIOLATION) await this.#alone(batch[0]!);
         else for (const p of batch) p.reject(err);
       }

@@ -1,0 +1,182 @@
+/**
+ * PostgreSQL-only parts of the store: several nodes (stores with pools of their own) on one
+ * database append to one room with gap-free, unique seqs; a cid resent through another node is a
+ * duplicate; nodes starting together migrate once; a connection cut mid-append fails the append
+ * (never a false ack) without crashing the process, and the store carries on.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RoomEvent } from '../../src/protocol/index.ts';
+import type { AppendResult } from '../../src/server/store/store.ts';
+import { PostgresStore } from '../../src/server/store/postgres/postgres-store.ts';
+import { createTestDatabase, hasPostgres, uniqueSuffix, type TestDatabase } from '../support/services.ts';
+import { adminQuery, freshSchema } from './postgres-schema.ts';
+
+const enabled = await hasPostgres('PostgreSQL store, several nodes');
+const database: TestDatabase | undefined = enabled ? await createTestDatabase('parley_nodes') : undefined;
+
+const alice = { id: 'u-alice', nick: 'alice' };
+const bob = { id: 'u-bob', nick: 'bob' };
+
+const open: PostgresStore[] = [];
+afterAll(async () => {
+  for (const s of open.splice(0)) await s.close().catch(() => undefined);
+  await database?.drop();
+});
+
+function node(url: string, max = 4): PostgresStore {
+  const store = new PostgresStore({ connectionString: url, max, onError: () => undefined });
+  open.push(store);
+  return store;
+}
+
+const appended = (r: AppendResult): RoomEvent => {
+  if (r.status !== 'appended') throw new Error(`append: ${r.status}`);
+  return r.event;
+};
+
+describe.skipIf(!enabled)('PostgreSQL store, several nodes', () => {
+  it('two nodes appending to one room at once give gap-free, unique seqs', async () => {
+    const url = await freshSchema(database!);
+    const [a, b] = [node(url), node(url)];
+    await a.createRoom('r', 'r');
+    await a.createRoom('s', 's');
+    const n = 200;
+    const sends = Array.from({ length: 2 * n }, (_, i) => {
+      const store = i % 2 ? b : a;
+      // Some with a cid (read under the lock), some without; a second room in between.
+      return store.append({
+        room: 'r',
+        sender: i % 3 ? alice : bob,
+        kind: 'text',
+        body: `m${i}`,
+        ...(i % 4 ? { cid: `c${i}` } : {}),
+      });
+    });
+    const other = Array.from({ length: 50 }, (_, i) =>
+      (i % 2 ? a : b).append({ room: 's', sender: bob, kind: 'text', body: `s${i}` }),
+    );
+    const events = (await Promise.all(sends)).map(appended);
+    const seqs = events.map((e) => e.seq).sort((x, y) => x - y);
+    expect(seqs).toEqual(Array.from({ length: 2 * n }, (_, i) => i + 1));
+    expect(new Set(events.map((e) => e.id)).size).toBe(2 * n);
+    expect(
+      (await Promise.all(other))
+        .map(appended)
+        .map((e) => e.seq)
+        .sort((x, y) => x - y),
+    ).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    // Each node reads the same log: every acked event, once, in seq order.
+    for (const store of [a, b]) {
+      const page = await store.history('r', { after: 0, limit: 1000 });
+      expect(page.events.map((e) => e.id)).toEqual([...events].sort((x, y) => x.seq - y.seq).map((e) => e.id));
+      expect((await store.getRoom('r'))?.head).toBe(2 * n);
+    }
+    expect(await b.heads(['r', 's', 'none'])).toEqual(
+      new Map([
+        ['r', 2 * n],
+        ['s', 50],
+      ]),
+    );
+  });
+
+  it('a cid resent through another node at the same time is one event: duplicate or conflict', async () => {
+    const url = await freshSchema(database!);
+    const [a, b] = [node(url), node(url)];
+    await a.createRoom('r', 'r');
+    for (let i = 0; i < 20; i++) {
+      const same = await Promise.all(
+        [a, b].map((s) => s.append({ room: 'r', sender: alice, cid: `x${i}`, kind: 'text', body: 'hi' })),
+      );
+      expect(same.map((r) => r.status).sort()).toEqual(['appended', 'duplicate']);
+      const [one, two] = same as [
+        Extract<AppendResult, { event: RoomEvent }>,
+        Extract<AppendResult, { event: RoomEvent }>,
+      ];
+      expect(one.event).toEqual(two.event);
+      const differ = await Promise.all(
+        ['one', 'two'].map((body, k) =>
+          [a, b][k]!.append({ room: 'r', sender: bob, cid: `y${i}`, kind: 'text', body }),
+        ),
+      );
+      expect(differ.map((r) => r.status).sort()).toEqual(['appended', 'conflict']);
+    }
+    expect((await a.getRoom('r'))?.head).toBe(40);
+  });
+
+  it('keeps each user log gap-free when nodes append membership events of one user in many rooms', async () => {
+    const url = await freshSchema(database!);
+    const [a, b] = [node(url), node(url)];
+    const rooms = Array.from({ length: 10 }, (_, i) => `room${i}`);
+    for (const r of rooms) await a.createRoom(r, r);
+    const results = await Promise.all(
+      rooms.flatMap((r, i) => [
+        (i % 2 ? a : b).append({ room: r, sender: alice, kind: 'join', body: '' }),
+        (i % 2 ? b : a).append({ room: r, sender: bob, kind: 'invite', body: '', target: alice }),
+        (i % 2 ? b : a).markRead(r, alice.id, 1),
+      ]),
+    );
+    const entries = results.flatMap((r) => ('userEvents' in r ? (r.userEvents ?? []) : 'entry' in r ? [r.entry] : []));
+    const log = await a.userLog(alice.id, 0, 1000);
+    expect(log.events.map((e) => e.seq)).toEqual(Array.from({ length: log.events.length }, (_, i) => i + 1));
+    expect(log.events.length).toBe(entries.filter((e) => e.user === alice.id).length);
+    expect(await b.userHead(alice.id)).toBe(log.events.length);
+  });
+
+  it('migrates once when several nodes start at once, and not again on a restart', async () => {
+    const url = await freshSchema(database!);
+    const nodes = [node(url, 1), node(url, 1), node(url, 1)];
+    await Promise.all(nodes.map((s) => s.ready()));
+    const schema = new URL(url).searchParams.get('options')!.match(/search_path=(\w+)/)![1]!;
+    const applied = await adminQuery(database!, `SELECT version FROM ${schema}.schema_migrations ORDER BY version`);
+    const versions = applied.rows.map((r: { version: number }) => r.version);
+    expect(versions.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(versions).size).toBe(versions.length);
+    await nodes[0]!.createRoom('r', 'r');
+    const again = node(url, 1);
+    expect(await again.getRoom('r')).toMatchObject({ name: 'r', head: 0 });
+  });
+
+  it('fails appends whose connection is cut (never a false ack) and carries on with new connections', async () => {
+    const app = `parley-cut-${uniqueSuffix()}`;
+    const url = new URL(await freshSchema(database!));
+    url.searchParams.set('application_name', app);
+    const store = node(url.toString(), 4);
+    await store.createRoom('r', 'r');
+    appended(await store.append({ room: 'r', sender: alice, kind: 'text', body: 'before' }));
+    const rooms = ['r', 'r2', 'r3'];
+    for (const r of rooms.slice(1)) await store.createRoom(r, r);
+    const sends = Array.from({ length: 120 }, (_, i) =>
+      store.append({ room: rooms[i % 3]!, sender: alice, cid: `c${i}`, kind: 'text', body: `m${i}` }),
+    );
+    // Awaited from now on: the ones that fail may fail before the cut below returns.
+    const outcome = Promise.allSettled(sends);
+    // Cut every connection of the store while the appends run.
+    await adminQuery(
+      database!,
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '${app}'`,
+    );
+    const settled = await outcome;
+    const acked = settled.flatMap((s) => (s.status === 'fulfilled' ? [appended(s.value)] : []));
+    // Every ack is in the log: committed before it resolved.
+    for (const r of rooms) {
+      const log = await store.history(r, { after: 0, limit: 1000 });
+      const ids = new Set(log.events.map((e) => e.id));
+      for (const e of acked.filter((x) => x.room === r)) expect(ids.has(e.id)).toBe(true);
+      expect(log.events.map((e) => e.seq)).toEqual(log.events.map((_, i) => i + 1));
+    }
+    // Resending the failed ones (same cids) completes the log, each once.
+    const retried = await Promise.all(
+      settled.map((s, i) =>
+        s.status === 'fulfilled'
+          ? s.value
+          : store.append({ room: rooms[i % 3]!, sender: alice, cid: `c${i}`, kind: 'text', body: `m${i}` }),
+      ),
+    );
+    expect(retried.every((r) => r.status === 'appended' || r.status === 'duplicate')).toBe(true);
+    const total = (await Promise.all(rooms.map((r) => store.history(r, { after: 0, limit: 1000 })))).reduce(
+      (n, p) => n + p.events.length,
+      0,
+    );
+    expect(total).toBe(121);
+  });
+});
