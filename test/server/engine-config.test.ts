@@ -183,7 +183,12 @@ describe.skipIf(!services)('nodes on --store postgres://… --broker redis://…
     await waitUntil(() => ada.seen.room(room).some((e) => e.seq === reply.seq), { what: 'ben’s reply on node a' });
     // Ben joined after Ada: from his join on, both saw the same seqs.
     const onBen = ben.seen.room(room).map((e) => e.seq);
-    expect(ada.seen.room(room).map((e) => e.seq).slice(-onBen.length)).toEqual(onBen);
+    expect(
+      ada.seen
+        .room(room)
+        .map((e) => e.seq)
+        .slice(-onBen.length),
+    ).toEqual(onBen);
 
     // Uploaded through node a (several chunks), downloaded through node b.
     const bytes = new TextEncoder().encode('a shared file line\n'.repeat(30_000));
