@@ -63,10 +63,16 @@ export function createNodeContext(
       dirtyRooms.add(room);
     },
   };
+  // Connections a dead node took with it (purged by this node's presence): presence frames, statuses.
+  const unwatch = presence.watch?.((lapse) => {
+    for (const room of lapse.rooms) ctx.presenceChanged(room);
+    for (const { user, state } of lapse.users) statuses.lapsed(user, state);
+  });
   return {
     ctx,
     start: () => hub.start(),
     async stop() {
+      unwatch?.();
       ctx.receipts.close();
       ctx.userLimits.close();
       // Last seen for everyone still online, before the store closes.

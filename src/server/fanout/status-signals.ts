@@ -94,6 +94,14 @@ export class StatusSignals {
   }
 
   /**
+   * The Presence engine dropped connections of the user behind the node's back (another node
+   * died and was purged here): the user's state now, told like any change (offline after the grace).
+   */
+  lapsed(user: UserRef, state: UserState): void {
+    this.#run(async () => this.#changed(user, state));
+  }
+
+  /**
    * The status of those of `ids` that `viewer` may see (themselves, and users sharing a room with
    * them); the others are left out, so a stranger learns nothing, not even that an id exists.
    */

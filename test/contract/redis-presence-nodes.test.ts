@@ -1,0 +1,122 @@
+/**
+ * Two server nodes in one process, each on its own RedisPresence (one Redis, one prefix), sharing
+ * store and bus: when one node dies (its heartbeat stops, nothing closes), a watcher on the other
+ * sees the dead node's user leave the room's presence and go offline, within the presence bound
+ * and the grace. Skipped, with a printed reason, without Redis.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { PresenceFrame, StatusFrame } from '../../src/protocol/index.ts';
+import { MemoryBus } from '../../src/server/broker/memory-broker.ts';
+import { DiskStorage } from '../../src/server/files/disk-storage.ts';
+import { createParleyServer, type ParleyServer } from '../../src/server/index.ts';
+import { MemoryLimiters } from '../../src/server/limits/memory-limiter.ts';
+import { RedisPresence } from '../../src/server/presence/redis-presence.ts';
+import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.ts';
+import { RawClient } from '../support/raw-client.ts';
+import { hasRedis, REDIS_URL, redisTestPrefix } from '../support/services.ts';
+import { waitUntil } from '../support/wait.ts';
+
+const available = await hasRedis('redis presence across server nodes');
+const prefix = redisTestPrefix();
+const TTL_MS = 900;
+const GRACE_MS = 150;
+
+describe.skipIf(!available)('server nodes on RedisPresence', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-redis-presence-'));
+  const store = new SqliteStore(dataDir);
+  const bus = new MemoryBus();
+  const presences: RedisPresence[] = [];
+  const nodes: ParleyServer[] = [];
+  const clients: RawClient[] = [];
+
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    for (const node of nodes) await node.close();
+    await Promise.allSettled(presences.map((p) => p.close()));
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    const redis = new Redis(REDIS_URL);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+    await redis.quit();
+  });
+
+  async function startNode(nodeId: string): Promise<string> {
+    const presence = new RedisPresence({ url: REDIS_URL, prefix, nodeId, ttlMs: TTL_MS });
+    presences.push(presence);
+    const node = createParleyServer({
+      options: {
+        port: 0,
+        host: '127.0.0.1',
+        dataDir,
+        webDir: null,
+        // The dead node's own failures (its presence is gone) are expected here.
+        logLevel: 'silent',
+        tokenSecret: 'a'.repeat(32),
+        nodeId,
+        presenceGraceMs: GRACE_MS,
+        statusCoalesceMs: 50,
+      },
+      store,
+      broker: bus.broker(),
+      presence,
+      files: new DiskStorage(join(dataDir, 'files')),
+      limits: new MemoryLimiters(),
+    });
+    nodes.push(node);
+    return `ws://127.0.0.1:${await node.listen()}/ws`;
+  }
+
+  it('takes a dead node’s user out of the room and offline for watchers on the survivor', async () => {
+    const [urlA, urlB] = [await startNode('node-a'), await startNode('node-b')];
+    const ada = await RawClient.connect(urlA, 'ada');
+    clients.push(ada);
+    await ada.request('joined', { type: 'join', id: 'j-ada', room: 'general' });
+    const bob = await RawClient.connect(urlB, 'bob');
+    clients.push(bob);
+    await bob.request('joined', { type: 'join', id: 'j-bob', room: 'general' });
+    await bob.next('presence', (p) => p.online.some((u) => u.nick === 'ada'));
+    // Another user cannot take ada's nickname on the other node while she is there.
+    const taker = await RawClient.open(urlB);
+    clients.push(taker);
+    taker.sendJson({ type: 'hello', v: 1, nick: 'ADA' });
+    expect((await taker.next('error')).code).toBe('nick_taken');
+
+    const died = Date.now();
+    presences[0]?.abandon();
+    const frames = bob.frames;
+    const gone = await waitUntil(
+      () =>
+        frames.find(
+          (f): f is PresenceFrame =>
+            f.type === 'presence' && f.room === 'general' && !f.online.some((u) => u.nick === 'ada'),
+        ),
+      { timeoutMs: TTL_MS + 3_000, what: 'ada out of the room' },
+    );
+    expect(gone.online.map((u) => u.nick)).toEqual(['bob']);
+    const left = Date.now() - died;
+    await waitUntil(
+      () =>
+        frames.some(
+          (f) =>
+            f.type === 'status' && (f as StatusFrame).users.some((u) => u.user.nick === 'ada' && u.state === 'offline'),
+        ),
+      { timeoutMs: TTL_MS + GRACE_MS + 3_000, what: 'ada offline' },
+    );
+    const offline = Date.now() - died;
+    expect(left).toBeLessThanOrEqual(TTL_MS + 500);
+    expect(offline).toBeLessThanOrEqual(TTL_MS + GRACE_MS + 1_000);
+    // Her nickname is free now.
+    const again = await RawClient.connect(urlB, 'Ada');
+    clients.push(again);
+    expect(again.welcome.user.nick).toBe('Ada');
+  });
+});
