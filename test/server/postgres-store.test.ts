@@ -103,6 +103,46 @@ describe.skipIf(!enabled)('PostgreSQL store, several nodes', () => {
     expect((await a.getRoom('r'))?.head).toBe(40);
   });
 
+  it('decides each append of one group commit against the ones before it', async () => {
+    const store = node(await freshSchema(database!));
+    await store.createRoom('r', 'r');
+    await store.createRoom('d', 'd');
+    // All queued in one tick: one transaction, mixed kinds, the same cid more than once.
+    const results = await Promise.all([
+      store.append({ room: 'r', sender: alice, cid: 'x', kind: 'text', body: 'hello 你好' }),
+      store.append({ room: 'r', sender: alice, cid: 'x', kind: 'text', body: 'hello 你好' }),
+      store.append({ room: 'r', sender: alice, cid: 'x', kind: 'text', body: 'other' }),
+      store.append({ room: 'r', sender: alice, kind: 'join', body: '' }),
+      store.append({ room: 'r', sender: bob, kind: 'text', body: 'second' }),
+      store.append({ room: 'r', sender: alice, kind: 'edit', body: 'hello edited', ref: 1 }),
+      store.append({ room: 'r', sender: bob, kind: 'delete', body: '', ref: 3 }),
+      store.append({ room: 'r', sender: bob, kind: 'edit', body: 'second again', ref: 3 }),
+      store.append({ room: 'nope', sender: bob, kind: 'text', body: 'x' }),
+      store.append({ room: 'r', sender: alice, kind: 'join', body: '' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'appended',
+      'duplicate',
+      'conflict',
+      'appended',
+      'appended',
+      'appended',
+      'appended',
+      'appended',
+      'no_room',
+      'unchanged',
+    ]);
+    expect(results.flatMap((r) => ('event' in r ? [r.event.seq] : []))).toEqual([1, 1, 2, 3, 4, 5, 6]);
+    const page = await store.history('r', { after: 0, limit: 10 });
+    expect(page.events.map((e) => e.kind)).toEqual(['text', 'join', 'text', 'edit', 'delete', 'edit']);
+    const found = async (term: string) =>
+      (await store.search({ userId: alice.id, terms: [term], limit: 10 })).hits.map((h) => [h.event.seq, h.event.body]);
+    expect(await found('hello')).toEqual([[1, 'hello edited']]);
+    expect(await found('second')).toEqual([]);
+    expect(await found('你好')).toEqual([]);
+    expect((await store.getRoom('r'))?.head).toBe(6);
+  });
+
   it('keeps each user log gap-free when nodes append membership events of one user in many rooms', async () => {
     const url = await freshSchema(database!);
     const [a, b] = [node(url), node(url)];

@@ -126,8 +126,11 @@ export class PgDb implements Queryable {
     }
   }
 
-  async close(): Promise<void> {
-    await this.ready.catch(() => undefined);
-    await this.pool.end();
+  #closed: Promise<void> | undefined;
+
+  /** Ends the pool once (a second call waits for the first). */
+  close(): Promise<void> {
+    this.#closed ??= this.ready.catch(() => undefined).then(() => this.pool.end());
+    return this.#closed;
   }
 }

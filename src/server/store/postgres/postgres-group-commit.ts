@@ -6,7 +6,8 @@
  */
 import type { AppendInput, AppendResult } from '../room-log.ts';
 import { appendIn } from './postgres-append.ts';
-import { pgCode, rolledBack, type PgDb } from './postgres-db.ts';
+import { appendBatch, batchable } from './postgres-batch.ts';
+import { pgCode, rolledBack, type PgDb, type Queryable } from './postgres-db.ts';
 
 /** Appends of one room in one transaction, at most. */
 const MAX_BATCH = 64;
@@ -16,6 +17,20 @@ interface Pending {
   readonly input: AppendInput;
   readonly resolve: (r: AppendResult) => void;
   readonly reject: (e: unknown) => void;
+}
+
+/** The inputs in order, in one transaction: runs of batchable ones together, the others one by one. */
+async function appendAll(c: Queryable, room: string, inputs: readonly AppendInput[]): Promise<AppendResult[]> {
+  const out: AppendResult[] = [];
+  for (let i = 0; i < inputs.length;) {
+    let j = i;
+    while (j < inputs.length && batchable(inputs[j]!)) j++;
+    if (j - i > 1) {
+      out.push(...(await appendBatch(c, room, inputs.slice(i, j))));
+      i = j;
+    } else out.push(await appendIn(c, inputs[i++]!));
+  }
+  return out;
 }
 
 export class RoomGroupCommit {
@@ -52,11 +67,13 @@ export class RoomGroupCommit {
     while (queue.length > 0) {
       const batch = queue.slice(0, MAX_BATCH);
       try {
-        const results = await this.#db.tx(async (c) => {
-          const out: AppendResult[] = [];
-          for (const p of batch) out.push(await appendIn(c, p.input));
-          return out;
-        });
+        const results = await this.#db.tx((c) =>
+          appendAll(
+            c,
+            room,
+            batch.map((p) => p.input),
+          ),
+        );
         batch.forEach((p, i) => p.resolve(results[i]!));
       } catch (err) {
         // Rolled back by the server: each one alone, so one bad append fails alone. Anything else
