@@ -173,8 +173,9 @@ describe.skipIf(skipBrowserTests('e2e chat'))('web app in Chromium', () => {
     await box.click();
     await box.pressSequentially('typing a thought');
     await bob.locator('.typing-line', { hasText: 'alice is typing…' }).waitFor({ timeout: SOON });
-    // Never shown to the typist themself.
-    expect(await alice.locator('.typing-line').innerText()).toBe('');
+    // Never shown to the typist themself. (Bob's own "off" from the last test may still be held by
+    // the typing throttle for a moment, so the line is not necessarily empty.)
+    expect(await alice.locator('.typing-line').innerText()).not.toContain('alice');
     await box.press('Enter');
     await waitForBody(bob, 'typing a thought');
     await bob.waitForFunction(() => document.querySelector('.typing-line')?.textContent === '', undefined, {
