@@ -107,6 +107,13 @@ describe.skipIf(!available)('RedisPresence', () => {
     }
   });
 
+  it('closes promptly when Redis does not answer (the others purge it within the bound)', async () => {
+    const lost = new RedisPresence({ url: 'redis://127.0.0.1:1', prefix: freshPrefix(), nodeId: 'n', ttlMs: 300 });
+    const started = Date.now();
+    await lost.close();
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it('clears what a crashed node left under its id when it starts again with that id', async () => {
     const prefix = freshPrefix();
     const first = open(prefix, 'node-a');

@@ -142,18 +142,27 @@ export class RedisPresence implements Presence {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Graceful stop: this node's users, rooms and nicknames leave at once; the connection closes. */
+  /**
+   * Graceful stop: this node's users, rooms and nicknames leave at once; the connection closes.
+   * Waits for Redis at most ttlMs (past it the other nodes purge this one anyway).
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
-    await this.#registering?.catch(() => {});
-    await Promise.allSettled([...this.#inflight]);
-    try {
+    const leave = async (): Promise<boolean> => {
+      await this.#registering?.catch(() => {});
+      await Promise.allSettled([...this.#inflight]);
       await LUA.leave.run(this.#redis, [], [this.#p, this.#node]);
-    } finally {
-      await this.#redis.quit().catch(() => this.#redis.disconnect());
-    }
+      return true;
+    };
+    let timer: NodeJS.Timeout | undefined;
+    // With Redis away the survivors purge this node within the bound anyway: wait no longer.
+    const giveUp = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), (this.#span * 3) / 2)));
+    const left = await Promise.race([leave().catch(() => false), giveUp]);
+    clearTimeout(timer);
+    if (left) await this.#redis.quit().catch(() => this.#redis.disconnect());
+    else this.#redis.disconnect();
   }
 
   /**
