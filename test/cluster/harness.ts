@@ -13,7 +13,8 @@ import type { IncomingMessage } from 'node:http';
 import { onTestFailed } from 'vitest';
 import WebSocket from 'ws';
 import type { RoomEvent, UserRef } from '../../src/protocol/index.ts';
-import type { HistoryPage, HistoryQuery } from '../../src/server/store/store.ts';
+import { RedisPresence } from '../../src/server/presence/redis-presence.ts';
+import { PostgresStore } from '../../src/server/store/postgres/postgres-store.ts';
 import { fetchLogs, makeMember, type Member } from '../reliability/harness.ts';
 import { RoundRobinProxy } from '../support/rr-proxy.ts';
 import { createTestDatabase, REDIS_URL, redisTestPrefix, type TestDatabase } from '../support/services.ts';
@@ -150,38 +151,23 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-/** The parts of the PostgreSQL store the checks read (imported at run time: another helper's engine). */
-interface LogReader {
-  history(room: string, query: HistoryQuery): Promise<HistoryPage>;
-  close(): Promise<void>;
-}
-
-const POSTGRES_STORE = '../../src/server/store/postgres/postgres-store.ts';
-const REDIS_PRESENCE = '../../src/server/presence/redis-presence.ts';
-
 /** What the presence check reads: who Redis says is online in a room, over every node. */
 export interface PresenceReader {
   online(room: string): Promise<UserRef[]>;
   close(): Promise<void>;
 }
 
-/** A RedisPresence of an observer node of its own, under the cluster's prefix (reads only). */
-export async function presenceReader(cluster: Cluster): Promise<PresenceReader> {
+/**
+ * A RedisPresence under the cluster's prefix, only read from. It registers as a node of its own
+ * (id `observer`), with a TTL so long that it almost never beats: purging a dead node is left to
+ * the cluster's nodes, whose bound the suite checks.
+ */
+export function presenceReader(cluster: Cluster): PresenceReader {
   if (!cluster.redis || cluster.prefix === undefined) throw new Error('presence needs the shared engines');
-  const mod = (await import(REDIS_PRESENCE)) as {
-    RedisPresence: new (o: { url: string; prefix?: string; nodeId: string; ttlMs?: number }) => PresenceReader;
-  };
-  return new mod.RedisPresence({ url: cluster.redis.url, prefix: cluster.prefix, nodeId: 'observer' });
+  return new RedisPresence({ url: cluster.redis.url, prefix: cluster.prefix, nodeId: 'observer', ttlMs: 3_600_000 });
 }
 
-async function openReader(connectionString: string): Promise<LogReader> {
-  const mod = (await import(POSTGRES_STORE)) as {
-    PostgresStore: new (o: { connectionString: string; max?: number }) => LogReader;
-  };
-  return new mod.PostgresStore({ connectionString, max: 2 });
-}
-
-async function readLog(reader: LogReader, room: string): Promise<RoomEvent[]> {
+async function readLog(reader: PostgresStore, room: string): Promise<RoomEvent[]> {
   const out: RoomEvent[] = [];
   for (let after = 0; ;) {
     const page = await reader.history(room, { after, limit: 500 });
@@ -241,7 +227,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     throw err;
   }
   const proxy = await RoundRobinProxy.start(nodes.map((n) => n.port));
-  let reader: LogReader | undefined;
+  let reader: PostgresStore | undefined;
   return {
     nodes,
     proxy,
@@ -253,7 +239,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     async readLogs(rooms) {
       // SQLite nodes share nothing: the harness's own tests read the first node's log over REST.
       if (!db) return fetchLogs(nodes[0]?.url ?? '', rooms);
-      reader ??= await openReader(db.url);
+      reader ??= new PostgresStore({ connectionString: db.url, max: 2 });
       const logs = new Map<string, RoomEvent[]>();
       for (const room of rooms) logs.set(room, await readLog(reader, room));
       return logs;
