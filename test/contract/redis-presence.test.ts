@@ -107,6 +107,38 @@ describe.skipIf(!available)('RedisPresence', () => {
     }
   });
 
+  it('writes back what it holds after a reconnection, over what Redis came back with', async () => {
+    const prefix = freshPrefix();
+    const nodeId = `reconnect-${prefix}`;
+    const a = open(prefix, nodeId);
+    await a.enter('r', ada);
+    await a.activity(ada, 'a-1', 'active');
+    const redis = new Redis(REDIS_URL);
+    try {
+      // As if Redis came back from an older snapshot: a connection long closed, ada not in the room.
+      const p = `${prefix}presence:`;
+      const ghost = JSON.stringify([nodeId, 'ghost']);
+      await redis.hset(`${p}conn:u-ghost`, ghost, `a${JSON.stringify({ id: 'u-ghost', nick: 'ghost' })}`);
+      await redis.hset(`${p}node:${nodeId}:conns`, ghost, 'u-ghost');
+      await redis.del(`${p}room:r`, `${p}roomn:r`, `${p}node:${nodeId}:rooms`);
+      expect((await a.holders(['u-ghost'])).size).toBe(1);
+      // Cut the node's connection (only its own, found by name: other tests share this Redis).
+      const list = String(await redis.client('LIST'));
+      const line = list.split('\n').find((l) => l.includes(` name=parley-presence:${nodeId} `));
+      const id = /(?:^| )id=(\d+)/.exec(line ?? '')?.[1];
+      expect(id).toBeDefined();
+      await redis.client('KILL', 'ID', id ?? '');
+      await waitUntil(async () => (await a.holders(['u-ghost'])).size === 0 && (await a.online('r')).length === 1, {
+        timeoutMs: 5_000,
+        what: 'the node’s entries written back',
+      });
+      expect(await a.online('r')).toEqual([ada]);
+      expect([...(await a.holders([ada.id])).values()]).toEqual([{ user: ada, state: 'online' }]);
+    } finally {
+      await redis.quit();
+    }
+  });
+
   it('closes promptly when Redis does not answer (the others purge it within the bound)', async () => {
     const lost = new RedisPresence({ url: 'redis://127.0.0.1:1', prefix: freshPrefix(), nodeId: 'n', ttlMs: 300 });
     const started = Date.now();

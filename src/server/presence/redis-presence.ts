@@ -6,7 +6,8 @@
  * offline and its nicknames are free within ttlMs of its last heartbeat (docs/scaling.md,
  * _Presence across nodes_), and the purging node hears which rooms and users changed (`watch`).
  * `close()` takes this node's entries out at once. A node that finds itself unregistered (purged
- * after a long pause, or Redis restarted empty) writes back what it holds from its own mirror.
+ * after a long pause, or Redis restarted empty), or that reconnects to Redis, writes back what it
+ * holds from its own mirror.
  * Layout and scripts: redis-presence-lua.ts.
  */
 import { Redis } from 'ioredis';
@@ -51,9 +52,16 @@ export class RedisPresence implements Presence {
   #closed = false;
 
   constructor({ url, prefix = 'parley:', nodeId, ttlMs = PRESENCE_TTL_MS }: RedisPresenceOptions) {
-    this.#redis = new Redis(url);
+    this.#redis = new Redis(url, { connectionName: `parley-presence:${nodeId}` });
     // Failed commands reject where they were called; reconnection is ioredis's.
     this.#redis.on('error', () => {});
+    // After a reconnection Redis may have restarted (empty, or from an older snapshot), and a
+    // command resent by ioredis may have run twice: this node writes back what it holds.
+    let connected = false;
+    this.#redis.on('ready', () => {
+      if (connected && !this.#closed) void this.#ensureRegistered().catch(() => {});
+      connected = true;
+    });
     this.#p = `${prefix}presence:`;
     this.#node = nodeId;
     const beat = Math.max(1, Math.floor(ttlMs / 3));
