@@ -86,6 +86,22 @@ describe.skipIf(!available)('RedisLimiters', () => {
     }
   });
 
+  it('answers from the node’s own buckets while Redis does not answer', async () => {
+    const limiters = new RedisLimiters({ url: 'redis://127.0.0.1:1', prefix: freshPrefix(), commandTimeoutMs: 100 });
+    try {
+      const l = limiters.bucket('away', 0.001, 2);
+      const started = Date.now();
+      expect(await l.take('k')).toBe(0);
+      expect(await l.take('k')).toBe(0);
+      expect(await l.take('k')).toBeGreaterThan(0);
+      await l.reset('k');
+      expect(await l.peek('k', 2)).toBe(0);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await limiters.close();
+    }
+  });
+
   it('refuses a second rate under a name already in use', async () => {
     const limiters = new RedisLimiters({ url: REDIS_URL, prefix: freshPrefix() });
     limiters.bucket('n', 1, 2);

@@ -9,10 +9,14 @@
  * A bucket full again is the same as none: each call drops those whose time has come, and both
  * keys expire once every bucket would be full. At most `maxKeys` buckets per limiter are kept:
  * past it the one closest to full goes first (memory stays bounded whatever keys are sprayed).
+ *
+ * When Redis does not answer within `commandTimeoutMs` (down, restarting), each node answers from
+ * buckets of its own in memory until Redis is back: limits stay in force, per node, and no write or
+ * login waits on Redis.
  */
 import { Redis } from 'ioredis';
 import type { Limiter, Limiters } from './limiter.ts';
-import { MAX_LIMITER_KEYS } from './memory-limiter.ts';
+import { MAX_LIMITER_KEYS, MemoryLimiter } from './memory-limiter.ts';
 import { RedisScript } from './redis-script.ts';
 
 export interface RedisLimitersOptions {
@@ -20,6 +24,8 @@ export interface RedisLimitersOptions {
   /** Prefix of every key (default `parley:`); nodes sharing limits share it. */
   readonly prefix?: string;
   readonly maxKeys?: number;
+  /** How long a call waits for Redis before the node's own buckets answer (default 1000 ms). */
+  readonly commandTimeoutMs?: number;
   /**
    * Tests only: the clock (ms) instead of Redis TIME, so tests never sleep. Keys then live at
    * least 10 minutes, since Redis expires them by its own clock.
@@ -89,9 +95,12 @@ export class RedisLimiter implements Limiter {
   readonly #keys: [string, string];
   readonly #perSec: number;
   readonly #burst: number;
+  /** This node's own buckets, answering while Redis does not. */
+  readonly #local: MemoryLimiter;
 
   constructor(owner: RedisLimiters, hash: string, perSec: number, burst: number) {
     this.#owner = owner;
+    this.#local = new MemoryLimiter(perSec, burst, { now: owner.now ?? Date.now, maxKeys: owner.maxKeys });
     this.#keys = [hash, `${hash}:full`];
     this.#perSec = perSec;
     this.#burst = Math.max(1, burst);
@@ -106,7 +115,15 @@ export class RedisLimiter implements Limiter {
   }
 
   async reset(key: string): Promise<void> {
-    await this.#owner.redis.multi().hdel(this.#keys[0], key).zrem(this.#keys[1], key).exec();
+    this.#local.reset(key);
+    const { redis } = this.#owner;
+    // Redis away: the bucket there stays until it is full again, as any would.
+    await redis
+      .multi()
+      .hdel(this.#keys[0], key)
+      .zrem(this.#keys[1], key)
+      .exec()
+      .catch(() => undefined);
   }
 
   /** Buckets held (tests and metrics). */
@@ -128,7 +145,11 @@ export class RedisLimiter implements Limiter {
       now ? now() : '',
       now ? TEST_CLOCK_EXPIRY_MS : 0,
     ];
-    return Number(await BUCKET.run(redis, this.#keys, args));
+    try {
+      return Number(await BUCKET.run(redis, this.#keys, args));
+    } catch {
+      return take ? this.#local.take(key, cost) : this.#local.peek(key, cost);
+    }
   }
 }
 
@@ -139,8 +160,14 @@ export class RedisLimiters implements Limiters {
   readonly #prefix: string;
   readonly #byName = new Map<string, { limiter: RedisLimiter; perSec: number; burst: number }>();
 
-  constructor({ url, prefix = 'parley:', maxKeys = MAX_LIMITER_KEYS, now }: RedisLimitersOptions) {
-    this.redis = new Redis(url);
+  constructor({
+    url,
+    prefix = 'parley:',
+    maxKeys = MAX_LIMITER_KEYS,
+    commandTimeoutMs = 1_000,
+    now,
+  }: RedisLimitersOptions) {
+    this.redis = new Redis(url, { commandTimeout: commandTimeoutMs });
     // Failed commands reject where they were called; reconnection is ioredis's.
     this.redis.on('error', () => {});
     this.#prefix = prefix;
