@@ -176,6 +176,24 @@ describe.skipIf(!enabled)('PostgreSQL store, several nodes', () => {
     expect(await again.getRoom('r')).toMatchObject({ name: 'r', head: 0 });
   });
 
+  it('starts without its database, fails until it is there, then migrates and serves', async () => {
+    const name = `parley_late_${uniqueSuffix()}`;
+    const url = new URL(database!.url);
+    url.pathname = `/${name}`;
+    const errors: Error[] = [];
+    const store = new PostgresStore({ connectionString: url.toString(), max: 2, onError: (e) => errors.push(e) });
+    open.push(store);
+    await expect(store.createRoom('r', 'r')).rejects.toThrow(/does not exist/);
+    await adminQuery(database!, `CREATE DATABASE ${name}`);
+    try {
+      expect(await store.createRoom('r', 'r')).toMatchObject({ name: 'r', head: 0 });
+      expect(errors.length).toBeGreaterThan(0);
+      await store.close();
+    } finally {
+      await adminQuery(database!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
+  });
+
   it('fails appends whose connection is cut (never a false ack) and carries on with new connections', async () => {
     const app = `parley-cut-${uniqueSuffix()}`;
     const url = new URL(await freshSchema(database!));

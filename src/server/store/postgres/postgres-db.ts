@@ -49,9 +49,9 @@ const report = (err: Error): void => {
 
 export class PgDb implements Queryable {
   readonly pool: pg.Pool;
-  /** Settles when the migrations ran; every query waits for it. */
-  readonly ready: Promise<void>;
   readonly #onError: (err: Error) => void;
+  /** The migrations: done, running, or undefined after a failure (the next query tries again). */
+  #migrated: Promise<void> | undefined;
 
   constructor(options: PgOptions) {
     this.#onError = options.onError ?? report;
@@ -60,13 +60,29 @@ export class PgDb implements Queryable {
       max: options.max ?? 10,
       types,
       connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+      // A node that stops answering mid-transaction (paused, partitioned) frees its room locks.
+      idle_in_transaction_session_timeout: 30_000,
     });
     this.pool.on('error', (err) => this.#onError(err));
-    this.ready = this.#withClient(async (c) => {
+    void this.ready.catch(() => undefined);
+  }
+
+  /**
+   * Settles when the migrations ran; every query waits for it. A failed start (the database not
+   * up yet) is reported to the callers waiting then, and tried again by the next query.
+   */
+  get ready(): Promise<void> {
+    if (this.#migrated) return this.#migrated;
+    const attempt = this.#withClient(async (c) => {
       await migrate(c);
     });
-    // Awaited by every query; this handler only keeps a failed start from being "unhandled".
-    this.ready.catch(() => undefined);
+    this.#migrated = attempt;
+    attempt.catch((err: unknown) => {
+      if (this.#migrated === attempt) this.#migrated = undefined;
+      this.#onError(err instanceof Error ? err : new Error(String(err)));
+    });
+    return attempt;
   }
 
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
@@ -130,7 +146,7 @@ export class PgDb implements Queryable {
 
   /** Ends the pool once (a second call waits for the first). */
   close(): Promise<void> {
-    this.#closed ??= this.ready.catch(() => undefined).then(() => this.pool.end());
+    this.#closed ??= (this.#migrated ?? Promise.resolve()).catch(() => undefined).then(() => this.pool.end());
     return this.#closed;
   }
 }
