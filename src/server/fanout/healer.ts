@@ -11,7 +11,7 @@
  *   and go out first, each framed as a live one, then the held ones, in order. A healed kick or
  *   ban still evicts: the evict is derived from the stored event as core/commit.ts derives it.
  * - A lost tail (no later event comes) is found by the position check: every `--heal-interval-ms`
- *   one batched read of the heads of all these rooms (and the heads of the user logs), and at once
+ *   one batched read of the heads of all these rooms (and of up to 64 user logs' heads, in turn), and at once
  *   after the broker reconnected. A channel still behind a head that an earlier check saw (so its
  *   publish had a whole interval to arrive) is healed up to the head now read; after a reconnect
  *   any channel behind its head is.
@@ -33,8 +33,11 @@ export type HealStore = Pick<RoomLogStore, 'history' | 'heads'> & Pick<UserLogSt
 const USER_PREFIX = 'user:';
 /** Events read per store read while healing. */
 const PAGE = 500;
-/** User heads read at once by a position check. */
-const USER_BATCH = 64;
+/**
+ * User heads are read one by one (the user-log port has no batched read): a periodic check reads
+ * at most this many, taking turns over the followed logs; a check after a reconnect reads all.
+ */
+const USERS_PER_CHECK = 64;
 
 export type Evict = BrokerMessage['evict'];
 
@@ -78,6 +81,8 @@ export class Healer {
   readonly #channels: ReadonlyMap<string, Channel>;
   readonly #fan: Fan;
   #checking = false;
+  /** Where the next periodic check's turn over the user logs starts. */
+  #userTurn = 0;
   /** A check was asked for while one ran: 'eager' after a reconnect. */
   #again: 'no' | 'lazy' | 'eager' = 'no';
 
@@ -139,8 +144,7 @@ export class Healer {
         if (ch.last >= 0) (name.startsWith(USER_PREFIX) ? users : rooms).push(name);
       }
       const heads = rooms.length > 0 ? await this.#store.heads(rooms) : new Map<string, number>();
-      for (let i = 0; i < users.length; i += USER_BATCH) {
-        const batch = users.slice(i, i + USER_BATCH);
+      for (const batch of this.#userTurns(users, eager)) {
         const read = await Promise.all(batch.map((name) => this.#head(name)));
         batch.forEach((name, j) => heads.set(name, read[j]!));
       }
@@ -161,6 +165,21 @@ export class Healer {
     const again = this.#again;
     this.#again = 'no';
     if (again !== 'no') await this.check(again === 'eager');
+  }
+
+  /** The user logs this check reads, in batches: all of them when eager, else the next turn's. */
+  #userTurns(users: readonly string[], eager: boolean): string[][] {
+    if (users.length === 0) return [];
+    if (eager || users.length <= USERS_PER_CHECK) {
+      const batches: string[][] = [];
+      for (let i = 0; i < users.length; i += USERS_PER_CHECK) batches.push(users.slice(i, i + USERS_PER_CHECK));
+      return batches;
+    }
+    const start = this.#userTurn % users.length;
+    this.#userTurn = start + USERS_PER_CHECK;
+    const turn = users.slice(start, start + USERS_PER_CHECK);
+    if (turn.length < USERS_PER_CHECK) turn.push(...users.slice(0, USERS_PER_CHECK - turn.length));
+    return [turn];
   }
 
   #head(name: string): Promise<number> {

@@ -71,11 +71,6 @@ export class Hub implements NodeChannels {
     return this.#healer?.stats;
   }
 
-  /** Runs the position check now (the timer runs it every `intervalMs`); resolves when it is done. */
-  checkPositions(): Promise<void> {
-    return this.#healer?.check(false) ?? Promise.resolve();
-  }
-
   listen(channel: string, handler: NodeHandler): void {
     if (!channel.startsWith('~')) throw new Error(`node channel ${channel} must start with ~`);
     if (this.#listeners.has(channel)) throw new Error(`node channel ${channel} has a listener already`);
