@@ -177,6 +177,7 @@ describe.skipIf(!ready)('three nodes on PostgreSQL and Redis, behind a round-rob
     printNodesOnFailure(() => cluster);
     const c = live();
     const seed = scenarioSeed(FILE, 0xc1a5_0002);
+    let ackedWhileDown = 0;
     const r = await runTraffic(c, {
       scenario: 'redis',
       seed,
@@ -184,10 +185,45 @@ describe.skipIf(!ready)('three nodes on PostgreSQL and Redis, behind a round-rob
       clients: CLIENTS,
       roomsPerClient: 2,
       perClient: PER_CLIENT,
-      faults: [{ at: 0.4, name: c.redis?.private ? 'redis-restart' : 'redis-cut', run: () => c.redis!.restart(1_000) }],
+      faults: [
+        {
+          at: 0.4,
+          name: c.redis?.private ? 'redis-restart' : 'redis-cut',
+          async run(members) {
+            const acks = (): number => members.reduce((n, m) => n + m.sent.filter((s) => s.result).length, 0);
+            const before = acks();
+            await c.redis?.restart(2_000);
+            ackedWhileDown = acks() - before;
+          },
+        },
+      ],
     });
     expect(r.problems).toEqual([]);
     expect(r.acked).toBe(r.total);
+    // No client action was needed: no client lost its connection (docs/scaling.md, failure modes).
+    const dropped = r.members.filter((m) => m.states.some((st) => st.state === 'reconnecting'));
+    expect(
+      dropped.map((m) => `${m.nick}: ${JSON.stringify(m.states.filter((st) => st.state === 'reconnecting'))}`),
+    ).toEqual([]);
+    // Redis came back empty: the nodes wrote their presence back, everyone is online again.
+    const presence = presenceReader(c);
+    try {
+      for (const room of ROOMS.redis) {
+        const want = r.members.filter((m) => m.rooms.includes(room)).map((m) => m.nick);
+        await waitUntil(
+          async () => {
+            const online = new Set((await presence.online(room)).map((u) => u.nick));
+            return want.every((n) => online.has(n));
+          },
+          { timeoutMs: PRESENCE_BOUND_MS, intervalMs: 100, what: `everyone in ${room} online again` },
+        );
+      }
+    } finally {
+      await presence.close();
+    }
+    console.log(
+      `[cluster] redis: ${ackedWhileDown} acks while Redis was ${c.redis?.private ? 'down (restarted empty)' : 'cut'} for 2 s`,
+    );
   }, 60_000);
 
   it('(c) PostgreSQL unreachable for 3 s: sends wait or fail retryably, none is acknowledged without its commit', async () => {

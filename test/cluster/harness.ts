@@ -277,7 +277,10 @@ export interface ClusterMember extends Member {
 /**
  * An SDK member (test/reliability/harness.ts makeMember) connecting through `proxy`; each
  * connection's node is noted as its upgrade answers (the proxy knows it by the client's port).
- * Its join points are noted by joinAll (join while nothing else is written).
+ * Its join points are noted by joinAll (join while nothing else is written). A dead node or a cut
+ * shows as a closed socket at once (the proxy closes the client's side); the heartbeat slack is
+ * 5 s so that a short Redis outage, during which a node answers no frame (a ping waits in order
+ * behind a write whose limiter waits for Redis), is no drop.
  */
 export function clusterMember(
   proxy: RoundRobinProxy,
@@ -296,7 +299,7 @@ export function clusterMember(
       });
     }
   }
-  const m = makeMember(proxy.wsUrl, nick, rooms, { WebSocket: NodeNoting, heartbeatSlackMs: 500, ...options });
+  const m = makeMember(proxy.wsUrl, nick, rooms, { WebSocket: NodeNoting, heartbeatSlackMs: 5_000, ...options });
   return Object.assign(m, { nodes });
 }
 
