@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PresenceFrame, StatusFrame } from '../../src/protocol/index.ts';
 import { MemoryBus } from '../../src/server/broker/memory-broker.ts';
 import { DiskStorage } from '../../src/server/files/disk-storage.ts';
@@ -26,12 +26,18 @@ const TTL_MS = 900;
 const GRACE_MS = 150;
 
 describe.skipIf(!available)('server nodes on RedisPresence', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-redis-presence-'));
-  const store = new SqliteStore(dataDir);
+  // Made when the suite runs (not when a skipped one is collected).
+  let dataDir = '';
+  let store: SqliteStore;
   const bus = new MemoryBus();
   const presences: RedisPresence[] = [];
   const nodes: ParleyServer[] = [];
   const clients: RawClient[] = [];
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'parley-redis-presence-'));
+    store = new SqliteStore(dataDir);
+  });
 
   afterAll(async () => {
     for (const c of clients) c.close();
