@@ -73,9 +73,12 @@ export async function appendUserLog(c: Queryable, writes: readonly UserLogWrite[
   return entries;
 }
 
-/** Messages that count as unread: not yours, not deleted. $1 room, $2 watermark, $3 user. */
-const UNREAD_MESSAGES = `FROM events e
-  WHERE e.room = $1 AND e.seq > $2 AND e.kind IN ('text', 'image', 'file') AND e.sender_id <> $3
+/**
+ * Messages of `m` that count as unread: after the watermark, not the user's own, not deleted.
+ * `m` has `room` and `read`; $1 is the user.
+ */
+const UNREAD_MESSAGES = (m: string): string => `FROM events e
+  WHERE e.room = ${m}.room AND e.seq > ${m}.read AND e.kind IN ('text', 'image', 'file') AND e.sender_id <> $1
     AND NOT EXISTS (SELECT 1 FROM events d WHERE d.room = e.room AND d.ref = e.seq AND d.kind = 'delete')`;
 
 export class PgUserLog {
@@ -118,37 +121,36 @@ export class PgUserLog {
     return rows[0]?.head ?? 0;
   }
 
-  /** In `room`, or in every room the user is a member of (none for a non-member). */
+  /** In `room`, or in every room the user is a member of (none for a non-member): two queries in all. */
   async unreadMessages(
     user: string,
     room: string | undefined,
     bounds: { cap: number; scan: number },
   ): Promise<UnreadMessages[]> {
-    const { rows } = await this.#db.query<{ room: string; read: number; head: number }>(
-      `SELECT m.room AS room, m.read_seq AS read, r.head AS head FROM members m JOIN rooms r ON r.name = m.room
-       WHERE m.user_id = $1 AND ($2::text IS NULL OR m.room = $2) ORDER BY m.room COLLATE "C"`,
-      [user, room ?? null],
+    const counted = await this.#db.query<{ room: string; read: number; head: number; unread: number }>(
+      `SELECT k.room, k.read, k.head, (SELECT count(*) FROM (SELECT 1 ${UNREAD_MESSAGES('k')} LIMIT $3) x) AS unread
+       FROM (SELECT m.room, m.read_seq AS read, r.head FROM members m JOIN rooms r ON r.name = m.room
+             WHERE m.user_id = $1 AND ($2::text IS NULL OR m.room = $2)) k
+       ORDER BY k.room COLLATE "C"`,
+      [user, room ?? null, bounds.cap],
     );
-    return Promise.all(
-      rows.map(async (r): Promise<UnreadMessages> => {
-        const counted = await this.#db.query<{ n: number }>(
-          `SELECT count(*) AS n FROM (SELECT 1 ${UNREAD_MESSAGES} LIMIT $4) x`,
-          [r.room, r.read, user, bounds.cap],
-        );
-        const unread = counted.rows[0]!.n;
-        if (unread === 0) return { room: r.room, read: r.read, head: r.head, unread, texts: [] };
-        // The texts where mentions may be; the mention rule itself is core/room-log/unread.ts.
-        const texts = await this.#db.query<{ body: string }>(
-          `SELECT body FROM (
-             SELECT coalesce((SELECT x.body FROM events x WHERE x.room = e.room AND x.ref = e.seq AND x.kind = 'edit'
-                              ORDER BY x.seq DESC LIMIT 1), e.body) AS body
-             ${UNREAD_MESSAGES} ORDER BY e.seq DESC LIMIT $4) t
-           WHERE strpos(body, '@') > 0`,
-          [r.room, r.read, user, bounds.scan],
-        );
-        return { room: r.room, read: r.read, head: r.head, unread, texts: texts.rows.map((t) => t.body) };
-      }),
-    );
+    const unread = counted.rows.filter((r) => r.unread > 0);
+    const texts = new Map<string, string[]>();
+    if (unread.length > 0) {
+      // The texts where mentions may be, newest first; the mention rule itself is core/room-log/unread.ts.
+      const { rows } = await this.#db.query<{ room: string; body: string }>(
+        `SELECT k.room, t.body FROM unnest($2::text[], $3::bigint[]) AS k (room, read)
+         CROSS JOIN LATERAL (
+           SELECT e.seq, coalesce((SELECT x.body FROM events x WHERE x.room = e.room AND x.ref = e.seq AND x.kind = 'edit'
+                                   ORDER BY x.seq DESC LIMIT 1), e.body) AS body
+           ${UNREAD_MESSAGES('k')} ORDER BY e.seq DESC LIMIT $4) t
+         WHERE strpos(t.body, '@') > 0
+         ORDER BY k.room, t.seq DESC`,
+        [user, unread.map((r) => r.room), unread.map((r) => r.read), bounds.scan],
+      );
+      for (const r of rows) texts.set(r.room, [...(texts.get(r.room) ?? []), r.body]);
+    }
+    return counted.rows.map((r) => ({ ...r, texts: texts.get(r.room) ?? [] }));
   }
 
   async receipts(room: string, limit: number): Promise<Receipt[]> {
