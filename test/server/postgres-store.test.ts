@@ -143,6 +143,19 @@ describe.skipIf(!enabled)('PostgreSQL store, several nodes', () => {
     expect((await store.getRoom('r'))?.head).toBe(6);
   });
 
+  it('commits a burst of one user’s reads in the order asked: each moves the watermark', async () => {
+    const store = node(await freshSchema(database!));
+    await store.createRoom('r', 'r');
+    await store.append({ room: 'r', sender: alice, kind: 'join', body: '' });
+    for (let i = 0; i < 30; i++) await store.append({ room: 'r', sender: bob, kind: 'text', body: `m${i}` });
+    const reads = await Promise.all(Array.from({ length: 30 }, (_, i) => store.markRead('r', alice.id, i + 2)));
+    expect(reads.map((r) => (r.status === 'moved' ? r.read : r.status))).toEqual(
+      Array.from({ length: 30 }, (_, i) => i + 2),
+    );
+    const log = await store.userLog(alice.id, 1, 100);
+    expect(log.events.map((e) => e.read)).toEqual(Array.from({ length: 30 }, (_, i) => i + 2));
+  });
+
   it('keeps each user log gap-free when nodes append membership events of one user in many rooms', async () => {
     const url = await freshSchema(database!);
     const [a, b] = [node(url), node(url)];

@@ -83,13 +83,33 @@ const UNREAD_MESSAGES = (m: string): string => `FROM events e
 
 export class PgUserLog {
   readonly #db: PgDb;
+  /** Per user: settles when the user's last read on this node has. */
+  readonly #reads = new Map<string, Promise<void>>();
 
   constructor(db: PgDb) {
     this.#db = db;
   }
 
-  /** Moves the watermark forward (clamped to the head) and logs it (read-marker.ts), in one transaction. */
+  /**
+   * Moves the watermark forward (clamped to the head) and logs it (read-marker.ts), in one
+   * transaction. A user's reads on this node commit in the order they were asked (each waits for
+   * the one before), as in the SQLite engine: a burst of reads moves the watermark step by step.
+   */
   markRead(room: string, user: string, seq: number): Promise<ReadResult> {
+    const previous = this.#reads.get(user) ?? Promise.resolve();
+    const read = previous.then(() => this.#markRead(room, user, seq));
+    const tail = read.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#reads.set(user, tail);
+    void tail.then(() => {
+      if (this.#reads.get(user) === tail) this.#reads.delete(user);
+    });
+    return read;
+  }
+
+  #markRead(room: string, user: string, seq: number): Promise<ReadResult> {
     return this.#db.tx(async (c) => {
       // The membership row stays locked: two reads of one member apply one after the other.
       const { rows } = await c.query<{ read: number; head: number }>(
