@@ -21,7 +21,7 @@ import { hasRedis, REDIS_URL, redisTestPrefix } from '../support/services.ts';
 import { waitUntil } from '../support/wait.ts';
 
 const available = await hasRedis('redis presence across server nodes');
-const prefix = redisTestPrefix();
+const filePrefix = redisTestPrefix();
 const TTL_MS = 900;
 const GRACE_MS = 150;
 
@@ -48,14 +48,14 @@ describe.skipIf(!available)('server nodes on RedisPresence', () => {
     const redis = new Redis(REDIS_URL);
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${filePrefix}*`, 'COUNT', 500);
       cursor = next;
       if (keys.length > 0) await redis.del(...keys);
     } while (cursor !== '0');
     await redis.quit();
   });
 
-  async function startNode(nodeId: string): Promise<string> {
+  async function startNode(prefix: string, nodeId: string): Promise<{ url: string; presence: RedisPresence }> {
     const presence = new RedisPresence({ url: REDIS_URL, prefix, nodeId, ttlMs: TTL_MS });
     presences.push(presence);
     const node = createParleyServer({
@@ -78,42 +78,53 @@ describe.skipIf(!available)('server nodes on RedisPresence', () => {
       limits: new MemoryLimiters(),
     });
     nodes.push(node);
-    return `ws://127.0.0.1:${await node.listen()}/ws`;
+    return { url: `ws://127.0.0.1:${await node.listen()}/ws`, presence };
   }
 
-  it('takes a dead node’s user out of the room and offline for watchers on the survivor', async () => {
-    const [urlA, urlB] = [await startNode('node-a'), await startNode('node-b')];
-    const ada = await RawClient.connect(urlA, 'ada');
-    clients.push(ada);
-    await ada.request('joined', { type: 'join', id: 'j-ada', room: 'general' });
-    const bob = await RawClient.connect(urlB, 'bob');
-    clients.push(bob);
-    await bob.request('joined', { type: 'join', id: 'j-bob', room: 'general' });
-    await bob.next('presence', (p) => p.online.some((u) => u.nick === 'ada'));
+  it.each([
+    ['started before her', false],
+    ['started after her (it never heard her announced)', true],
+  ])('takes a dead node’s user out of the room and offline for watchers on a survivor %s', async (_, late) => {
+    const run = late ? 'late' : 'early';
+    const prefix = `${filePrefix}${run}:`;
+    const [ada, bob, room] = [`ada-${run}`, `bob-${run}`, 'general'];
+    const a = await startNode(prefix, `${run}-a`);
+    const b = late ? undefined : await startNode(prefix, `${run}-b`);
+    const onA = await RawClient.connect(a.url, ada);
+    clients.push(onA);
+    await onA.request('joined', { type: 'join', id: 'j-ada', room });
+    const urlB = b?.url ?? (await startNode(prefix, `${run}-b`)).url;
+    const onB = await RawClient.connect(urlB, bob);
+    clients.push(onB);
+    await onB.request('joined', { type: 'join', id: 'j-bob', room });
+    await onB.next('presence', (p) => p.online.some((u) => u.nick === ada));
     // Another user cannot take ada's nickname on the other node while she is there.
     const taker = await RawClient.open(urlB);
     clients.push(taker);
-    taker.sendJson({ type: 'hello', v: 1, nick: 'ADA' });
+    taker.sendJson({ type: 'hello', v: 1, nick: ada.toUpperCase() });
     expect((await taker.next('error')).code).toBe('nick_taken');
 
     const died = Date.now();
-    presences[0]?.abandon();
-    const frames = bob.frames;
+    a.presence.abandon();
+    const frames = onB.frames;
     const gone = await waitUntil(
       () =>
         frames.find(
           (f): f is PresenceFrame =>
-            f.type === 'presence' && f.room === 'general' && !f.online.some((u) => u.nick === 'ada'),
+            f.type === 'presence' &&
+            f.room === room &&
+            f.online.some((u) => u.nick === bob) &&
+            !f.online.some((u) => u.nick === ada),
         ),
       { timeoutMs: TTL_MS + 3_000, what: 'ada out of the room' },
     );
-    expect(gone.online.map((u) => u.nick)).toEqual(['bob']);
+    expect(gone.online.map((u) => u.nick)).toEqual([bob]);
     const left = Date.now() - died;
     await waitUntil(
       () =>
         frames.some(
           (f) =>
-            f.type === 'status' && (f as StatusFrame).users.some((u) => u.user.nick === 'ada' && u.state === 'offline'),
+            f.type === 'status' && (f as StatusFrame).users.some((u) => u.user.nick === ada && u.state === 'offline'),
         ),
       { timeoutMs: TTL_MS + GRACE_MS + 3_000, what: 'ada offline' },
     );
@@ -121,8 +132,8 @@ describe.skipIf(!available)('server nodes on RedisPresence', () => {
     expect(left).toBeLessThanOrEqual(TTL_MS + 500);
     expect(offline).toBeLessThanOrEqual(TTL_MS + GRACE_MS + 1_000);
     // Her nickname is free now.
-    const again = await RawClient.connect(urlB, 'Ada');
+    const again = await RawClient.connect(urlB, ada.toUpperCase());
     clients.push(again);
-    expect(again.welcome.user.nick).toBe('Ada');
+    expect(again.welcome.user.nick).toBe(ada.toUpperCase());
   });
 });

@@ -98,7 +98,13 @@ export class StatusSignals {
    * died and was purged here): the user's state now, told like any change (offline after the grace).
    */
   lapsed(user: UserRef, state: UserState): void {
-    this.#run(async () => this.#changed(user, state));
+    this.#run(async () => {
+      // Perhaps told online before this node started: taken as told, so watchers hear it offline.
+      if (state === 'offline' && !this.#announced.has(user.id)) {
+        this.#announced.set(user.id, { user, state: 'online', here: false });
+      }
+      await this.#changed(user, state);
+    });
   }
 
   /**
