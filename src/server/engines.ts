@@ -81,7 +81,10 @@ export function resolveEngines(
       ),
     broker: given.broker ?? own(redis === undefined ? new MemoryBroker() : new RedisBroker({ ...redis, log })),
     presence:
-      given.presence ?? (redis === undefined ? new MemoryPresence() : own(new RedisPresence({ ...redis, nodeId }))),
+      given.presence ??
+      (redis === undefined
+        ? new MemoryPresence()
+        : own(new RedisPresence({ ...redis, nodeId, ttlMs: options.presenceTtlMs }))),
     files: given.files ?? files(),
     limits: given.limits ?? own(redis === undefined ? new MemoryLimiters() : new RedisLimiters(redis)),
   };

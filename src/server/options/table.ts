@@ -227,6 +227,11 @@ export const OPTIONS = {
    * (fanout/healer.ts). 0 turns the periodic check off (gaps are still filled when a later event arrives).
    */
   healIntervalMs: opt(int(), 2_000, 'interval of the check that fills events the broker lost (0 = off)'),
+  /**
+   * With a Redis broker: a node that stops refreshing its presence for this long counts as dead,
+   * and its users go offline and its nicknames free (docs/scaling.md, _Presence across nodes_).
+   */
+  presenceTtlMs: opt(atLeast1, 15_000, "with Redis: how long before a silent node's users count as offline"),
 };
 
 /** The option values, typed by the table. */
