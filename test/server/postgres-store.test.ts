@@ -156,6 +156,26 @@ describe.skipIf(!enabled)('PostgreSQL store, several nodes', () => {
     expect(log.events.map((e) => e.read)).toEqual(Array.from({ length: 30 }, (_, i) => i + 2));
   });
 
+  it('fails only the append the database refuses when it was grouped with others, the rest in order', async () => {
+    const store = node(await freshSchema(database!));
+    await store.createRoom('r', 'r');
+    // PostgreSQL text cannot hold NUL (the server strips control characters before the store).
+    const settled = await Promise.allSettled(
+      ['one', 'bad\u0000', 'two', 'three'].map((body) =>
+        store.append({ room: 'r', sender: alice, kind: 'text', body }),
+      ),
+    );
+    expect(settled.map((s) => (s.status === 'fulfilled' ? appended(s.value).seq : 'rejected'))).toEqual([
+      1,
+      'rejected',
+      2,
+      3,
+    ]);
+    const page = await store.history('r', { after: 0, limit: 10 });
+    expect(page.events.map((e) => e.body)).toEqual(['one', 'two', 'three']);
+    expect((await store.search({ userId: alice.id, terms: ['bad\u0000'], limit: 5 })).hits).toEqual([]);
+  });
+
   it('keeps each user log gap-free when nodes append membership events of one user in many rooms', async () => {
     const url = await freshSchema(database!);
     const [a, b] = [node(url), node(url)];

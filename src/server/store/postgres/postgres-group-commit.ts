@@ -76,9 +76,9 @@ export class RoomGroupCommit {
         );
         batch.forEach((p, i) => p.resolve(results[i]!));
       } catch (err) {
-        // Rolled back by the server: each one alone, so one bad append fails alone. Anything else
-        // (a lost connection, even at COMMIT) may have committed: never run it again.
-        if (batch.length > 1 && rolledBack(err)) await Promise.all(batch.map((p) => this.#alone(p)));
+        // Rolled back by the server: each one alone, in order, so one bad append fails alone.
+        // Anything else (a lost connection, even at COMMIT) may have committed: never run it again.
+        if (batch.length > 1 && rolledBack(err)) for (const p of batch) await this.#alone(p);
         else if (batch.length === 1 && pgCode(err) === UNIQUE_VIOLATION) await this.#alone(batch[0]!);
         else for (const p of batch) p.reject(err);
       }

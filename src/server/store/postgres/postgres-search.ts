@@ -77,6 +77,8 @@ export class PgSearch {
 
   async search(q: SearchQuery): Promise<PgSearchPage> {
     const none = { hits: [], examined: 0, compared: 0 };
+    // PostgreSQL text never holds NUL, so no message contains such a term (and it cannot be a parameter).
+    if (q.terms.some((t) => t.includes('\u0000'))) return none;
     const member = await this.#db.query(
       'SELECT 1 FROM members WHERE user_id = $1 AND ($2::text IS NULL OR room = $2) LIMIT 1',
       [q.userId, q.room ?? null],
