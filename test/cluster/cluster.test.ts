@@ -13,7 +13,6 @@ import { createClient, type ParleyClient } from '../../src/client/index.ts';
 import { hasPostgres, hasRedis } from '../support/services.ts';
 import { RoundRobinProxy } from '../support/rr-proxy.ts';
 import { waitUntil, withDeadline } from '../support/wait.ts';
-import { PRESENCE_TTL_MS } from '../../src/server/presence/redis-presence.ts';
 import { scenarioSeed } from '../reliability/harness.ts';
 import {
   type Cluster,
@@ -33,10 +32,12 @@ const CLIENTS = 12;
 const PER_CLIENT = 40;
 const roomsOf = (s: string): string[] => [0, 1, 2, 3].map((i) => `${s}-${i}`);
 const ROOMS = { kill: roomsOf('kill'), redis: roomsOf('redis'), pg: roomsOf('pg'), hop: roomsOf('hop') };
+/** The nodes' presence TTL (`--presence-ttl-ms`; 15 s by default): short, to keep the suite short. */
+const PRESENCE_TTL_MS = 5_000;
 /**
  * A dead node's users go offline within the presence TTL of its last heartbeat (docs/scaling.md,
- * _Presence across nodes_; the nodes run with the default): measured from the kill, plus 1 s for
- * the observers' polling on a loaded machine.
+ * _Presence across nodes_): measured from the kill, plus 1 s for the observers' polling on a
+ * loaded machine.
  */
 const PRESENCE_BOUND_MS = PRESENCE_TTL_MS + 1_000;
 
@@ -56,7 +57,7 @@ describe.skipIf(!ready)('three nodes on PostgreSQL and Redis, behind a round-rob
     cluster = await startCluster({
       nodes: NODES,
       rooms: Object.values(ROOMS).flat(),
-      args: ['--heartbeat-ms', '1000'],
+      args: ['--heartbeat-ms', '1000', '--presence-ttl-ms', String(PRESENCE_TTL_MS)],
     });
   }, 60_000);
 
