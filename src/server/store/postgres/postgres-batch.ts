@@ -24,11 +24,11 @@ export function batchable(input: AppendInput): boolean {
 
 const key = (sender: string, cid: string): string => `${sender}\u0000${cid}`;
 
-/** `VALUES ($1, …), ($n+1, …)` for rows of `width` values. */
-const tuples = (rows: number, width: number): string =>
+/** `($1, …), ($n+1, …)` for rows of `width` values, numbered after the first `offset` parameters. */
+const tuples = (rows: number, width: number, offset = 0): string =>
   Array.from(
     { length: rows },
-    (_, r) => `(${Array.from({ length: width }, (_, k) => `$${r * width + k + 1}`).join(', ')})`,
+    (_, r) => `(${Array.from({ length: width }, (_, k) => `$${offset + r * width + k + 1}`).join(', ')})`,
   ).join(', ');
 
 /** Appends the (batchable) inputs to `room`, in order, inside the caller's transaction. */
@@ -63,19 +63,23 @@ export async function appendBatch(c: Queryable, room: string, inputs: readonly A
     return { status: 'appended', event };
   });
   if (events.length === 0) return results;
-  await c.query(
-    `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${tuples(events.length, 14)}`,
-    events.flatMap(eventValues),
-  );
-  // New messages first, then edits and deletes in log order (they may change one added here).
+  // One statement: the events, the new messages' index rows and the head (different tables, so
+  // the order among them does not matter). Edits and deletes of the index follow, in log order:
+  // they may change a message added just now, which only a later statement sees.
   const adds = search.filter((s) => s.op === 'add');
+  const values: unknown[] = [...events.flatMap(eventValues)];
+  const parts = [`ev AS (INSERT INTO events (${EVENT_COLUMNS}) VALUES ${tuples(events.length, 14)})`];
   if (adds.length > 0) {
-    await c.query(
-      `INSERT INTO search_docs (room, seq, body, folded) VALUES ${tuples(adds.length, 4)}`,
-      adds.flatMap((s) => [s.room, s.seq, s.text, s.text.toLowerCase()]),
+    parts.push(
+      `sd AS (INSERT INTO search_docs (room, seq, body, folded) VALUES ${tuples(adds.length, 4, values.length)})`,
     );
+    values.push(...adds.flatMap((s) => [s.room, s.seq, s.text, s.text.toLowerCase()]));
   }
+  values.push(state!.head, room);
+  await c.query(
+    `WITH ${parts.join(', ')} UPDATE rooms SET head = $${values.length - 1} WHERE name = $${values.length}`,
+    values,
+  );
   for (const s of search) if (s.op !== 'add') await applySearch(c, s);
-  await c.query('UPDATE rooms SET head = $1 WHERE name = $2', [state!.head, room]);
   return results;
 }
