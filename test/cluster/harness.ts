@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { type AddressInfo, createServer, Socket } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { onTestFailed } from 'vitest';
+import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import type { RoomEvent, UserRef } from '../../src/protocol/index.ts';
 import { RedisPresence } from '../../src/server/presence/redis-presence.ts';
@@ -113,6 +114,23 @@ async function sharedRedisBehindProxy(): Promise<TestRedis> {
     },
     close: () => proxy.close(),
   };
+}
+
+/** Deletes the keys under `prefix` from the shared Redis (SCAN with the prefix: never DB-wide). */
+async function dropRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export const startRedis = (): Promise<TestRedis> =>
@@ -251,6 +269,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       await reader?.close();
       await pgProxy?.close();
       await redis?.close();
+      // The nodes' limiter buckets outlive them in a shared Redis; a private one is gone already.
+      if (redis && !redis.private && prefix !== undefined) await dropRedisKeys(prefix);
       await db?.drop();
     },
   };
