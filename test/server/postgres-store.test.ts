@@ -156,6 +156,41 @@ describe.skipIf(!enabled)('PostgreSQL store, several nodes', () => {
     expect(log.events.map((e) => e.read)).toEqual(Array.from({ length: 30 }, (_, i) => i + 2));
   });
 
+  it('groups appends to many rooms in one commit, each room its own seqs and cids', async () => {
+    const store = node(await freshSchema(database!));
+    for (const r of ['r1', 'r2', 'r3']) await store.createRoom(r, r);
+    const results = await Promise.all([
+      store.append({ room: 'r1', sender: alice, cid: 'x', kind: 'text', body: 'hi' }),
+      store.append({ room: 'r2', sender: alice, cid: 'x', kind: 'text', body: 'hi' }),
+      store.append({ room: 'r1', sender: alice, cid: 'x', kind: 'text', body: 'hi' }),
+      store.append({ room: 'r2', sender: alice, cid: 'x', kind: 'text', body: 'other' }),
+      store.append({ room: 'nope', sender: alice, cid: 'x', kind: 'text', body: 'hi' }),
+      store.append({ room: 'r3', sender: bob, kind: 'text', body: 'three' }),
+      store.append({ room: 'r1', sender: bob, kind: 'react', body: '👍', ref: 1 }),
+      store.append({ room: 'r3', sender: bob, kind: 'edit', body: 'three!', ref: 1 }),
+    ]);
+    expect(results.map((r) => [r.status, 'event' in r ? `${r.event.room}:${r.event.seq}` : ''])).toEqual([
+      ['appended', 'r1:1'],
+      ['appended', 'r2:1'],
+      ['duplicate', 'r1:1'],
+      ['conflict', ''],
+      ['no_room', ''],
+      ['appended', 'r3:1'],
+      ['appended', 'r1:2'],
+      ['appended', 'r3:2'],
+    ]);
+    expect(await store.heads(['r1', 'r2', 'r3'])).toEqual(
+      new Map([
+        ['r1', 2],
+        ['r2', 1],
+        ['r3', 2],
+      ]),
+    );
+    await store.append({ room: 'r3', sender: alice, kind: 'join', body: '' });
+    const hits = await store.search({ userId: alice.id, terms: ['three'], limit: 5 });
+    expect(hits.hits.map((h) => h.event.body)).toEqual(['three!']);
+  });
+
   it('fails only the append the database refuses when it was grouped with others, the rest in order', async () => {
     const store = node(await freshSchema(database!));
     await store.createRoom('r', 'r');

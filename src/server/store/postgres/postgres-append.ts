@@ -18,6 +18,7 @@ import { applySearch } from './postgres-search.ts';
 import { appendUserLog } from './postgres-user-log.ts';
 
 interface LockedRoom {
+  name: string;
   visibility: string;
   owner_id: string | null;
   head: number;
@@ -25,22 +26,33 @@ interface LockedRoom {
   topic: string;
 }
 
+const toState = (r: LockedRoom): RoomState => ({
+  visibility: r.visibility as RoomVisibility,
+  ...(r.owner_id === null ? {} : { ownerId: r.owner_id }),
+  head: r.head,
+  title: r.title,
+  topic: r.topic,
+});
+
+/**
+ * Locks the rooms' rows until commit, in name order (every transaction locks in that order, so
+ * none waits on another in a circle), and reads them; a room that does not exist is absent.
+ */
+export async function lockRooms(c: Queryable, rooms: readonly string[]): Promise<Map<string, RoomState>> {
+  const { rows } = await c.query<LockedRoom>(
+    'SELECT name, visibility, owner_id, head, title, topic FROM rooms WHERE name = ANY ($1::text[]) ORDER BY name FOR UPDATE',
+    [[...new Set(rooms)]],
+  );
+  return new Map(rows.map((r) => [r.name, toState(r)]));
+}
+
 /** Locks the room's row until commit and reads it; undefined when there is no such room. */
 export async function lockRoom(c: Queryable, room: string): Promise<RoomState | undefined> {
   const { rows } = await c.query<LockedRoom>(
-    'SELECT visibility, owner_id, head, title, topic FROM rooms WHERE name = $1 FOR UPDATE',
+    'SELECT name, visibility, owner_id, head, title, topic FROM rooms WHERE name = $1 FOR UPDATE',
     [room],
   );
-  const r = rows[0];
-  return (
-    r && {
-      visibility: r.visibility as RoomVisibility,
-      ...(r.owner_id === null ? {} : { ownerId: r.owner_id }),
-      head: r.head,
-      title: r.title,
-      topic: r.topic,
-    }
-  );
+  return rows[0] && toState(rows[0]);
 }
 
 /** One append, inside the caller's transaction. */

@@ -1,17 +1,17 @@
 /**
- * Many appends to one room in one round of statements, inside the group commit's transaction:
- * for the inputs the core decides from the room's row and the cids alone (messages, edits,
- * deletes, reactions: no membership, DM people or setting to read, nothing written but the event
- * and its search change). The room's row is locked once, the cids read at once, each input
- * decided in order by the same core (decide-append.ts) against the head as it moves, and the
- * events and index rows written with one statement each.
+ * Many appends, of one room or several, in a few statements inside the group commit's
+ * transaction: for the inputs the core decides from the room's row and the cid alone (messages,
+ * edits, deletes, reactions: no membership, DM people or setting to read, nothing written but the
+ * event and its search change). The rooms' rows are locked at once (in name order), the cids read
+ * at once, each input decided in order by the same core (decide-append.ts) against its room's
+ * head as it moves, and the events, index rows and heads written in one statement.
  */
 import { nanoid } from 'nanoid';
 import type { RoomEvent } from '../../../protocol/index.ts';
 import { appendNeeds, decideAppend } from '../../core/room-log/decide-append.ts';
 import type { SearchChange } from '../../core/room-log/search-doc.ts';
 import type { AppendInput, AppendResult } from '../room-log.ts';
-import { lockRoom } from './postgres-append.ts';
+import { lockRooms } from './postgres-append.ts';
 import type { Queryable } from './postgres-db.ts';
 import { EVENT_COLUMNS, eventValues, toEvent, type EventRow } from './postgres-rows.ts';
 import { applySearch } from './postgres-search.ts';
@@ -22,7 +22,7 @@ export function batchable(input: AppendInput): boolean {
   return !needs.sender && !needs.target && !needs.dmPeople && input.kind !== 'rename' && input.kind !== 'topic';
 }
 
-const key = (sender: string, cid: string): string => `${sender}\u0000${cid}`;
+const key = (room: string, sender: string, cid: string): string => `${room}\u0000${sender}\u0000${cid}`;
 
 /** `($1, …), ($n+1, …)` for rows of `width` values, numbered after the first `offset` parameters. */
 const tuples = (rows: number, width: number, offset = 0): string =>
@@ -31,26 +31,30 @@ const tuples = (rows: number, width: number, offset = 0): string =>
     (_, r) => `(${Array.from({ length: width }, (_, k) => `$${offset + r * width + k + 1}`).join(', ')})`,
   ).join(', ');
 
-/** Appends the (batchable) inputs to `room`, in order, inside the caller's transaction. */
-export async function appendBatch(c: Queryable, room: string, inputs: readonly AppendInput[]): Promise<AppendResult[]> {
-  let state = await lockRoom(c, room);
+/** Appends the (batchable) inputs, of any rooms, in order, inside the caller's transaction. */
+export async function appendBatch(c: Queryable, inputs: readonly AppendInput[]): Promise<AppendResult[]> {
+  const states = await lockRooms(
+    c,
+    inputs.map((i) => i.room),
+  );
   const priors = new Map<string, RoomEvent>();
   const withCid = inputs.filter((i) => i.cid !== undefined);
   if (withCid.length > 0) {
     const { rows } = await c.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events
-       WHERE room = $1 AND (sender_id, cid) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
-      [room, withCid.map((i) => i.sender.id), withCid.map((i) => i.cid)],
+       WHERE (room, sender_id, cid) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`,
+      [withCid.map((i) => i.room), withCid.map((i) => i.sender.id), withCid.map((i) => i.cid)],
     );
-    for (const r of rows) priors.set(key(r.sender_id, r.cid!), toEvent(r));
+    for (const r of rows) priors.set(key(r.room, r.sender_id, r.cid!), toEvent(r));
   }
   const now = Date.now();
   const events: RoomEvent[] = [];
   const search: SearchChange[] = [];
   const results = inputs.map((input): AppendResult => {
-    const cidKey = input.cid === undefined ? undefined : key(input.sender.id, input.cid);
+    const cidKey = input.cid === undefined ? undefined : key(input.room, input.sender.id, input.cid);
     const prior = cidKey === undefined ? undefined : priors.get(cidKey);
-    const decision = decideAppend(input, { room: state, ...(prior ? { prior } : {}) }, { id: () => nanoid(), now });
+    const room = states.get(input.room);
+    const decision = decideAppend(input, { room, ...(prior ? { prior } : {}) }, { id: () => nanoid(), now });
     if (decision.status !== 'append') return decision;
     for (const w of decision.writes) {
       if (w.effects.length > 0 || w.userLog.length > 0) throw new Error(`appendBatch: ${input.kind} is not batchable`);
@@ -58,12 +62,12 @@ export async function appendBatch(c: Queryable, room: string, inputs: readonly A
       if (w.search) search.push(w.search);
     }
     const event = decision.writes[decision.writes.length - 1]!.event;
-    state = { ...state!, head: event.seq };
+    states.set(input.room, { ...room!, head: event.seq });
     if (cidKey !== undefined) priors.set(cidKey, event);
     return { status: 'appended', event };
   });
   if (events.length === 0) return results;
-  // One statement: the events, the new messages' index rows and the head (different tables, so
+  // One statement: the events, the new messages' index rows and the heads (different tables, so
   // the order among them does not matter). Edits and deletes of the index follow, in log order:
   // they may change a message added just now, which only a later statement sees.
   const adds = search.filter((s) => s.op === 'add');
@@ -75,9 +79,11 @@ export async function appendBatch(c: Queryable, room: string, inputs: readonly A
     );
     values.push(...adds.flatMap((s) => [s.room, s.seq, s.text, s.text.toLowerCase()]));
   }
-  values.push(state!.head, room);
+  const heads = new Map(events.map((e) => [e.room, e.seq]));
+  values.push([...heads.keys()], [...heads.values()]);
   await c.query(
-    `WITH ${parts.join(', ')} UPDATE rooms SET head = $${values.length - 1} WHERE name = $${values.length}`,
+    `WITH ${parts.join(', ')} UPDATE rooms r SET head = h.head
+     FROM unnest($${values.length - 1}::text[], $${values.length}::bigint[]) AS h (name, head) WHERE r.name = h.name`,
     values,
   );
   for (const s of search) if (s.op !== 'add') await applySearch(c, s);

@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL room log: rooms, appends (grouped per room, postgres-group-commit.ts, each
+ * The PostgreSQL room log: rooms, appends (group commit across rooms, postgres-group-commit.ts, each
  * under the room's row lock, postgres-append.ts), history, and opening DMs.
  */
 import type { RoomInfo } from '../../../protocol/index.ts';
@@ -17,19 +17,19 @@ import type {
 } from '../room-log.ts';
 import { appendIn } from './postgres-append.ts';
 import type { PgDb } from './postgres-db.ts';
-import { RoomGroupCommit } from './postgres-group-commit.ts';
+import { GroupCommit } from './postgres-group-commit.ts';
 import { addDmUsers, getRoom, insertRoom, isDmUser, type PgRooms } from './postgres-rooms.ts';
 import { EVENT_COLUMNS, toEvent, type EventRow } from './postgres-rows.ts';
 
 export class PgRoomLog implements RoomLogStore {
   readonly #db: PgDb;
   readonly #rooms: PgRooms;
-  readonly #commit: RoomGroupCommit;
+  readonly #commit: GroupCommit;
 
   constructor(db: PgDb, rooms: PgRooms) {
     this.#db = db;
     this.#rooms = rooms;
-    this.#commit = new RoomGroupCommit(db);
+    this.#commit = new GroupCommit(db);
   }
 
   createRoom(name: string, title: string, options: CreateRoomOptions = {}): Promise<RoomInfo | undefined> {
