@@ -1,6 +1,6 @@
 /**
- * The PostgreSQL room log: rooms, appends (group commit across rooms, postgres-group-commit.ts, each
- * under the room's row lock, postgres-append.ts), history, and opening DMs.
+ * The PostgreSQL room log: rooms, appends (grouped across rooms, postgres-group-commit.ts, each
+ * under its room's row lock, postgres-append.ts), history, and opening DMs.
  */
 import type { RoomInfo } from '../../../protocol/index.ts';
 import { DM_ROOM, dmTaken } from '../../core/room-log/dm.ts';
