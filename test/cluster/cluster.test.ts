@@ -1,7 +1,8 @@
 /**
  * The cluster suite (issue 12): three `parley serve` processes on one PostgreSQL database and one
  * Redis, behind a round-robin proxy with no stickiness. In each scenario 12 SDK clients spread over
- * the nodes, each in 2 of 4 rooms, send 80 messages each, pipelined, while (a) a node is SIGKILLed,
+ * the nodes, each in 2 of 4 rooms, send 80 messages each, pipelined (and 2 more join once a
+ * quarter is acknowledged, then send), while (a) a node is SIGKILLed,
  * then (once it is back) another, (b) Redis restarts empty, twice, (c) PostgreSQL is unreachable
  * for 3 s, (d) two clients land on another node at every reconnect. Each time every member ends
  * with exactly the log PostgreSQL holds for each of its rooms (nothing lost, nothing twice, in
@@ -32,6 +33,8 @@ const SUITE = 'cluster suite';
 const NODES = 3;
 const CLIENTS = 12;
 const PER_CLIENT = 80;
+/** Clients that join in the middle of the traffic, on whatever node they land. */
+const LATE = 2;
 const roomsOf = (s: string): string[] => [0, 1, 2, 3].map((i) => `${s}-${i}`);
 const ROOMS = { kill: roomsOf('kill'), redis: roomsOf('redis'), pg: roomsOf('pg'), hop: roomsOf('hop') };
 /** The nodes' presence TTL (`--presence-ttl-ms`; 15 s by default): short, to keep the suite short. */
@@ -103,6 +106,7 @@ describe.skipIf(!ready)('three nodes on PostgreSQL and Redis, behind a round-rob
         clients: CLIENTS,
         roomsPerClient: 2,
         perClient: PER_CLIENT,
+        late: LATE,
         liveNodes: () => [0, 1, 2].filter((i) => !down.has(i)),
         faults: [
           {
@@ -211,6 +215,7 @@ describe.skipIf(!ready)('three nodes on PostgreSQL and Redis, behind a round-rob
       clients: CLIENTS,
       roomsPerClient: 2,
       perClient: PER_CLIENT,
+      late: LATE,
       // Mid-stream, then near the end: the last events published while Redis is away have no
       // later event to reveal their gap, only the nodes' periodic position check does.
       faults: [0.4, 0.95].map((at, k) => ({
@@ -265,6 +270,7 @@ describe.skipIf(!ready)('three nodes on PostgreSQL and Redis, behind a round-rob
       clients: CLIENTS,
       roomsPerClient: 2,
       perClient: PER_CLIENT,
+      late: LATE,
       faults: [
         {
           at: 0.4,
@@ -317,6 +323,7 @@ describe.skipIf(!ready)('three nodes on PostgreSQL and Redis, behind a round-rob
       clients: CLIENTS - hoppers.length,
       roomsPerClient: 2,
       perClient: PER_CLIENT,
+      late: LATE,
       extra: () => hoppers,
       faults: Array.from({ length: HOPS }, (_, k) => ({
         at: (k + 1) / (HOPS + 1),

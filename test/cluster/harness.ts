@@ -13,7 +13,7 @@ import type { IncomingMessage } from 'node:http';
 import { onTestFailed } from 'vitest';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import type { RoomEvent, UserRef } from '../../src/protocol/index.ts';
+import type { JoinedFrame, RoomEvent, UserRef } from '../../src/protocol/index.ts';
 import { RedisPresence } from '../../src/server/presence/redis-presence.ts';
 import { PostgresStore } from '../../src/server/store/postgres/postgres-store.ts';
 import { fetchLogs, makeMember, type Member } from '../reliability/harness.ts';
@@ -294,10 +294,13 @@ export interface ClusterMember extends Member {
   readonly nodes: number[];
 }
 
+const JOINED_PREFIX = Buffer.from('{"type":"joined"');
+
 /**
  * An SDK member (test/reliability/harness.ts makeMember) connecting through `proxy`; each
  * connection's node is noted as its upgrade answers (the proxy knows it by the client's port).
- * Its join points are noted by joinAll (join while nothing else is written). A dead node or a cut
+ * Its join points are noted by joinAll (join while nothing else is written) or, for a join
+ * under traffic (joinRooms), from its `joined` frame. A dead node or a cut
  * shows as a closed socket at once (the proxy closes the client's side); the heartbeat slack is
  * 5 s so that a short Redis outage, during which a node answers no frame (a ping waits in order
  * behind a write whose limiter waits for Redis), is no drop.
@@ -309,6 +312,8 @@ export function clusterMember(
   options: { heartbeatSlackMs?: number } = {},
 ): ClusterMember {
   const nodes: number[] = [];
+  // eslint-disable-next-line prefer-const -- assigned after the client that the socket class reads
+  let member: Member | undefined;
   class NodeNoting extends WebSocket {
     constructor(url: string, protocols?: string[]) {
       super(url, protocols);
@@ -317,9 +322,19 @@ export function clusterMember(
         const node = port === undefined ? undefined : proxy.targetOf(port);
         nodes.push(node ?? -1);
       });
+      // The join point of a room joined under traffic, as the fault suite's sniffer notes it: the
+      // `from` of the first `joined` frame for a room the SDK has no seq for yet (joinRooms).
+      this.on('message', (data: Buffer) => {
+        if (!member || !data.subarray(0, JOINED_PREFIX.length).equals(JOINED_PREFIX)) return;
+        const frame = JSON.parse(data.toString('utf8')) as JoinedFrame;
+        const room = frame.room.name;
+        if (!member.from.has(room) && member.client.lastSeq(room) === undefined) member.from.set(room, frame.from);
+        member.lastJoinedFrom.set(room, frame.from);
+      });
     }
   }
   const m = makeMember(proxy.wsUrl, nick, rooms, { WebSocket: NodeNoting, heartbeatSlackMs: 5_000, ...options });
+  member = m;
   return Object.assign(m, { nodes });
 }
 

@@ -16,6 +16,7 @@ import {
   eventKey,
   fetchLogs,
   joinAll,
+  joinRooms,
   Problems,
   pump,
   randInt,
@@ -47,6 +48,8 @@ export interface TrafficOptions {
   readonly maxGapMs?: number;
   /** Members made by the scenario itself (e.g. hoppers on a proxy of their own), also sending. */
   readonly extra?: (random: () => number) => ClusterMember[];
+  /** Members that join (then send) once a quarter of all sends is acknowledged, on any node. */
+  readonly late?: number;
   readonly faults: readonly Fault[];
   /** Indexes of the nodes that are up at the end (default all): their REST logs are compared. */
   readonly liveNodes?: () => number[];
@@ -86,9 +89,17 @@ export async function runTraffic(cluster: Cluster, o: TrafficOptions): Promise<T
     members.push(clusterMember(cluster.proxy, `${o.scenario}${i}`, rooms));
   }
   members.push(...(o.extra?.(random) ?? []));
-  everyMember.push(...members);
+  const late: ClusterMember[] = [];
+  for (let i = 0; i < (o.late ?? 0); i++) {
+    const rooms = shuffle(random, o.rooms).slice(0, o.roomsPerClient);
+    late.push(clusterMember(cluster.proxy, `${o.scenario}-late${i}`, rooms));
+  }
+  everyMember.push(...members, ...late);
   await joinAll(members);
   const spreadBefore = spread(members, cluster.nodes.length);
+  // From here on, `members` are all of them; the late ones join once a quarter is acknowledged.
+  const early = members.length;
+  members.push(...late);
 
   const total = members.length * o.perClient;
   let acked = 0;
@@ -99,11 +110,20 @@ export async function runTraffic(cluster: Cluster, o: TrafficOptions): Promise<T
       body: `${m.nick} #${n}`,
     })),
   );
-  const sending = Promise.all(
-    members.map((m, i) =>
-      pump(m, plans[i] ?? [], { window: o.window ?? 8, gapMs: () => random() * maxGap, onAck: () => acked++ }),
-    ),
-  );
+  const send = (m: ClusterMember, i: number): Promise<void> =>
+    pump(m, plans[i] ?? [], { window: o.window ?? 8, gapMs: () => random() * maxGap, onAck: () => acked++ });
+  const sending = Promise.all([
+    ...members.slice(0, early).map(send),
+    ...late.map(async (m, i) => {
+      await waitUntil(() => acked >= total / 4, {
+        timeoutMs: 30_000,
+        what: 'a quarter acknowledged, for the late joins',
+      });
+      // Joined on whatever node the proxy picks, under traffic from every node.
+      await joinRooms(m);
+      await send(m, early + i);
+    }),
+  ]);
   // A failed send ends the scenario at once instead of after every fault's deadline.
   let failure: unknown;
   sending.catch((err: unknown) => (failure = err));
