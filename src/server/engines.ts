@@ -48,6 +48,14 @@ export function filesEngine(options: Pick<ServerOptions, 'files' | 'store'>): 'd
   return options.store === 'sqlite' ? 'disk' : 'postgres';
 }
 
+/** Errors of a pool's idle connections (a restarted database): logged, never thrown. */
+const poolError =
+  (log: Logger | undefined, engine: string) =>
+  (err: Error): void => {
+    if (log) log.warn({ err: err.message, engine }, 'engine connection error');
+    else console.error(`parley: ${engine} connection error: ${err.message}`);
+  };
+
 /**
  * The engines to run on: each one given, else the one the options name (`--store`, `--broker`,
  * `--files`; by default a SQLite file and disk under `dataDir`, in-process broker, presence and
@@ -77,7 +85,9 @@ export function resolveEngines(
     store:
       given.store ??
       own(
-        postgres === undefined ? new SqliteStore(options.dataDir) : new PostgresStore({ connectionString: postgres }),
+        postgres === undefined
+          ? new SqliteStore(options.dataDir)
+          : new PostgresStore({ connectionString: postgres, onError: poolError(log, 'store') }),
       ),
     broker: given.broker ?? own(redis === undefined ? new MemoryBroker() : new RedisBroker({ ...redis, log })),
     presence:

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pickTrigrams, SEARCH_BUDGET, SqliteSearch } from '../../src/server/store/sqlite/sqlite-search.ts';
+import { pickTrigrams, SEARCH_BUDGET } from '../../src/server/search/budget.ts';
+import { SqliteSearch } from '../../src/server/store/sqlite/sqlite-search.ts';
 import { openSqlite, SqliteStore } from '../../src/server/store/sqlite/sqlite-store.ts';
 
 const MIGRATIONS = new URL('../../src/server/store/sqlite/migrations/', import.meta.url);

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PgDb } from '../../src/server/store/postgres/postgres-db.ts';
 import { PgSearch } from '../../src/server/store/postgres/postgres-search.ts';
 import { PostgresStore } from '../../src/server/store/postgres/postgres-store.ts';
-import { SEARCH_BUDGET } from '../../src/server/store/sqlite/sqlite-search.ts';
+import { SEARCH_BUDGET } from '../../src/server/search/budget.ts';
 import { createTestDatabase, hasPostgres, type TestDatabase } from '../support/services.ts';
 import { freshSchema } from './postgres-schema.ts';
 

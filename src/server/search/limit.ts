@@ -1,6 +1,6 @@
 /**
  * Searches cost more than other reads (a page may examine up to `SEARCH_BUDGET` in
- * store/sqlite-search.ts: 2 000 messages, 1 000 000 characters), so each connection has its own
+ * search/budget.ts: 2 000 messages, 1 000 000 characters), so each connection has its own
  * bucket for them (`connSearchesPerSec` / `connSearchesBurst`), on top of the frame limits in
  * rate-limit.ts.
  */
