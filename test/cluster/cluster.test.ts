@@ -8,15 +8,17 @@
  * with exactly the log PostgreSQL holds for each of its rooms (nothing lost, nothing twice, in
  * order), every acknowledged send is in it once, and every live node serves that same log. After a
  * kill, the dead node's users go offline within the presence TTL, in Redis and for every member.
+ * (e) An account signed in on one node is the same user on every node, and a revocation on one
+ * node closes its socket on another.
  * Needs PostgreSQL and Redis (test/support/services.ts): skipped with a reason when absent.
  */
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type ParleyClient } from '../../src/client/index.ts';
+import { Accounts, createClient, type ParleyClient } from '../../src/client/index.ts';
 import { hasPostgres, hasRedis } from '../support/services.ts';
 import { RoundRobinProxy } from '../support/rr-proxy.ts';
 import { waitUntil, withDeadline } from '../support/wait.ts';
-import { scenarioSeed } from '../reliability/harness.ts';
+import { joinAll, scenarioSeed } from '../reliability/harness.ts';
 import {
   type Cluster,
   type ClusterMember,
@@ -36,7 +38,13 @@ const PER_CLIENT = 80;
 /** Clients that join in the middle of the traffic, on whatever node they land. */
 const LATE = 2;
 const roomsOf = (s: string): string[] => [0, 1, 2, 3].map((i) => `${s}-${i}`);
-const ROOMS = { kill: roomsOf('kill'), redis: roomsOf('redis'), pg: roomsOf('pg'), hop: roomsOf('hop') };
+const ROOMS = {
+  kill: roomsOf('kill'),
+  redis: roomsOf('redis'),
+  pg: roomsOf('pg'),
+  hop: roomsOf('hop'),
+  account: ['account'],
+};
 /** The nodes' presence TTL (`--presence-ttl-ms`; 15 s by default): short, to keep the suite short. */
 const PRESENCE_TTL_MS = 5_000;
 /**
@@ -347,4 +355,49 @@ describe.skipIf(!ready)('three nodes on PostgreSQL and Redis, behind a round-rob
     }
     console.log(`[cluster] hop: hoppers' nodes ${hoppers.map((h) => h.nodes.join('')).join(' / ')}`);
   }, 60_000);
+  it('(e) an account is the same user on every node: tokens from one node work on the others, a revocation reaches them all', async () => {
+    printNodesOnFailure(() => cluster);
+    const c = live();
+    const room = ROOMS.account[0] as string;
+    const on = (i: number): Accounts => new Accounts(c.nodes[i % NODES]?.url ?? '');
+    const password = 'correct horse battery';
+    const registered = await on(0).register('carol', password);
+    const login = await on(1).login('carol', password);
+    expect(login.user.id).toBe(registered.user.id);
+    const tokens = await on(2).refresh(login.refreshToken);
+
+    // Signed in with the token node 2 issued, landing on another node at every reconnect.
+    const p = await RoundRobinProxy.start(c.nodes.map((n) => n.port));
+    hopProxies.push(p);
+    const carol = clusterMember(p, 'carol', [room], { token: tokens.accessToken });
+    others.push(carol.client);
+    await joinAll([carol]);
+    for (let hop = 0; hop < NODES; hop++) {
+      if (hop > 0) {
+        const before = carol.nodes.length;
+        p.cut();
+        await waitUntil(() => carol.client.state === 'connected' && carol.nodes.length > before, {
+          timeoutMs: 10_000,
+          what: `carol on her next node (hop ${hop})`,
+        });
+      }
+      expect(carol.client.user?.id).toBe(registered.user.id);
+      const sent = await withDeadline(carol.client.send(room, `hop ${hop}`), 10_000, `carol's send on hop ${hop}`);
+      expect(sent.duplicate).toBe(false);
+    }
+    expect(new Set(carol.nodes).size).toBe(NODES);
+
+    // The refresh token node 2 rotated, replayed on a node she is not on: refused, and as a
+    // possible theft it ends every login of hers, so the node she is on closes her socket (4411).
+    const current = carol.nodes.at(-1) ?? 0;
+    await expect(on(current + 1).refresh(login.refreshToken)).rejects.toMatchObject({ status: 401 });
+    await waitUntil(() => carol.errors.some((e) => e.code === 'session_revoked'), {
+      timeoutMs: 10_000,
+      what: "carol's socket closed as revoked by another node",
+    });
+    const logs = await c.readLogs([room]);
+    const bodies = (logs.get(room) ?? []).filter((e) => e.kind === 'text').map((e) => e.body);
+    expect(bodies).toEqual(['hop 0', 'hop 1', 'hop 2']);
+    console.log(`[cluster] account: carol's nodes ${carol.nodes.join('')}; revoked by n${(current + 1) % NODES}`);
+  }, 30_000);
 });

@@ -13,6 +13,7 @@ import type { IncomingMessage } from 'node:http';
 import { onTestFailed } from 'vitest';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
+import type { ClientOptions } from '../../src/client/index.ts';
 import type { JoinedFrame, RoomEvent, UserRef } from '../../src/protocol/index.ts';
 import { RedisPresence } from '../../src/server/presence/redis-presence.ts';
 import { PostgresStore } from '../../src/server/store/postgres/postgres-store.ts';
@@ -309,7 +310,7 @@ export function clusterMember(
   proxy: RoundRobinProxy,
   nick: string,
   rooms: string[],
-  options: { heartbeatSlackMs?: number } = {},
+  options: Partial<ClientOptions> = {},
 ): ClusterMember {
   const nodes: number[] = [];
   // eslint-disable-next-line prefer-const -- assigned after the client that the socket class reads
