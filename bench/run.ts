@@ -1,5 +1,6 @@
 /**
- * npm run bench: a fan-out micro-benchmark and an end-to-end loopback run.
+ * npm run bench: a fan-out micro-benchmark and an end-to-end loopback run; `npm run bench -- --engines`
+ * compares one node on SQLite with one and two on PostgreSQL + Redis (engines.ts).
  * Bounded in count and time; targets 127.0.0.1 only. Results go to stdout; keep notable ones in bench/RESULTS.md.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -94,7 +95,8 @@ async function endToEnd(): Promise<void> {
     for (const ws of subs) {
       ws.on('message', (d) => {
         const f = JSON.parse(String(d)) as ServerFrame;
-        if (f.type !== 'event') return;
+        // Only the messages sent: the subscribers' own join events are not deliveries of the run.
+        if (f.type !== 'event' || f.kind !== 'text') return;
         delivered++;
         if (ws === subs[0]) latencies.push(Date.now() - Number(f.body.split(' ')[0]));
         if (delivered === SUBSCRIBERS * MESSAGES) resolve();
@@ -137,5 +139,10 @@ async function endToEnd(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-microFanout();
-await endToEnd();
+if (process.argv.includes('--engines')) {
+  // One node on SQLite, one and two on PostgreSQL + Redis (bench/engines.ts).
+  await import('./engines.ts');
+} else {
+  microFanout();
+  await endToEnd();
+}
