@@ -28,7 +28,8 @@ import {
   redisServerInstalled,
   startCluster,
 } from './harness.ts';
-import { closeMembers, runTraffic } from './traffic.ts';
+import { watchLeave } from './presence-watch.ts';
+import { ackedCount, closeMembers, runTraffic } from './traffic.ts';
 
 const FILE = 'test/cluster/cluster.test.ts';
 const SUITE = 'cluster suite';
@@ -99,14 +100,16 @@ describe.skipIf(!ready)('three nodes on PostgreSQL and Redis, behind a round-rob
     others.push(ghost);
     await withDeadline(ghost.join(room), 10_000, 'the ghost joins');
     const presence = presenceReader(c);
-    const ghostOnline = async (): Promise<boolean> => (await presence.online(room)).some((u) => u.nick === 'ghost');
     let movedCount = 0;
     /** When Redis stopped listing the ghost, and when every member of the room was told, after the kill. */
     let storeGoneMs = -1;
     let toldMs = -1;
     let ghostGone: Promise<void> | undefined;
     try {
-      await waitUntil(ghostOnline, { timeoutMs: 5_000, what: 'the ghost to show online' });
+      await waitUntil(async () => (await presence.online(room)).some((u) => u.nick === 'ghost'), {
+        timeoutMs: 5_000,
+        what: 'the ghost to show online',
+      });
       const r = await runTraffic(c, {
         scenario: 'kill',
         seed,
@@ -123,18 +126,7 @@ describe.skipIf(!ready)('three nodes on PostgreSQL and Redis, behind a round-rob
             async run(members) {
               const moved = members.filter((m) => m.nodes.at(-1) === victim);
               movedCount = moved.length;
-              // What each member of the room was last told of who is online there, from the kill on.
-              const told = new Map<string, string[]>();
-              const inRoom = members.filter((m) => m.rooms.includes(room));
-              for (const m of inRoom) {
-                m.client.on('presence', (p) => {
-                  if (p.room === room)
-                    told.set(
-                      m.nick,
-                      p.online.map((u) => u.nick),
-                    );
-                });
-              }
+              const leave = watchLeave(presence, members, room, 'ghost', PRESENCE_BOUND_MS + 5_000);
               await c.nodes[victim]?.kill();
               down.add(victim);
               const killedAt = performance.now();
@@ -146,17 +138,10 @@ describe.skipIf(!ready)('three nodes on PostgreSQL and Redis, behind a round-rob
                 { timeoutMs: 15_000, what: "the victim's clients on the other nodes" },
               );
               // Presence, measured while the traffic goes on (awaited after its checks).
-              const storeGone = waitUntil(async () => !(await ghostOnline()), {
-                timeoutMs: PRESENCE_BOUND_MS + 5_000,
-                intervalMs: 100,
-                what: 'Redis presence to drop the ghost',
-              }).then(() => (storeGoneMs = performance.now() - killedAt));
-              const everyoneTold = waitUntil(() => inRoom.every((m) => told.get(m.nick)?.includes('ghost') === false), {
-                timeoutMs: PRESENCE_BOUND_MS + 5_000,
-                intervalMs: 50,
-                what: 'every member to see the ghost go',
-              }).then(() => (toldMs = performance.now() - killedAt));
-              ghostGone = Promise.all([storeGone, everyoneTold]).then(() => undefined);
+              ghostGone = leave.since(killedAt).then((gone) => {
+                storeGoneMs = gone.store;
+                toldMs = gone.told;
+              });
               ghostGone.catch(() => undefined);
             },
           },
@@ -230,10 +215,9 @@ describe.skipIf(!ready)('three nodes on PostgreSQL and Redis, behind a round-rob
         at,
         name: `${c.redis?.private ? 'redis-restart' : 'redis-cut'}${k + 1}`,
         async run(members: readonly ClusterMember[]) {
-          const acks = (): number => members.reduce((n, m) => n + m.sent.filter((s) => s.result).length, 0);
-          const before = acks();
+          const before = ackedCount(members);
           await c.redis?.restart(2_000);
-          ackedWhileDown += acks() - before;
+          ackedWhileDown += ackedCount(members) - before;
         },
       })),
     });
@@ -284,17 +268,16 @@ describe.skipIf(!ready)('three nodes on PostgreSQL and Redis, behind a round-rob
           at: 0.4,
           name: 'pg-cut-3s',
           async run(members) {
-            const acks = (): number => members.reduce((n, m) => n + m.sent.filter((s) => s.result).length, 0);
-            const ackedBefore = acks();
+            const ackedBefore = ackedCount(members);
             c.pgProxy?.shut();
             // The outage's length is the fault itself, not a wait for something. Acks of commits
             // that were answered just before the cut may still arrive within its first second;
             // after that nothing can commit, so nothing may be acknowledged until it is back.
             await new Promise((resolve) => setTimeout(resolve, 1_000));
-            const settled = acks();
+            const settled = ackedCount(members);
             await new Promise((resolve) => setTimeout(resolve, 2_000));
             ackedWhileDown = settled - ackedBefore;
-            ackedWithoutPostgres = acks() - settled;
+            ackedWithoutPostgres = ackedCount(members) - settled;
             c.pgProxy?.open();
           },
         },

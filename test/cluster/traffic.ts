@@ -67,6 +67,10 @@ export interface TrafficResult {
   readonly duration: string;
 }
 
+/** Sends acknowledged so far, over these members. */
+export const ackedCount = (members: readonly ClusterMember[]): number =>
+  members.reduce((n, m) => n + m.sent.filter((s) => s.result).length, 0);
+
 /** Members made so far by any scenario of the file, closed by closeMembers. */
 const everyMember: ClusterMember[] = [];
 
