@@ -50,10 +50,10 @@ const ROOMS = {
 const PRESENCE_TTL_MS = 5_000;
 /**
  * A dead node's users go offline within the presence TTL of its last heartbeat (docs/scaling.md,
- * _Presence across nodes_): measured from the kill, plus 1 s for the observers' polling on a
- * loaded machine.
+ * _Presence across nodes_): measured from the kill, plus 2 s for the observers' polling and the
+ * timers of nodes on a loaded machine (the suite runs beside others on 2 cores).
  */
-const PRESENCE_BOUND_MS = PRESENCE_TTL_MS + 1_000;
+const PRESENCE_BOUND_MS = PRESENCE_TTL_MS + 2_000;
 
 const ready = (await hasPostgres(SUITE)) && (redisServerInstalled() || (await hasRedis(SUITE)));
 
