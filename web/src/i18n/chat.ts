@@ -1,5 +1,5 @@
 /** Strings of the chat screen: room header, sidebar, new-room form, people, composer, typing, badges, read marks. */
-import type { Strings } from './index.ts';
+import type { Strings } from './strings.ts';
 
 export const chat = {
   en: {

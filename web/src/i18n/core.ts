@@ -1,5 +1,5 @@
 /** Strings of the app shell: settings, connection state and banner, notifications, tab title. */
-import type { Strings } from './index.ts';
+import type { Strings } from './strings.ts';
 
 export const core = {
   en: {

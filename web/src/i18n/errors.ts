@@ -2,7 +2,7 @@
  * Chinese for the server's error codes shown to users (src/protocol/codes.ts). In English the
  * server's own message is shown (it can say more); see errorText() in format.ts.
  */
-import type { Strings } from './index.ts';
+import type { Strings } from './strings.ts';
 
 export const errors = {
   en: {

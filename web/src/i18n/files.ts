@@ -1,5 +1,5 @@
 /** Strings of attachments, uploads, the image viewer and search. */
-import type { Strings } from './index.ts';
+import type { Strings } from './strings.ts';
 
 export const files = {
   en: {

@@ -1,5 +1,5 @@
 /** Strings of the message history: date separators, paging, jump controls. */
-import type { Strings } from './index.ts';
+import type { Strings } from './strings.ts';
 
 export const history = {
   en: {

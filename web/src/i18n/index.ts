@@ -17,11 +17,9 @@ import { rooms } from './rooms.ts';
 export type Locale = 'en' | 'zh';
 export const LOCALES: readonly Locale[] = ['en', 'zh'];
 
-/** One area's strings: the same keys in both languages; `{name}` placeholders are filled by t(). */
-export interface Strings {
-  readonly en: Readonly<Record<string, string>>;
-  readonly zh: Readonly<Record<string, string>>;
-}
+import type { Strings } from './strings.ts';
+
+export type { Strings } from './strings.ts';
 
 /** Every area's strings. Add a line per area file. */
 export const AREAS: readonly Strings[] = [core, history, login, errors, chat, messages, files, presence, rooms, log];

@@ -1,5 +1,5 @@
 /** Strings of the message list and its rows that predate issue 5 (join states, pending sends, edits). */
-import type { Strings } from './index.ts';
+import type { Strings } from './strings.ts';
 
 export const log = {
   en: {

@@ -1,5 +1,5 @@
 /** Strings of the sign-in screen and the sign-in checks (validate.ts, auth-api.ts). */
-import type { Strings } from './index.ts';
+import type { Strings } from './strings.ts';
 
 export const login = {
   en: {

@@ -1,5 +1,5 @@
 /** Strings of message actions: edit, delete, reactions, replies and @mentions. */
-import type { Strings } from './index.ts';
+import type { Strings } from './strings.ts';
 
 export const messages = {
   en: {

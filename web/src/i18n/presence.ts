@@ -1,5 +1,5 @@
 /** Strings of presence: status dots and "last seen". */
-import type { Strings } from './index.ts';
+import type { Strings } from './strings.ts';
 
 export const presence = {
   en: {

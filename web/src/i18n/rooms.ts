@@ -1,5 +1,5 @@
 /** Strings of rooms: direct messages, the directory, room settings, members and system lines. */
-import type { Strings } from './index.ts';
+import type { Strings } from './strings.ts';
 
 export const rooms = {
   en: {
