@@ -139,7 +139,10 @@ async function endToEnd(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-if (process.argv.includes('--engines')) {
+if (process.argv.includes('--peers')) {
+  // Parley against Socket.IO and a plain framed-once ws server, each in its own process (bench/peers/).
+  await import('./peers/run.ts');
+} else if (process.argv.includes('--engines')) {
   // One node on SQLite, one and two on PostgreSQL + Redis (bench/engines.ts).
   await import('./engines.ts');
 } else {

@@ -1,0 +1,54 @@
+/** The markdown table of the figures, with the ratios Parley ÷ Socket.IO and Parley ÷ ws. */
+import type { ServerKind } from './proc.ts';
+import type { Figures, Metric } from './scenarios/types.ts';
+import type { Sizes } from './sizes.ts';
+
+export interface ServerResult {
+  figures: Figures;
+  lost: number;
+  dups: number;
+  deliveries: number;
+  errors: string[];
+}
+
+const ROWS: [Metric, (s: Sizes) => string, number][] = [
+  ['fanRate', (s) => `fan-out, 1 room × ${s.fanMembers}: highest rate with p99 < 100 ms (msg/s)`, 0],
+  ['fanCpu', (s) => `fan-out: server CPU per delivery at ${s.fanCpuRate} msg/s (µs)`, 1],
+  ['m2mRate', (s) => `many-to-many, ${s.m2mRooms} rooms × 10: highest rate per client with p99 < 100 ms (msg/s)`, 0],
+  ['m2mCpu', (s) => `many-to-many: server CPU per delivery at ${s.m2mCpuRate} msg/s per client (µs)`, 1],
+  ['idleKiB', (s) => `${s.idle} idle connections in rooms of 10: memory per connection (KiB)`, 1],
+  ['connectRate', () => `connect (+ hello for Parley) + join: connections per second`, 0],
+  ['connectCpu', () => `server CPU per connection (µs)`, 0],
+  ['joinStorm', (s) => `${s.joins} clients joining one room (s)`, 2],
+  ['reconnect', (s) => `${s.reconnect} clients in rooms of ${s.reconnectRoom}: SIGTERM, restart, all back (s)`, 2],
+  ['restart', () => `… of which the server's own stop and start (s)`, 2],
+];
+
+const fmt = (v: number | undefined, digits: number): string =>
+  v === undefined || Number.isNaN(v)
+    ? '—'
+    : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const ratio = (a: number | undefined, b: number | undefined): string =>
+  a === undefined || b === undefined || !b || Number.isNaN(a) || Number.isNaN(b) ? '—' : `${(a / b).toFixed(2)}×`;
+
+export function table(sizes: Sizes, results: Partial<Record<ServerKind, ServerResult>>): string {
+  const p = results.parley?.figures ?? {};
+  const s = results.socketio?.figures ?? {};
+  const w = results.ws?.figures ?? {};
+  const lines = [
+    '| scenario | Parley | Socket.IO | ws, framed once | Parley ÷ Socket.IO | Parley ÷ ws |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const [metric, label, digits] of ROWS) {
+    lines.push(
+      `| ${label(sizes)} | ${fmt(p[metric], digits)} | ${fmt(s[metric], digits)} | ${fmt(w[metric], digits)} | ${ratio(p[metric], s[metric])} | ${ratio(p[metric], w[metric])} |`,
+    );
+  }
+  const check = (r: ServerResult | undefined): string =>
+    r ? `${r.deliveries.toLocaleString('en-US')} delivered, ${r.lost} lost, ${r.dups} duplicated` : '—';
+  lines.push(
+    `| deliveries checked (all scenarios) | ${check(results.parley)} | ${check(results.socketio)} | ${check(results.ws)} | | |`,
+  );
+  return lines.join('\n');
+}
