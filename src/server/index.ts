@@ -21,6 +21,8 @@ import { createHttpHandler } from './http/routes.ts';
 import { limitHttp } from './http/limits.ts';
 import { createLogger, type Logger } from './log.ts';
 import { resolveOptions, type ServerOptions } from './options.ts';
+import { NodeMetrics } from './metrics/node-metrics.ts';
+import { metricsExposed } from './metrics/route.ts';
 import type { Store } from './store/store.ts';
 import { guardRequest, guardUpgrade } from './guard.ts';
 import { createUpgradeHandler } from './gateway/upgrade.ts';
@@ -59,7 +61,9 @@ export function createParleyServer(init: ParleyServerInit = {}): ParleyServer {
   const { engines, owned } = resolveEngines(options, init, nodeId, log);
   const { store } = engines;
   const connections = new Set<Connection>();
-  const node = createNodeContext(options, log, engines, connections);
+  // One registry per node (several nodes may share a process); Node's process metrics only when served.
+  const metrics = new NodeMetrics({ node: nodeId, exposed: metricsExposed(options) }, connections);
+  const node = createNodeContext(options, log, engines, connections, metrics);
   const { ctx } = node;
 
   // Without a configured secret, one is generated and kept under the data directory.

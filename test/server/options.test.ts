@@ -26,9 +26,9 @@ describe('options table', () => {
     }
   });
 
-  it('the defaults pass validation together, and only the token secret is secret', () => {
+  it('the defaults pass validation together, and only the token secret and the metrics token are secret', () => {
     expect(resolveOptions()).toEqual(DEFAULTS);
-    expect(OPTION_SPECS.filter((s) => s.secret).map((s) => s.key)).toEqual(['tokenSecret']);
+    expect(OPTION_SPECS.filter((s) => s.secret).map((s) => s.key)).toEqual(['tokenSecret', 'metricsToken']);
   });
   it('the type follows the parsers (checked by tsc)', () => {
     expectTypeOf<ServerOptions['port']>().toEqualTypeOf<number>();

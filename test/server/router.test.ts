@@ -205,6 +205,8 @@ describe('the routes of a node', () => {
     '/api/files/:id': { method: 'GET', path: '/api/files/abc', status: 401 },
     '/api/files/:id/:variant(content|thumb)': { method: 'GET', path: '/api/files/abc/thumb', status: 403 },
     '/healthz': { method: 'GET', path: '/healthz', status: 200 },
+    // Off without --metrics or --metrics-token (test/server/metrics.test.ts).
+    '/metrics': { method: 'GET', path: '/metrics', status: 404 },
     '/api/rooms': { method: 'GET', path: '/api/rooms', status: 200 },
     '/api/rooms/:room/history': { method: 'GET', path: '/api/rooms/general/history', status: 200 },
     '/api/*': { method: 'GET', path: '/api/nothing/here', status: 404 },
@@ -219,6 +221,7 @@ describe('the routes of a node', () => {
     '/api/files/:id': { method: 'DELETE', allow: 'GET, HEAD', message: 'Use GET, HEAD' },
     '/api/files/:id/:variant(content|thumb)': { method: 'PUT', allow: 'GET, HEAD', message: 'Use GET, HEAD' },
     '/healthz': { method: 'POST', allow: 'GET, HEAD', message: READ_ONLY },
+    '/metrics': { method: 'POST', allow: 'GET, HEAD', message: 'Use GET' },
     '/api/rooms': { method: 'DELETE', allow: 'GET, HEAD', message: READ_ONLY },
     '/api/rooms/:room/history': { method: 'PATCH', allow: 'GET, HEAD', message: READ_ONLY },
     '/api/*': { method: 'POST', allow: 'GET, HEAD', message: READ_ONLY },

@@ -7,7 +7,9 @@ import { publishUserEvents } from './user-feed.ts';
 
 /** Appends and, when the event is new, publishes it to every subscriber. */
 export async function commit(ctx: ServerContext, input: AppendInput): Promise<AppendResult> {
+  const started = performance.now();
   const result = await ctx.store.append(input);
+  ctx.metrics.committed(started, result);
   if (result.status === 'appended') {
     const { event } = result;
     const evicts = isRemovalKind(event.kind) && event.target !== undefined;

@@ -1,5 +1,6 @@
 /** What every handler can reach: the node's parts, wired once in index.ts. */
 import type { Logger } from '../log.ts';
+import type { NodeMetrics } from '../metrics/node-metrics.ts';
 import type { Broker } from '../broker/broker.ts';
 import type { Hub } from '../fanout/hub.ts';
 import type { ServerOptions } from '../options.ts';
@@ -24,6 +25,8 @@ export interface ServerContext {
   readonly receipts: ReceiptSignals;
   /** Per-user online / away / offline to room peers, coalesced (presence/status-signals.ts). */
   readonly statuses: StatusSignals;
+  /** This node's metrics: cheap counts, read by GET /metrics (metrics/). */
+  readonly metrics: NodeMetrics;
   /** Marks a room's online list as changed; one presence frame per room goes out per tick. */
   presenceChanged(room: string): void;
 }

@@ -8,6 +8,7 @@ import type { Subscriber } from '../fanout/subscriber.ts';
 import { guarded } from '../guard.ts';
 import { UserLimits } from '../limits/user-limits.ts';
 import type { Logger } from '../log.ts';
+import { NodeMetrics } from '../metrics/node-metrics.ts';
 import type { ServerOptions } from '../options.ts';
 import type { ServerContext } from './context.ts';
 
@@ -25,9 +26,11 @@ export function createNodeContext(
   engines: Engines,
   /** This node's open connections: the gateway adds and removes them. */
   connections: Set<Subscriber>,
+  /** Built by index.ts (exposed or not by the options); a bare one by default. */
+  metrics = new NodeMetrics({ node: options.nodeId ?? 'unnamed', exposed: false }, connections),
 ): NodeContext {
   const { store, broker, presence } = engines;
-  const hub = new Hub(broker, log, options.nodeId ?? undefined, { store, intervalMs: options.healIntervalMs });
+  const hub = new Hub(broker, log, options.nodeId ?? undefined, { store, intervalMs: options.healIntervalMs }, metrics);
   const statuses = new StatusSignals({
     presence,
     store,
@@ -57,6 +60,7 @@ export function createNodeContext(
     userLimits: new UserLimits(options, engines.limits),
     receipts: new ReceiptSignals(hub),
     statuses,
+    metrics,
     presenceChanged(room) {
       // Coalesced: a burst of joins and leaves yields one presence frame per room.
       if (dirtyRooms.size === 0) setImmediate(() => guarded(log, { timer: 'presence' }, flushPresence));

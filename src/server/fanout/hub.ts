@@ -16,6 +16,7 @@ import { Healer, type Channel, type Evict, type HealStats, type HealStore } from
 import { guarded } from '../guard.ts';
 import type { Logger } from '../log.ts';
 import { prepareFrame } from '../gateway/wire.ts';
+import type { NodeMetrics } from '../metrics/node-metrics.ts';
 
 /** A node-level message: its payload, and whether this node published it. */
 export type NodeHandler = (payload: string, fromHere: boolean) => void;
@@ -44,6 +45,7 @@ export class Hub implements NodeChannels {
   readonly #rooms = new Map<string, Channel>();
   readonly #broker: Broker;
   readonly #log: Logger;
+  readonly #metrics: Pick<NodeMetrics, 'delivered' | 'signalled'> | undefined;
   /**
    * This node's id (--node-id, else random): the prefix of its connection ids, and how it tells
    * its own signals apart when they come back from the broker.
@@ -55,10 +57,17 @@ export class Hub implements NodeChannels {
   #healTimer: NodeJS.Timeout | undefined;
   #started = false;
 
-  constructor(broker: Broker, log: Logger, node: string = newNodeId(), heal?: HealOptions) {
+  constructor(
+    broker: Broker,
+    log: Logger,
+    node: string = newNodeId(),
+    heal?: HealOptions,
+    metrics?: Pick<NodeMetrics, 'delivered' | 'signalled'>,
+  ) {
     this.node = node;
     this.#broker = broker;
     this.#log = log;
+    this.#metrics = metrics;
     this.#healer = heal && new Healer(heal.store, log, this.#rooms, this.#fan);
     this.#healIntervalMs = heal?.intervalMs ?? 0;
     broker.onMessage((m) => guarded(log, { broker: m.channel }, () => this.#deliver(m)));
@@ -161,17 +170,11 @@ export class Hub implements NodeChannels {
     if (!ch || ch.subs.size === 0) return;
     const { signal } = message;
     if (signal) {
+      this.#metrics?.signalled(message.payload, ch.subs.size);
       const prepared = prepareFrame(message.payload);
       // Connection ids are unique across nodes (prefixed with the node's id).
       const { except } = signal;
-      for (const conn of ch.subs) {
-        if (conn.id === except) continue;
-        try {
-          conn.sendEphemeral(prepared);
-        } catch (err) {
-          this.#failed(conn, err);
-        }
-      }
+      for (const conn of ch.subs) if (conn.id !== except) this.#each(conn, () => conn.sendEphemeral(prepared));
       return;
     }
     // The hot path: the next seq, nothing held. Anything else waits for the healer.
@@ -192,25 +195,12 @@ export class Hub implements NodeChannels {
       for (const conn of removed) conn.evict(channel, evict.reason, evict.by);
     }
     const prepared = prepareFrame(payload);
-    // The hot loop: no closure or context object per recipient unless one fails.
-    for (const conn of subs) {
-      try {
-        conn.deliverEvent(channel, seq, prepared);
-      } catch (err) {
-        this.#failed(conn, err);
-      }
-    }
+    for (const conn of subs) this.#each(conn, () => conn.deliverEvent(channel, seq, prepared));
+    this.#metrics?.delivered(channel, seq, payload, subs.size);
   };
 
   /** One recipient's failure cuts that recipient (it resumes from its last seq), never the rest. */
-  #failed(conn: Subscriber, err: unknown): void {
-    guarded(
-      this.#log,
-      { conn: conn.id },
-      () => {
-        throw err;
-      },
-      () => conn.cut(),
-    );
+  #each(conn: Subscriber, write: () => void): void {
+    guarded(this.#log, { conn: conn.id }, write, () => conn.cut());
   }
 }

@@ -16,7 +16,7 @@ import type { ServerContext } from '../core/context.ts';
 import { guarded } from '../guard.ts';
 import { dispatch } from '../handlers/index.ts';
 import { ConnectionLimits, type Verdict } from '../limits/user-limits.ts';
-import { prepareFrame, queuedBytes, writePrepared, type PreparedFrame } from './wire.ts';
+import { prepareFrame, writePrepared, type PreparedFrame } from './wire.ts';
 
 let nextId = 1;
 /** Grace for a close handshake before the socket is cut (a slow peer may never read it). */
@@ -92,15 +92,13 @@ export class Connection implements ConnectionPort {
   }
 
   send(frame: ServerFrame): void {
+    this.ctx.metrics.sent(frame);
     this.sendPrepared(prepareFrame(JSON.stringify(frame)));
   }
 
   sendPrepared(prepared: PreparedFrame): void {
     if (this.#closing || this.ws.readyState !== this.ws.OPEN) return;
-    // Frames of this turn are held until its end (wire.ts) and count here; past the limit they
-    // are written out first, so only what the kernel did not take decides.
-    const max = this.ctx.options.maxQueuedBytes;
-    if (queuedBytes(this.ws, max - prepared.bytes) + prepared.bytes > max) {
+    if (this.ws.bufferedAmount + prepared.bytes > this.ctx.options.maxQueuedBytes) {
       this.ctx.log.warn({ conn: this.id, queued: this.ws.bufferedAmount }, 'slow consumer closed');
       this.close(CLOSE.slow_consumer, 'outbound queue full; resume from your last seq');
       return;
@@ -113,7 +111,7 @@ export class Connection implements ConnectionPort {
    * quarter full, so they never delay durable events or push a client into eviction.
    */
   sendEphemeral(prepared: PreparedFrame): void {
-    if (queuedBytes(this.ws, this.ctx.options.maxQueuedBytes / 4) > this.ctx.options.maxQueuedBytes / 4) return;
+    if (this.ws.bufferedAmount > this.ctx.options.maxQueuedBytes / 4) return;
     this.sendPrepared(prepared);
   }
 
@@ -137,6 +135,7 @@ export class Connection implements ConnectionPort {
    */
   evict(room: string, reason: RemovedFrame['reason'], by: UserRef): void {
     if (!this.rooms.delete(room)) return;
+    this.ctx.metrics.evicted(reason);
     this.send({ type: 'removed', room, reason, by });
     const { ctx, user } = this;
     const work = (async () => {
@@ -158,7 +157,7 @@ export class Connection implements ConnectionPort {
    */
   drained(): Promise<void> {
     const limit = this.ctx.options.maxQueuedBytes / 2;
-    if (queuedBytes(this.ws, limit) <= limit || this.#closing) return Promise.resolve();
+    if (this.ws.bufferedAmount <= limit || this.#closing) return Promise.resolve();
     const socket = (this.ws as unknown as { _socket?: NodeJS.EventEmitter })._socket;
     if (!socket) return Promise.resolve();
     return new Promise((resolve) => {
@@ -215,6 +214,7 @@ export class Connection implements ConnectionPort {
   close(code: number, reason: string): void {
     if (this.#closing) return;
     this.#closing = true;
+    this.ctx.metrics.closed(code);
     this.ws.close(code, reason);
     setTimeout(() => this.cut(), CLOSE_GRACE_MS).unref();
   }
@@ -235,13 +235,15 @@ export class Connection implements ConnectionPort {
   #onMessage(data: Buffer, isBinary: boolean): void | Promise<void> {
     if (this.#closing) return;
     if (isBinary) {
+      this.ctx.metrics.frameIn('binary');
       return this.#limits.admit(undefined, this.user?.id, this.ctx.userLimits, (verdict) => {
         if (verdict.ok) this.error('binary_unsupported');
-        else this.#rateLimited(verdict, undefined);
+        else this.#rateLimited(verdict, undefined, undefined);
       });
     }
     const decoded = decodeClientFrame(data.toString('utf8'));
     const type = decoded.ok ? decoded.frame.type : undefined;
+    this.ctx.metrics.frameIn(type);
     return this.#limits.admit(type, this.user?.id, this.ctx.userLimits, (verdict) =>
       this.#admitted(verdict, decoded, data.length),
     );
@@ -250,7 +252,11 @@ export class Connection implements ConnectionPort {
   #admitted(verdict: Verdict, decoded: ReturnType<typeof decodeClientFrame>, bytes: number): void {
     if (this.#closing) return;
     if (!verdict.ok) {
-      this.#rateLimited(verdict, decoded.ok ? ('id' in decoded.frame ? decoded.frame.id : undefined) : decoded.id);
+      this.#rateLimited(
+        verdict,
+        decoded.ok ? ('id' in decoded.frame ? decoded.frame.id : undefined) : decoded.id,
+        decoded.ok ? decoded.frame.type : undefined,
+      );
       return;
     }
     if (!decoded.ok) {
@@ -305,7 +311,8 @@ export class Connection implements ConnectionPort {
   }
 
   /** Refused by a rate limit: nothing was done; after too many refusals the connection is closed. */
-  #rateLimited(verdict: Verdict & { ok: false }, id: string | undefined): void {
+  #rateLimited(verdict: Verdict & { ok: false }, id: string | undefined, type: ClientFrame['type'] | undefined): void {
+    this.ctx.metrics.refused(type);
     const frame: ServerFrame = {
       type: 'error',
       code: 'rate_limited',

@@ -8,6 +8,7 @@ import { authHandlers, type AuthRoutes } from '../auth/routes.ts';
 import type { ServerContext } from '../core/context.ts';
 import type { Files } from '../files/files.ts';
 import { fileHandlers } from '../files/routes.ts';
+import { metricsRoute } from '../metrics/route.ts';
 import { requestUrl } from './request-url.ts';
 import { httpError } from './respond.ts';
 import { restRoutes } from './rest.ts';
@@ -44,6 +45,8 @@ export function httpRoutes(ctx: ServerContext, auth: AuthRoutes, files: Files): 
     { path: '/api/files/:id/:variant(content|thumb)', GET: file.download, HEAD: file.download },
     // Health and the public read-only REST surface (http/rest.ts).
     { path: '/healthz', GET: rest.health, wrongMethod: READ_ONLY },
+    // Prometheus metrics: 404 unless --metrics on or --metrics-token (metrics/route.ts).
+    { path: '/metrics', GET: metricsRoute(ctx) },
     { path: '/api/rooms', GET: rest.rooms, wrongMethod: READ_ONLY },
     { path: '/api/rooms/:room/history', GET: rest.history, wrongMethod: READ_ONLY },
     { path: '/api/*', GET: rest.noSuchApi, wrongMethod: READ_ONLY },

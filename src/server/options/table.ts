@@ -232,6 +232,15 @@ export const OPTIONS = {
    * and its users go offline and its nicknames free (docs/scaling.md, _Presence across nodes_).
    */
   presenceTtlMs: opt(atLeast1, 15_000, "with Redis: how long before a silent node's users count as offline"),
+  /** Serve GET /metrics (Prometheus) without a token: only where the port is reachable from a private network. */
+  metrics: opt(bool(), false, 'serve GET /metrics with no token (on/off; for a private network)'),
+  /** With a token, GET /metrics is served and needs `Authorization: Bearer <token>` (401 otherwise). */
+  metricsToken: opt(
+    text({ nullable: true, minLength: 16 }),
+    null,
+    'bearer token GET /metrics requires (setting one turns /metrics on)',
+    true,
+  ),
 };
 
 /** The option values, typed by the table. */
