@@ -174,7 +174,14 @@ export class Hub implements NodeChannels {
       const prepared = prepareFrame(message.payload);
       // Connection ids are unique across nodes (prefixed with the node's id).
       const { except } = signal;
-      for (const conn of ch.subs) if (conn.id !== except) this.#each(conn, () => conn.sendEphemeral(prepared));
+      for (const conn of ch.subs) {
+        if (conn.id === except) continue;
+        try {
+          conn.sendEphemeral(prepared);
+        } catch (err) {
+          this.#failed(conn, err);
+        }
+      }
       return;
     }
     // The hot path: the next seq, nothing held. Anything else waits for the healer.
@@ -195,12 +202,26 @@ export class Hub implements NodeChannels {
       for (const conn of removed) conn.evict(channel, evict.reason, evict.by);
     }
     const prepared = prepareFrame(payload);
-    for (const conn of subs) this.#each(conn, () => conn.deliverEvent(channel, seq, prepared));
+    // The hot loop: no closure or context object per recipient unless one fails.
+    for (const conn of subs) {
+      try {
+        conn.deliverEvent(channel, seq, prepared);
+      } catch (err) {
+        this.#failed(conn, err);
+      }
+    }
     this.#metrics?.delivered(channel, seq, payload, subs.size);
   };
 
   /** One recipient's failure cuts that recipient (it resumes from its last seq), never the rest. */
-  #each(conn: Subscriber, write: () => void): void {
-    guarded(this.#log, { conn: conn.id }, write, () => conn.cut());
+  #failed(conn: Subscriber, err: unknown): void {
+    guarded(
+      this.#log,
+      { conn: conn.id },
+      () => {
+        throw err;
+      },
+      () => conn.cut(),
+    );
   }
 }

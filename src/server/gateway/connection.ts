@@ -16,7 +16,7 @@ import type { ServerContext } from '../core/context.ts';
 import { guarded } from '../guard.ts';
 import { dispatch } from '../handlers/index.ts';
 import { ConnectionLimits, type Verdict } from '../limits/user-limits.ts';
-import { prepareFrame, writePrepared, type PreparedFrame } from './wire.ts';
+import { prepareFrame, queuedBytes, writePrepared, type PreparedFrame } from './wire.ts';
 
 let nextId = 1;
 /** Grace for a close handshake before the socket is cut (a slow peer may never read it). */
@@ -98,7 +98,10 @@ export class Connection implements ConnectionPort {
 
   sendPrepared(prepared: PreparedFrame): void {
     if (this.#closing || this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount + prepared.bytes > this.ctx.options.maxQueuedBytes) {
+    // Frames of this turn are held until its end (wire.ts) and count here; past the limit they
+    // are written out first, so only what the kernel did not take decides.
+    const max = this.ctx.options.maxQueuedBytes;
+    if (queuedBytes(this.ws, max - prepared.bytes) + prepared.bytes > max) {
       this.ctx.log.warn({ conn: this.id, queued: this.ws.bufferedAmount }, 'slow consumer closed');
       this.close(CLOSE.slow_consumer, 'outbound queue full; resume from your last seq');
       return;
@@ -111,7 +114,7 @@ export class Connection implements ConnectionPort {
    * quarter full, so they never delay durable events or push a client into eviction.
    */
   sendEphemeral(prepared: PreparedFrame): void {
-    if (this.ws.bufferedAmount > this.ctx.options.maxQueuedBytes / 4) return;
+    if (queuedBytes(this.ws, this.ctx.options.maxQueuedBytes / 4) > this.ctx.options.maxQueuedBytes / 4) return;
     this.sendPrepared(prepared);
   }
 
@@ -157,7 +160,7 @@ export class Connection implements ConnectionPort {
    */
   drained(): Promise<void> {
     const limit = this.ctx.options.maxQueuedBytes / 2;
-    if (this.ws.bufferedAmount <= limit || this.#closing) return Promise.resolve();
+    if (queuedBytes(this.ws, limit) <= limit || this.#closing) return Promise.resolve();
     const socket = (this.ws as unknown as { _socket?: NodeJS.EventEmitter })._socket;
     if (!socket) return Promise.resolve();
     return new Promise((resolve) => {

@@ -1,6 +1,16 @@
 /**
- * Pre-framed WebSocket writes: an event is serialized and framed once per broadcast and the
- * same buffers are written to every subscriber (as engine.io does with wsPreEncodedFrame).
+ * Pre-framed, coalesced WebSocket writes.
+ *
+ * Encode once: an event is serialized and framed once per broadcast and the same bytes are
+ * written to every subscriber (as engine.io does with wsPreEncodedFrame).
+ *
+ * Coalesce: the first write to a socket in a turn of the event loop corks it, and one flush
+ * scheduled per turn (setImmediate, after the I/O callbacks of the turn) uncorks every socket
+ * corked since, so everything written to one socket in the turn — events of one group commit,
+ * acks, presence, and ws's own ping, pong and close frames — leaves in one `writev`. The
+ * corked bytes are in the socket's writable state, so `ws.bufferedAmount` (and with it the
+ * slow-consumer limit and `drained()`) counts them, and ws's own writes queue behind them in
+ * order. A socket ended or reset meanwhile is uncorked harmlessly (Writable `end()` uncorks fully).
  */
 import * as wsModule from 'ws';
 import type { WebSocket } from 'ws';
@@ -16,6 +26,11 @@ interface SenderInstance {
   _state?: number;
   sendFrame(list: Buffer[], cb?: (err?: Error) => void): void;
 }
+/** The parts of the socket under a WebSocket that the flush uses. */
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
 
 const Sender = (wsModule as unknown as { Sender: SenderStatic }).Sender;
 const TEXT_OPCODE = 1;
@@ -24,20 +39,77 @@ const SENDER_IDLE = 0;
 
 /** One text frame, ready to be written to any number of sockets. */
 export interface PreparedFrame {
+  /** The payload (a view into `wire`), for ws's own send when its Sender has something queued. */
   readonly data: Buffer;
+  /** The header and the payload, each a view into `wire`. */
   readonly frame: Buffer[];
+  /** The complete frame, header and payload in one buffer: one write per recipient. */
+  readonly wire: Buffer;
   readonly bytes: number;
 }
 
 export function prepareFrame(json: string): PreparedFrame {
-  const data = Buffer.from(json, 'utf8');
-  const frame = Sender.frame(data, { fin: true, rsv1: false, opcode: TEXT_OPCODE, mask: false, readOnly: true });
-  return { data, frame, bytes: data.length };
+  const payload = Buffer.from(json, 'utf8');
+  const parts = Sender.frame(payload, { fin: true, rsv1: false, opcode: TEXT_OPCODE, mask: false, readOnly: true });
+  const wire = Buffer.concat(parts);
+  const header = parts[0]?.length ?? 0;
+  const data = wire.subarray(header);
+  return { data, frame: [wire.subarray(0, header), data], wire, bytes: data.length };
+}
+
+/** Sockets corked in this turn, uncorked together by one flush. */
+let corked: Corkable[] = [];
+const isCorked = new WeakSet<Corkable>();
+let flushScheduled = false;
+
+function flush(): void {
+  flushScheduled = false;
+  const sockets = corked;
+  corked = [];
+  // A socket flushed early (queuedBytes) and corked again may be listed twice: uncork it once.
+  for (const socket of sockets) if (isCorked.delete(socket)) socket.uncork();
+}
+
+/** Corks `socket` until the end of this turn of the event loop (once per socket per turn). */
+function hold(socket: Corkable): void {
+  if (isCorked.has(socket)) return;
+  socket.cork();
+  isCorked.add(socket);
+  corked.push(socket);
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flush);
+  }
+}
+
+/** Sockets corked and not yet flushed (for tests). */
+export function heldSockets(): number {
+  return corked.filter((socket) => isCorked.has(socket)).length;
+}
+
+/**
+ * `ws.bufferedAmount`, held bytes included; past `limit`, the held bytes are handed to the kernel
+ * first and the amount read again. Limits (slow consumer, ephemeral dropping, drained) so judge
+ * what the kernel did not take, as they did when every frame was written at once: a burst of one
+ * turn larger than a limit is not mistaken for a peer that does not read.
+ */
+export function queuedBytes(ws: WebSocket, limit: number): number {
+  const queued = ws.bufferedAmount;
+  if (queued <= limit) return queued;
+  const socket = (ws as unknown as { _socket?: Corkable })._socket;
+  if (!socket || !isCorked.delete(socket)) return queued;
+  socket.uncork();
+  return ws.bufferedAmount;
 }
 
 export function writePrepared(ws: WebSocket, prepared: PreparedFrame): void {
-  const sender = (ws as unknown as { _sender?: SenderInstance })._sender;
-  if (sender && sender._state === SENDER_IDLE) sender.sendFrame(prepared.frame);
+  const internals = ws as unknown as { _sender?: SenderInstance; _socket?: Corkable };
+  const sender = internals._sender;
+  const socket = internals._socket;
+  if (sender && socket && sender._state === SENDER_IDLE) {
+    hold(socket);
+    sender.sendFrame([prepared.wire]);
+  }
   // Something is queued inside ws: let it keep its order.
   else ws.send(prepared.data, { binary: false });
 }
