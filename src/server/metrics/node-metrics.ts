@@ -136,7 +136,7 @@ export class NodeMetrics {
     });
     this.#fanout = new Histogram({
       name: 'parley_fanout_seconds',
-      help: 'From the commit of an event to the end of its delivery to local subscribers, on the node that committed it',
+      help: 'From the commit of an event until it is written to every local subscriber, on the node that committed it',
       buckets: LATENCY_BUCKETS,
       registers,
     });
