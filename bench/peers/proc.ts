@@ -98,7 +98,10 @@ export async function startServer(kind: ServerKind, rooms: number): Promise<Serv
   };
   let child: ChildProcess | null = null;
   const start = async (): Promise<void> => {
-    const node = [process.execPath, '--import', 'tsx', ...args()];
+    // BENCH_PROFILE=<dir>: a V8 CPU profile of each Parley server process, written when it exits.
+    const prof = process.env['BENCH_PROFILE'];
+    const profile = kind === 'parley' && prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+    const node = [process.execPath, ...profile, '--import', 'tsx', ...args()];
     const [cmd, ...rest] = HAS_TASKSET ? ['taskset', '-c', '0', ...node] : node;
     const c = spawn(cmd ?? process.execPath, rest, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;

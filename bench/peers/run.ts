@@ -2,7 +2,7 @@
  * `npm run bench -- --peers`: Parley against Socket.IO 4.8 and a plain framed-once `ws` server,
  * each in its own process on core 0, this load generator on core 1 (docs/performance.md).
  * Options: BENCH_SCALE=full (the issue's sizes) or tiny; --servers=parley,ws; --scenarios=fan-out,idle
- * (names: fan-out, many-to-many, idle, join storm, reconnect storm).
+ * (names: fan-out, many-to-many, idle, join storm, reconnect storm); BENCH_PROFILE=<dir>: CPU profiles of Parley.
  */
 import { loadavg } from 'node:os';
 import { HAS_TASKSET, KINDS, pinSelf, type ServerKind } from './proc.ts';

@@ -1,0 +1,64 @@
+/**
+ * Rising rates until the p99 latency reaches 100 ms (or the deliveries do not drain): the highest
+ * rate that held. A step that fails is run once more before the climb stops, so one stall of a
+ * shared machine does not end it.
+ */
+import { drain, pace } from '../load.ts';
+import type { ServerProc } from '../proc.ts';
+import type { Tracker } from '../tracker.ts';
+import { perDelivery } from './types.ts';
+
+export const P99_LIMIT_MS = 100;
+
+export async function climb(
+  server: ServerProc,
+  t: Tracker,
+  rates: readonly number[],
+  stepMs: number,
+  /** Messages per second for one step at `rate`. */
+  perSecond: (rate: number) => number,
+  sendOne: (k: number) => void,
+  log: (line: string) => void,
+  unit: string,
+): Promise<number> {
+  let best = 0;
+  for (const rate of rates) {
+    let held = false;
+    for (let attempt = 0; attempt < 2 && !held; attempt++) {
+      const cpu = server.cpuMs();
+      const d = t.delivered;
+      await pace(perSecond(rate), stepMs, sendOne);
+      const drained = await drain(t, 3000);
+      const { p50, p99 } = t.step();
+      const us = perDelivery(server.cpuMs() - cpu, t.delivered - d);
+      held = drained && p99 < P99_LIMIT_MS;
+      log(
+        `  ${rate} ${unit}: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${us.toFixed(1)} µs/delivery` +
+          `${drained ? '' : ', not drained in 3 s'}${held ? '' : attempt === 0 ? ' (failed; once more)' : ' (failed)'}`,
+      );
+      if (!drained) await drain(t, 20_000);
+    }
+    if (!held) break;
+    best = rate;
+  }
+  return best;
+}
+
+/** Send at `rate` for `ms` unmeasured (JIT and caches warm), then at the same rate measured: server CPU per delivery. */
+export async function cpuAt(
+  server: ServerProc,
+  t: Tracker,
+  perSecond: number,
+  ms: number,
+  sendOne: (k: number) => void,
+): Promise<{ us: number; p99: number }> {
+  await pace(perSecond, ms / 2, sendOne);
+  await drain(t, 5000);
+  t.step();
+  const cpu0 = server.cpuMs();
+  const d0 = t.delivered;
+  await pace(perSecond, ms, sendOne);
+  await drain(t, 5000);
+  const us = perDelivery(server.cpuMs() - cpu0, t.delivered - d0);
+  return { us, p99: t.step().p99 };
+}
