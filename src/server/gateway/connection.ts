@@ -240,8 +240,9 @@ export class Connection implements ConnectionPort {
     if (isBinary) {
       this.ctx.metrics.frameIn('binary');
       return this.#limits.admit(undefined, this.user?.id, this.ctx.userLimits, (verdict) => {
+        if (!verdict.ok) this.ctx.metrics.refused(undefined);
         if (verdict.ok) this.error('binary_unsupported');
-        else this.#rateLimited(verdict, undefined, undefined);
+        else this.#rateLimited(verdict, undefined);
       });
     }
     const decoded = decodeClientFrame(data.toString('utf8'));
@@ -255,11 +256,8 @@ export class Connection implements ConnectionPort {
   #admitted(verdict: Verdict, decoded: ReturnType<typeof decodeClientFrame>, bytes: number): void {
     if (this.#closing) return;
     if (!verdict.ok) {
-      this.#rateLimited(
-        verdict,
-        decoded.ok ? ('id' in decoded.frame ? decoded.frame.id : undefined) : decoded.id,
-        decoded.ok ? decoded.frame.type : undefined,
-      );
+      this.ctx.metrics.refused(decoded.ok ? decoded.frame.type : undefined);
+      this.#rateLimited(verdict, decoded.ok ? ('id' in decoded.frame ? decoded.frame.id : undefined) : decoded.id);
       return;
     }
     if (!decoded.ok) {
@@ -314,8 +312,7 @@ export class Connection implements ConnectionPort {
   }
 
   /** Refused by a rate limit: nothing was done; after too many refusals the connection is closed. */
-  #rateLimited(verdict: Verdict & { ok: false }, id: string | undefined, type: ClientFrame['type'] | undefined): void {
-    this.ctx.metrics.refused(type);
+  #rateLimited(verdict: Verdict & { ok: false }, id: string | undefined): void {
     const frame: ServerFrame = {
       type: 'error',
       code: 'rate_limited',
