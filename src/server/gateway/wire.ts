@@ -4,10 +4,12 @@
  * Encode once: an event is serialized and framed once per broadcast and the same bytes are
  * written to every subscriber (as engine.io does with wsPreEncodedFrame).
  *
- * Coalesce: the first write to a socket in a turn of the event loop corks it, and one flush
- * scheduled per turn (setImmediate, after the I/O callbacks of the turn) uncorks every socket
- * corked since, so everything written to one socket in the turn — events of one group commit,
- * acks, presence, and ws's own ping, pong and close frames — leaves in one `writev`. The
+ * Coalesce: the first write to a socket in a turn corks it, and one flush scheduled per turn
+ * (process.nextTick: once the callback that wrote and the promise continuations it started are
+ * done) uncorks every socket corked since, so everything written to one socket in the turn —
+ * events of one group commit, acks, presence, and ws's own ping, pong and close frames — leaves
+ * in one `writev`. Not setImmediate: a group commit (its fsync) queued with setImmediate in the
+ * same turn would run first, and hold the previous commit's events and acks behind it. The
  * corked bytes are in the socket's writable state, so `ws.bufferedAmount` (and with it the
  * slow-consumer limit and `drained()`) counts them, and ws's own writes queue behind them in
  * order. A socket ended or reset meanwhile is uncorked harmlessly (Writable `end()` uncorks fully).
@@ -78,7 +80,7 @@ function hold(socket: Corkable): void {
   corked.push(socket);
   if (!flushScheduled) {
     flushScheduled = true;
-    setImmediate(flush);
+    process.nextTick(flush);
   }
 }
 
