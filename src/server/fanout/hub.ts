@@ -16,6 +16,7 @@ import { Healer, type Channel, type Evict, type HealStats, type HealStore } from
 import { guarded } from '../guard.ts';
 import type { Logger } from '../log.ts';
 import { prepareFrame } from '../gateway/wire.ts';
+import type { NodeMetrics } from '../metrics/node-metrics.ts';
 
 /** A node-level message: its payload, and whether this node published it. */
 export type NodeHandler = (payload: string, fromHere: boolean) => void;
@@ -44,6 +45,7 @@ export class Hub implements NodeChannels {
   readonly #rooms = new Map<string, Channel>();
   readonly #broker: Broker;
   readonly #log: Logger;
+  readonly #metrics: Pick<NodeMetrics, 'delivered' | 'signalled'> | undefined;
   /**
    * This node's id (--node-id, else random): the prefix of its connection ids, and how it tells
    * its own signals apart when they come back from the broker.
@@ -55,10 +57,17 @@ export class Hub implements NodeChannels {
   #healTimer: NodeJS.Timeout | undefined;
   #started = false;
 
-  constructor(broker: Broker, log: Logger, node: string = newNodeId(), heal?: HealOptions) {
+  constructor(
+    broker: Broker,
+    log: Logger,
+    node: string = newNodeId(),
+    heal?: HealOptions,
+    metrics?: Pick<NodeMetrics, 'delivered' | 'signalled'>,
+  ) {
     this.node = node;
     this.#broker = broker;
     this.#log = log;
+    this.#metrics = metrics;
     this.#healer = heal && new Healer(heal.store, log, this.#rooms, this.#fan);
     this.#healIntervalMs = heal?.intervalMs ?? 0;
     broker.onMessage((m) => guarded(log, { broker: m.channel }, () => this.#deliver(m)));
@@ -161,6 +170,7 @@ export class Hub implements NodeChannels {
     if (!ch || ch.subs.size === 0) return;
     const { signal } = message;
     if (signal) {
+      this.#metrics?.signalled(message.payload, ch.subs.size);
       const prepared = prepareFrame(message.payload);
       // Connection ids are unique across nodes (prefixed with the node's id).
       const { except } = signal;
@@ -200,6 +210,7 @@ export class Hub implements NodeChannels {
         this.#failed(conn, err);
       }
     }
+    this.#metrics?.delivered(channel, seq, payload, subs.size);
   };
 
   /** One recipient's failure cuts that recipient (it resumes from its last seq), never the rest. */

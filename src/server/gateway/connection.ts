@@ -92,6 +92,7 @@ export class Connection implements ConnectionPort {
   }
 
   send(frame: ServerFrame): void {
+    this.ctx.metrics.sent(frame);
     this.sendPrepared(prepareFrame(JSON.stringify(frame)));
   }
 
@@ -137,6 +138,7 @@ export class Connection implements ConnectionPort {
    */
   evict(room: string, reason: RemovedFrame['reason'], by: UserRef): void {
     if (!this.rooms.delete(room)) return;
+    this.ctx.metrics.evicted(reason);
     this.send({ type: 'removed', room, reason, by });
     const { ctx, user } = this;
     const work = (async () => {
@@ -215,6 +217,7 @@ export class Connection implements ConnectionPort {
   close(code: number, reason: string): void {
     if (this.#closing) return;
     this.#closing = true;
+    this.ctx.metrics.closed(code);
     this.ws.close(code, reason);
     setTimeout(() => this.cut(), CLOSE_GRACE_MS).unref();
   }
@@ -235,13 +238,16 @@ export class Connection implements ConnectionPort {
   #onMessage(data: Buffer, isBinary: boolean): void | Promise<void> {
     if (this.#closing) return;
     if (isBinary) {
+      this.ctx.metrics.frameIn('binary');
       return this.#limits.admit(undefined, this.user?.id, this.ctx.userLimits, (verdict) => {
+        if (!verdict.ok) this.ctx.metrics.refused(undefined);
         if (verdict.ok) this.error('binary_unsupported');
         else this.#rateLimited(verdict, undefined);
       });
     }
     const decoded = decodeClientFrame(data.toString('utf8'));
     const type = decoded.ok ? decoded.frame.type : undefined;
+    this.ctx.metrics.frameIn(type);
     return this.#limits.admit(type, this.user?.id, this.ctx.userLimits, (verdict) =>
       this.#admitted(verdict, decoded, data.length),
     );
@@ -250,6 +256,7 @@ export class Connection implements ConnectionPort {
   #admitted(verdict: Verdict, decoded: ReturnType<typeof decodeClientFrame>, bytes: number): void {
     if (this.#closing) return;
     if (!verdict.ok) {
+      this.ctx.metrics.refused(decoded.ok ? decoded.frame.type : undefined);
       this.#rateLimited(verdict, decoded.ok ? ('id' in decoded.frame ? decoded.frame.id : undefined) : decoded.id);
       return;
     }
