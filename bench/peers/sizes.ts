@@ -26,10 +26,10 @@ export interface Sizes {
 
 const DEFAULT: Sizes = {
   fanMembers: 201,
-  fanRates: [25, 50, 75, 100, 150, 200, 300, 400, 600, 800, 1200, 1600],
+  fanRates: [25, 50, 75, 100, 150, 200, 300, 400, 600, 800, 1200, 1600, 2400, 3200],
   fanCpuRate: 25,
   m2mRooms: 20,
-  m2mRates: [1, 2, 3, 4, 6, 8, 12, 16, 24, 32],
+  m2mRates: [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64],
   m2mCpuRate: 2,
   stepMs: 3000,
   idle: 1000,

@@ -32,6 +32,12 @@ const fmt = (v: number | undefined, digits: number): string =>
 const ratio = (a: number | undefined, b: number | undefined): string =>
   a === undefined || b === undefined || !b || Number.isNaN(a) || Number.isNaN(b) ? '—' : `${(a / b).toFixed(2)}×`;
 
+/** A rate at the top of its ladder held: the true figure is at least that (often the load generator's limit). */
+function atTop(sizes: Sizes, metric: Metric, v: number | undefined): boolean {
+  const ladder = metric === 'fanRate' ? sizes.fanRates : metric === 'm2mRate' ? sizes.m2mRates : [];
+  return v !== undefined && ladder.length > 0 && v === ladder[ladder.length - 1];
+}
+
 export function table(sizes: Sizes, results: Partial<Record<ServerKind, ServerResult>>): string {
   const p = results.parley?.figures ?? {};
   const s = results.socketio?.figures ?? {};
@@ -41,8 +47,9 @@ export function table(sizes: Sizes, results: Partial<Record<ServerKind, ServerRe
     '|---|---|---|---|---|---|',
   ];
   for (const [metric, label, digits] of ROWS) {
+    const cell = (f: Figures): string => `${atTop(sizes, metric, f[metric]) ? '≥ ' : ''}${fmt(f[metric], digits)}`;
     lines.push(
-      `| ${label(sizes)} | ${fmt(p[metric], digits)} | ${fmt(s[metric], digits)} | ${fmt(w[metric], digits)} | ${ratio(p[metric], s[metric])} | ${ratio(p[metric], w[metric])} |`,
+      `| ${label(sizes)} | ${cell(p)} | ${cell(s)} | ${cell(w)} | ${ratio(p[metric], s[metric])} | ${ratio(p[metric], w[metric])} |`,
     );
   }
   const check = (r: ServerResult | undefined): string =>
