@@ -148,6 +148,32 @@ describe('coalesced writes', () => {
     expect(heldSockets()).toBe(0);
   });
 
+  it('a socket whose flush throws is destroyed, and the others are still flushed', async () => {
+    const fake = (fail: boolean) => {
+      const state = { corks: 0, destroyed: false, frames: 0 };
+      const socket = {
+        cork: () => state.corks++,
+        uncork: () => {
+          if (fail) throw new Error('broken');
+          state.corks--;
+        },
+        destroy: () => (state.destroyed = true),
+      };
+      const sender = { _state: 0, sendFrame: () => state.frames++ };
+      return { ws: { _socket: socket, _sender: sender } as unknown as WebSocket, state };
+    };
+    const [broken, fine] = [fake(true), fake(false)];
+    const frame = prepareFrame('"x"');
+    writePrepared(broken.ws, frame);
+    writePrepared(fine.ws, frame);
+    writePrepared(fine.ws, frame);
+    expect(heldSockets()).toBe(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(broken.state.destroyed).toBe(true);
+    expect(fine.state).toEqual({ corks: 0, destroyed: false, frames: 2 });
+    expect(heldSockets()).toBe(0);
+  });
+
   it('a socket reset while corked is flushed harmlessly', async () => {
     let after: number | undefined;
     const { client } = await pair((ws) => {

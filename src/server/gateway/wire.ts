@@ -32,6 +32,7 @@ interface SenderInstance {
 interface Corkable {
   cork(): void;
   uncork(): void;
+  destroy(err?: Error): void;
 }
 
 const Sender = (wsModule as unknown as { Sender: SenderStatic }).Sender;
@@ -69,7 +70,15 @@ function flush(): void {
   const sockets = corked;
   corked = [];
   // A socket flushed early (queuedBytes) and corked again may be listed twice: uncork it once.
-  for (const socket of sockets) if (isCorked.delete(socket)) socket.uncork();
+  for (const socket of sockets) {
+    if (!isCorked.delete(socket)) continue;
+    try {
+      socket.uncork();
+    } catch (err) {
+      // Never leave the other sockets corked: this one ends (its client resumes), they go on.
+      socket.destroy(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
 }
 
 /** Corks `socket` until the end of this turn of the event loop (once per socket per turn). */
