@@ -27,14 +27,22 @@ export async function climb(
     let held = false;
     for (let attempt = 0; attempt < ATTEMPTS && !held; attempt++) {
       const cpu = server.cpuMs();
+      const own = process.cpuUsage();
+      const t0 = performance.now();
       const d = t.delivered;
       await pace(perSecond(rate), stepMs, sendOne);
       const drained = await drain(t, 3000);
+      const wall = performance.now() - t0;
       const { p50, p99 } = t.step();
-      const us = perDelivery(server.cpuMs() - cpu, t.delivered - d);
+      const serverMs = server.cpuMs() - cpu;
+      const ownUsage = process.cpuUsage(own);
+      const ownMs = (ownUsage.user + ownUsage.system) / 1000;
+      const us = perDelivery(serverMs, t.delivered - d);
       held = drained && p99 < P99_LIMIT_MS;
+      // Which side is the bottleneck: a server below ~90 % while the step fails is not the limit.
+      const busy = `server ${((100 * serverMs) / wall).toFixed(0)} %, load generator ${((100 * ownMs) / wall).toFixed(0)} % busy`;
       log(
-        `  ${rate} ${unit}: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${us.toFixed(1)} µs/delivery` +
+        `  ${rate} ${unit}: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${us.toFixed(1)} µs/delivery, ${busy}` +
           `${drained ? '' : ', not drained in 3 s'}${held ? '' : attempt < ATTEMPTS - 1 ? ' (failed; again)' : ' (failed)'}`,
       );
       if (!drained) await drain(t, 20_000);
