@@ -1,6 +1,7 @@
 /** GET /metrics: off by default, behind a bearer token when one is set, and its counters follow what the node did. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient } from '../support/raw-client.ts';
+import { statusOf, tryUpgrade } from '../security/upgrade.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { waitUntil } from '../support/wait.ts';
 
@@ -150,6 +151,50 @@ describe('GET /metrics, rate limits', () => {
     } finally {
       c.close();
       await limited.dispose();
+    }
+  });
+
+  it('counts upgrades refused by the per-IP connect rate', async () => {
+    const node = await startServer({
+      args: ['--metrics', 'on', '--ip-connects-per-sec', '0', '--ip-connects-burst', '1'],
+    });
+    try {
+      expect(statusOf(await tryUpgrade(node.wsUrl))).toBe(101);
+      expect(statusOf(await tryUpgrade(node.wsUrl))).toBe(429);
+      const m = parse(await (await fetch(`${node.url}/metrics`)).text());
+      expect(sample(m, 'parley_rate_limited_total{limit="connect-ip"}')).toBe(1);
+    } finally {
+      await node.dispose();
+    }
+  });
+
+  it('counts join replays as frames out, and searches refused by their budget', async () => {
+    const node = await startServer({
+      args: ['--metrics', 'on', '--conn-searches-per-sec', '0', '--conn-searches-burst', '1'],
+    });
+    const scrapeNode = async (): Promise<Map<string, number>> =>
+      parse(await (await fetch(`${node.url}/metrics`)).text());
+    const writer = await RawClient.connect(node.wsUrl, 'wes');
+    const reader = await RawClient.connect(node.wsUrl, 'rex');
+    try {
+      await writer.request('joined', { type: 'join', id: 'j', room: 'general' });
+      for (let i = 0; i < 3; i++)
+        await writer.request('ack', { type: 'send', id: `s${i}`, room: 'general', kind: 'text', body: `old ${i}` });
+      const before = sample(await scrapeNode(), 'parley_frames_out_total{type="event"}');
+      // From the start of the log: three messages (and wes's join) come as a replay, not live.
+      await reader.request('joined', { type: 'join', id: 'j', room: 'general', after: 0 });
+      await waitUntil(() => reader.texts('general').length === 3, { what: 'the replay at rex' });
+      const replayed = sample(await scrapeNode(), 'parley_frames_out_total{type="event"}') - before;
+      expect(replayed).toBeGreaterThanOrEqual(4);
+
+      await reader.request('results', { type: 'search', id: 'q1', q: 'old' });
+      reader.sendJson({ type: 'search', id: 'q2', q: 'old' });
+      await reader.next('error', (f) => f.code === 'rate_limited');
+      expect(sample(await scrapeNode(), 'parley_rate_limited_total{limit="search"}')).toBe(1);
+    } finally {
+      writer.close();
+      reader.close();
+      await node.dispose();
     }
   });
 });

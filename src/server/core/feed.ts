@@ -71,7 +71,9 @@ export async function follow<E extends FeedEntry>(conn: ConnectionPort, source: 
     for (const entry of entries) {
       if (entry.seq > head) break;
       cursor.lastSent = entry.seq;
-      conn.sendPrepared(prepareFrame(source.encode(entry)));
+      const payload = source.encode(entry);
+      conn.sendPrepared(prepareFrame(payload));
+      conn.ctx.metrics.replayed(payload);
     }
     // Bounded memory: wait for the socket to drain before reading the next page.
     await conn.drained();

@@ -49,6 +49,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
 
     function admit(verdict: GuardVerdict): void {
       if (!verdict.ok) {
+        if (verdict.status === 429) ctx.metrics.limited('connect-ip');
         log.debug({ status: verdict.status, reason: verdict.reason, origin: req.headers.origin }, 'upgrade refused');
         socket.end(refusal(verdict.status, verdict.reason, verdict.retryAfterS));
         return;

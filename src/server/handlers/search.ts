@@ -30,6 +30,7 @@ export async function search(conn: ConnectionPort, frame: ClientFrameOf<'search'
   if (!user) return;
   const wait = takeSearch(conn, conn.ctx.options);
   if (wait > 0) {
+    conn.ctx.metrics.limited('search');
     conn.send({
       type: 'error',
       id: frame.id,

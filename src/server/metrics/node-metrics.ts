@@ -118,7 +118,7 @@ export class NodeMetrics {
     );
     counter(
       'parley_rate_limited_total',
-      'Frames refused by a rate limit, by limit (writes: a write frame; frames: any other)',
+      'Requests refused by a rate limit, by limit (writes: a write frame; frames: any other; search; connect-ip: a WebSocket upgrade)',
       'limit',
       this.#refusals,
     );
@@ -203,6 +203,16 @@ export class NodeMetrics {
     if (at === undefined) return;
     this.#marks.delete(key);
     this.#fanout.observe((performance.now() - at) / 1000);
+  }
+
+  /** A stored entry replayed to one connection by a join or sync (core/feed.ts). */
+  replayed(payload: string): void {
+    this.#framesOut.add(frameType(payload));
+  }
+
+  /** A request refused by a limit other than the frame buckets: `search`, `connect-ip`. */
+  limited(limit: string): void {
+    this.#refusals.add(limit);
   }
 
   /** The hub wrote one signal (presence, typing, receipts) to `n` local subscribers. */
