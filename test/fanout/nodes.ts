@@ -4,40 +4,20 @@
  * reorders publishes on a seeded schedule.
  */
 import { join } from 'node:path';
-import {
-  ERRORS,
-  type ClientFrame,
-  type ErrorCode,
-  type RemovedFrame,
-  type ServerFrame,
-  type UserRef,
-} from '../../src/protocol/index.ts';
-import type { AccessClaims } from '../../src/server/auth/tokens.ts';
+import type { ServerFrame } from '../../src/protocol/index.ts';
 import type { Broker, BrokerHandler, BrokerMessage } from '../../src/server/broker/broker.ts';
-import type { ConnectionPort, FeedCursor, RoomCursor } from '../../src/server/core/connection-port.ts';
-import type { ServerContext } from '../../src/server/core/context.ts';
 import { createNodeContext, type NodeContext } from '../../src/server/core/node-context.ts';
 import { DiskStorage } from '../../src/server/files/disk-storage.ts';
-import type { PreparedFrame } from '../../src/server/gateway/wire.ts';
-import { dispatch } from '../../src/server/handlers/index.ts';
 import { MemoryLimiters } from '../../src/server/limits/memory-limiter.ts';
 import { createLogger } from '../../src/server/log.ts';
 import { resolveOptions, type ServerOptions } from '../../src/server/options.ts';
 import { MemoryPresence } from '../../src/server/presence/memory-presence.ts';
 import type { Store } from '../../src/server/store/store.ts';
 import { seededRandom } from '../support/seeded-random.ts';
-import { waitUntil } from '../support/wait.ts';
+import { of, TestPort } from '../support/test-port.ts';
 
-/** A connection without a socket that checks what the hub does to it. */
-export class Port implements ConnectionPort {
-  static #next = 1;
-  readonly id: string;
-  readonly ip = '127.0.0.1';
-  user: UserRef | undefined;
-  account: AccessClaims | undefined;
-  readonly rooms = new Map<string, RoomCursor>();
-  readonly feeds = new Map<string, FeedCursor>();
-  readonly frames: ServerFrame[] = [];
+/** A connection without a socket that also checks the hub never delivers twice. */
+export class Port extends TestPort {
   /**
    * Live deliveries the hub made at or below what this connection had already sent, past the
    * head its join (or sync) replayed up to: must stay empty. (At or below that head they are
@@ -46,87 +26,18 @@ export class Port implements ConnectionPort {
   readonly duplicates: { channel: string; seq: number }[] = [];
   /** Channel → the head its join or sync replayed up to. */
   readonly #replayed = new Map<string, number>();
-  closed: { code: number; reason: string } | undefined;
 
-  constructor(readonly ctx: ServerContext) {
-    this.id = `${ctx.hub.node}-p${Port.#next++}`;
-  }
-
-  get closing(): boolean {
-    return this.closed !== undefined;
-  }
-  send(frame: ServerFrame): void {
+  override send(frame: ServerFrame): void {
     if (frame.type === 'joined') this.#replayed.set(frame.room.name, frame.room.head);
     if (frame.type === 'synced' && this.user) this.#replayed.set(`user:${this.user.id}`, frame.head);
-    this.frames.push(frame);
+    super.send(frame);
   }
-  sendPrepared(prepared: PreparedFrame): void {
-    this.frames.push(JSON.parse(prepared.data.toString('utf8')) as ServerFrame);
-  }
-  sendEphemeral(prepared: PreparedFrame): void {
-    this.sendPrepared(prepared);
-  }
-  deliverEvent(channel: string, seq: number, prepared: PreparedFrame): void {
-    const cursor = this.rooms.get(channel) ?? this.feeds.get(channel);
-    if (!cursor) return;
-    if (cursor.pending) {
-      cursor.pending.push({ seq, prepared });
-      return;
-    }
-    if (seq <= cursor.lastSent) {
-      if (seq > (this.#replayed.get(channel) ?? 0)) this.duplicates.push({ channel, seq });
-      return;
-    }
-    cursor.lastSent = seq;
-    this.sendPrepared(prepared);
-  }
-  evict(room: string, reason: RemovedFrame['reason'], by: UserRef): void {
-    if (!this.rooms.delete(room)) return;
-    this.send({ type: 'removed', room, reason, by });
-    void this.ctx.hub.unsubscribe(room, this);
-  }
-  error(code: ErrorCode, id?: string, message: string = ERRORS[code].message): void {
-    const frame: ServerFrame = { type: 'error', code, message, retryable: ERRORS[code].retryable };
-    this.send(id === undefined ? frame : { ...frame, id });
-  }
-  drained(): Promise<void> {
-    return Promise.resolve();
-  }
-  track(work: Promise<void>): void {
-    void work;
-  }
-  close(code: number, reason: string): void {
-    this.closed ??= { code, reason };
-  }
-  cut(): void {
-    this.close(1006, 'cut');
-  }
-  claimUserSlot(userId: string): boolean {
-    return this.ctx.userLimits.attach(userId, this);
-  }
-
-  /** Dispatches one frame and waits until a frame matching `match` was written. */
-  async request<F extends ServerFrame>(frame: ClientFrame, match: (f: ServerFrame) => f is F): Promise<F> {
-    const from = this.frames.length;
-    await dispatch(this, frame);
-    return waitUntil(() => this.frames.slice(from).find(match), { timeoutMs: 5_000, what: `answer to ${frame.type}` });
-  }
-
-  /** seqs of the room's events this connection was sent, in the order sent. */
-  seqs(room: string): number[] {
-    return this.frames.flatMap((f) => (f.type === 'event' && f.room === room ? [f.seq] : []));
-  }
-
-  /** seqs of the user-log entries this connection was sent, in the order sent. */
-  userSeqs(): number[] {
-    return this.frames.flatMap((f) => (f.type === 'user' ? [f.seq] : []));
+  protected override skipped(channel: string, seq: number): void {
+    if (seq > (this.#replayed.get(channel) ?? 0)) this.duplicates.push({ channel, seq });
   }
 }
 
-export const of =
-  <T extends ServerFrame['type']>(type: T, id?: string) =>
-  (f: ServerFrame): f is Extract<ServerFrame, { type: T }> =>
-    f.type === type && (id === undefined || ('id' in f && f.id === id));
+export { of };
 
 /** Says hello, joins `rooms` and (with `sync`) follows the user's own log. */
 export async function connect(node: NodeContext, nick: string, rooms: readonly string[], sync = false): Promise<Port> {

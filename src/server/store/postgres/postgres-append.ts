@@ -13,7 +13,7 @@ import type { AppendState, DmPerson, PersonState, RoomState } from '../../core/r
 import type { AppendInput, AppendResult } from '../room-log.ts';
 import type { UserLogEntry } from '../user-log.ts';
 import type { Queryable } from './postgres-db.ts';
-import { EVENT_COLUMNS, eventValues, toEvent, type EventRow } from './postgres-rows.ts';
+import { EVENT_COLUMNS, eventValues, toEvent, type EventRow } from '../event-row.ts';
 import { applySearch } from './postgres-search.ts';
 import { appendUserLog } from './postgres-user-log.ts';
 

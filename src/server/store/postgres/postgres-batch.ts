@@ -13,7 +13,7 @@ import type { SearchChange } from '../../core/room-log/search-doc.ts';
 import type { AppendInput, AppendResult } from '../room-log.ts';
 import { lockRooms } from './postgres-append.ts';
 import type { Queryable } from './postgres-db.ts';
-import { EVENT_COLUMNS, eventValues, toEvent, type EventRow } from './postgres-rows.ts';
+import { EVENT_COLUMNS, eventValues, toEvent, type EventRow } from '../event-row.ts';
 import { applySearch } from './postgres-search.ts';
 
 /** Whether the core decides this input from the room's row and its cid alone, writing only the event and its search change. */

@@ -19,7 +19,7 @@ import { appendIn } from './postgres-append.ts';
 import type { PgDb } from './postgres-db.ts';
 import { GroupCommit } from './postgres-group-commit.ts';
 import { addDmUsers, getRoom, insertRoom, isDmUser, type PgRooms } from './postgres-rooms.ts';
-import { EVENT_COLUMNS, toEvent, type EventRow } from './postgres-rows.ts';
+import { EVENT_COLUMNS, toEvent, type EventRow } from '../event-row.ts';
 
 export class PgRoomLog implements RoomLogStore {
   readonly #db: PgDb;

@@ -9,7 +9,8 @@ import { roleIn } from '../../core/room-log/membership.ts';
 import type { MemberPage, MembershipStore } from '../membership.ts';
 import type { CreateRoomOptions } from '../room-log.ts';
 import type { PgDb, Queryable } from './postgres-db.ts';
-import { NICK_OF, toRoom, type RoomRow } from './postgres-rows.ts';
+import { toRoom, type RoomRow } from '../event-row.ts';
+import { NICK_OF } from './postgres-rows.ts';
 
 interface DecoratedRow extends RoomRow {
   /** A DM's people by nickname then id; null for other rooms. */

@@ -14,7 +14,7 @@ import type { SearchChange } from '../../core/room-log/search-doc.ts';
 import type { SearchPage, SearchQuery } from '../search-index.ts';
 import { pickTrigrams, SEARCH_BUDGET, type SearchBudget } from '../../search/budget.ts';
 import type { PgDb, Queryable } from './postgres-db.ts';
-import { EVENT_COLUMNS, toEvent, type EventRow } from './postgres-rows.ts';
+import { EVENT_COLUMNS, toEvent, type EventRow } from '../event-row.ts';
 
 /** A page and the work it did. */
 export interface PgSearchPage extends SearchPage {

@@ -12,7 +12,7 @@ import type { Effect, EventWrite } from '../../core/room-log/plan.ts';
 import type { AppendState, DmPerson, PersonState, RoomState } from '../../core/room-log/state.ts';
 import type { AppendInput, AppendResult } from '../room-log.ts';
 import type { UserLogEntry } from '../user-log.ts';
-import { toEvent, type EventRow } from './event-row.ts';
+import { EVENT_COLUMNS, eventValues, toEvent, type EventRow } from '../event-row.ts';
 import type { SqliteSearch } from './sqlite-search.ts';
 import type { SqliteUserLog } from './sqlite-user-log.ts';
 
@@ -51,7 +51,9 @@ export class SqliteAppend {
       ),
       setHead: db.prepare('UPDATE rooms SET head = ? WHERE name = ?'),
       insertEvent: db.prepare(
-        'INSERT INTO events (room, seq, id, cid, sender_id, sender_nick, kind, body, ref, target_id, target_nick, file, reply, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO events (${EVENT_COLUMNS}) VALUES (${EVENT_COLUMNS.split(',')
+          .map(() => '?')
+          .join(', ')})`,
       ),
       addMember: db.prepare('INSERT INTO members (room, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       removeMember: db.prepare('DELETE FROM members WHERE room = ? AND user_id = ?'),
@@ -124,22 +126,7 @@ export class SqliteAppend {
   /** Writes one event with its effects, user-log entries and search change. */
   #write(w: EventWrite): UserLogEntry[] {
     const e = w.event;
-    this.#stmt.insertEvent.run(
-      e.room,
-      e.seq,
-      e.id,
-      e.cid ?? null,
-      e.sender.id,
-      e.sender.nick,
-      e.kind,
-      e.body,
-      e.ref ?? null,
-      e.target?.id ?? null,
-      e.target?.nick ?? null,
-      e.file === undefined ? null : JSON.stringify(e.file),
-      e.reply ?? null,
-      e.ts,
-    );
+    this.#stmt.insertEvent.run(...eventValues(e));
     for (const effect of w.effects) this.#apply(e.room, effect, e.ts);
     if (w.search) this.#search.apply(w.search);
     return w.userLog.map((u) => this.#userLog.append(u.user, u.event));

@@ -16,7 +16,7 @@ import type {
   MessageState,
   RoomLogStore,
 } from '../room-log.ts';
-import { toEvent, type EventRow } from './event-row.ts';
+import { toEvent, type EventRow } from '../event-row.ts';
 import type { GroupCommit } from './group-commit.ts';
 import type { SqliteAppend } from './sqlite-append.ts';
 import type { SqliteRooms } from './sqlite-rooms.ts';

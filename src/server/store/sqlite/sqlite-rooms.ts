@@ -9,7 +9,7 @@ import type { Member, RoomInfo, RoomRole, UserRef } from '../../../protocol/inde
 import { roleIn } from '../../core/room-log/membership.ts';
 import type { MemberPage, MembershipStore } from '../membership.ts';
 import type { CreateRoomOptions } from '../room-log.ts';
-import { toRoom, type RoomRow } from './event-row.ts';
+import { toRoom, type RoomRow } from '../event-row.ts';
 
 interface MemberRow {
   user_id: string;

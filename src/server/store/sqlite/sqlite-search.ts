@@ -19,7 +19,7 @@ import type Database from 'better-sqlite3';
 import type { SearchChange } from '../../core/room-log/search-doc.ts';
 import { pickTrigrams, SEARCH_BUDGET, type SearchBudget } from '../../search/budget.ts';
 import type { SearchPage, SearchQuery } from '../search-index.ts';
-import { toEvent, type EventRow } from './event-row.ts';
+import { toEvent, type EventRow } from '../event-row.ts';
 
 /** A page and the work it did (the handler sends the page; tests assert the work). */
 export interface SqliteSearchPage extends SearchPage {

@@ -41,7 +41,7 @@ import { SqliteSearch } from './sqlite-search.ts';
 import { SqliteUserLog } from './sqlite-user-log.ts';
 
 export { openSqlite } from './sqlite-db.ts';
-export { toEvent, type EventRow } from './event-row.ts';
+export { toEvent, type EventRow } from '../event-row.ts';
 export { hashToken } from './sqlite-accounts.ts';
 
 export class SqliteStore implements Store {

@@ -1,5 +1,8 @@
-/** Rows of the rooms and events tables (migrations 001–010) and the values they hold. */
-import type { EventKind, FileRef, RoomEvent, RoomInfo, RoomVisibility } from '../../../protocol/index.ts';
+/**
+ * The rows of the rooms and events tables, the same columns in every engine's schema
+ * (store/sqlite/migrations, store/postgres/migrations), and the values they hold.
+ */
+import type { EventKind, FileRef, RoomEvent, RoomInfo, RoomVisibility } from '../../protocol/index.ts';
 
 export interface RoomRow {
   name: string;
@@ -9,7 +12,7 @@ export interface RoomRow {
   created_at: number;
   visibility: string;
   owner_id: string | null;
-  /** Migration 009. */
+  /** SQLite migration 009. */
   topic: string;
 }
 
@@ -25,12 +28,15 @@ export interface EventRow {
   ref: number | null;
   target_id: string | null;
   target_nick: string | null;
-  /** JSON FileRef of image / file messages (migration 006). */
+  /** JSON FileRef of image / file messages. */
   file: string | null;
-  /** The seq a message replies to (migration 010). */
+  /** The seq a message replies to. */
   reply: number | null;
   ts: number;
 }
+
+export const EVENT_COLUMNS =
+  'room, seq, id, cid, sender_id, sender_nick, kind, body, ref, target_id, target_nick, file, reply, ts';
 
 export const toRoom = (r: RoomRow): RoomInfo => ({
   name: r.name,
@@ -56,3 +62,21 @@ export const toEvent = (r: EventRow): RoomEvent => ({
   ...(r.reply === null || r.reply === undefined ? {} : { reply: r.reply }),
   ts: r.ts,
 });
+
+/** The values of an event's row, in EVENT_COLUMNS order. */
+export const eventValues = (e: RoomEvent): unknown[] => [
+  e.room,
+  e.seq,
+  e.id,
+  e.cid ?? null,
+  e.sender.id,
+  e.sender.nick,
+  e.kind,
+  e.body,
+  e.ref ?? null,
+  e.target?.id ?? null,
+  e.target?.nick ?? null,
+  e.file === undefined ? null : JSON.stringify(e.file),
+  e.reply ?? null,
+  e.ts,
+];
