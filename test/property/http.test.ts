@@ -38,6 +38,7 @@ const ROUTES = [
   '/api/files/abc',
   '/api/files/abc/content',
   '/api/files/abc/thumb',
+  '/metrics',
   '/ws',
 ];
 
@@ -240,7 +241,17 @@ beforeAll(async () => {
   server = await startServer({
     // A real process: serverAlive() checks that no input crashed it.
     process: true,
-    args: ['--default-rooms', 'general', '--user-uploads-per-min', '100000', '--user-uploads-burst', '100000'],
+    args: [
+      '--default-rooms',
+      'general',
+      '--user-uploads-per-min',
+      '100000',
+      '--user-uploads-burst',
+      '100000',
+      // /metrics is served (behind a token), so hostile requests reach its route too.
+      '--metrics-token',
+      'property-test-metrics-token',
+    ],
   });
   // A real guest session, so uploads get past authentication and read their bodies.
   const guest = await RawClient.connect(server.wsUrl, 'uploader');
