@@ -8,8 +8,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The wire protocol a server speaks (the load generator's side). */
 export type ServerKind = 'parley' | 'socketio' | 'ws';
-export const KINDS: readonly ServerKind[] = ['parley', 'socketio', 'ws'];
+/** What is measured: the three servers, and Parley again with `/metrics` on and scraped every second. */
+export type Contender = ServerKind | 'parley+metrics';
+export const KINDS: readonly Contender[] = ['parley', 'socketio', 'ws'];
+export const CONTENDERS: readonly Contender[] = [...KINDS, 'parley+metrics'];
+export const kindOf = (c: Contender): ServerKind => (c === 'parley+metrics' ? 'parley' : c);
+const SCRAPE_MS = 1_000;
 
 function has(cmd: string, args: string[]): boolean {
   try {
@@ -80,7 +86,9 @@ export interface ServerProc {
   dispose(): Promise<void>;
 }
 
-export async function startServer(kind: ServerKind, rooms: number): Promise<ServerProc> {
+export async function startServer(contender: Contender, rooms: number): Promise<ServerProc> {
+  const kind = kindOf(contender);
+  const metrics = contender === 'parley+metrics';
   const port = await freePort();
   const dataDir = kind === 'parley' ? mkdtempSync(join(tmpdir(), 'parley-peers-')) : null;
   const args = (): string[] => {
@@ -92,11 +100,19 @@ export async function startServer(kind: ServerKind, rooms: number): Promise<Serv
         ...['--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir ?? ''],
         ...['--web-dir', 'none', '--log-level', 'warn', '--default-rooms', names],
         ...PARLEY_RAISED,
+        ...(metrics ? ['--metrics', 'on'] : []),
       ];
     }
     return [`bench/peers/servers/${kind === 'ws' ? 'plain-ws' : 'socketio'}.ts`, String(port)];
   };
   let child: ChildProcess | null = null;
+  // A Prometheus-like scraper (real ones scrape every 15–60 s): its cost lands in the server's CPU figures.
+  let scraper: NodeJS.Timeout | undefined;
+  const scrape = (): void => {
+    fetch(`http://127.0.0.1:${port}/metrics`)
+      .then((r) => r.text())
+      .catch(() => {});
+  };
   const start = async (): Promise<void> => {
     // BENCH_PROFILE=<dir>: a V8 CPU profile of each Parley server process, written when it exits.
     const prof = process.env['BENCH_PROFILE'];
@@ -114,6 +130,7 @@ export async function startServer(kind: ServerKind, rooms: number): Promise<Serv
         out += String(d);
         if (/running on|listening/.test(out)) {
           clearTimeout(timer);
+          if (metrics) scraper = setInterval(scrape, SCRAPE_MS);
           resolve();
         }
       });
@@ -124,6 +141,7 @@ export async function startServer(kind: ServerKind, rooms: number): Promise<Serv
     });
   };
   const stop = async (): Promise<void> => {
+    clearInterval(scraper);
     const c = child;
     if (!c || c.exitCode !== null || c.signalCode !== null) return;
     const exited = new Promise((r) => c.once('exit', r));

@@ -1,11 +1,11 @@
 /**
  * `npm run bench -- --peers`: Parley against Socket.IO 4.8 and a plain framed-once `ws` server,
  * each in its own process on core 0, this load generator on core 1 (docs/performance.md).
- * Options: BENCH_SCALE=full (the issue's sizes) or tiny; --servers=parley,ws; --scenarios=fan-out,idle
+ * Options: BENCH_SCALE=full (the issue's sizes) or tiny; --servers=parley,ws (parley+metrics: /metrics on, scraped each second); --scenarios=fan-out,idle
  * (names: fan-out, many-to-many, idle, join storm, reconnect storm); BENCH_PROFILE=<dir>: CPU profiles of Parley.
  */
 import { loadavg } from 'node:os';
-import { HAS_TASKSET, KINDS, pinSelf, type ServerKind } from './proc.ts';
+import { HAS_TASKSET, KINDS, pinSelf, type Contender } from './proc.ts';
 import { pickSizes } from './sizes.ts';
 import { runPeers } from './suite.ts';
 import { table } from './table.ts';
@@ -18,7 +18,7 @@ const arg = (name: string): string[] | undefined =>
 
 pinSelf(1);
 const sizes = pickSizes(process.env['BENCH_SCALE']);
-const kinds = (arg('servers') as ServerKind[] | undefined) ?? KINDS;
+const kinds = (arg('servers') as Contender[] | undefined) ?? KINDS;
 const load0 = loadavg();
 const t0 = Date.now();
 console.log(

@@ -1,5 +1,5 @@
 /** Runs the scenarios against each server, a fresh server process per scenario, and sums the checks. */
-import { KINDS, startServer, type ServerKind } from './proc.ts';
+import { KINDS, startServer, type Contender } from './proc.ts';
 import { fanout } from './scenarios/fanout.ts';
 import { idle } from './scenarios/idle.ts';
 import { joinStorm } from './scenarios/joins.ts';
@@ -14,15 +14,15 @@ export const SCENARIOS: readonly Scenario[] = [fanout, manyToMany, idle, joinSto
 
 export interface SuiteOptions {
   sizes: Sizes;
-  kinds?: readonly ServerKind[];
+  kinds?: readonly Contender[];
   /** Scenario names (default: all). */
   scenarios?: readonly string[];
   log?: (line: string) => void;
 }
 
-export async function runPeers(o: SuiteOptions): Promise<Partial<Record<ServerKind, ServerResult>>> {
+export async function runPeers(o: SuiteOptions): Promise<Partial<Record<Contender, ServerResult>>> {
   const log = o.log ?? ((line: string) => console.log(line));
-  const results: Partial<Record<ServerKind, ServerResult>> = {};
+  const results: Partial<Record<Contender, ServerResult>> = {};
   const kinds = o.kinds ?? KINDS;
   for (const scenario of SCENARIOS) {
     if (o.scenarios && !o.scenarios.includes(scenario.name)) continue;

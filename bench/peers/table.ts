@@ -1,5 +1,5 @@
 /** The markdown table of the figures, with the ratios Parley ÷ Socket.IO and Parley ÷ ws. */
-import type { ServerKind } from './proc.ts';
+import type { Contender } from './proc.ts';
 import type { Figures, Metric } from './scenarios/types.ts';
 import type { Sizes } from './sizes.ts';
 
@@ -38,24 +38,28 @@ function atTop(sizes: Sizes, metric: Metric, v: number | undefined): boolean {
   return v !== undefined && ladder.length > 0 && v === ladder[ladder.length - 1];
 }
 
-export function table(sizes: Sizes, results: Partial<Record<ServerKind, ServerResult>>): string {
+export function table(sizes: Sizes, results: Partial<Record<Contender, ServerResult>>): string {
   const p = results.parley?.figures ?? {};
   const s = results.socketio?.figures ?? {};
   const w = results.ws?.figures ?? {};
+  // Parley with /metrics scraped: a column only when it ran (--servers=…,parley+metrics).
+  const m = results['parley+metrics'];
+  const mHead = m ? ' Parley, /metrics scraped each second | with ÷ without metrics |' : '';
   const lines = [
-    '| scenario | Parley | Socket.IO | ws, framed once | Parley ÷ Socket.IO | Parley ÷ ws |',
-    '|---|---|---|---|---|---|',
+    `| scenario | Parley | Socket.IO | ws, framed once | Parley ÷ Socket.IO | Parley ÷ ws |${mHead}`,
+    `|---|---|---|---|---|---|${m ? '---|---|' : ''}`,
   ];
   for (const [metric, label, digits] of ROWS) {
     const cell = (f: Figures): string => `${atTop(sizes, metric, f[metric]) ? '≥ ' : ''}${fmt(f[metric], digits)}`;
+    const mCells = m ? ` ${cell(m.figures)} | ${ratio(m.figures[metric], p[metric])} |` : '';
     lines.push(
-      `| ${label(sizes)} | ${cell(p)} | ${cell(s)} | ${cell(w)} | ${ratio(p[metric], s[metric])} | ${ratio(p[metric], w[metric])} |`,
+      `| ${label(sizes)} | ${cell(p)} | ${cell(s)} | ${cell(w)} | ${ratio(p[metric], s[metric])} | ${ratio(p[metric], w[metric])} |${mCells}`,
     );
   }
   const check = (r: ServerResult | undefined): string =>
     r ? `${r.deliveries.toLocaleString('en-US')} delivered, ${r.lost} lost, ${r.dups} duplicated` : '—';
   lines.push(
-    `| deliveries checked (all scenarios) | ${check(results.parley)} | ${check(results.socketio)} | ${check(results.ws)} | | |`,
+    `| deliveries checked (all scenarios) | ${check(results.parley)} | ${check(results.socketio)} | ${check(results.ws)} | | |${m ? ` ${check(m)} | |` : ''}`,
   );
   return lines.join('\n');
 }
