@@ -21,7 +21,7 @@ import { MemoryPresence } from './presence/memory-presence.ts';
 import type { Presence } from './presence/presence.ts';
 import { RedisPresence } from './presence/redis-presence.ts';
 import { PostgresStore } from './store/postgres/postgres-store.ts';
-import { SqliteStore } from './store/sqlite/sqlite-store.ts';
+import { SqliteWorkerStore } from './store/sqlite/worker-store.ts';
 import type { Store } from './store/store.ts';
 
 export interface Engines {
@@ -86,7 +86,7 @@ export function resolveEngines(
       given.store ??
       own(
         postgres === undefined
-          ? new SqliteStore(options.dataDir)
+          ? new SqliteWorkerStore(options.dataDir, log ? { log } : {})
           : new PostgresStore({ connectionString: postgres, onError: poolError(log, 'store') }),
       ),
     broker: given.broker ?? own(redis === undefined ? new MemoryBroker() : new RedisBroker({ ...redis, log })),

@@ -16,7 +16,7 @@ import { DiskStorage } from '../../src/server/files/disk-storage.ts';
 import { helpText, resolveOptions } from '../../src/server/index.ts';
 import { MemoryLimiters } from '../../src/server/limits/memory-limiter.ts';
 import { MemoryPresence } from '../../src/server/presence/memory-presence.ts';
-import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.ts';
+import { SqliteWorkerStore } from '../../src/server/store/sqlite/worker-store.ts';
 import { inState, makeClient, roomName, waitUntil } from '../client/helpers.ts';
 import { PARLEY_CLI } from '../support/parley-cli.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -59,7 +59,7 @@ describe('engine options', () => {
     expect(filesEngine(options)).toBe('disk');
     const { engines, owned } = resolveEngines(options, {}, 'n1');
     try {
-      expect(engines.store).toBeInstanceOf(SqliteStore);
+      expect(engines.store).toBeInstanceOf(SqliteWorkerStore);
       expect(engines.broker).toBeInstanceOf(MemoryBroker);
       expect(engines.presence).toBeInstanceOf(MemoryPresence);
       expect(engines.files).toBeInstanceOf(DiskStorage);

@@ -1,6 +1,8 @@
 /**
- * Group commit: every write queued in one tick (appends, DM openings, read marks) runs in one
- * transaction with one fsync. Each write's promise settles only after that commit.
+ * Group commit: every write queued in one tick (appends, DM openings, read marks, sessions, last
+ * seen…) runs in one transaction with one fsync. Each write's promise settles only after that
+ * commit. Each write runs in a savepoint of its own, so one that throws (a unique key taken by a
+ * racing write) is rolled back and rejected alone; a failed COMMIT rejects them all.
  */
 import type Database from 'better-sqlite3';
 
@@ -10,13 +12,26 @@ interface Pending {
   readonly reject: (e: unknown) => void;
 }
 
+type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly err: unknown };
+
 export class GroupCommit {
-  readonly #db: Database.Database;
   #pending: Pending[] = [];
   #scheduled = false;
+  /** The batch's transaction. */
+  readonly #batch: (batch: readonly Pending[]) => Outcome[];
 
   constructor(db: Database.Database) {
-    this.#db = db;
+    // Inside an open transaction, better-sqlite3 runs a transaction function as a savepoint.
+    const one = db.transaction((run: () => unknown) => run());
+    this.#batch = db.transaction((batch: readonly Pending[]) =>
+      batch.map((p): Outcome => {
+        try {
+          return { ok: true, value: one(p.run) };
+        } catch (err) {
+          return { ok: false, err };
+        }
+      }),
+    );
   }
 
   /** Queues `run` (synchronous, inside the shared transaction); resolves with its result once committed. */
@@ -36,13 +51,17 @@ export class GroupCommit {
     const batch = this.#pending;
     this.#pending = [];
     if (batch.length === 0) return;
-    let results: unknown[];
+    let outcomes: Outcome[];
     try {
-      results = this.#db.transaction(() => batch.map((p) => p.run()))();
+      outcomes = this.#batch(batch);
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;
     }
-    batch.forEach((p, i) => p.resolve(results[i] as never));
+    batch.forEach((p, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) p.resolve(o.value as never);
+      else p.reject(o.err);
+    });
   }
 }

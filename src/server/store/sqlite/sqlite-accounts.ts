@@ -1,8 +1,11 @@
-/** The SQLite accounts and sessions (migrations 001, 003, 005): guest sessions, accounts, login sessions, refresh tokens. */
+/**
+ * The SQLite accounts and sessions (migrations 001, 003, 005): guest sessions, accounts, login
+ * sessions, refresh tokens. Synchronous: SqliteStore runs the writes inside its group commit.
+ */
 import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { UserRef } from '../../../protocol/index.ts';
-import type { Account, AccountStore, NewAccount, RefreshResult } from '../accounts.ts';
+import type { Account, NewAccount, RefreshResult } from '../accounts.ts';
 
 interface AccountRow {
   id: string;
@@ -30,7 +33,7 @@ const toAccount = (r: AccountRow): Account => ({
 /** Tokens are stored only as their SHA-256. */
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
-export class SqliteAccounts implements AccountStore {
+export class SqliteAccounts {
   readonly #db: Database.Database;
   readonly #stmt;
 
@@ -76,40 +79,40 @@ export class SqliteAccounts implements AccountStore {
     };
   }
 
-  async findUser(userId: string): Promise<UserRef | undefined> {
+  findUser(userId: string): UserRef | undefined {
     const row = this.#stmt.userById.get(userId);
     if (row) return { id: row.user_id, nick: row.nick };
-    const account = await this.getAccount(userId);
+    const account = this.getAccount(userId);
     return account && { id: account.id, nick: account.username };
   }
 
-  async createSession(user: UserRef, token: string = randomBytes(24).toString('base64url')): Promise<string> {
+  createSession(user: UserRef, token: string = randomBytes(24).toString('base64url')): string {
     this.#stmt.insertSession.run(hashToken(token), user.id, user.nick, Date.now());
     return token;
   }
 
-  async findSession(token: string): Promise<UserRef | undefined> {
+  findSession(token: string): UserRef | undefined {
     const row = this.#stmt.findSession.get(hashToken(token));
     return row && { id: row.user_id, nick: row.nick };
   }
 
-  async createAccount(account: NewAccount): Promise<Account | undefined> {
+  createAccount(account: NewAccount): Account | undefined {
     const { id, username, passwordHash } = account;
     const info = this.#stmt.insertAccount.run(id, username, username.toLowerCase(), passwordHash, Date.now());
     return info.changes === 1 ? this.getAccount(id) : undefined;
   }
 
-  async findAccount(username: string): Promise<Account | undefined> {
+  findAccount(username: string): Account | undefined {
     const row = this.#stmt.accountByKey.get(username.toLowerCase());
     return row && toAccount(row);
   }
 
-  async getAccount(id: string): Promise<Account | undefined> {
+  getAccount(id: string): Account | undefined {
     const row = this.#stmt.accountById.get(id);
     return row && toAccount(row);
   }
 
-  async createLoginSession(userId: string, refreshToken: string, expiresAt: number): Promise<string> {
+  createLoginSession(userId: string, refreshToken: string, expiresAt: number): string {
     const id = randomBytes(12).toString('base64url');
     const now = Date.now();
     this.#db.transaction(() => {
@@ -119,7 +122,7 @@ export class SqliteAccounts implements AccountStore {
     return id;
   }
 
-  async rotateRefreshToken(token: string, next: string, expiresAt: number, now = Date.now()): Promise<RefreshResult> {
+  rotateRefreshToken(token: string, next: string, expiresAt: number, now = Date.now()): RefreshResult {
     return this.#db.transaction((): RefreshResult => {
       const row = this.#stmt.findRefresh.get(hashToken(token));
       if (!row || row.ended_at !== null) return { status: 'invalid' };
@@ -134,7 +137,7 @@ export class SqliteAccounts implements AccountStore {
     })();
   }
 
-  async endLoginSessions(refreshToken: string, all = false, now = Date.now()): Promise<string[]> {
+  endLoginSessions(refreshToken: string, all = false, now = Date.now()): string[] {
     return this.#db.transaction((): string[] => {
       const row = this.#stmt.findRefresh.get(hashToken(refreshToken));
       if (!row) return [];
@@ -152,7 +155,7 @@ export class SqliteAccounts implements AccountStore {
     return ended;
   }
 
-  async loginSessionActive(sessionId: string): Promise<boolean> {
+  loginSessionActive(sessionId: string): boolean {
     return this.#stmt.loginSessionLive.get(sessionId) !== undefined;
   }
 }

@@ -4,14 +4,15 @@ import Database from 'better-sqlite3';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 
-export function openSqlite(file: string): Database.Database {
+/** `migrate: false` for a second connection to a file another one already migrated (the store worker's). */
+export function openSqlite(file: string, { migrate: run = true } = {}): Database.Database {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // FULL: a commit survives power loss, which is what "durable before ack" promises.
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  if (run) migrate(db);
   return db;
 }
 

@@ -1,6 +1,6 @@
 /** The SQLite file records (migration 006): uploads' metadata; the bytes are in a FileStorage. */
 import type Database from 'better-sqlite3';
-import type { FileRecords, StoredFile } from '../file-records.ts';
+import type { StoredFile } from '../file-records.ts';
 
 interface FileRow {
   id: string;
@@ -27,7 +27,8 @@ const toFile = (r: FileRow): StoredFile => ({
   createdAt: r.created_at,
 });
 
-export class SqliteFiles implements FileRecords {
+/** Synchronous: SqliteStore runs the writes inside its group commit. */
+export class SqliteFiles {
   readonly #stmt;
 
   constructor(db: Database.Database) {
@@ -40,17 +41,17 @@ export class SqliteFiles implements FileRecords {
     };
   }
 
-  async createFile(f: StoredFile): Promise<void> {
+  createFile(f: StoredFile): void {
     const dims = f.width !== undefined && f.height !== undefined ? [f.width, f.height] : [null, null];
     this.#stmt.insert.run(f.id, f.room, f.uploaderId, f.name, f.size, f.type, ...dims, f.thumb ? 1 : 0, f.createdAt);
   }
 
-  async getFile(id: string): Promise<StoredFile | undefined> {
+  getFile(id: string): StoredFile | undefined {
     const row = this.#stmt.get.get(id);
     return row && toFile(row);
   }
 
-  async deleteFile(id: string): Promise<boolean> {
+  deleteFile(id: string): boolean {
     return this.#stmt.delete.run(id).changes === 1;
   }
 }

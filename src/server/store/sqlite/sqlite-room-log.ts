@@ -48,8 +48,8 @@ export class SqliteRoomLog implements RoomLogStore {
     };
   }
 
-  async createRoom(name: string, title: string, options: CreateRoomOptions = {}): Promise<RoomInfo | undefined> {
-    return this.#rooms.create(name, title, options) ? this.#rooms.get(name) : undefined;
+  createRoom(name: string, title: string, options: CreateRoomOptions = {}): Promise<RoomInfo | undefined> {
+    return this.#commit.run(() => (this.#rooms.create(name, title, options) ? this.#rooms.get(name) : undefined));
   }
 
   async getRoom(name: string): Promise<RoomInfo | undefined> {

@@ -1,7 +1,9 @@
 /**
- * Embedded default store: one SQLite file in WAL mode, with group commit. One object for the
- * server, made of one part per port (../store.ts); each part only reads and writes, the rules
- * are in src/server/core/room-log/.
+ * The SQLite store in the calling thread: one SQLite file in WAL mode, with group commit (every
+ * write goes through it). One object made of one part per port (../store.ts); each part only
+ * reads and writes, the rules are in src/server/core/room-log/. The server runs it in a worker
+ * thread (worker-store.ts), so the commits' fsyncs never block the event loop; tests and tools
+ * may use it directly.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,9 +59,13 @@ export class SqliteStore implements Store {
   /** Presence: last seen times and room peers (migration 011). */
   readonly #lastSeen: SqliteLastSeen;
 
-  constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    const db = openSqlite(join(dataDir, 'parley.db'));
+  /** `dataDir`: the directory of parley.db (opened and migrated here); or an open, migrated connection. */
+  constructor(source: string | { readonly db: Database.Database }) {
+    let db: Database.Database;
+    if (typeof source === 'string') {
+      mkdirSync(source, { recursive: true });
+      db = openSqlite(join(source, 'parley.db'));
+    } else db = source.db;
     this.#db = db;
     this.#commit = new GroupCommit(db);
     this.#rooms = new SqliteRooms(db);
@@ -112,46 +118,46 @@ export class SqliteStore implements Store {
   }
 
   // Accounts and sessions.
-  findUser(userId: string): Promise<UserRef | undefined> {
+  async findUser(userId: string): Promise<UserRef | undefined> {
     return this.#accounts.findUser(userId);
   }
   createSession(user: UserRef, token?: string): Promise<string> {
-    return this.#accounts.createSession(user, token);
+    return this.#commit.run(() => this.#accounts.createSession(user, token));
   }
-  findSession(token: string): Promise<UserRef | undefined> {
+  async findSession(token: string): Promise<UserRef | undefined> {
     return this.#accounts.findSession(token);
   }
   createAccount(account: NewAccount): Promise<Account | undefined> {
-    return this.#accounts.createAccount(account);
+    return this.#commit.run(() => this.#accounts.createAccount(account));
   }
-  findAccount(username: string): Promise<Account | undefined> {
+  async findAccount(username: string): Promise<Account | undefined> {
     return this.#accounts.findAccount(username);
   }
-  getAccount(id: string): Promise<Account | undefined> {
+  async getAccount(id: string): Promise<Account | undefined> {
     return this.#accounts.getAccount(id);
   }
   createLoginSession(userId: string, refreshToken: string, expiresAt: number): Promise<string> {
-    return this.#accounts.createLoginSession(userId, refreshToken, expiresAt);
+    return this.#commit.run(() => this.#accounts.createLoginSession(userId, refreshToken, expiresAt));
   }
   rotateRefreshToken(token: string, next: string, expiresAt: number, now?: number): Promise<RefreshResult> {
-    return this.#accounts.rotateRefreshToken(token, next, expiresAt, now);
+    return this.#commit.run(() => this.#accounts.rotateRefreshToken(token, next, expiresAt, now));
   }
   endLoginSessions(refreshToken: string, all?: boolean, now?: number): Promise<string[]> {
-    return this.#accounts.endLoginSessions(refreshToken, all, now);
+    return this.#commit.run(() => this.#accounts.endLoginSessions(refreshToken, all, now));
   }
-  loginSessionActive(sessionId: string): Promise<boolean> {
+  async loginSessionActive(sessionId: string): Promise<boolean> {
     return this.#accounts.loginSessionActive(sessionId);
   }
 
   // File records.
   createFile(file: StoredFile): Promise<void> {
-    return this.#files.createFile(file);
+    return this.#commit.run(() => this.#files.createFile(file));
   }
-  getFile(id: string): Promise<StoredFile | undefined> {
+  async getFile(id: string): Promise<StoredFile | undefined> {
     return this.#files.getFile(id);
   }
   deleteFile(id: string): Promise<boolean> {
-    return this.#files.deleteFile(id);
+    return this.#commit.run(() => this.#files.deleteFile(id));
   }
 
   // User log.
@@ -184,8 +190,8 @@ export class SqliteStore implements Store {
   async roomPeers(userId: string): Promise<string[]> {
     return this.#lastSeen.peers(userId);
   }
-  async setLastSeen(user: UserRef, ts: number): Promise<void> {
-    this.#lastSeen.set(user, ts);
+  setLastSeen(user: UserRef, ts: number): Promise<void> {
+    return this.#commit.run(() => this.#lastSeen.set(user, ts));
   }
   async lastSeen(userIds: readonly string[]): Promise<Map<string, LastSeen>> {
     return this.#lastSeen.get(userIds);
