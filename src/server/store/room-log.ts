@@ -27,6 +27,13 @@ export interface AppendInput {
   readonly file?: FileRef;
   /** For messages: the seq of the message replied to (checked by the caller; part of the identity for resends). */
   readonly reply?: number;
+  /**
+   * A `join` / `leave` in a large room (core/room-log/membership.ts): membership and the user-log
+   * entry are written, but no room event (result `quiet`).
+   */
+  readonly quiet?: boolean;
+  /** For an `edit` of an image or file message: its file name, kept in its search text (not stored). */
+  readonly editedFile?: string;
 }
 
 export interface CreateRoomOptions {
@@ -81,7 +88,9 @@ export type AppendResult =
   /** A `join` by a banned user, or to a private room the sender is not a member (or owner) of. */
   | { readonly status: 'forbidden' }
   /** A `join` by a member or a `leave` by a non-member: membership is as asked, nothing appended. */
-  | { readonly status: 'unchanged' };
+  | { readonly status: 'unchanged' }
+  /** A `quiet` join / leave: membership changed and its user-log entry written, no room event. */
+  | { readonly status: 'quiet'; readonly userEvents: readonly UserLogEntry[] };
 
 export interface HistoryQuery {
   /** Only events with seq < before. */

@@ -12,7 +12,7 @@ import type { RoomEvent, UserRef } from '../../../protocol/index.ts';
 import type { AppendInput } from '../../store/room-log.ts';
 import { dmOutsiders, reachesDmPeople } from './dm.ts';
 import { sameWrite } from './idempotency.ts';
-import { mayJoin, membershipEffects } from './membership.ts';
+import { mayJoin, membershipEffects, quietMembership } from './membership.ts';
 import { moderationEffects } from './moderation.ts';
 import type { AppendDecision, Effect, EventWrite } from './plan.ts';
 import { settingEffects } from './room-settings.ts';
@@ -55,6 +55,7 @@ export function decideAppend(input: AppendInput, state: AppendState, fresh: Fres
     const sender = need(state.sender, 'the sender');
     if (input.kind === 'join' && !mayJoin(room, input.sender.id, sender)) return { status: 'forbidden' };
     effects = membershipEffects(input, sender);
+    if (effects && input.quiet) return quietMembership(input, room.head, effects, fresh.now);
   } else if (input.target !== undefined) {
     const target: PersonState = need(state.target, 'the target');
     targetWasMember = target.member;
@@ -68,7 +69,7 @@ export function decideAppend(input: AppendInput, state: AppendState, fresh: Fres
   let seq = room.head;
   const write = (i: AppendInput, own: readonly Effect[], wasMember: boolean): void => {
     const event = eventOf(i, ++seq, fresh);
-    writes.push(eventWrite(event, own, wasMember));
+    writes.push(eventWrite(event, own, wasMember, i.editedFile));
   };
   if (reachesDmPeople(input)) {
     for (const target of dmOutsiders(need(state.dmPeople, 'the DM people'), input.sender.id)) {
@@ -100,12 +101,17 @@ export function eventOf(input: AppendInput, seq: number, fresh: Fresh): RoomEven
 }
 
 /** The event with its effects, then the watermarks and user-log entries it causes, and its search change. */
-function eventWrite(event: RoomEvent, own: readonly Effect[], targetWasMember: boolean): EventWrite {
+function eventWrite(
+  event: RoomEvent,
+  own: readonly Effect[],
+  targetWasMember: boolean,
+  editedFile: string | undefined,
+): EventWrite {
   const effects = [...own];
   const userLog = userEventsFor(event, targetWasMember).map((u) => {
     if (u.startsWatermark) effects.push({ kind: 'set_read', user: u.user, seq: event.seq });
     return { user: u.user, event: u.event };
   });
-  const search = searchChangeFor(event);
+  const search = searchChangeFor(event, editedFile);
   return { event, effects, userLog, ...(search ? { search } : {}) };
 }
