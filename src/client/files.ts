@@ -22,7 +22,8 @@ export class Files {
   async upload(room: string, file: Blob | Uint8Array, opts?: UploadOptions): Promise<FileRef> {
     const max = this.maxUploadBytes;
     if (max !== undefined && sizeOf(file) > max) {
-      throw new ClientError('file_too_large', `The file is larger than ${max} bytes`, false);
+      const err = new ClientError('file_too_large', `The file is larger than ${max} bytes`, false);
+      throw Object.assign(err, { maxBytes: max });
     }
     const { file: ref, links } = await uploadFile(this.#target, room, file, opts);
     this.#links.remember(ref.id, links);

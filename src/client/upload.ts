@@ -77,17 +77,20 @@ function toLinks(base: string, body: LinksBody): FileLinks {
 function httpError(status: number, text: string): ClientError {
   let code = 'http_error';
   let message = `The server answered HTTP ${status}`;
-  let retryAfterMs: number | undefined;
+  const details: { retryAfterMs?: number; maxBytes?: number; allowed?: string[] } = {};
   try {
-    const body = JSON.parse(text) as { error?: unknown; message?: unknown; retryAfterMs?: unknown };
+    const body = JSON.parse(text) as { error?: unknown; message?: unknown } & Record<string, unknown>;
     if (typeof body.error === 'string') code = body.error;
     if (typeof body.message === 'string') message = body.message;
-    if (typeof body.retryAfterMs === 'number') retryAfterMs = body.retryAfterMs;
+    if (typeof body['retryAfterMs'] === 'number') details.retryAfterMs = body['retryAfterMs'];
+    // 413 and 415 name the limit and the allowed types, for a message in the user's words.
+    if (typeof body['maxBytes'] === 'number') details.maxBytes = body['maxBytes'];
+    const allowed = body['allowed'];
+    if (Array.isArray(allowed)) details.allowed = allowed.filter((t): t is string => typeof t === 'string');
   } catch {
     // not JSON (a proxy's page): keep the generic message
   }
-  const error = new ClientError(code, message, status === 429 || status >= 500);
-  return retryAfterMs === undefined ? error : Object.assign(error, { retryAfterMs });
+  return Object.assign(new ClientError(code, message, status === 429 || status >= 500), details);
 }
 
 function parseUploaded(base: string, status: number, text: string): Uploaded {

@@ -150,7 +150,12 @@ describe('strings in both languages', () => {
     const en = formatTime(ts);
     setLocale('zh');
     const zh = formatTime(ts);
-    expect(zh).toBe(new Intl.DateTimeFormat('zh-CN', { hour: '2-digit', minute: '2-digit' }).format(ts));
+    expect(zh).toBe(new Intl.DateTimeFormat('zh-CN', { hour: 'numeric', minute: '2-digit' }).format(ts));
     expect(en).not.toBe(zh);
+    // No leading zero on the hour, in either language.
+    const early = new Date(2026, 0, 2, 9, 5).getTime();
+    expect(formatTime(early)).toBe('9:05');
+    setLocale('en');
+    expect(formatTime(early)).toMatch(/^9:05/);
   });
 });

@@ -54,7 +54,7 @@ describe('system lines', () => {
     vi.stubGlobal('document', { documentElement: {} });
     setLocale('zh');
     try {
-      expect(systemText(ev('rename', '计划'))).toBe('ann 将房间重命名为“计划”');
+      expect(systemText(ev('rename', '计划'))).toBe('ann 将聊天室重命名为“计划”');
     } finally {
       setLocale('en');
       vi.unstubAllGlobals();

@@ -92,7 +92,7 @@ export class ChatStore {
       ),
       c.on('welcome', (w) => this.onWelcome(w.user, w.session)),
       c.on('event', (e) => this.onEvent(e)),
-      c.on('presence', (p) => s.updateView(p.room, (v) => ({ ...v, online: p.online }))),
+      c.on('presence', (p) => s.updateView(p.room, (v) => ({ ...v, online: p.online, onlineCount: p.count }))),
       c.on('typing', (ty) => s.updateView(ty.room, (v) => ({ ...v, typing: ty.users }))),
       c.on('reset', (r) => this.history.onReset(r.room, r.room_info)),
       c.on('error', (e) => this.onError(e)),

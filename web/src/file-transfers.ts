@@ -4,7 +4,9 @@
  * (outbox and all) and the item goes away — the message itself then shows in the log.
  */
 import type { FileLinks, FileRef, ParleyClient } from '../../src/client/index.ts';
-import { errorText } from './format.ts';
+import { uploadErrorText } from './upload-errors.ts';
+
+export { formatBytes } from './format.ts';
 
 export interface UploadItem {
   readonly key: string;
@@ -73,7 +75,7 @@ export class FileTransfers {
     } catch (err) {
       this.aborts.delete(key);
       if (controller.signal.aborted) this.dismiss(key);
-      else this.patch(key, { status: 'failed', error: errorText(err) });
+      else this.patch(key, { status: 'failed', error: uploadErrorText(err) });
       return;
     }
     this.aborts.delete(key);
@@ -82,7 +84,7 @@ export class FileTransfers {
       await this.client.sendFile(room, ref);
       this.dismiss(key);
     } catch (err) {
-      this.patch(key, { status: 'failed', error: errorText(err) });
+      this.patch(key, { status: 'failed', error: uploadErrorText(err) });
     }
   }
 
@@ -94,17 +96,4 @@ export class FileTransfers {
     this.items = items;
     for (const fn of this.listeners) fn(items);
   }
-}
-
-/** 1536 → "1.5 KB". */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 10 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }

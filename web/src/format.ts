@@ -4,7 +4,8 @@ import { locale, t } from './i18n/index.ts';
 import { dateFormat } from './i18n/intl.ts';
 
 // In the UI language (dateFormat caches one formatter per language).
-const timeFormat = { format: (ts: number) => dateFormat({ hour: '2-digit', minute: '2-digit' }).format(ts) };
+// The locale's own clock (15:04, or 3:04 PM in the US), without a leading zero on the hour.
+const timeFormat = { format: (ts: number) => dateFormat({ hour: 'numeric', minute: '2-digit' }).format(ts) };
 const fullFormat = { format: (ts: number) => dateFormat({ dateStyle: 'medium', timeStyle: 'medium' }).format(ts) };
 
 export function formatTime(ts: number): string {
@@ -57,4 +58,17 @@ export function errorCode(err: unknown): string | undefined {
     if (typeof code === 'string') return code;
   }
   return undefined;
+}
+
+/** 1536 → "1.5 KB". */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 10 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }

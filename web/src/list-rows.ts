@@ -4,6 +4,10 @@
  * a day, the "New messages" divider on the first unread). Pure.
  */
 import type { RoomEvent } from '../../src/client/index.ts';
+import { isMessage } from './fold.ts';
+
+/** A message this soon after the previous one by the same person joins its group. */
+export const GROUP_GAP_MS = 5 * 60_000;
 
 export interface ListRow {
   /** The entry's seq: a stable key across pages loaded above or below. */
@@ -13,6 +17,11 @@ export interface ListRow {
   readonly day?: string;
   /** The "New messages" divider goes before this entry. */
   readonly firstUnread: boolean;
+  /**
+   * Set when this message continues the previous row's: same sender, within GROUP_GAP_MS, same
+   * day, no divider between, not a reply. It is shown without name and avatar.
+   */
+  readonly grouped?: true;
 }
 
 /** The local calendar day of a timestamp, e.g. "2026-11-4" (month from 0): equal for the same day. */
@@ -28,10 +37,30 @@ export function dayKey(ts: number): string {
 export function listRows(entries: readonly RoomEvent[], firstUnread: number | undefined): ListRow[] {
   const rows: ListRow[] = [];
   let lastDay = '';
+  let prev: RoomEvent | undefined;
   for (const e of entries) {
     const day = dayKey(e.ts);
-    rows.push({ key: e.seq, event: e, ...(day !== lastDay ? { day } : {}), firstUnread: e.seq === firstUnread });
+    const firstOfDay = day !== lastDay;
+    const unread = e.seq === firstUnread;
+    const grouped =
+      prev !== undefined &&
+      !firstOfDay &&
+      !unread &&
+      e.reply === undefined &&
+      isMessage(e) &&
+      isMessage(prev) &&
+      prev.sender.id === e.sender.id &&
+      e.ts - prev.ts >= 0 &&
+      e.ts - prev.ts < GROUP_GAP_MS;
+    rows.push({
+      key: e.seq,
+      event: e,
+      ...(firstOfDay ? { day } : {}),
+      firstUnread: unread,
+      ...(grouped ? { grouped: true as const } : {}),
+    });
     lastDay = day;
+    prev = e;
   }
   return rows;
 }

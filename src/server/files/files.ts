@@ -74,6 +74,11 @@ export class Files {
     this.#types = new Set(deps.options.uploadTypes.map((t) => t.toLowerCase()));
   }
 
+  /** What a 415 names as allowed, so clients can say which files may be shared. */
+  #allowed(): { allowed: string[] } {
+    return { allowed: [...this.#types] };
+  }
+
   async upload(req: IncomingMessage, res: ServerResponse, roomName: string, url: URL): Promise<void> {
     const { store, storage, options } = this.#d;
     const max = options.maxUploadBytes;
@@ -109,7 +114,8 @@ export class Files {
         return refuse('rate_limited', `Too many uploads; retry in ${wait} ms`, { retryAfterMs: wait });
       }
       const declared = Number(req.headers['content-length']);
-      if (Number.isFinite(declared) && declared > max) return refuse('file_too_large', tooLarge(max));
+      if (Number.isFinite(declared) && declared > max)
+        return refuse('file_too_large', tooLarge(max), { maxBytes: max });
 
       const reader = new UploadBody(req, max, options.httpBodyTimeoutMs);
       body = reader;
@@ -117,7 +123,9 @@ export class Files {
       const { head } = await reader.head(SNIFF_BYTES);
       if (head.length === 0) return refuse('bad_request', 'The file is empty');
       const type = await deadline.race(sniffType(head));
-      if (!this.#types.has(type)) return refuse('file_type_not_allowed', `Files of type ${type} may not be uploaded`);
+      if (!this.#types.has(type)) {
+        return refuse('file_type_not_allowed', `Files of type ${type} may not be uploaded`, this.#allowed());
+      }
 
       id = nanoid();
       const size = await deadline.race(storage.put(id, reader.stream(), deadline.signal));
@@ -126,7 +134,11 @@ export class Files {
         image = await deadline.race(this.#thumbnail(id, deadline.signal));
         if (!image) {
           await storage.delete(id);
-          return refuse('file_type_not_allowed', `The file looks like ${type} but is not a readable image`);
+          return refuse(
+            'file_type_not_allowed',
+            `The file looks like ${type} but is not a readable image`,
+            this.#allowed(),
+          );
         }
       }
       const file: StoredFile = {
@@ -160,7 +172,7 @@ export class Files {
   ): void {
     const { log, options } = this.#d;
     if (err instanceof TooLarge) {
-      answerError(res, 'file_too_large', tooLarge(err.limit));
+      answerError(res, 'file_too_large', tooLarge(err.limit), { maxBytes: err.limit });
       body?.discard();
       return;
     }

@@ -127,7 +127,7 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
             title={t('chat.whoOnline')}
           >
             <span class="online-dot" aria-hidden="true" />
-            {t('chat.onlineCount', { count: view?.online.length ?? 0 })}
+            {t('chat.onlineCount', { count: view?.onlineCount ?? 0 })}
           </button>
           <SearchBox onSearch={(q) => find.search(q)} onClose={find.clear} onFocus={find.reopen} />
           <ConnectionBadge conn={state.conn} onReconnect={() => store.reconnect()} />

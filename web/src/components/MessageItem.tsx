@@ -9,10 +9,11 @@ import { Avatar } from './Avatar.tsx';
 import { FileAttachment } from './FileAttachment.tsx';
 import { MentionContext, MessageActionsContext } from '../message-context.ts';
 import { EditBox } from './EditBox.tsx';
-import { MentionText } from './MentionText.tsx';
+import { MessageBody } from './MessageBody.tsx';
 import { MessageActions } from './MessageActions.tsx';
 import { ReactionBar } from './ReactionBar.tsx';
 import { ReplyQuote } from './ReplyQuote.tsx';
+import { RichText } from './RichText.tsx';
 import { isSystemLine, systemText } from '../system-lines.ts';
 
 interface Props {
@@ -22,6 +23,26 @@ interface Props {
   readonly sent: boolean;
   /** Later edits, a delete, reactions (folded from the log). */
   readonly changes?: MessageChanges | undefined;
+  /** Continues the previous message's group (list-rows.ts): no name or avatar of its own. */
+  readonly grouped?: boolean | undefined;
+}
+
+/** How long "✓ sent" shows after the acknowledgement: long enough to notice, then it goes. */
+const SENT_SHOW_MS = 4_000;
+/** When each acknowledged message of this tab was first shown as sent, by cid. */
+const sentAt = new Map<string, number>();
+
+/** Whether "✓ sent" still helps for this message: only shortly after it was acknowledged. */
+function sentRecently(cid: string | undefined): boolean {
+  if (cid === undefined) return false;
+  const now = Date.now();
+  let at = sentAt.get(cid);
+  if (at === undefined) {
+    at = now;
+    if (sentAt.size > 500) sentAt.delete(sentAt.keys().next().value!);
+    sentAt.set(cid, at);
+  }
+  return now - at < SENT_SHOW_MS;
 }
 
 /**
@@ -31,7 +52,13 @@ interface Props {
 export class MessageItem extends Component<Props> {
   override shouldComponentUpdate(next: Props): boolean {
     const p = this.props;
-    return next.event !== p.event || next.mine !== p.mine || next.sent !== p.sent || next.changes !== p.changes;
+    return (
+      next.event !== p.event ||
+      next.mine !== p.mine ||
+      next.sent !== p.sent ||
+      next.changes !== p.changes ||
+      next.grouped !== p.grouped
+    );
   }
 
   override render() {
@@ -39,7 +66,15 @@ export class MessageItem extends Component<Props> {
   }
 }
 
-function EventView({ event, mine, sent, changes }: Props) {
+function Time({ ts, class: cls }: { ts: number; class?: string }) {
+  return (
+    <time class={cls} dateTime={new Date(ts).toISOString()} title={formatFull(ts)}>
+      {formatTime(ts)}
+    </time>
+  );
+}
+
+function EventView({ event, mine, sent, changes, grouped }: Props) {
   // Contexts re-render a row when the actions (e.g. which message is edited) or the names change.
   const actions = useContext(MessageActionsContext);
   const names = useContext(MentionContext);
@@ -48,9 +83,7 @@ function EventView({ event, mine, sent, changes }: Props) {
     return (
       <div class="message system" data-seq={event.seq} data-kind={event.kind}>
         <span class="body">{text}</span>
-        <time dateTime={new Date(event.ts).toISOString()} title={formatFull(event.ts)}>
-          {formatTime(event.ts)}
-        </time>
+        <Time ts={event.ts} />
       </div>
     );
   }
@@ -58,54 +91,52 @@ function EventView({ event, mine, sent, changes }: Props) {
   const deleted = changes?.deleted === true;
   const editing = !deleted && actions?.editing === event.seq;
   const mentionsMe = !mine && !deleted && names.me !== undefined && mentions(text, names.me);
+  const edited = changes?.body !== undefined && !deleted;
+  const showSent = sent && !deleted && sentRecently(event.cid);
+  const flags = (
+    <>
+      {edited && <span class="edited">{t('log.edited')}</span>}
+      {showSent && (
+        <span class="status status-sent" title={t('log.delivered')}>
+          {t('log.sent')}
+        </span>
+      )}
+    </>
+  );
   return (
     <article
-      class={`message${mine ? ' mine' : ''}${mentionsMe ? ' mentions-me' : ''}`}
+      class={`message${mine ? ' mine' : ''}${mentionsMe ? ' mentions-me' : ''}${grouped ? ' grouped' : ''}`}
       data-seq={event.seq}
-      data-status={sent ? 'sent' : undefined}
+      data-status={sent && !deleted ? 'sent' : undefined}
       // Focusable by a tap, so touch screens can show the actions (:focus-within).
       tabIndex={-1}
     >
-      <Avatar user={event.sender} />
+      {grouped ? <Time ts={event.ts} class="gutter-time" /> : <Avatar user={event.sender} />}
       <div class="message-main">
-        <header class="message-meta">
-          <span class="nick" style={{ '--hue': String(hueOf(event.sender.id)) }}>
-            {event.sender.nick}
-          </span>
-          <time dateTime={new Date(event.ts).toISOString()} title={formatFull(event.ts)}>
-            {formatTime(event.ts)}
-          </time>
-          {event.kind !== 'text' && (
-            <span class="kind">
-              {event.kind === 'image' || event.kind === 'file' ? t(`log.kind.${event.kind}`) : event.kind}
+        {grouped ? (
+          // The name stays for screen readers, which do not see the grouping.
+          <span class="sr-only">{event.sender.nick}</span>
+        ) : (
+          <header class="message-meta">
+            <span class="nick" style={{ '--hue': String(hueOf(event.sender.id)) }}>
+              {event.sender.nick}
             </span>
-          )}
-          {changes?.body !== undefined && !changes.deleted && <span class="edited">{t('log.edited')}</span>}
-          {sent && (
-            <span class="status status-sent" title={t('log.delivered')}>
-              {t('log.sent')}
-            </span>
-          )}
-        </header>
+            <Time ts={event.ts} />
+            {flags}
+          </header>
+        )}
         {event.reply !== undefined && <ReplyQuote seq={event.reply} />}
         {editing ? (
           <EditBox seq={event.seq} initial={text} />
-        ) : changes?.deleted ? (
+        ) : deleted ? (
           <div class="body deleted">{t('log.deleted')}</div>
-        ) : event.file ? (
-          <>
-            <FileAttachment file={event.file} />
-            {text && (
-              <div class="body">
-                <MentionText text={text} />
-              </div>
-            )}
-          </>
         ) : (
-          <div class="body">
-            <MentionText text={text} />
-          </div>
+          <>
+            {event.file && <FileAttachment file={event.file} />}
+            {(text || !event.file) && <MessageBody id={event.id} text={text} />}
+          </>
         )}
+        {grouped && (edited || showSent) && <div class="message-flags">{flags}</div>}
         {changes && <ReactionBar seq={event.seq} reactions={changes.reactions} />}
       </div>
       <MessageActions event={event} changes={changes} />
@@ -148,7 +179,9 @@ export function PendingItem({ item, me, onRetry, onDiscard }: PendingProps) {
           )}
         </header>
         {item.reply !== undefined && <ReplyQuote seq={item.reply} />}
-        <div class="body">{item.body}</div>
+        <div class="body">
+          <RichText text={item.body} />
+        </div>
       </div>
     </article>
   );

@@ -206,7 +206,7 @@ export function MessageList(props: Props) {
       </div>
       <div class="message-rows" ref={bodyRef} style={{ paddingTop: `${padTop}px`, paddingBottom: `${padBottom}px` }}>
         {rows.slice(start, end).map((r) => (
-          <div class="message-row" key={r.key} data-row={r.key}>
+          <div class={r.grouped ? 'message-row grouped' : 'message-row'} key={r.key} data-row={r.key}>
             {r.day !== undefined && <DaySeparator ts={r.event.ts} day={r.day} now={now} />}
             {r.firstUnread && <NewMessagesDivider />}
             <MessageItem
@@ -214,6 +214,7 @@ export function MessageList(props: Props) {
               mine={r.event.sender.id === me?.id}
               sent={r.event.cid !== undefined && sent.has(r.event.cid)}
               changes={log.changes.get(r.event.seq)}
+              grouped={r.grouped}
             />
           </div>
         ))}

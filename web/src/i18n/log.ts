@@ -21,8 +21,8 @@ export const log = {
     'log.deleted': 'This message was deleted.',
     'log.edited': '(edited)',
     'log.reactions': 'Reactions',
-    'log.kind.image': 'image',
-    'log.kind.file': 'file',
+    'log.showMore': 'Show more',
+    'log.showLess': 'Show less',
   },
   zh: {
     'log.messagesIn': '{room} 中的消息',
@@ -43,7 +43,7 @@ export const log = {
     'log.deleted': '此消息已删除。',
     'log.edited': '（已编辑）',
     'log.reactions': '表情回应',
-    'log.kind.image': '图片',
-    'log.kind.file': '文件',
+    'log.showMore': '展开全文',
+    'log.showLess': '收起',
   },
 } satisfies Strings;

@@ -58,7 +58,9 @@ export interface RoomView {
   /** `events` stops short of the room's head (a window far back, history-window.ts): live events wait on the server. */
   readonly hasNewer: boolean;
   readonly loadingNewer: boolean;
+  /** Who is online in the room; empty in a large room, where only `onlineCount` is known. */
   readonly online: readonly UserRef[];
+  readonly onlineCount: number;
   /** Others typing in the room now. */
   readonly typing: readonly UserRef[];
   /**
@@ -88,6 +90,13 @@ export interface ChatState {
   readonly conn: ConnInfo;
   readonly rooms: readonly RoomInfo[];
   readonly roomsError?: string;
+  /**
+   * The rooms and DMs you are a member of, from the room list and kept live by your user log and
+   * this tab's joins and leaves (store/room-list.ts); undefined until the first room list.
+   */
+  readonly mine?: readonly string[];
+  /** The room directory (browse, preview, join) is open. */
+  readonly directoryOpen?: boolean;
   readonly current: string;
   readonly views: Readonly<Record<string, RoomView>>;
   /** Unread and mention counts and your watermark, per room you are a member of (SDK `unread`). */
@@ -138,6 +147,7 @@ export function newView(name: string): RoomView {
     hasNewer: false,
     loadingNewer: false,
     online: [],
+    onlineCount: 0,
     typing: [],
     receipts: [],
     outbox: [],
