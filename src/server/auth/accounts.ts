@@ -22,6 +22,7 @@ const fail = (code: ErrorCode, message: string): AuthResult => ({ ok: false, cod
 
 /** The same answer for an unknown user and a wrong password: no user enumeration by message. */
 const BAD_CREDENTIALS = 'Wrong username or password';
+const GUEST_UNKNOWN = 'The guest session is unknown or already belongs to an account';
 const REFRESH_INVALID = 'The refresh token is unknown, expired or already used';
 
 /** Told the ids of login sessions that were just ended, so their open sockets can be closed. */
@@ -40,7 +41,11 @@ export class Accounts {
     this.#ended = ended;
   }
 
-  async register(rawUsername: string, password: string): Promise<AuthResult> {
+  /**
+   * With `guestSession`, the guest of that session becomes the account: same user id, so its rooms,
+   * DMs and history stay its own. The guest session then no longer resumes (handlers/hello.ts).
+   */
+  async register(rawUsername: string, password: string, guestSession?: string): Promise<AuthResult> {
     const parsed = v.safeParse(nickSchema, rawUsername);
     if (!parsed.success) {
       return fail('username_invalid', `Invalid username: ${parsed.issues[0].message}`);
@@ -48,9 +53,16 @@ export class Accounts {
     const username = parsed.output;
     const problem = passwordProblem(password, username);
     if (problem) return fail('password_invalid', problem);
+    let id = nanoid();
+    if (guestSession !== undefined) {
+      const guest = await this.#store.findSession(guestSession);
+      // Unknown, or already an account: nothing to keep (an account's session is not a guest).
+      if (!guest || (await this.#store.getAccount(guest.id))) return fail('session_unknown', GUEST_UNKNOWN);
+      id = guest.id;
+    }
     if (await this.#store.findAccount(username)) return fail('username_taken', 'This username is taken');
     const account = await this.#store.createAccount({
-      id: nanoid(),
+      id,
       username,
       passwordHash: await hashPassword(password),
     });

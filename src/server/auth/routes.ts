@@ -6,7 +6,8 @@ import { ipLimitKey } from '../limits/ip-key.ts';
 import { clientIp } from '../gateway/upgrade-guard.ts';
 import { httpError, sendJson } from '../http/respond.ts';
 import type { Handler } from '../http/router.ts';
-import type { Accounts, AuthResult } from './accounts.ts';
+import type { Accounts, AuthResult, Grant } from './accounts.ts';
+import { cookieOriginAllowed, refreshCookie, setRefreshCookie } from './cookie.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { PASSWORD_MAX } from './passwords.ts';
 
@@ -15,9 +16,17 @@ export const MAX_AUTH_BODY_BYTES = 4096;
 
 // Loose string bounds here; the account rules (accounts.ts) give the precise message.
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
-const credentialsSchema = v.object({ username: text(256), password: text(PASSWORD_MAX * 4) });
-const refreshSchema = v.object({ refreshToken: text(256) });
-const logoutSchema = v.object({ refreshToken: text(256), all: v.optional(v.boolean()) });
+// `cookie: true`: the refresh token goes into an HttpOnly cookie instead of the body (cookie.ts).
+const credentialsSchema = v.object({
+  username: text(256),
+  password: text(PASSWORD_MAX * 4),
+  cookie: v.optional(v.boolean()),
+  /** Register only: the guest session to turn into this account (same user id, rooms and DMs). */
+  guestSession: v.optional(text(256)),
+});
+// Without `refreshToken`, the cookie's is used.
+const refreshSchema = v.object({ refreshToken: v.optional(text(256)) });
+const logoutSchema = v.object({ refreshToken: v.optional(text(256)), all: v.optional(v.boolean()) });
 
 export interface AuthRoutes {
   readonly accounts: Accounts;
@@ -29,6 +38,10 @@ export interface AuthRoutes {
   readonly trustProxy?: number;
   /** The whole body must arrive within this (default 10 s); else 408 and the socket is closed. */
   readonly bodyTimeoutMs?: number;
+  /** Origins a cookie-mode request may come from (as for the WebSocket; default: same host only). */
+  readonly allowedOrigins?: readonly string[];
+  /** The refresh cookie's lifetime: the refresh token's (default 30 days). */
+  readonly refreshTtlMs?: number;
 }
 
 type Action = 'register' | 'login' | 'refresh' | 'logout';
@@ -72,16 +85,46 @@ async function handle(routes: AuthRoutes, action: Action, req: IncomingMessage, 
   } catch {
     return httpError(res, 'bad_request', { message: 'The body is not valid JSON' });
   }
-  const answer = (result: AuthResult): void => {
-    if (result.ok) sendJson(res, 200, result.grant);
-    else httpError(res, result.code, { message: result.message });
-  };
   const malformed = (message: string): void => httpError(res, 'bad_request', { message });
+  const parsed = v.safeParse(
+    action === 'refresh' ? refreshSchema : action === 'logout' ? logoutSchema : credentialsSchema,
+    json,
+  );
+  if (!parsed.success) {
+    const shapes: Record<Action, string> = {
+      register: '{"username": string, "password": string, "cookie"?: boolean, "guestSession"?: string}',
+      login: '{"username": string, "password": string, "cookie"?: boolean}',
+      refresh: '{"refreshToken"?: string}',
+      logout: '{"refreshToken"?: string, "all"?: boolean}',
+    };
+    return malformed(`Expected ${shapes[action]}`);
+  }
+  const fields: { refreshToken?: string; cookie?: boolean; all?: boolean } = parsed.output;
+  // Cookie mode: asked for at sign-in, or implied by a refresh or logout without a token in the body.
+  const cookieMode =
+    action === 'register' || action === 'login' ? fields.cookie === true : fields.refreshToken === undefined;
+  const trust = routes.trustProxy ?? 0;
+  const ttl = routes.refreshTtlMs ?? 30 * 24 * 3_600_000;
+  const cookie = (token: string | null): Record<string, string> => ({
+    'Set-Cookie': setRefreshCookie(req, token, ttl, trust),
+  });
+  if (cookieMode && !cookieOriginAllowed(req, routes.allowedOrigins ?? ['self'])) {
+    return httpError(res, 'forbidden', { message: 'Cookie sign-in is only served to pages of this server' });
+  }
+  const answer = (result: AuthResult): void => {
+    if (!result.ok) {
+      // A refused cookie is of no further use: the browser forgets it.
+      const headers = cookieMode && action === 'refresh' ? cookie(null) : {};
+      return httpError(res, result.code, { message: result.message, headers });
+    }
+    if (!cookieMode) return sendJson(res, 200, result.grant);
+    // The refresh token never reaches page scripts: the body carries the rest.
+    const { refreshToken, ...rest }: Grant = result.grant;
+    sendJson(res, 200, rest, cookie(refreshToken));
+  };
   if (action === 'register' || action === 'login') {
-    const parsed = v.safeParse(credentialsSchema, json);
-    if (!parsed.success) return malformed('Expected {"username": string, "password": string}');
-    const { username, password } = parsed.output;
-    if (action === 'register') return answer(await accounts.register(username, password));
+    const { username, password, guestSession } = parsed.output as v.InferOutput<typeof credentialsSchema>;
+    if (action === 'register') return answer(await accounts.register(username, password, guestSession));
     // Failures per username from this address refuse; from all addresses they only slow down.
     const wait = (await throttle?.login(username, ip)) ?? 0;
     if (wait > 0) return tooMany(res, wait);
@@ -94,15 +137,13 @@ async function handle(routes: AuthRoutes, action: Action, req: IncomingMessage, 
     if (result.ok) await throttle?.succeeded(username, ip);
     return answer(result);
   }
+  const token = cookieMode ? refreshCookie(req) : fields.refreshToken;
   if (action === 'refresh') {
-    const parsed = v.safeParse(refreshSchema, json);
-    if (!parsed.success) return malformed('Expected {"refreshToken": string}');
-    return answer(await accounts.refresh(parsed.output.refreshToken));
+    if (token === undefined) return answer({ ok: false, code: 'refresh_invalid', message: 'No refresh token' });
+    return answer(await accounts.refresh(token));
   }
-  const parsed = v.safeParse(logoutSchema, json);
-  if (!parsed.success) return malformed('Expected {"refreshToken": string, "all"?: boolean}');
-  await accounts.logout(parsed.output.refreshToken, parsed.output.all ?? false);
-  sendJson(res, 200, { ok: true });
+  if (token !== undefined) await accounts.logout(token, fields.all ?? false);
+  sendJson(res, 200, { ok: true }, cookieMode ? cookie(null) : {});
 }
 
 /**

@@ -17,9 +17,9 @@ export async function hello(conn: ConnectionPort, frame: ClientFrameOf<'hello'>)
     ? known?.id === account.id
       ? known
       : undefined
-    : known && known.nick.toLowerCase() === frame.nick.toLowerCase()
+    : known && known.nick.toLowerCase() === frame.nick.toLowerCase() && !(await store.getAccount(known.id))
       ? known
-      : undefined;
+      : undefined; // A guest session that became an account (auth/accounts.ts register) no longer resumes.
   const user: UserRef = account ?? resumed ?? { id: nanoid(), nick: frame.nick };
   // A registered username belongs to its account: a guest may not take it.
   if (!account && (await store.findAccount(frame.nick))) {

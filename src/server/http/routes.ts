@@ -33,7 +33,9 @@ export const READ_ONLY = 'Only GET is served over HTTP; use the WebSocket';
 /** The route table, first match first (docs/protocol.md documents each route). */
 export function httpRoutes(ctx: ServerContext, auth: AuthRoutes, files: Files): Route[] {
   const rest = restRoutes(ctx);
-  const accounts = authHandlers(auth);
+  // Cookie sign-in answers pages of the origins the WebSocket accepts, for the refresh token's lifetime.
+  const o = ctx.options;
+  const accounts = authHandlers({ allowedOrigins: o.allowedOrigins, refreshTtlMs: o.refreshTokenTtlMs, ...auth });
   const file = fileHandlers(files);
   return [
     // Accounts (auth/routes.ts).
