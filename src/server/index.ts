@@ -104,6 +104,8 @@ export function createParleyServer(init: ParleyServerInit = {}): ParleyServer {
     noServer: true,
     maxPayload: options.maxFrameBytes,
     perMessageDeflate: false,
+    // The node tracks its own connections; ws's set would add a listener per socket.
+    clientTracking: false,
     handleProtocols: selectProtocol,
   });
   let stopHeartbeat: (() => void) | undefined;

@@ -13,9 +13,9 @@ import {
 import type { AccessClaims } from '../auth/tokens.ts';
 import type { ConnectionPort, RoomCursor, FeedCursor } from '../core/connection-port.ts';
 import type { ServerContext } from '../core/context.ts';
-import { guarded } from '../guard.ts';
 import { dispatch } from '../handlers/index.ts';
 import { ConnectionLimits, type Verdict } from '../limits/user-limits.ts';
+import { listen } from './socket-events.ts';
 import { prepareFrame, queuedBytes, writePrepared, type PreparedFrame } from './wire.ts';
 
 let nextId = 1;
@@ -34,12 +34,12 @@ export class Connection implements ConnectionPort {
   readonly ws: WebSocket;
   readonly ctx: ServerContext;
   readonly ip: string;
-  user: UserRef | undefined;
+  #user: UserRef | undefined;
   /** Set at the upgrade from a verified access token: `hello` makes this account the user. */
   account: AccessClaims | undefined;
   readonly rooms = new Map<string, RoomCursor>();
-  /** Hub channels that are not rooms, by channel name: the user's own log once it sent `sync`. */
-  readonly feeds = new Map<string, FeedCursor>();
+  /** Made on first use (`sync`): most connections never follow a feed. */
+  #feeds: Map<string, FeedCursor> | undefined;
   /** Cleared on every ping, set only by a pong (frames do not count); see heartbeat.ts. */
   alive = true;
   #chain: Promise<void> = Promise.resolve();
@@ -55,12 +55,12 @@ export class Connection implements ConnectionPort {
   /** Sends stored or being stored whose ack has not been written yet. */
   #inflight = 0;
   #idle: (() => void) | undefined;
-  readonly #helloTimer: NodeJS.Timeout;
+  /** Dropped once hello succeeds: an idle connection holds no timer of its own. */
+  #helloTimer: NodeJS.Timeout | undefined;
   /** Frame and write buckets of this connection (rate-limit.ts). */
   readonly #limits: ConnectionLimits;
-  /** The user id this connection counts against in ctx.userLimits, and the rooms it counted. */
+  /** The user id this connection counts against in ctx.userLimits. */
   #countedAs: string | undefined;
-  readonly #countedRooms = new Set<string>();
 
   constructor(ws: WebSocket, ctx: ServerContext, ip: string) {
     this.id = `${ctx.hub.node}-${nextId++}`;
@@ -71,20 +71,24 @@ export class Connection implements ConnectionPort {
     this.#helloTimer = setTimeout(() => {
       if (!this.user) this.close(CLOSE.hello_timeout, 'hello timeout');
     }, ctx.options.helloTimeoutMs);
-    // Every entry point is guarded (guard.ts): a failure costs at most this connection.
-    const log = ctx.log;
-    const context = { conn: this.id };
-    ws.on('message', (data, isBinary) =>
-      guarded(
-        log,
-        context,
-        () => this.#onMessage(data as Buffer, isBinary),
-        () => this.#failed(),
-      ),
-    );
-    ws.on('pong', () => (this.alive = true));
-    ws.on('close', () => guarded(log, context, () => this.#onClose()));
-    ws.on('error', (err) => ctx.log.debug({ conn: this.id, err: err.message }, 'socket error'));
+    // Shared listeners, no closures per socket (socket-events.ts); each entry point is guarded.
+    listen(ws, this);
+  }
+
+  get user(): UserRef | undefined {
+    return this.#user;
+  }
+
+  set user(user: UserRef | undefined) {
+    this.#user = user;
+    if (user && this.#helloTimer) {
+      clearTimeout(this.#helloTimer);
+      this.#helloTimer = undefined;
+    }
+  }
+
+  get feeds(): Map<string, FeedCursor> {
+    return (this.#feeds ??= new Map());
   }
 
   get closing(): boolean {
@@ -120,7 +124,7 @@ export class Connection implements ConnectionPort {
 
   /** A committed room event from the hub: written once, in order, never twice. */
   deliverEvent(room: string, seq: number, prepared: PreparedFrame): void {
-    const cursor = this.rooms.get(room) ?? this.feeds.get(room);
+    const cursor = this.rooms.get(room) ?? this.#feeds?.get(room);
     if (!cursor) return;
     if (cursor.pending) {
       cursor.pending.push({ seq, prepared });
@@ -235,7 +239,7 @@ export class Connection implements ConnectionPort {
   }
 
   /** Charges the rate limits, then handles the frame: at once, or in order once a shared limiter answers. */
-  #onMessage(data: Buffer, isBinary: boolean): void | Promise<void> {
+  received(data: Buffer, isBinary: boolean): void | Promise<void> {
     if (this.#closing) return;
     if (isBinary) {
       this.ctx.metrics.frameIn('binary');
@@ -306,7 +310,7 @@ export class Connection implements ConnectionPort {
   }
 
   /** Something unexpected failed outside a handler: say so, then close so the client resumes cleanly. */
-  #failed(): void {
+  failed(): void {
     this.error('internal');
     this.close(CLOSE.server_error, 'internal error; reconnect and resume');
   }
@@ -341,51 +345,30 @@ export class Connection implements ConnectionPort {
 
   /** dispatch, plus the per-user cap on rooms joined at once (connections per user: claimUserSlot). */
   async #run(frame: ClientFrame): Promise<void> {
-    const users = this.ctx.userLimits;
-    // Rooms can also go away without a leave frame (kick, ban): count what is joined now.
-    if (frame.type === 'join') this.#countRooms();
+    // Counted from the user's connections' rooms when asked (user-limits.ts): a kick or ban
+    // that takes a room away without a leave frame needs no bookkeeping.
     if (frame.type === 'join' && this.#countedAs !== undefined && !this.rooms.has(frame.room)) {
-      if (!users.mayJoin(this.#countedAs, frame.room)) {
+      if (!this.ctx.userLimits.mayJoin(this.#countedAs, frame.room)) {
         const max = this.ctx.options.maxRoomsPerUser;
         this.error('too_many_rooms', frame.id, `You may have at most ${max} rooms joined at once; leave one first`);
         return;
       }
     }
-    try {
-      await dispatch(this, frame);
-    } finally {
-      if (frame.type === 'join' || frame.type === 'leave') this.#countRooms();
-    }
+    await dispatch(this, frame);
   }
 
-  /** Brings the user's joined-room counts in line with this connection's rooms. */
-  #countRooms(): void {
-    const uid = this.#countedAs;
-    if (uid === undefined) return;
-    for (const room of this.rooms.keys()) {
-      if (!this.#countedRooms.has(room)) {
-        this.#countedRooms.add(room);
-        this.ctx.userLimits.joinedRoom(uid, room);
-      }
-    }
-    for (const room of this.#countedRooms) {
-      if (!this.rooms.has(room)) {
-        this.#countedRooms.delete(room);
-        this.ctx.userLimits.leftRoom(uid, room);
-      }
-    }
-  }
-
-  async #onClose(): Promise<void> {
+  /** The socket closed (socket-events.ts): unsubscribe, leave presence, release the user's slot. */
+  async closed(): Promise<void> {
     this.#closing = true;
     clearTimeout(this.#helloTimer);
+    this.#helloTimer = undefined;
     const { ctx } = this;
     ctx.connections.delete(this);
     // Let the handler in progress finish first, so cleanup sees every room it joined.
     await this.#chain;
-    if (this.#countedAs !== undefined) ctx.userLimits.detach(this.#countedAs, this, this.#countedRooms);
-    for (const channel of this.feeds.keys()) await ctx.hub.unsubscribe(channel, this);
-    this.feeds.clear();
+    if (this.#countedAs !== undefined) ctx.userLimits.detach(this.#countedAs, this);
+    for (const channel of this.#feeds?.keys() ?? []) await ctx.hub.unsubscribe(channel, this);
+    this.#feeds?.clear();
     const user = this.user;
     if (!user) return;
     for (const room of this.rooms.keys()) {

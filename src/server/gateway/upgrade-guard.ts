@@ -10,8 +10,28 @@ import type { Limiter, Limiters } from '../limits/limiter.ts';
 import { MemoryLimiters } from '../limits/memory-limiter.ts';
 import type { ServerOptions } from '../options.ts';
 
+/** One open socket's place in the per-IP count: released once, however many paths call it. */
+export class IpSlot {
+  readonly #open: Map<string, number>;
+  readonly #key: string;
+  #released = false;
+
+  constructor(open: Map<string, number>, key: string) {
+    this.#open = open;
+    this.#key = key;
+  }
+
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    const n = (this.#open.get(this.#key) ?? 1) - 1;
+    if (n > 0) this.#open.set(this.#key, n);
+    else this.#open.delete(this.#key);
+  }
+}
+
 export type GuardVerdict =
-  | { readonly ok: true; readonly ip: string; readonly release: () => void }
+  | { readonly ok: true; readonly ip: string; readonly slot: IpSlot }
   | { readonly ok: false; readonly status: number; readonly reason: string; readonly retryAfterS?: number };
 
 const STATUS_TEXT: Record<number, string> = {
@@ -109,22 +129,17 @@ export class UpgradeGuard {
     }
     // The slot is held while the rate is asked, so upgrades answered later cannot pass the cap.
     this.#open.set(key, open + 1);
-    let released = false;
-    const release = (): void => {
-      if (released) return;
-      released = true;
-      const n = (this.#open.get(key) ?? 1) - 1;
-      if (n > 0) this.#open.set(key, n);
-      else this.#open.delete(key);
-    };
+    // An object, not a closure: it stays with the socket for the socket's life.
+    const slot = new IpSlot(this.#open, key);
     const verdict = (wait: number): GuardVerdict => {
-      if (wait === 0) return { ok: true, ip, release };
-      release();
+      if (wait === 0) return { ok: true, ip, slot };
+      slot.release();
       return { ok: false, status: 429, reason: 'rate_limited', retryAfterS: Math.ceil(wait / 1000) };
     };
     const wait = this.#connects.take(key);
     if (typeof wait === 'number') return verdict(wait);
     // The peer may hang up before the engine answers: its slot goes with it.
+    const release = (): void => slot.release();
     req.socket.once('close', release);
     return wait.then(verdict, (err: unknown) => {
       release();

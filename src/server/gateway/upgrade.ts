@@ -11,7 +11,7 @@ import type { AccessTokens } from '../auth/tokens.ts';
 import type { ServerContext } from '../core/context.ts';
 import { requestUrl } from '../http/request-url.ts';
 import { Connection } from './connection.ts';
-import { refusal, type GuardVerdict, type UpgradeGuard } from './upgrade-guard.ts';
+import { refusal, type GuardVerdict, type IpSlot, type UpgradeGuard } from './upgrade-guard.ts';
 
 export interface UpgradeDeps {
   readonly ctx: ServerContext;
@@ -28,9 +28,12 @@ export interface UpgradeDeps {
 export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   const { ctx, wss, guard, tokens, sessions, connections } = deps;
   const { log, options } = ctx;
+  // Made once, not per request: a listener made inside the request's scope would keep the
+  // request, its headers and `head` alive as long as the socket (≈ 1.5 KiB per idle socket).
+  const onSocketError = (err: Error): void => log.debug({ err: err.message }, 'upgrade socket error');
   return (req, socket, head) => {
     // A peer that resets a refused upgrade must not crash the server with an unhandled 'error'.
-    socket.on('error', (err) => log.debug({ err: err.message }, 'upgrade socket error'));
+    socket.on('error', onSocketError);
     const url = requestUrl(req.url);
     if (url?.pathname !== '/ws' || deps.closing()) {
       const status = deps.closing() ? '503 Service Unavailable' : url ? '404 Not Found' : '400 Bad Request';
@@ -54,7 +57,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
         socket.end(refusal(verdict.status, verdict.reason, verdict.retryAfterS));
         return;
       }
-      socket.once('close', verdict.release);
+      holdSlot(socket, verdict.slot);
       accept(verdict.ip);
     }
 
@@ -71,6 +74,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
           return;
         }
         wss.handleUpgrade(req, socket, head, (ws) => {
+          dropIdleTimer(socket);
           const conn = new Connection(ws, ctx, ip);
           if (auth.claims) {
             conn.account = auth.claims;
@@ -90,4 +94,29 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
       });
     }
   };
+}
+
+const SLOT = Symbol('parley.ipSlot');
+type Slotted = Duplex & { [SLOT]?: IpSlot };
+
+/** The per-IP slot goes with the socket: one shared listener, no closure per socket. */
+function holdSlot(socket: Duplex, slot: IpSlot): void {
+  (socket as Slotted)[SLOT] = slot;
+  socket.on('close', releaseSlot);
+}
+
+function releaseSlot(this: Slotted): void {
+  this[SLOT]?.release();
+}
+
+let timeoutKey: symbol | undefined;
+
+/**
+ * ws turned the HTTP idle timeout off (`setTimeout(0)`), but Node keeps the cleared Timeout and
+ * its bound callback on the socket (≈ 0.25 KiB) and refreshes it on every read and write: let it go.
+ */
+function dropIdleTimer(socket: Duplex): void {
+  const owned = socket as unknown as Record<symbol, unknown>;
+  timeoutKey ??= Object.getOwnPropertySymbols(socket).find((k) => k.description === 'timeout');
+  if (timeoutKey !== undefined && (socket as { timeout?: number }).timeout === 0) owned[timeoutKey] = null;
 }

@@ -68,6 +68,10 @@ export function limitHttp(http: HttpServer, o: HttpLimitOptions, log: Logger): v
     else perIp.delete(key);
   };
   const idOf = (socket: Socket): string => `${socket.remoteAddress ?? ''}|${socket.remotePort ?? ''}`;
+  // One listener for every socket (the peer address is cached on the socket, also after close).
+  const releaseSocket = function (this: Socket): void {
+    release(idOf(this));
+  };
 
   // Behind a proxy every socket comes from the proxy: the cap would throttle everyone at once,
   // so the proxy bounds connections per client there.
@@ -86,11 +90,14 @@ export function limitHttp(http: HttpServer, o: HttpLimitOptions, log: Logger): v
         setTimeout(() => socket.destroy(), OVER_CAP_LINGER_MS).unref();
         return;
       }
-      const id = idOf(socket);
       perIp.set(key, n + 1);
-      counted.set(id, key);
-      socket.once('close', () => release(id));
+      counted.set(idOf(socket), key);
+      socket.on('close', releaseSocket);
     });
-    http.on('upgrade', (_req, socket: Duplex) => release(idOf(socket as Socket)));
+    // An upgraded socket leaves the count, and its listener goes (nothing per WebSocket stays here).
+    http.on('upgrade', (_req, socket: Duplex) => {
+      socket.off('close', releaseSocket);
+      release(idOf(socket as Socket));
+    });
   }
 }

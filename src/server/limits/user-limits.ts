@@ -27,13 +27,17 @@ export const WRITE_TYPES: ReadonlySet<string> = new Set<ClientFrame['type']>([
 /** Window in which `rateStrikes` rate_limited answers close the connection. */
 export const STRIKE_WINDOW_MS = 10_000;
 
-/** What this node counts of a user: concurrency, not rates (those are the Limiters engine's). */
-interface UserEntry {
-  /** Open connections that completed hello as this user. */
-  readonly conns: Set<object>;
-  /** How many of the user's connections have each room joined. */
-  readonly rooms: Map<string, number>;
+/** What the caps see of a connection: the rooms it has joined now. */
+export interface Attached {
+  readonly rooms: ReadonlyMap<string, unknown>;
 }
+
+/**
+ * The user's open connections on this node that completed hello: the one connection itself (the
+ * usual case, nothing allocated), or an array of them. Joined rooms are read from them when
+ * asked, so an idle connection costs one Map entry here.
+ */
+type UserEntry = Attached | Attached[];
 
 export type Verdict =
   | { readonly ok: true }
@@ -60,31 +64,29 @@ export class UserLimits {
     this.typing = new TypingThrottle(limiters);
   }
 
-  #entry(userId: string): UserEntry {
-    let e = this.#users.get(userId);
-    if (!e) {
-      e = { conns: new Set(), rooms: new Map() };
-      this.#users.set(userId, e);
-    }
-    return e;
-  }
-
   /** A connection completed hello as this user; false when the user is at maxConnectionsPerUser. */
-  attach(userId: string, conn: object): boolean {
-    const e = this.#entry(userId);
-    if (!e.conns.has(conn) && e.conns.size >= this.#options.maxConnectionsPerUser) {
-      if (e.conns.size === 0) this.#users.delete(userId);
-      return false;
+  attach(userId: string, conn: Attached): boolean {
+    const e = this.#users.get(userId);
+    if (e === undefined) {
+      if (this.#options.maxConnectionsPerUser < 1) return false;
+      this.#users.set(userId, conn);
+      return true;
     }
-    e.conns.add(conn);
+    const conns = Array.isArray(e) ? e : [e];
+    if (conns.includes(conn)) return true;
+    if (conns.length >= this.#options.maxConnectionsPerUser) return false;
+    this.#users.set(userId, [...conns, conn]);
     return true;
   }
 
-  detach(userId: string, conn: object, rooms: Iterable<string>): void {
+  detach(userId: string, conn: Attached): void {
     const e = this.#users.get(userId);
-    if (!e || !e.conns.delete(conn)) return;
-    for (const room of rooms) this.leftRoom(userId, room);
-    if (e.conns.size === 0) this.#users.delete(userId);
+    if (e === conn) this.#users.delete(userId);
+    else if (Array.isArray(e)) {
+      const rest = e.filter((c) => c !== conn);
+      if (rest.length === e.length) return;
+      this.#users.set(userId, rest.length === 1 ? (rest[0] as Attached) : rest);
+    }
   }
 
   /** One write of the user's: 0, or the ms to wait (nothing taken). A shared engine may answer later. */
@@ -95,21 +97,15 @@ export class UserLimits {
   /** Whether joining one more room keeps the user within maxRoomsPerUser (rooms joined at once). */
   mayJoin(userId: string, room: string): boolean {
     const e = this.#users.get(userId);
-    if (!e || e.rooms.has(room)) return true;
-    return e.rooms.size < this.#options.maxRoomsPerUser;
-  }
-
-  joinedRoom(userId: string, room: string): void {
-    const e = this.#users.get(userId);
-    if (e) e.rooms.set(room, (e.rooms.get(room) ?? 0) + 1);
-  }
-
-  leftRoom(userId: string, room: string): void {
-    const e = this.#users.get(userId);
-    const n = e?.rooms.get(room);
-    if (!e || n === undefined) return;
-    if (n <= 1) e.rooms.delete(room);
-    else e.rooms.set(room, n - 1);
+    if (e === undefined) return true;
+    const max = this.#options.maxRoomsPerUser;
+    if (!Array.isArray(e)) return e.rooms.has(room) || e.rooms.size < max;
+    const joined = new Set<string>();
+    for (const conn of e) {
+      if (conn.rooms.has(room)) return true;
+      for (const name of conn.rooms.keys()) joined.add(name);
+    }
+    return joined.size < max;
   }
 
   /** On shutdown: no typing timer outlives the node. */
@@ -131,8 +127,9 @@ export class UserLimits {
 export class ConnectionLimits {
   readonly #options: ServerOptions;
   readonly #frames: TokenBucket;
-  readonly #writes: TokenBucket;
-  #strikes: number[] = [];
+  /** Made on the first write frame, and the strikes on the first refusal: idle sockets hold neither. */
+  #writes: TokenBucket | undefined;
+  #strikes: number[] | undefined;
   /**
    * Set while an engine's answer is awaited: the frames behind it wait too, so verdicts (and the
    * frames they let through) keep the order the frames came in. Unset, verdicts are synchronous.
@@ -142,7 +139,6 @@ export class ConnectionLimits {
   constructor(options: ServerOptions) {
     this.#options = options;
     this.#frames = new TokenBucket(options.connFramesPerSec, options.connFramesBurst);
-    this.#writes = new TokenBucket(options.connWritesPerSec, options.connWritesBurst);
   }
 
   /**
@@ -198,6 +194,7 @@ export class ConnectionLimits {
   ): Verdict | Promise<Verdict> {
     if (framed > 0 || type === undefined || !WRITE_TYPES.has(type)) return this.#verdict(framed, now);
     // Check both write buckets before taking from either, so a refusal costs nothing.
+    this.#writes ??= new TokenBucket(this.#options.connWritesPerSec, this.#options.connWritesBurst, now);
     const own = this.#writes.peek(now);
     if (own > 0 || userId === undefined) return this.#wrote(own, now);
     const user = users.takeWrite(userId);
@@ -206,15 +203,16 @@ export class ConnectionLimits {
 
   /** The write's verdict, once the user's bucket answered `wait`: granted, it takes this connection's token. */
   #wrote(wait: number, now: number): Verdict {
-    if (wait === 0) this.#writes.take(now);
+    if (wait === 0) this.#writes?.take(now);
     return this.#verdict(wait, now);
   }
 
   #verdict(wait: number, now: number): Verdict {
     if (wait === 0) return GRANTED;
-    this.#strikes.push(now);
-    while (this.#strikes.length > 0 && (this.#strikes[0] as number) <= now - STRIKE_WINDOW_MS) this.#strikes.shift();
-    if (this.#strikes.length >= this.#options.rateStrikes) {
+    const strikes = (this.#strikes ??= []);
+    strikes.push(now);
+    while (strikes.length > 0 && (strikes[0] as number) <= now - STRIKE_WINDOW_MS) strikes.shift();
+    if (strikes.length >= this.#options.rateStrikes) {
       return { ok: false, retryAfterMs: wait, close: { code: CLOSE.rate_abuse, reason: 'rate limit abuse' } };
     }
     return { ok: false, retryAfterMs: wait };
