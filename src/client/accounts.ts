@@ -63,6 +63,31 @@ export class Accounts {
     await this.#post('/api/auth/logout', all ? { refreshToken, all } : { refreshToken });
   }
 
+  /**
+   * Browser sign-in (docs/protocol.md, _Cookie sessions_): the server keeps the refresh token in an
+   * HttpOnly cookie the page cannot read; the answer carries only the access token. With
+   * `guestSession` (register only) that guest becomes the account, keeping its user id.
+   */
+  async cookieSignIn(
+    mode: 'login' | 'register',
+    username: string,
+    password: string,
+    guestSession?: string,
+  ): Promise<AccessGrant> {
+    const body = { username, password, cookie: true, ...(guestSession === undefined ? {} : { guestSession }) };
+    return toAccess(await this.#post(`/api/auth/${mode}`, body));
+  }
+
+  /** A new access token from the cookie's refresh token (which the server rotates). */
+  async cookieRefresh(): Promise<AccessGrant> {
+    return toAccess(await this.#post('/api/auth/refresh', {}));
+  }
+
+  /** Ends the cookie's login session (with `all`, every session of the account) and clears the cookie. */
+  async cookieLogout(all = false): Promise<void> {
+    await this.#post('/api/auth/logout', all ? { all } : {});
+  }
+
   /** Whether the server lets guests in; true when it cannot be asked (the handshake decides). */
   async guestsAllowed(): Promise<boolean> {
     try {
@@ -121,6 +146,22 @@ function toTokens({ json, url, status }: Answer): AccountTokens {
     throw new AccountError('bad_response', `Unexpected answer from ${url}`, { url, status });
   }
   return { accessToken: g.accessToken, refreshToken: g.refreshToken, user: { id: g.user.id, nick: g.user.nick } };
+}
+
+/** A cookie sign-in's answer: no refresh token (the browser keeps it, out of the page's reach). */
+export interface AccessGrant {
+  readonly accessToken: string;
+  /** When the access token expires, ms since the epoch. */
+  readonly expiresAt: number;
+  readonly user: UserRef;
+}
+
+function toAccess({ json, url, status }: Answer): AccessGrant {
+  const g = json as Partial<AccessGrant>;
+  if (typeof g.accessToken !== 'string' || typeof g.expiresAt !== 'number' || typeof g.user?.id !== 'string') {
+    throw new AccountError('bad_response', `Unexpected answer from ${url}`, { url, status });
+  }
+  return { accessToken: g.accessToken, expiresAt: g.expiresAt, user: { id: g.user.id, nick: String(g.user.nick) } };
 }
 
 /** Where a signed-in account's tokens are kept between refreshes (a variable, sessionStorage…). */

@@ -1,7 +1,14 @@
 /** Public surface of the Parley client SDK. */
 export { createClient } from './client.ts';
 export { ClientError } from './errors.ts';
-export { AccountError, Accounts, accountTokens, type AccountTokens, type TokenStore } from './accounts.ts';
+export {
+  AccountError,
+  Accounts,
+  accountTokens,
+  type AccessGrant,
+  type AccountTokens,
+  type TokenStore,
+} from './accounts.ts';
 export { IndexedDbOutbox, indexedDbOutbox, type IndexedDbOutboxOptions } from './indexeddb-outbox.ts';
 export { MemoryOutboxStore } from './outbox-store.ts';
 export { DEFAULT_IDLE_MS, watchActivity, type Activity, type ActivityOptions, type ActivityWatch } from './activity.ts';

@@ -1,11 +1,15 @@
 /**
- * The SDK's account calls (src/client/accounts.ts) for the sign-in screen: same origin as the
- * page, with failures worded in the page's language.
+ * The account session of this browser, shared by its tabs (docs/web.md, _Sessions_). The refresh
+ * token is an HttpOnly cookie the server sets (page scripts never see it); the access token lives
+ * in memory, shared over the tab channel. Refresh tokens are single-use and a reused one ends the
+ * session, so refreshes from several tabs run one at a time under a Web Lock: the next tab sends
+ * the cookie the previous refresh rotated, or takes the token it broadcast.
  */
-import { AccountError, Accounts, accountTokens, type AccountTokens } from '../../src/client/index.ts';
+import { AccountError, Accounts, type AccessGrant } from '../../src/client/index.ts';
 import { errorText } from './format.ts';
 import { t } from './i18n/index.ts';
-import { saveAuth, savedAuth, type SavedAuth } from './storage.ts';
+import { accountHint, saveAccountHint, type AccountHint } from './storage.ts';
+import { onTabs, tellTabs } from './tab-guard.ts';
 
 export class AuthApiError extends Error {
   constructor(
@@ -20,6 +24,33 @@ export class AuthApiError extends Error {
 
 const accounts = new Accounts();
 
+/** The newest access token of this browser's account: memory only. */
+let current: AccessGrant | undefined;
+/** Told when this browser's account session ends (signed out here or in another tab, or revoked). */
+const endListeners = new Set<(user: string, why: 'signed-out' | 'ended') => void>();
+
+/** A token with less left than this is refreshed before it is used. */
+const FRESH_MS = 60_000;
+/** Given to the client while the server cannot be reached: refused, so it retries with backoff. */
+const UNAVAILABLE = 'unavailable';
+
+function adopt(grant: AccessGrant): void {
+  if (!current || current.user.id !== grant.user.id || grant.expiresAt >= current.expiresAt) current = grant;
+}
+
+function end(user: string, why: 'signed-out' | 'ended'): void {
+  current = undefined;
+  if (accountHint()?.id === user) saveAccountHint(null);
+  for (const fn of [...endListeners]) fn(user, why);
+}
+
+onTabs((msg) => {
+  if (msg.type === 'access') adopt(msg.grant);
+  else if (msg.type === 'signed-out' && (current?.user.id === msg.user || accountHint()?.id === msg.user)) {
+    end(msg.user, 'signed-out');
+  }
+});
+
 /** The SDK's error in the page's words. */
 function localized(err: unknown): unknown {
   if (!(err instanceof AccountError)) return err;
@@ -29,38 +60,90 @@ function localized(err: unknown): unknown {
   return new AuthApiError(err.code, errorText({ code: err.code, message: fallback }), err.retryAfterMs);
 }
 
-function call(op: Promise<AccountTokens>): Promise<SavedAuth> {
-  return op.catch((err: unknown) => {
+/**
+ * Signs in or creates the account (with `guestSession`, the guest becomes it: same user, rooms and
+ * DMs); every tab of this browser learns of it.
+ */
+export async function signIn(
+  mode: 'signin' | 'register',
+  username: string,
+  password: string,
+  guestSession?: string,
+): Promise<AccountHint> {
+  let grant: AccessGrant;
+  try {
+    grant = await accounts.cookieSignIn(mode === 'signin' ? 'login' : 'register', username, password, guestSession);
+  } catch (err) {
     throw localized(err);
-  });
+  }
+  current = grant;
+  saveAccountHint(grant.user);
+  tellTabs({ type: 'access', grant });
+  return grant.user;
 }
 
-export function register(username: string, password: string): Promise<SavedAuth> {
-  return call(accounts.register(username, password));
-}
-
-export function login(username: string, password: string): Promise<SavedAuth> {
-  return call(accounts.login(username, password));
-}
-
-export function refresh(refreshToken: string): Promise<SavedAuth> {
-  return call(accounts.refresh(refreshToken));
+/** Runs `fn` while no other tab of this browser refreshes (Web Locks; alone where unsupported). */
+function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  return locks ? locks.request('parley.refresh', fn) : fn();
 }
 
 /**
- * Ends the login session (with `all`, every session of the account); best-effort (signing out
- * locally happens anyway).
+ * A new access token. `stale`: the one being replaced — when another tab has already replaced it,
+ * that tab's token is used and nothing is refreshed. A refused cookie ends the session in every
+ * tab (and throws); an unreachable server answers a placeholder the client retries past.
  */
-export async function logout(refreshToken: string, all = false): Promise<void> {
-  await accounts.logout(refreshToken, all).catch(() => undefined);
+export function refreshAccess(stale = current?.accessToken): Promise<string> {
+  return exclusive(async () => {
+    if (current && current.accessToken !== stale && current.expiresAt - Date.now() > FRESH_MS) {
+      return current.accessToken;
+    }
+    let grant: AccessGrant;
+    try {
+      grant = await accounts.cookieRefresh();
+    } catch (err) {
+      if (err instanceof AccountError && err.code === 'refresh_invalid') {
+        const user = current?.user.id ?? accountHint()?.id ?? '';
+        tellTabs({ type: 'signed-out', user });
+        end(user, 'ended');
+        throw new AuthApiError('refresh_invalid', t('login.sessionEnded'));
+      }
+      return UNAVAILABLE;
+    }
+    current = grant;
+    if (accountHint()?.nick !== grant.user.nick) saveAccountHint(grant.user);
+    tellTabs({ type: 'access', grant });
+    return grant.accessToken;
+  });
+}
+
+/** The access token for a connection or an upload: the current one while fresh, else a new one. */
+export async function accessToken(): Promise<string> {
+  if (current && current.expiresAt - Date.now() > FRESH_MS) return current.accessToken;
+  return refreshAccess();
+}
+
+/** The client's token options for the signed-in account. */
+export function signedInTokens(): { token: () => Promise<string>; refresh: () => Promise<string> } {
+  return { token: accessToken, refresh: () => refreshAccess() };
+}
+
+/** Signs this browser out: the server ends the session (its sockets close), every tab leaves. */
+export async function signOut(): Promise<void> {
+  const user = current?.user.id ?? accountHint()?.id;
+  await accounts.cookieLogout().catch(() => undefined);
+  if (user === undefined) return;
+  tellTabs({ type: 'signed-out', user });
+  end(user, 'signed-out');
+}
+
+/** Tells `fn` when this browser's account session ends; returns the function that stops. */
+export function onSessionEnd(fn: (user: string, why: 'signed-out' | 'ended') => void): () => void {
+  endListeners.add(fn);
+  return () => endListeners.delete(fn);
 }
 
 /** Whether the server lets guests in; true when it cannot be asked (the handshake decides). */
 export function guestsAllowed(): Promise<boolean> {
   return accounts.guestsAllowed();
-}
-
-/** The client's token options for the signed-in account (kept in sessionStorage, see storage.ts). */
-export function signedInTokens(): { token: () => string; refresh: () => Promise<string> } {
-  return accountTokens({ refresh }, { get: savedAuth, set: saveAuth });
 }

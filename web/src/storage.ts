@@ -1,7 +1,10 @@
 /**
- * Browser storage. The last nickname is remembered across visits (localStorage); the session
- * token lives in sessionStorage, so a reload stays the same user while two tabs are two users.
- * Unsent messages are in IndexedDB under the login's outbox scope, saved next to the token.
+ * Browser storage (docs/web.md, _Sessions_). No account credential is kept here: the refresh
+ * token is an HttpOnly cookie and the access token lives in memory (auth-api.ts). localStorage
+ * keeps the last guest nickname and which account this browser is signed in as (a hint, so every
+ * tab and a restarted browser know to ask for an access token). sessionStorage keeps what is this
+ * tab's own: the guest session token (a guest ends with its last tab), the outbox scope, the last
+ * user-log seq and the open room. Unsent messages are in IndexedDB under the outbox scope.
  * Storage can be unavailable (private mode, disabled cookies): every access is best-effort.
  */
 
@@ -18,6 +21,8 @@ export interface SavedSession {
   readonly scope?: string;
   /** The last user-log seq this tab had: a reload replays the user events after it. */
   readonly userSeq?: number;
+  /** The session of an account's connection: never resumed as a guest. */
+  readonly account?: boolean;
 }
 
 /** IndexedDB database of unsent messages (one scope per login). */
@@ -66,7 +71,7 @@ export function savedSession(): SavedSession | undefined {
   try {
     const parsed: unknown = JSON.parse(raw);
     if (typeof parsed === 'object' && parsed !== null) {
-      const { nick, session: token, user, scope, userSeq } = parsed as Record<string, unknown>;
+      const { nick, session: token, user, scope, userSeq, account } = parsed as Record<string, unknown>;
       if (typeof nick === 'string' && typeof token === 'string' && nick && token) {
         return {
           nick,
@@ -74,6 +79,7 @@ export function savedSession(): SavedSession | undefined {
           ...(typeof user === 'string' && user ? { user } : {}),
           ...(typeof scope === 'string' && scope ? { scope } : {}),
           ...(typeof userSeq === 'number' && Number.isSafeInteger(userSeq) && userSeq >= 0 ? { userSeq } : {}),
+          ...(account === true ? { account } : {}),
         };
       }
     }
@@ -96,47 +102,32 @@ export function saveRoom(room: string): void {
   set(session, ROOM, room);
 }
 
-const AUTH = 'parley.auth';
+const ACCOUNT = 'parley.account';
+/** Where versions before cookie sessions kept both tokens (sessionStorage): removed on sight. */
+const LEGACY_AUTH = 'parley.auth';
 
-/** The tokens of a signed-in account (POST /api/auth/login). */
-export interface SavedAuth {
-  readonly accessToken: string;
-  readonly refreshToken: string;
-  readonly user: { readonly id: string; readonly nick: string };
+/** The account this browser is signed in as: who, never a credential. */
+export interface AccountHint {
+  readonly id: string;
+  readonly nick: string;
 }
 
-/**
- * Both tokens live in sessionStorage: a reload stays signed in, closing the tab signs out, and
- * nothing outlives the tab. The trade-off: a script running in this page could read them (an
- * httpOnly cookie could not be read, but would need CSRF defences and a cookie-aware WebSocket
- * handshake). The CSP and rendering all data as text are the defence; refresh tokens rotate, and
- * a stolen one that is used twice revokes them all.
- */
-export function savedAuth(): SavedAuth | undefined {
-  const raw = get(session, AUTH);
+export function accountHint(): AccountHint | undefined {
+  set(session, LEGACY_AUTH, null);
+  const raw = get(local, ACCOUNT);
   if (!raw) return undefined;
   try {
-    const parsed = JSON.parse(raw) as Partial<SavedAuth> | null;
-    const user = parsed?.user;
-    if (
-      typeof parsed?.accessToken === 'string' &&
-      typeof parsed.refreshToken === 'string' &&
-      typeof user?.id === 'string' &&
-      typeof user.nick === 'string'
-    ) {
-      return {
-        accessToken: parsed.accessToken,
-        refreshToken: parsed.refreshToken,
-        user: { id: user.id, nick: user.nick },
-      };
+    const parsed = JSON.parse(raw) as Partial<AccountHint> | null;
+    if (typeof parsed?.id === 'string' && parsed.id && typeof parsed.nick === 'string' && parsed.nick) {
+      return { id: parsed.id, nick: parsed.nick };
     }
   } catch {
     // Corrupt entry: forget it.
   }
-  set(session, AUTH, null);
+  set(local, ACCOUNT, null);
   return undefined;
 }
 
-export function saveAuth(value: SavedAuth | null): void {
-  set(session, AUTH, value === null ? null : JSON.stringify(value));
+export function saveAccountHint(value: AccountHint | null): void {
+  set(local, ACCOUNT, value === null ? null : JSON.stringify({ id: value.id, nick: value.nick }));
 }

@@ -1,100 +1,53 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { createClient, indexedDbOutbox } from '../../../src/client/index.ts';
 import * as authApi from '../auth-api.ts';
-import { ChatStore } from '../chat-store.ts';
 import { FilesContext } from '../files-context.ts';
-import { PresenceContext } from '../presence-context.ts';
-import { guardSession } from '../tab-guard.ts';
-import {
-  OUTBOX_DB,
-  lastNick,
-  newOutboxScope,
-  rememberNick,
-  saveAuth,
-  saveRoom,
-  saveSession,
-  savedAuth,
-  savedRoom,
-  savedSession,
-  type SavedSession,
-} from '../storage.ts';
 import { t } from '../i18n/index.ts';
+import { openStore, restoreSession, type TabSession } from '../open-store.ts';
+import { PresenceContext } from '../presence-context.ts';
+import { lastNick, saveSession, savedSession } from '../storage.ts';
+import { onTabs, tellTabs } from '../tab-guard.ts';
 import { useLocale } from '../use-locale.ts';
 import { useChatState } from '../use-store.ts';
 import { ChatScreen } from './ChatScreen.tsx';
-import { Login } from './Login.tsx';
+import { GuestNotice } from './GuestNotice.tsx';
+import { Login, type LoginMode } from './Login.tsx';
 
-/** Same origin as the page: the server serves the app at / and the WebSocket at /ws. */
-function socketUrl(): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
-}
-
-/**
- * `resume`: what a reload of this tab saved; just `scope` to keep the unsent messages of a lost session.
- * `account`: connect with the signed-in account's token instead of as a guest.
- */
-function makeStore(nick: string, resume: Partial<SavedSession> = {}, account = false): ChatStore {
-  let guarded: string | undefined;
-  let stopGuard: (() => void) | undefined;
-  const { session, user } = resume;
-  const scope = resume.scope ?? newOutboxScope();
-  // Kept with the session so a reload replays the user events (other tabs' reads…) it missed.
-  let userSeq = session ? resume.userSeq : undefined;
-  const store: ChatStore = new ChatStore({
-    url: socketUrl(),
-    nick,
-    ...(session ? { session } : {}),
-    ...(session && user ? { user: { id: user, nick } } : {}),
-    outbox: indexedDbOutbox(OUTBOX_DB, scope),
-    ...(savedRoom() ? { room: savedRoom() } : {}),
-    ...(userSeq !== undefined ? { userSeq } : {}),
-    onUserSeq: (seq) => {
-      userSeq = seq;
-      const saved = savedSession();
-      if (saved) saveSession({ ...saved, userSeq: seq });
-    },
-    createClient,
-    ...(account ? authApi.signedInTokens() : {}),
-    onWelcome: (user, token) => {
-      saveSession({
-        nick: user.nick,
-        session: token,
-        user: user.id,
-        scope,
-        ...(userSeq !== undefined ? { userSeq } : {}),
-      });
-      rememberNick(user.nick);
-      if (token === guarded) return;
-      stopGuard?.();
-      guarded = token;
-      stopGuard = guardSession(token, () => store.refuse('session_in_use', t('login.inUse', { nick: user.nick })));
-    },
-    onRoom: saveRoom,
-    onDispose: () => stopGuard?.(),
-  });
-  return store;
+interface LoginCard {
+  /** The guest form's nickname. */
+  readonly nick: string;
+  /** The account forms' username. */
+  readonly username?: string;
+  readonly error?: string;
+  /** A throttled sign-in may be tried again then. */
+  readonly retryAt?: number;
+  /** The form to show first. */
+  readonly mode?: LoginMode;
 }
 
 export function App() {
-  // A saved session (this tab, before a reload) reconnects as the same user right away.
-  const [store, setStore] = useState<ChatStore | null>(() => {
-    const saved = savedSession();
-    const auth = savedAuth();
-    if (auth) return makeStore(auth.user.nick, saved?.user === auth.user.id ? saved : {}, true);
-    return saved ? makeStore(saved.nick, saved) : null;
-  });
+  // Who this tab is is found out at load (restoreSession): until then, an empty card.
+  const [booting, setBooting] = useState(true);
+  const [tab, setTab] = useState<TabSession | null>(null);
+  const store = tab?.store ?? null;
   const [guests, setGuests] = useState(true);
   const [authPending, setAuthPending] = useState(false);
-  useEffect(() => {
-    void authApi.guestsAllowed().then(setGuests);
-  }, []);
-  // `retryAt`: a throttled sign-in may be tried again then; `mode`: the form to show first.
-  const [login, setLogin] = useState<{ nick: string; error?: string; retryAt?: number; mode?: 'signin' }>(() => ({
-    nick: lastNick(),
-  }));
+  const [login, setLogin] = useState<LoginCard>(() => ({ nick: lastNick() }));
   const state = useChatState(store);
   // A new language re-renders every screen (keyed by it) without touching the connection.
   const lang = useLocale();
+
+  useEffect(() => {
+    void authApi.guestsAllowed().then(setGuests);
+    let live = true;
+    void restoreSession().then((found) => {
+      if (!live) return found?.store.dispose();
+      setTab(found);
+      setBooting(false);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
 
   useEffect(() => {
     if (!store) return;
@@ -102,95 +55,143 @@ export function App() {
     return () => store.dispose();
   }, [store]);
 
+  /** Leaves the chat for the sign-in card: an account's card opens on "Sign in" with its name. */
+  const leave = useCallback(
+    (card: { error?: string } = {}, how: 'sign-out' | 'forget' | 'keep' = 'forget') => {
+      if (!tab) return;
+      // Signing out: a new login gets a new outbox scope, so nothing could send these any more.
+      if (how === 'sign-out') tab.store.discardUnsent();
+      // `keep`: the connection failed, the identity did not; a reload tries it again.
+      if (how !== 'keep') saveSession(null);
+      const nick = tab.store.getState().nick;
+      setLogin(
+        tab.account
+          ? { nick: lastNick(), username: tab.account.nick, mode: 'signin', ...card }
+          : { nick, mode: 'guest', ...card },
+      );
+      setTab(null);
+    },
+    [tab],
+  );
+
+  // Every tab of this browser follows a sign-in, a guest's upgrade and a sign-out in another.
+  useEffect(() => {
+    const offEnd = authApi.onSessionEnd((user, why) => {
+      if (tab?.account?.id === user) leave(why === 'ended' ? { error: t('login.sessionEnded') } : {});
+    });
+    const offTabs = onTabs((msg) => {
+      const me = tab?.store.getState().user?.id;
+      if (msg.type === 'signed-out' && !tab?.account && me === msg.user) leave();
+      // Signed in elsewhere: a tab on the sign-in card, or this guest become an account, follows.
+      if (msg.type === 'access' && !tab?.account && (!tab || me === msg.grant.user.id) && !authPending) {
+        const scope = savedSession()?.scope;
+        tab?.store.dispose();
+        void openStore(msg.grant.user.nick, scope ? { scope } : {}, msg.grant.user).then(setTab);
+      }
+    });
+    return () => {
+      offEnd();
+      offTabs();
+    };
+  }, [tab, leave, authPending]);
+
   // The server refused the nickname or session: back to the nickname screen.
   const loginError = state?.loginError;
   const closedBeforeWelcome = state !== null && !state.welcomed && state.conn.state === 'closed';
   useEffect(() => {
-    if (!store || !state) return;
+    if (!tab || !state) return;
     if (!loginError && closedBeforeWelcome) {
       // The server ended the connection for good before letting us in.
-      store.dispose();
-      saveAuth(null);
-      setLogin({
-        nick: state.nick,
-        error: state.conn.reason ? t('login.noConnectWhy', { reason: state.conn.reason }) : t('login.noConnect'),
-      });
-      setStore(null);
-      return;
+      const reason = state.conn.reason;
+      return leave({ error: reason ? t('login.noConnectWhy', { reason }) : t('login.noConnect') }, 'keep');
     }
     if (!loginError) return;
-    store.dispose();
-    const scope = savedSession()?.scope;
-    saveSession(null);
-    if (loginError.code === 'session_unknown') {
+    if (loginError.code === 'session_unknown' && !tab.account) {
       // The saved session expired: try again as a new user with the same nickname. Same outbox
       // scope, so the SDK surfaces the old user's unsent messages as failed instead of losing them.
-      setStore(makeStore(state.nick, scope ? { scope } : {}, savedAuth() !== undefined));
+      const scope = savedSession()?.scope;
+      saveSession(null);
+      tab.store.dispose();
+      void openStore(state.nick, scope ? { scope } : {}).then(setTab);
       return;
     }
-    saveAuth(null);
-    // Signed out elsewhere (4411 session_revoked): back to the sign-in form, saying why.
-    setLogin({
-      nick: state.nick,
-      error: loginError.message,
-      ...(loginError.code === 'session_revoked' ? { mode: 'signin' as const } : {}),
-    });
-    setStore(null);
-  }, [store, loginError, closedBeforeWelcome, state]);
+    // Signed out elsewhere (4411 session_revoked): the whole browser's session is over.
+    if (loginError.code === 'session_revoked' && tab.account) void authApi.signOut();
+    leave({ error: loginError.message });
+  }, [tab, loginError, closedBeforeWelcome, state, leave]);
 
   const join = useCallback((nick: string) => {
     setLogin({ nick });
-    setStore(makeStore(nick));
+    void openStore(nick).then(setTab);
   }, []);
 
-  const account = useCallback(async (mode: 'signin' | 'register', username: string, password: string) => {
-    setAuthPending(true);
-    try {
-      const auth =
-        mode === 'register' ? await authApi.register(username, password) : await authApi.login(username, password);
-      saveAuth(auth);
-      saveSession(null);
-      setLogin({ nick: auth.user.nick });
-      setStore(makeStore(auth.user.nick, {}, true));
-    } catch (err) {
-      setLogin({
-        nick: username,
-        error: err instanceof Error ? err.message : String(err),
-        ...(err instanceof authApi.AuthApiError && err.retryAfterMs !== undefined
-          ? { retryAt: Date.now() + err.retryAfterMs }
-          : {}),
-      });
-    } finally {
-      setAuthPending(false);
-    }
-  }, []);
+  /** Signs in, creates an account, or (with `guestSession`) turns this guest into an account. */
+  const account = useCallback(
+    async (mode: 'signin' | 'register', username: string, password: string, guestSession?: string) => {
+      setAuthPending(true);
+      try {
+        const user = await authApi.signIn(mode, username, password, guestSession);
+        // An upgraded guest keeps its unsent messages: same user, same outbox.
+        const scope = guestSession ? savedSession()?.scope : undefined;
+        saveSession(null);
+        tab?.store.dispose();
+        setLogin({ nick: lastNick(), username: user.nick });
+        setTab(await openStore(user.nick, scope ? { scope } : {}, user));
+      } catch (err) {
+        if (guestSession) throw err;
+        setLogin({
+          nick: lastNick(),
+          username,
+          error: err instanceof Error ? err.message : String(err),
+          ...(err instanceof authApi.AuthApiError && err.retryAfterMs !== undefined
+            ? { retryAt: Date.now() + err.retryAfterMs }
+            : {}),
+        });
+      } finally {
+        setAuthPending(false);
+      }
+    },
+    [tab],
+  );
 
   const signOut = useCallback(() => {
-    // A new login gets a new outbox scope: nothing could send these any more.
-    store?.discardUnsent();
-    saveSession(null);
-    const auth = savedAuth();
-    saveAuth(null);
-    // Ends this login session on the server: its refresh and access tokens stop working.
-    if (auth) void authApi.logout(auth.refreshToken);
-    setLogin({ nick: store?.getState().nick ?? lastNick() });
-    setStore(null);
-  }, [store]);
+    if (tab?.account) void authApi.signOut();
+    else {
+      // A guest that leaves is gone: its other tabs leave too.
+      const me = tab?.store.getState().user?.id;
+      if (me) tellTabs({ type: 'signed-out', user: me });
+    }
+    leave({}, 'sign-out');
+  }, [tab, leave]);
 
   // A reload knows its user already: straight to the chat, showing unsent messages, even offline.
   if (store && state && (state.welcomed || state.user)) {
+    const guestSession = !tab?.account && state.welcomed ? savedSession()?.session : undefined;
     return (
       <FilesContext.Provider value={store.files}>
         <PresenceContext.Provider value={store.presence}>
-          <ChatScreen key={lang} store={store} state={state} onSignOut={signOut} />
+          {guestSession ? (
+            <div class="with-notice">
+              <GuestNotice
+                key={lang}
+                nick={state.nick}
+                onUpgrade={(username, password) => account('register', username, password, guestSession)}
+              />
+              <ChatScreen key={lang} store={store} state={state} onSignOut={signOut} />
+            </div>
+          ) : (
+            <ChatScreen key={lang} store={store} state={state} onSignOut={signOut} />
+          )}
         </PresenceContext.Provider>
       </FilesContext.Provider>
     );
   }
+  if (booting) return <main class="login" aria-busy="true" />;
   return (
     <Login
       key={lang}
       initialNick={login.nick}
+      initialUsername={login.username ?? ''}
       guests={guests}
       authPending={authPending}
       onAccount={(mode, username, password) => void account(mode, username, password)}

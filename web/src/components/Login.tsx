@@ -9,7 +9,10 @@ import { SettingsMenu } from './SettingsMenu.tsx';
 export type LoginMode = 'signin' | 'register' | 'guest';
 
 interface Props {
+  /** The guest form's nickname (the last guest's). */
   readonly initialNick: string;
+  /** The account forms' username (e.g. the account just signed out): never offered as a guest's name. */
+  readonly initialUsername: string;
   /** The server lets nickname-only guests in (GET /api/config). */
   readonly guests: boolean;
   /** An account request (sign in / create account) is under way. */
@@ -19,7 +22,7 @@ interface Props {
   readonly error?: string | undefined;
   /** Sign-in was throttled (HTTP 429): the form waits until then (ms since the epoch). */
   readonly retryAt?: number | undefined;
-  /** The form shown first (e.g. `signin` after being signed out); default guest when allowed. */
+  /** The form shown first (e.g. `signin` after being signed out); default guest when allowed, unless a username is known. */
   readonly initialMode?: LoginMode | undefined;
   /** Non-null while an attempt is under way. */
   readonly connecting: ConnInfo | null;
@@ -28,7 +31,9 @@ interface Props {
 }
 
 export function Login(props: Props) {
-  const [mode, setMode] = useState<LoginMode>(props.initialMode ?? (props.guests ? 'guest' : 'signin'));
+  const [mode, setMode] = useState<LoginMode>(
+    props.initialMode ?? (props.guests && !props.initialUsername ? 'guest' : 'signin'),
+  );
   const modes: LoginMode[] = props.guests ? ['signin', 'register', 'guest'] : ['signin', 'register'];
   useEffect(() => {
     if (!props.guests && mode === 'guest') setMode('signin');
@@ -65,7 +70,7 @@ export function Login(props: Props) {
 
 function AccountForm({
   mode,
-  initialNick,
+  initialUsername,
   error,
   retryAt,
   authPending,
@@ -76,7 +81,7 @@ function AccountForm({
   // Throttled: count down, then let the user try again.
   const wait = useSecondsLeft(retryAt);
   const shownError = retryAt === undefined ? error : wait > 0 ? t('login.throttled', { seconds: wait }) : undefined;
-  const [username, setUsername] = useState(initialNick);
+  const [username, setUsername] = useState(initialUsername);
   const [password, setPassword] = useState('');
   const [touched, setTouched] = useState(false);
   const busy = authPending || connecting !== null;
@@ -172,6 +177,7 @@ function GuestForm({ initialNick, error, connecting, onSubmit, onCancel }: Props
     <form class="login-form" onSubmit={submit} noValidate>
       <h1>{t('login.guestTitle')}</h1>
       <p class="muted">{t('login.guestHelp')}</p>
+      <p class="hint guest-lifetime">{t('session.guestLifetime')}</p>
       <label class="field">
         <span>{t('login.nick')}</span>
         <input

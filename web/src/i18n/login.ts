@@ -1,4 +1,4 @@
-/** Strings of the sign-in screen and the sign-in checks (validate.ts, auth-api.ts). */
+/** Strings of the sign-in screen, the sign-in checks (validate.ts, auth-api.ts) and the guest's notice (GuestNotice.tsx). */
 import type { Strings } from './strings.ts';
 
 export const login = {
@@ -24,12 +24,21 @@ export const login = {
     'login.nickHint': 'Up to {max} letters, digits, spaces, "-", "_" or ".".',
     'login.connecting': 'Connecting…',
     'login.join': 'Join the chat',
-    'login.inUse': 'You are signed in as {nick} in another tab. Pick a nickname for this tab.',
     'login.noConnect': 'Could not connect.',
     'login.noConnectWhy': 'Could not connect: {reason}',
     'login.network': 'Cannot reach the server. Check your connection and try again.',
     'login.badResponse': 'The server sent an unexpected answer.',
     'login.httpStatus': 'The server answered {status}.',
+    'login.sessionEnded': 'Your session has ended. Sign in again.',
+    'session.guestWarning':
+      'You are a guest: when you close every tab of this chat (or the browser), this name, your rooms and your direct messages are gone.',
+    'session.keep': 'Keep them: create an account',
+    'session.guestLifetime':
+      'A guest lasts while a tab of this chat is open. Create an account to keep your name, rooms and messages.',
+    'session.upgradeTitle': 'Keep this guest as an account',
+    'session.upgradeHelp':
+      'Your rooms, direct messages and history stay yours. Sign in with this account from any browser.',
+    'session.upgrade': 'Create account',
     'validate.nickEmpty': 'Pick a nickname.',
     'validate.tooLong': 'At most {max} characters.',
     'validate.nickChars': 'Use letters, digits, spaces, "-", "_" and ".".',
@@ -58,12 +67,19 @@ export const login = {
     'login.nickHint': '最多 {max} 个字符，可用字母、数字、空格、“-”、“_”或“.”。',
     'login.connecting': '正在连接…',
     'login.join': '进入聊天',
-    'login.inUse': '你已在另一个标签页中以 {nick} 的身份登录。请为此标签页另选一个昵称。',
     'login.noConnect': '无法连接。',
     'login.noConnectWhy': '无法连接：{reason}',
     'login.network': '无法连接服务器。请检查网络后重试。',
     'login.badResponse': '服务器返回了意外的响应。',
     'login.httpStatus': '服务器返回了 {status}。',
+    'login.sessionEnded': '你的登录已失效，请重新登录。',
+    'session.guestWarning':
+      '你正以访客身份使用：关闭本聊天的所有标签页（或浏览器）后，这个名字、你的聊天室和私信都将消失。',
+    'session.keep': '保留它们：注册账号',
+    'session.guestLifetime': '访客身份仅在本聊天有标签页打开时有效。注册账号即可保留你的名字、聊天室和消息。',
+    'session.upgradeTitle': '将访客身份保存为账号',
+    'session.upgradeHelp': '你的聊天室、私信和历史记录都会保留。之后可在任何浏览器上登录此账号。',
+    'session.upgrade': '注册账号',
     'validate.nickEmpty': '请选择一个昵称。',
     'validate.tooLong': '最多 {max} 个字符。',
     'validate.nickChars': '只能使用字母、数字、空格、“-”、“_”和“.”。',

@@ -120,7 +120,7 @@ export interface ChatStoreOptions {
   readonly room?: string;
   readonly createClient: typeof createClient;
   /** A signed-in account: the current access token, and how to get a new one when it expires. */
-  readonly token?: () => string;
+  readonly token?: () => string | Promise<string>;
   readonly refresh?: () => Promise<string>;
   /** Called on every welcome, e.g. to persist the session token. */
   readonly onWelcome?: (user: UserRef, session: string) => void;
