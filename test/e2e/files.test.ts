@@ -26,7 +26,8 @@ describe.skipIf(skipBrowserTests('e2e files'))('files in the web app', () => {
   let bob: Page;
 
   beforeAll(async () => {
-    app = await openWebApp();
+    // A 1 MiB limit: the words for a too-large file must name the server's limit, not a default.
+    app = await openWebApp({ args: ['--max-upload-bytes', String(1024 * 1024)] });
     alice = await app.guestPage('alice');
     bob = await app.guestPage('bob');
   }, 120_000);
@@ -74,6 +75,12 @@ describe.skipIf(skipBrowserTests('e2e files'))('files in the web app', () => {
     );
     expect(await loadedSize(bob, '.viewer-image')).toEqual({ w: 1200, h: 800 });
     expect(await bob.locator('.viewer-download').getAttribute('download')).toBe('harbour.png');
+    // The download link is light on the dark backdrop, readable in either theme.
+    await expect(bob.locator('.viewer-download').evaluate((el) => getComputedStyle(el).color)).resolves.toBe(
+      'rgb(255, 255, 255)',
+    );
+    // No "IMAGE" or "FILE" tag next to the name: the attachment says what it is.
+    await expect(bob.locator('.messages article.message .message-meta .kind').count()).resolves.toBe(0);
     await bob.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached', timeout: SOON });
   }, 60_000);
@@ -97,7 +104,7 @@ describe.skipIf(skipBrowserTests('e2e files'))('files in the web app', () => {
     await bob.screenshot({ path: screenshotPath('file-message.png') });
   }, 30_000);
 
-  it('shows a refused upload as failed, with the server’s reason, until dismissed', async () => {
+  it('says in words which files can be shared when a type is refused, until dismissed', async () => {
     await alice.locator('input[type="file"][name="attachment"]').setInputFiles({
       name: 'page.html',
       mimeType: 'text/html',
@@ -105,8 +112,39 @@ describe.skipIf(skipBrowserTests('e2e files'))('files in the web app', () => {
     });
     const failed = alice.locator('.uploads .upload[data-status="failed"]');
     await failed.waitFor({ timeout: SOON });
-    expect(await failed.locator('.upload-error').textContent()).toContain('text/html may not be uploaded');
+    // The server's list of types (--upload-types), grouped into words people use.
+    expect(await failed.locator('.upload-error').textContent()).toMatch(
+      /^PDF, images, audio, video, zip,? and text files can be shared\.$/,
+    );
     await failed.getByRole('button', { name: 'Dismiss' }).click();
     await failed.waitFor({ state: 'detached', timeout: SOON });
+  }, 30_000);
+
+  it('names the server’s size limit for a file that is too large, in English and Chinese', async () => {
+    const big = { name: 'video.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(1024 * 1024 + 1, 1) };
+    await alice.locator('input[type="file"][name="attachment"]').setInputFiles(big);
+    const failed = alice.locator('.uploads .upload[data-status="failed"]');
+    await failed.waitFor({ timeout: SOON });
+    expect(await failed.locator('.upload-error').textContent()).toBe('The file is larger than 1 MB.');
+    await failed.getByRole('button', { name: 'Dismiss' }).click();
+
+    const lin = await app.newPage({ locale: 'zh-CN' });
+    await lin.goto(app.server.url);
+    await lin.locator('input[name="nick"]').fill('lin');
+    await lin.getByRole('button', { name: '进入聊天' }).click();
+    await lin.locator('.messages[data-room="general"][data-loaded="true"]').waitFor({ timeout: SOON });
+    await lin.locator('input[type="file"][name="attachment"]').setInputFiles(big);
+    const zhFailed = lin.locator('.uploads .upload[data-status="failed"] .upload-error');
+    await zhFailed.waitFor({ timeout: SOON });
+    expect(await zhFailed.textContent()).toBe('文件超过 1 MB。');
+    await lin.locator('input[type="file"][name="attachment"]').setInputFiles({
+      name: 'page.html',
+      mimeType: 'text/html',
+      buffer: Buffer.from('<p>hi</p>'),
+    });
+    await lin.locator('.uploads .upload-error', { hasText: '可以分享' }).waitFor({ timeout: SOON });
+    await expect(lin.locator('.uploads .upload-error', { hasText: '可以分享' }).textContent()).resolves.toBe(
+      '可以分享 PDF、图片、音频、视频、zip和文本文件。',
+    );
   }, 30_000);
 });

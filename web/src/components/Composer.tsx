@@ -1,8 +1,12 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { loadDraft, saveDraft } from '../drafts.ts';
 import { t } from '../i18n/index.ts';
+import { useEmojiComplete } from '../use-emoji-complete.ts';
 import { useMentionComplete } from '../use-mention-complete.ts';
 import { BODY_MAX } from '../validate.ts';
 import { AttachButton } from './AttachButton.tsx';
+import { EmojiPanel } from './EmojiPanel.tsx';
+import { EMOJI_LIST_ID, EmojiPopup } from './EmojiPopup.tsx';
 import { MENTION_LIST_ID, MentionPopup } from './MentionPopup.tsx';
 import { ReplyBar } from './ReplyQuote.tsx';
 
@@ -26,8 +30,6 @@ interface Props {
   readonly me?: string | undefined;
 }
 
-/** Unsent text per room, so switching rooms keeps what you were typing. */
-const drafts = new Map<string, string>();
 const MAX_HEIGHT_PX = 200;
 
 /** Drop blank leading lines and trailing whitespace; keep indentation inside. */
@@ -38,13 +40,16 @@ function tidy(text: string): string {
 export function Composer(props: Props) {
   const { room, disabled, onSend, onTyping, onFiles, reply, onCancelReply, onEditLast } = props;
   const where = props.label ?? `#${room}`;
-  const [text, setText] = useState(() => drafts.get(room) ?? '');
+  const me = props.me;
+  const [text, setText] = useState(() => loadDraft(me, room));
+  const [picker, setPicker] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
-    setText(drafts.get(room) ?? '');
+    setText(loadDraft(me, room));
+    setPicker(false);
     ref.current?.focus();
-  }, [room]);
+  }, [room, me]);
 
   // Grow with the text up to a limit, then scroll.
   useLayoutEffect(() => {
@@ -56,11 +61,18 @@ export function Composer(props: Props) {
 
   const update = (value: string) => {
     setText(value);
-    if (value) drafts.set(room, value);
-    else drafts.delete(room);
+    saveDraft(me, room, value);
   };
 
-  const mention = useMentionComplete(ref, text, update, props.mentionNames ?? [], props.me);
+  const mention = useMentionComplete(ref, text, update, props.mentionNames ?? [], me);
+  const emoji = useEmojiComplete(ref, text, update);
+  // One completion list at a time: @names first, else :emoji:.
+  const list =
+    mention.matches.length > 0
+      ? { id: MENTION_LIST_ID, active: mention.active }
+      : emoji.matches.length > 0
+        ? { id: EMOJI_LIST_ID, active: emoji.active }
+        : undefined;
 
   const body = tidy(text);
   const length = Array.from(body).length;
@@ -75,6 +87,7 @@ export function Composer(props: Props) {
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (mention.onKeyDown(e)) return;
+    if (emoji.onKeyDown(e)) return;
     if (e.key === 'Escape' && reply && onCancelReply) {
       e.preventDefault();
       onCancelReply();
@@ -101,25 +114,45 @@ export function Composer(props: Props) {
     >
       {reply && onCancelReply && <ReplyBar nick={reply.nick} text={reply.text} onCancel={onCancelReply} />}
       <MentionPopup matches={mention.matches} active={mention.active} onPick={mention.pick} />
+      {mention.matches.length === 0 && <EmojiPopup matches={emoji.matches} active={emoji.active} onPick={emoji.pick} />}
+      {picker && (
+        <EmojiPanel
+          onClose={() => {
+            setPicker(false);
+            ref.current?.focus();
+          }}
+          onPick={(e) => {
+            setPicker(false);
+            emoji.insert(e);
+          }}
+        />
+      )}
       <textarea
         ref={ref}
         name="message"
         rows={1}
         aria-autocomplete="list"
-        aria-expanded={mention.matches.length > 0}
-        aria-controls={mention.matches.length > 0 ? MENTION_LIST_ID : undefined}
-        aria-activedescendant={mention.matches.length > 0 ? `${MENTION_LIST_ID}-${mention.active}` : undefined}
+        aria-expanded={list !== undefined}
+        aria-controls={list?.id}
+        aria-activedescendant={list ? `${list.id}-${list.active}` : undefined}
         placeholder={disabled ? t('composer.joining', { room: where }) : t('composer.message', { room: where })}
         aria-label={t('composer.message', { room: where })}
         value={text}
         onInput={(e) => {
-          update(e.currentTarget.value);
-          onTyping?.(e.currentTarget.value.trim().length > 0);
+          const el = e.currentTarget;
+          update(emoji.onInput(el.value, el.selectionStart));
+          onTyping?.(el.value.trim().length > 0);
           mention.onCaret();
         }}
         onKeyDown={onKeyDown}
-        onKeyUp={mention.onCaret}
-        onClick={mention.onCaret}
+        onKeyUp={() => {
+          mention.onCaret();
+          emoji.onCaret();
+        }}
+        onClick={() => {
+          mention.onCaret();
+          emoji.onCaret();
+        }}
         onPaste={(e) => {
           // A pasted image (or copied file) is uploaded; pasted text stays text.
           const files = [...(e.clipboardData?.files ?? [])];
@@ -130,10 +163,25 @@ export function Composer(props: Props) {
         autoFocus
       />
       <div class="composer-side">
+        <button
+          type="button"
+          class="emoji-button"
+          title={t('emoji.open')}
+          aria-label={t('emoji.open')}
+          aria-expanded={picker}
+          disabled={disabled}
+          onClick={() => setPicker(!picker)}
+        >
+          ☺
+        </button>
         {onFiles && <AttachButton disabled={disabled} onFiles={onFiles} />}
         {length > BODY_MAX - 200 && (
           <span class={tooLong ? 'counter over' : 'counter'} aria-live="polite">
-            {BODY_MAX - length}
+            {tooLong
+              ? length - BODY_MAX === 1
+                ? t('composer.tooLongOne')
+                : t('composer.tooLongMany', { count: length - BODY_MAX })
+              : t('composer.charsLeft', { count: BODY_MAX - length })}
           </span>
         )}
         <button type="submit" class="primary send" disabled={!canSend} aria-label={t('composer.send')}>

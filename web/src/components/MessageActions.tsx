@@ -1,10 +1,14 @@
-import { useContext, useState } from 'preact/hooks';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { RoomEvent } from '../../../src/client/index.ts';
 import type { MessageChanges } from '../fold.ts';
 import { t } from '../i18n/index.ts';
 import { MessageActionsContext } from '../message-context.ts';
+import { EmojiPanel } from './EmojiPanel.tsx';
 
-/** The picker's emoji: a small fixed set. */
+/** Sent when a message's panel opens: any other message's panel closes (one toolbar at a time). */
+const PANEL_OPEN = 'parley:message-panel';
+
+/** The quick row's emoji; "More emoji" opens the full searchable set. */
 export const QUICK_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀'] as const;
 
 interface Props {
@@ -19,7 +23,26 @@ interface Props {
  */
 export function MessageActions({ event, changes }: Props) {
   const actions = useContext(MessageActionsContext);
-  const [panel, setPanel] = useState<'react' | 'confirm' | undefined>();
+  const [panel, setPanel] = useState<'react' | 'more' | 'confirm' | undefined>();
+  const ref = useRef<HTMLDivElement>(null);
+  const open = panel !== undefined;
+  // An open panel closes when another one opens or on a click anywhere else.
+  useEffect(() => {
+    if (!open) return;
+    document.dispatchEvent(new CustomEvent(PANEL_OPEN, { detail: event.id }));
+    const other = (e: Event): void => {
+      if ((e as CustomEvent<string>).detail !== event.id) setPanel(undefined);
+    };
+    const outside = (e: PointerEvent): void => {
+      if (!ref.current?.contains(e.target as Node)) setPanel(undefined);
+    };
+    document.addEventListener(PANEL_OPEN, other);
+    document.addEventListener('pointerdown', outside, true);
+    return () => {
+      document.removeEventListener(PANEL_OPEN, other);
+      document.removeEventListener('pointerdown', outside, true);
+    };
+  }, [open, event.id]);
   if (!actions?.me || changes?.deleted || actions.editing === event.seq) return null;
   const meId = actions.me.id;
   const mine = event.sender.id === meId;
@@ -28,6 +51,7 @@ export function MessageActions({ event, changes }: Props) {
 
   return (
     <div
+      ref={ref}
       class="message-actions"
       role="toolbar"
       aria-label={t('messages.actions')}
@@ -44,8 +68,8 @@ export function MessageActions({ event, changes }: Props) {
         class="action action-react"
         title={t('messages.react')}
         aria-label={t('messages.react')}
-        aria-expanded={panel === 'react'}
-        onClick={() => setPanel(panel === 'react' ? undefined : 'react')}
+        aria-expanded={panel === 'react' || panel === 'more'}
+        onClick={() => setPanel(panel === 'react' || panel === 'more' ? undefined : 'react')}
       >
         ☺+
       </button>
@@ -80,7 +104,26 @@ export function MessageActions({ event, changes }: Props) {
               {emoji}
             </button>
           ))}
+          <button
+            type="button"
+            class="emoji-pick emoji-more"
+            title={t('emoji.more')}
+            aria-label={t('emoji.more')}
+            onClick={() => setPanel('more')}
+          >
+            …
+          </button>
         </div>
+      )}
+      {panel === 'more' && (
+        <EmojiPanel
+          chosen={reacted}
+          onClose={close}
+          onPick={(emoji) => {
+            actions.react(event.seq, emoji, !reacted.has(emoji));
+            close();
+          }}
+        />
       )}
       {panel === 'confirm' && (
         <div class="delete-confirm" role="alertdialog" aria-label={t('messages.deleteConfirm')}>
