@@ -29,6 +29,7 @@ import type { ReadState } from './read-state.ts';
 import type { Requests } from './requests.ts';
 import { dmFrame, historyFrame, renameFrame, topicFrame, type MemberList } from './room-admin.ts';
 import { searchFrame, toPage, type SearchOptions, type SearchPage } from './search.ts';
+import type { RoomPresenceBook } from './room-presence.ts';
 import type { StatusBook } from './statuses.ts';
 import type { Subscriptions } from './subscription.ts';
 import type { Typing } from './typing.ts';
@@ -58,6 +59,7 @@ export class Client implements ParleyClient {
   /** Presence: known user statuses and this client's activity (statuses.ts). */
   readonly #statuses: StatusBook;
   readonly #typing: Typing;
+  readonly #roomPresence: RoomPresenceBook;
 
   constructor(options: ClientOptions) {
     const parts = wireParts(options);
@@ -70,6 +72,7 @@ export class Client implements ParleyClient {
     this.#read = parts.read;
     this.#statuses = parts.statuses;
     this.#typing = parts.typing;
+    this.#roomPresence = parts.roomPresence;
   }
 
   get state(): ConnectionState {
@@ -138,6 +141,10 @@ export class Client implements ParleyClient {
 
   get activity(): Activity {
     return this.#statuses.activity;
+  }
+
+  online(room: string): { online: UserRef[]; count: number } | undefined {
+    return this.#roomPresence.get(room);
   }
 
   typing(room: string, on = true): void {

@@ -18,6 +18,7 @@ import { route, routesTo, type Routes } from './router.ts';
 import { StatusBook } from './statuses.ts';
 import { Subscriptions } from './subscription.ts';
 import type { WebSocketConstructor } from './transport.ts';
+import { RoomPresenceBook } from './room-presence.ts';
 import { Typing } from './typing.ts';
 import type { ClientEvents, ClientOptions } from './types.ts';
 import { httpBase } from './upload.ts';
@@ -40,6 +41,8 @@ export interface Parts {
   /** Presence: known user statuses and this client's activity. */
   readonly statuses: StatusBook;
   readonly typing: Typing;
+  /** Who is online in each joined room (room-presence.ts). */
+  readonly roomPresence: RoomPresenceBook;
 }
 
 export function wireParts(options: ClientOptions): Parts {
@@ -103,13 +106,20 @@ export function wireParts(options: ClientOptions): Parts {
     (room, users) => emitter.emit('typing', { room, users }),
     (room, on) => link.send({ type: 'typing', room, on }),
   );
+  const roomPresence = new RoomPresenceBook({
+    emit: (room, online, count) => emitter.emit('presence', { room, online, count }),
+    ask: (room) => send({ type: 'presence', room }),
+  });
   const subs: Subscriptions = new Subscriptions({
     link,
     emitter,
     requests,
     read,
     backoff,
-    forgotten: (room) => typing.clear(room),
+    forgotten: (room) => {
+      typing.clear(room);
+      roomPresence.forget(room);
+    },
     failWrites: (room, error) => writer.failRoom(room, error),
     flush: () => flush(),
   });
@@ -134,6 +144,7 @@ export function wireParts(options: ClientOptions): Parts {
     writer,
     read,
     typists: typing,
+    roomPresence,
     statuses,
     emitter,
   });
@@ -157,6 +168,7 @@ export function wireParts(options: ClientOptions): Parts {
   const dropped = (): void => {
     // Typing is ephemeral: with the link gone nobody's signal is current.
     typing.clear();
+    roomPresence.dropped();
     read.disconnected();
     writer.dropped();
     subs.dropped();
@@ -168,5 +180,5 @@ export function wireParts(options: ClientOptions): Parts {
     requests.stop();
     writer.stop();
   };
-  return { emitter, connection: link, requests, writer, subs, files, read, statuses, typing };
+  return { emitter, connection: link, requests, writer, subs, files, read, statuses, typing, roomPresence };
 }

@@ -58,6 +58,7 @@ export interface RouteTargets {
     refused(frame: ErrorFrame): boolean;
   };
   readonly typists: { update(room: string, user: TypingFrame['user'], on: boolean): void };
+  readonly roomPresence: { apply(frame: PresenceFrame): void };
   readonly statuses: { apply(frame: StatusFrame): void };
   readonly emitter: Emitter<ClientEvents>;
 }
@@ -68,7 +69,7 @@ export function routesTo(t: RouteTargets): Routes {
     welcome: (frame) => t.connection.welcome(frame),
     event: (frame) => t.subscriptions.event(frame),
     removed: (frame) => t.subscriptions.removed(frame),
-    presence: (frame) => t.emitter.emit('presence', { room: frame.room, online: frame.online }),
+    presence: (frame) => t.roomPresence.apply(frame),
     typing: (frame) => t.typists.update(frame.room, frame.user, frame.on),
     status: (frame) => t.statuses.apply(frame),
     user: (frame) => t.read.userEvent(frame),

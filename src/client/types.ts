@@ -131,7 +131,11 @@ export interface ClientEvents {
   welcome: { user: UserRef; session: string };
   /** Each room's events exactly once, in seq order. */
   event: RoomEvent;
-  presence: { room: string; online: UserRef[] };
+  /**
+   * Who is online in the room (by nickname) and how many. In a large room only the count is
+   * known and `online` is empty (docs/protocol.md, _Room presence_).
+   */
+  presence: { room: string; online: UserRef[]; count: number };
   /** Who else is typing in the room now (ephemeral; an entry expires when not renewed). */
   typing: { room: string; users: UserRef[] };
   /** The room's epoch changed: drop local state for the room and reload history. */
@@ -277,6 +281,11 @@ export interface ParleyClient {
    * dropped when not connected or not joined.
    */
   typing(room: string, on?: boolean): void;
+  /**
+   * Who is online in a joined room, as the last `presence` event told (by nickname; empty in a
+   * large room, where only `count` is known); undefined before the room's first presence.
+   */
+  online(room: string): { online: UserRef[]; count: number } | undefined;
   /** The last known presence of a user (from live changes or who()); undefined when never heard of. */
   status(userId: string): UserStatus | undefined;
   /**

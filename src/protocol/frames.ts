@@ -247,11 +247,23 @@ export interface HistoryFrame {
   readonly head: number;
 }
 
+/**
+ * Who is in the room on some connection (docs/protocol.md, _Room presence_). A full view (after
+ * your join, or when asked with a `presence` frame) has `online`; a change to it has `joined` and
+ * `left` instead, coalesced per room per tick. `count` is always there: how many are online.
+ * In a large room (more than the server's `largeRoomOnline` online) only `count` is sent.
+ */
 export interface PresenceFrame {
   readonly type: 'presence';
   readonly room: string;
-  /** Everyone in the room with at least one open connection. */
-  readonly online: UserRef[];
+  /** How many users are online in the room now. */
+  readonly count: number;
+  /** A full view: everyone online (replaces what you had). Absent in a change and in a large room. */
+  readonly online?: UserRef[];
+  /** A change: who came online in the room since the last presence frame. */
+  readonly joined?: UserRef[];
+  /** A change: who went. */
+  readonly left?: UserRef[];
 }
 
 /** A user's presence over all of their connections (docs/protocol.md, _Presence_). */

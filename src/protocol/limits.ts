@@ -55,6 +55,12 @@ export const RECEIPTS_COALESCE_MS = 200;
 /** Presence: status changes within this window reach each recipient as one `status` frame. */
 export const STATUS_COALESCE_MS = 250;
 
+/**
+ * A room with more users online than this is large (the default of `--large-room-online`): its
+ * presence is a count, not names, and joins and leaves are not logged as events there.
+ */
+export const LARGE_ROOM_ONLINE = 200;
+
 /** Typing signals: the server forwards at most one `on` per user and room per interval. */
 export const TYPING_THROTTLE_MS = 1_000;
 /** A typing `on` not renewed within this time has expired. Clients renew every TYPING_TTL_MS / 2. */

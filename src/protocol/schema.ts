@@ -206,6 +206,13 @@ export const whoSchema = v.object({
   ),
 });
 
+/**
+ * Ephemeral: "send me this room's full presence" (a client whose view went out of step: a change
+ * it could not apply, or a count that does not match). Answered with a full `presence`; ignored
+ * for a room this connection has not joined. No reply otherwise.
+ */
+export const presenceSchema = v.object({ type: v.literal('presence'), room: roomNameSchema });
+
 export const pingSchema = v.object({ type: v.literal('ping'), id: v.optional(requestId) });
 
 /** Full-text search over the messages of the rooms you are a member of (docs/protocol.md, _Search_). */
@@ -278,6 +285,7 @@ const FRAME_SCHEMAS = {
   typing: typingSchema,
   status: statusSchema,
   who: whoSchema,
+  presence: presenceSchema,
   read: readSchema,
   sync: syncSchema,
   unread: unreadSchema,

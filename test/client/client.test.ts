@@ -87,8 +87,11 @@ describe('client against a real server', () => {
     const name = roomName();
     await a.createRoom(name);
     await Promise.all([a.join(name), b.join(name)]);
-    const presence = await next(a, 'presence', (p) => p.room === name && p.online.length === 2);
-    expect(presence.online.map((u) => u.nick).sort()).toEqual(['ann', 'ben']);
+    // The SDK's view: one full view after the join, then the changes after it.
+    const presence = await waitUntil(() => (a.online(name)?.count === 2 ? a.online(name) : undefined), {
+      what: 'ann to see ben online',
+    });
+    expect(presence.online.map((u) => u.nick)).toEqual(['ann', 'ben']);
 
     const sends = range(1, 20).flatMap((i) => [a.send(name, `a${i}`), b.send(name, `b${i}`)]);
     const acks = await Promise.all(sends);

@@ -162,6 +162,7 @@ class FakeClient implements ParleyClient {
   activity: ParleyClient['activity'] = 'active';
   status = (): ReturnType<ParleyClient['status']> => undefined;
   who = (): ReturnType<ParleyClient['who']> => Promise.resolve([]);
+  online = (): ReturnType<ParleyClient['online']> => undefined;
   setActivity = (a: ParleyClient['activity']): void => {
     this.activity = a;
   };

@@ -61,6 +61,7 @@ const REPLY: Record<FrameType, string | null> = {
   typing: null,
   status: null,
   who: 'status',
+  presence: null,
   read: null,
   sync: 'synced',
   unread: 'unread',

@@ -193,7 +193,7 @@ describe('kick and ban', () => {
     await create('pub-ban', 'public');
     const vic = await RawClient.connect(server.wsUrl, 'vic');
     await vic.request('joined', { type: 'join', id: rid('j'), room: 'pub-ban' });
-    await olga.next('presence', (p) => p.room === 'pub-ban' && p.online.some((u) => u.nick === 'vic'));
+    await olga.onlineWhen('pub-ban', (nicks) => nicks.includes('vic'));
 
     const ban = await ack(olga, { type: 'ban', room: 'pub-ban', user: uid(vic) });
     const removed = await vic.next('removed', (f) => f.room === 'pub-ban');
@@ -202,7 +202,7 @@ describe('kick and ban', () => {
       kind: 'ban',
       target: { id: uid(vic), nick: 'vic' },
     });
-    await olga.next('presence', (p) => p.room === 'pub-ban' && !p.online.some((u) => u.nick === 'vic'));
+    await olga.onlineWhen('pub-ban', (nicks) => !nicks.includes('vic'));
 
     // No further events: the ban itself and anything after it never reach the socket.
     const after = await send(olga, 'pub-ban', 'after the ban');

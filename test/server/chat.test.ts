@@ -135,13 +135,20 @@ describe('rooms and messages', () => {
   it('reports presence of the room to its members', async () => {
     await connect().then((c) => c.request('room', { type: 'create', id: 'c4', room: 'presence' }));
     const a = await joined('pres-a', 'presence');
-    await a.next('presence', (p) => p.online.length === 1);
+    // A full view once after the join…
+    const first = await a.next('presence', (p) => p.online !== undefined);
+    expect(first).toMatchObject({ count: 1, online: [{ nick: 'pres-a' }] });
     const b = await joined('pres-b', 'presence');
-    const both = await a.next('presence', (p) => p.online.length === 2);
-    expect(both.online.map((u) => u.nick)).toEqual(['pres-a', 'pres-b']);
+    // … then only changes: b's arrival is one entry, not the whole list again.
+    const arrival = await a.next('presence', (p) => p.joined?.[0]?.nick === 'pres-b');
+    expect(arrival).toEqual({ type: 'presence', room: 'presence', count: 2, joined: [b.welcome.user] });
+    // The joiner's full view comes before any change.
+    expect(await b.next('presence')).toMatchObject({ count: 2, online: [{ nick: 'pres-a' }, { nick: 'pres-b' }] });
+    expect(a.online('presence')).toEqual(['pres-a', 'pres-b']);
     b.close();
-    const back = await a.next('presence', (p) => p.online.length === 1);
-    expect(back.online.map((u) => u.nick)).toEqual(['pres-a']);
+    const gone = await a.next('presence', (p) => p.left !== undefined);
+    expect(gone).toEqual({ type: 'presence', room: 'presence', count: 1, left: [b.welcome.user] });
+    expect(a.online('presence')).toEqual(['pres-a']);
   });
 });
 

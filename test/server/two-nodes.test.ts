@@ -96,7 +96,7 @@ describe('two nodes on one shared store, bus and presence', () => {
     const bob = await member(urls[1] ?? '', 'bob');
     // Bob's arrival on node 2 reaches Ada on node 1 as a log event and as presence.
     await ada.next('event', (e) => e.kind === 'join' && e.sender.nick === 'bob');
-    await ada.next('presence', (p) => p.online.some((u) => u.nick === 'bob'));
+    await ada.onlineWhen('general', (nicks) => nicks.includes('bob'));
 
     const acks: AckFrame[] = [];
     for (let i = 1; i <= 5; i++) {

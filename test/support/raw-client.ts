@@ -1,7 +1,7 @@
 /** A raw `ws` client that speaks frames by hand, for tests that must control every byte. */
 import WebSocket from 'ws';
 import type { ServerFrame, ServerFrameOf, ServerFrameType, WelcomeFrame } from '../../src/protocol/index.ts';
-import { withDeadline } from './wait.ts';
+import { waitUntil, withDeadline } from './wait.ts';
 
 export class RawClient {
   readonly ws: WebSocket;
@@ -103,6 +103,34 @@ export class RawClient {
     );
     if (reply.type === 'error') throw Object.assign(new Error(`${reply.code}: ${reply.message}`), { frame: reply });
     return reply as ServerFrameOf<T>;
+  }
+
+  /**
+   * Who is online in the room as the presence frames so far tell (the last full view, then the
+   * changes after it), by nickname, sorted; undefined before a full view.
+   */
+  online(room: string): string[] | undefined {
+    let set: Map<string, string> | undefined;
+    for (const f of this.frames) {
+      if (f.type !== 'presence' || f.room !== room) continue;
+      if (f.online) set = new Map(f.online.map((u) => [u.id, u.nick]));
+      else if (set) {
+        for (const u of f.left ?? []) set.delete(u.id);
+        for (const u of f.joined ?? []) set.set(u.id, u.nick);
+      }
+    }
+    return set && [...set.values()].sort();
+  }
+
+  /** Waits until the room's presence (online()) satisfies `match`; resolves with it. */
+  onlineWhen(room: string, match: (nicks: string[]) => boolean, timeoutMs = 5_000): Promise<string[]> {
+    return waitUntil(
+      () => {
+        const nicks = this.online(room);
+        return nicks && match(nicks) ? nicks : undefined;
+      },
+      { timeoutMs, what: `presence of ${room}` },
+    );
   }
 
   /** Seqs of every event received for the room, in arrival order. */

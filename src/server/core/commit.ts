@@ -10,6 +10,8 @@ export async function commit(ctx: ServerContext, input: AppendInput): Promise<Ap
   const started = performance.now();
   const result = await ctx.store.append(input);
   ctx.metrics.committed(started, result);
+  // A quiet join / leave: no room event, only the user's own log (their other devices).
+  if (result.status === 'quiet') await publishUserEvents(ctx, result.userEvents);
   if (result.status === 'appended') {
     const { event } = result;
     const evicts = isRemovalKind(event.kind) && event.target !== undefined;

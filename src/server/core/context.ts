@@ -5,6 +5,7 @@ import type { Broker } from '../broker/broker.ts';
 import type { Hub } from '../fanout/hub.ts';
 import type { ServerOptions } from '../options.ts';
 import type { Presence } from '../presence/presence.ts';
+import type { RoomPresence } from '../presence/room-presence.ts';
 import type { ReceiptSignals } from '../fanout/receipts.ts';
 import type { StatusSignals } from '../fanout/status-signals.ts';
 import type { Subscriber } from '../fanout/subscriber.ts';
@@ -27,6 +28,8 @@ export interface ServerContext {
   readonly statuses: StatusSignals;
   /** This node's metrics: cheap counts, read by GET /metrics (metrics/). */
   readonly metrics: NodeMetrics;
-  /** Marks a room's online list as changed; one presence frame per room goes out per tick. */
+  /** Room presence to clients: changes per tick, full views to joiners (presence/room-presence.ts). */
+  readonly roomPresence: RoomPresence;
+  /** Marks a room's online list as changed (the change itself is recorded by `presence`); flushed per tick. */
   presenceChanged(room: string): void;
 }

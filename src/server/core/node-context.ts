@@ -1,5 +1,4 @@
 /** The parts of one node every handler reaches (ServerContext), built over its engines. */
-import type { PresenceFrame } from '../../protocol/index.ts';
 import type { Engines } from '../engines.ts';
 import { Hub } from '../fanout/hub.ts';
 import { ReceiptSignals } from '../fanout/receipts.ts';
@@ -10,6 +9,7 @@ import { UserLimits } from '../limits/user-limits.ts';
 import type { Logger } from '../log.ts';
 import { NodeMetrics } from '../metrics/node-metrics.ts';
 import type { ServerOptions } from '../options.ts';
+import { RoomPresence } from '../presence/room-presence.ts';
 import type { ServerContext } from './context.ts';
 
 export interface NodeContext {
@@ -29,8 +29,16 @@ export function createNodeContext(
   /** Built by index.ts (exposed or not by the options); a bare one by default. */
   metrics = new NodeMetrics({ node: options.nodeId ?? 'unnamed', exposed: false }, connections),
 ): NodeContext {
-  const { store, broker, presence } = engines;
+  const { store, broker } = engines;
   const hub = new Hub(broker, log, options.nodeId ?? undefined, { store, intervalMs: options.healIntervalMs }, metrics);
+  const roomPresence = new RoomPresence({
+    presence: engines.presence,
+    largeRoomOnline: options.largeRoomOnline,
+    broadcast: (room, json) => hub.broadcast(room, json),
+    guard: (work) => guarded(log, { timer: 'presence' }, work),
+  });
+  // Every enter and exit through the context is recorded as a change of its room.
+  const presence = roomPresence.presence;
   const statuses = new StatusSignals({
     presence,
     store,
@@ -40,15 +48,6 @@ export function createNodeContext(
     graceMs: options.presenceGraceMs,
     windowMs: options.statusCoalesceMs,
   });
-  const dirtyRooms = new Set<string>();
-  const flushPresence = async (): Promise<void> => {
-    const rooms = [...dirtyRooms];
-    dirtyRooms.clear();
-    for (const room of rooms) {
-      const frame: PresenceFrame = { type: 'presence', room, online: await presence.online(room) };
-      hub.broadcast(room, JSON.stringify(frame));
-    }
-  };
   const ctx: ServerContext = {
     options,
     log,
@@ -61,15 +60,12 @@ export function createNodeContext(
     receipts: new ReceiptSignals(hub),
     statuses,
     metrics,
-    presenceChanged(room) {
-      // Coalesced: a burst of joins and leaves yields one presence frame per room.
-      if (dirtyRooms.size === 0) setImmediate(() => guarded(log, { timer: 'presence' }, flushPresence));
-      dirtyRooms.add(room);
-    },
+    roomPresence,
+    presenceChanged: (room) => roomPresence.changed(room),
   };
   // Connections a dead node took with it (purged by this node's presence): presence frames, statuses.
   const unwatch = presence.watch?.((lapse) => {
-    for (const room of lapse.rooms) ctx.presenceChanged(room);
+    for (const room of lapse.rooms) roomPresence.lapsed(room);
     for (const { user, state } of lapse.users) statuses.lapsed(user, state);
   });
   return {

@@ -1,6 +1,7 @@
 /**
  * join: the room's log through the feed (feed.ts: subscribe, read the head, replay (after, head]
- * in pages, release the live events that arrived meanwhile — no gap, no duplicate), then presence.
+ * in pages, release the live events that arrived meanwhile — no gap, no duplicate), then the
+ * room's presence once; others hear of the join as a presence change.
  */
 import { RECEIPTS_MAX, type ClientFrameOf, type RoomInfo } from '../../protocol/index.ts';
 import { roomNotFound, visibleRoom } from '../core/access.ts';
@@ -23,7 +24,15 @@ export async function join(conn: ConnectionPort, frame: ClientFrameOf<'join'>): 
   // One store write does both (a re-join by a member appends nothing): a crash between a
   // membership row and its event would leave the log without the join forever.
   // The store refuses a banned user (and a non-member of a private room) in the same transaction.
-  const joined = await commit(conn.ctx, { room: frame.room, sender: user, kind: 'join', body: '' });
+  // In a large room the join is quiet: membership and the joiner's user log, no event for all.
+  const quiet = (await presence.count(frame.room)) > conn.ctx.options.largeRoomOnline;
+  const joined = await commit(conn.ctx, {
+    room: frame.room,
+    sender: user,
+    kind: 'join',
+    body: '',
+    ...(quiet ? { quiet } : {}),
+  });
   if (joined.status === 'forbidden') {
     if (visible.visibility === 'private') roomNotFound(conn, frame.id, frame.room);
     else conn.error('banned', frame.id, `You are banned from "${frame.room}"`);
@@ -72,10 +81,8 @@ export async function join(conn: ConnectionPort, frame: ClientFrameOf<'join'>): 
   // Kicked or banned while replaying: the room is gone from this connection; stop here.
   if (outcome === 'stopped') return;
 
-  if (previous) {
-    conn.send({ type: 'presence', room: frame.room, online: await presence.online(frame.room) });
-    return;
-  }
-  if (await presence.enter(frame.room, user)) conn.ctx.presenceChanged(frame.room);
-  else conn.send({ type: 'presence', room: frame.room, online: await presence.online(frame.room) });
+  // The full view once (read with the changes of its turn, so every later change applies to it);
+  // everyone else hears of this join as a change (presence/room-presence.ts).
+  if (!previous) await presence.enter(frame.room, user);
+  conn.ctx.roomPresence.view(frame.room, conn);
 }

@@ -10,7 +10,9 @@ export async function leave(conn: ConnectionPort, frame: ClientFrameOf<'leave'>)
     await hub.unsubscribe(frame.room, conn);
     if (await presence.exit(frame.room, user)) conn.ctx.presenceChanged(frame.room);
   }
-  // Membership and its leave event are one store write (nothing is appended for a non-member).
-  await commit(conn.ctx, { room: frame.room, sender: user, kind: 'leave', body: '' });
+  // Membership and its leave event are one store write (nothing is appended for a non-member);
+  // in a large room no event, like a join (handlers/join.ts).
+  const quiet = (await presence.count(frame.room)) > conn.ctx.options.largeRoomOnline;
+  await commit(conn.ctx, { room: frame.room, sender: user, kind: 'leave', body: '', ...(quiet ? { quiet } : {}) });
   conn.send({ type: 'left', id: frame.id, room: frame.room });
 }

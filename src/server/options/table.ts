@@ -4,7 +4,7 @@
  * name in snake case (`trustProxy`: `--trust-proxy`, `PARLEY_TRUST_PROXY`); docs/config.md lists them.
  * Rules that relate two options live in `CROSS_RULES` below.
  */
-import { LIMITS, STATUS_COALESCE_MS } from '../../protocol/index.ts';
+import { LARGE_ROOM_ONLINE, LIMITS, STATUS_COALESCE_MS } from '../../protocol/index.ts';
 import { bool, int, list, oneOf, path, text, type Parser } from './parsers.ts';
 
 export interface OptionDef<T> {
@@ -83,6 +83,10 @@ export const OPTIONS = {
   /** A connection must say hello within this time. */
   helloTimeoutMs: opt(int(), 10_000, 'time allowed before hello'),
   maxFrameBytes: opt(int({ min: 1024 }), LIMITS.maxFrameBytes, 'largest inbound frame'),
+  /** permessage-deflate for clients that offer it: each large frame compressed once for all (gateway/deflate.ts). */
+  perMessageDeflate: opt(bool(), true, 'compress large frames (permessage-deflate) for clients that offer it'),
+  /** Frames from this many bytes on are sent compressed (once per broadcast) to clients that negotiated it. */
+  compressMinBytes: opt(int({ min: 1 }), 1024, 'smallest frame sent compressed, in bytes'),
   maxBodyChars: opt(atLeast1, LIMITS.maxBodyChars, 'longest message body'),
   /** Past this many bytes queued for one socket the socket is closed (slow consumer). */
   maxQueuedBytes: opt(int(), 4 * 1024 * 1024, 'outbound bytes queued per socket before it is closed as slow'),
@@ -221,6 +225,15 @@ export const OPTIONS = {
   presenceGraceMs: opt(int(), 10_000, 'time after the last connection closes before a user shows as offline'),
   /** Status changes within this window reach each recipient as one `status` frame. */
   statusCoalesceMs: opt(int(), STATUS_COALESCE_MS, 'window in which status changes go out as one frame per recipient'),
+  /**
+   * A room with more users online than this is large: presence to its members is a count, not
+   * names, and joins and leaves there change membership without a log event (docs/protocol.md).
+   */
+  largeRoomOnline: opt(
+    int(),
+    LARGE_ROOM_ONLINE,
+    'users online above which a room gets presence counts and no join or leave events',
+  ),
   /**
    * How often a node compares the heads of the rooms and user logs it has subscribers in with
    * what it delivered, and fills from the store a tail whose publish the broker lost

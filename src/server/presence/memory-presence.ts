@@ -55,6 +55,10 @@ export class MemoryPresence implements Presence {
     return members ? [...members.values()].map((h) => h.user).sort((a, b) => a.nick.localeCompare(b.nick)) : [];
   }
 
+  async count(room: string): Promise<number> {
+    return this.#rooms.get(room)?.size ?? 0;
+  }
+
   async activity(user: UserRef, conn: string, activity: Activity): Promise<UserState> {
     let entry = this.#activity.get(user.id);
     if (!entry) this.#activity.set(user.id, (entry = { user, conns: new Map() }));

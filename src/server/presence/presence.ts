@@ -36,6 +36,8 @@ export interface Presence {
   /** True when the user's last connection left the room. */
   exit(room: string, user: UserRef): Promise<boolean>;
   online(room: string): Promise<UserRef[]>;
+  /** How many users `online` would list, without listing them. */
+  count(room: string): Promise<number>;
   /**
    * A connection (`conn`: unique across nodes) of the user reports its activity; the first report
    * counts it. Returns the user's state after: online when any connection is active, else away.

@@ -109,6 +109,11 @@ export class RedisPresence implements Presence {
     return users.sort((a, b) => a.nick.localeCompare(b.nick));
   }
 
+  async count(room: string): Promise<number> {
+    await this.#settled();
+    return this.#redis.hlen(`${this.#p}room:${room}`);
+  }
+
   async activity(user: UserRef, conn: string, activity: Activity): Promise<UserState> {
     const field = this.#connField(conn);
     const value = (activity === 'active' ? 'a' : 'i') + userJson(user);

@@ -43,5 +43,13 @@ export type AppendDecision =
   | { readonly status: 'append'; readonly writes: readonly EventWrite[] }
   /** The cid's event is this one: nothing is written. */
   | { readonly status: 'duplicate'; readonly event: RoomEvent }
+  /** A quiet join / leave: these effects and user-log entries, in order, and no event (the head stays). */
+  | {
+      readonly status: 'quiet';
+      readonly room: string;
+      readonly effects: readonly Effect[];
+      readonly userLog: readonly UserLogWrite[];
+      readonly now: number;
+    }
   /** Nothing is written. */
   | { readonly status: 'conflict' | 'no_room' | 'forbidden' | 'unchanged' };

@@ -58,6 +58,11 @@ export async function lockRoom(c: Queryable, room: string): Promise<RoomState | 
 /** One append, inside the caller's transaction. */
 export async function appendIn(c: Queryable, input: AppendInput): Promise<AppendResult> {
   const decision = decideAppend(input, await readState(c, input), { id: () => nanoid(), now: Date.now() });
+  if (decision.status === 'quiet') {
+    // Membership without a room event (a large room): the head stays.
+    for (const effect of decision.effects) await applyEffect(c, decision.room, effect, decision.now);
+    return { status: 'quiet', userEvents: await appendUserLog(c, decision.userLog) };
+  }
   if (decision.status !== 'append') return decision;
   for (const w of decision.writes) await writeEvent(c, w);
   const events = decision.writes.map((w) => w.event);

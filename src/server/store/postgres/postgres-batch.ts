@@ -55,6 +55,7 @@ export async function appendBatch(c: Queryable, inputs: readonly AppendInput[]):
     const prior = cidKey === undefined ? undefined : priors.get(cidKey);
     const room = states.get(input.room);
     const decision = decideAppend(input, { room, ...(prior ? { prior } : {}) }, { id: () => nanoid(), now });
+    if (decision.status === 'quiet') throw new Error('appendBatch: a quiet join is not batchable');
     if (decision.status !== 'append') return decision;
     for (const w of decision.writes) {
       if (w.effects.length > 0 || w.userLog.length > 0) throw new Error(`appendBatch: ${input.kind} is not batchable`);

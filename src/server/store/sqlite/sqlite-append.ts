@@ -69,6 +69,11 @@ export class SqliteAppend {
   /** One append, inside the caller's transaction. */
   append(input: AppendInput): AppendResult {
     const decision = decideAppend(input, this.#read(input), { id: () => nanoid(), now: Date.now() });
+    if (decision.status === 'quiet') {
+      // Membership without a room event (a large room): the head stays.
+      for (const effect of decision.effects) this.#apply(decision.room, effect, decision.now);
+      return { status: 'quiet', userEvents: decision.userLog.map((u) => this.#userLog.append(u.user, u.event)) };
+    }
     if (decision.status !== 'append') return decision;
     const userEvents: UserLogEntry[] = [];
     for (const w of decision.writes) userEvents.push(...this.#write(w));
