@@ -1,4 +1,5 @@
 /** The slash commands of the interactive client: parsing, the table, and `/help`. */
+import type { RoomInfo } from '../client/index.ts';
 import { sendDm } from './dm.ts';
 import { renderRooms } from './render.ts';
 import type { ChatSession } from './session.ts';
@@ -33,7 +34,9 @@ export const COMMANDS: readonly Command[] = [
     args: '',
     summary: 'list the rooms you can join (* joined, > current)',
     run: async ({ session }) =>
-      session.print(renderRooms(await session.client.rooms(), session.joined, session.current)),
+      session.print(
+        renderRooms(await roomsNamed(session), session.joined, session.current, (r) => session.names.label(r)),
+      ),
   },
   {
     name: 'create',
@@ -105,4 +108,11 @@ export function completeCommand(line: string): [string[], string] {
   if (!/^\/\w*$/.test(line)) return [[], line];
   const hits = COMMANDS.map((c) => `/${c.name}`).filter((c) => c.startsWith(line));
   return [hits.length ? hits : [], line];
+}
+
+/** The room list, each DM's people learned so it is named by them. */
+async function roomsNamed(session: ChatSession): Promise<RoomInfo[]> {
+  const rooms = await session.client.rooms();
+  for (const r of rooms) session.names.learn(r);
+  return rooms;
 }

@@ -28,9 +28,10 @@ export async function sendDm(session: ChatSession, arg: string): Promise<void> {
   const user = await findByNick(session, nick);
   if (!user) return session.print(`nobody called ${oneLine(nick)} in your rooms`);
   const room = await session.client.dm([user.id]);
+  session.names.learn(room);
   await session.client.join(room.name);
   await session.client.send(room.name, text);
-  session.print(`→ @${oneLine(user.nick)}: sent (#${room.name})`);
+  session.print(`→ @${oneLine(user.nick)}: sent`);
 }
 
 /**
@@ -42,9 +43,7 @@ export function followIncomingDms(session: ChatSession, notice: (text: string) =
     if (e.kind !== 'member' || e.cause !== 'invite' || !isDmName(e.room)) return;
     const from = e.by ? oneLine(e.by.nick) : 'someone';
     session
-      .follow(e.room, e.ref ?? 0, () =>
-        notice(`${from} wrote to you in a direct message (#${e.room}): /dm ${from} <text> replies`),
-      )
+      .follow(e.room, e.ref ?? 0, () => notice(`${from} wrote to you in a direct message: /dm ${from} <text> replies`))
       .catch(() => undefined);
   });
 }

@@ -5,6 +5,7 @@ import { EXIT } from './args.ts';
 import { completeCommand, findCommand, parseCommand, type CommandContext } from './commands.ts';
 import type { ChatConnection } from './connect.ts';
 import { EventRenderer, renderState } from './render.ts';
+import { RoomNames } from './room-names.ts';
 import { oneLine } from './sanitize.ts';
 import { ChatSession } from './session.ts';
 import { colorsWanted, createStyle } from './style.ts';
@@ -33,10 +34,16 @@ export function runInteractive(conn: ChatConnection, args: ChatArgs, io: Interac
   const term = new Terminal(io, completeCommand);
   const style = createStyle(colorsWanted(io.output, io.env));
   const notice = (text: string) => term.print(style.notice(text));
-  const session = new ChatSession(client, new EventRenderer(style), {
-    print: (text) => term.print(text),
-    roomChanged: (room) => term.setPrompt(room === undefined ? '> ' : `#${oneLine(room)}> `),
-  });
+  const names = new RoomNames(() => client.user?.id);
+  const session = new ChatSession(
+    client,
+    new EventRenderer(style, (room) => names.label(room)),
+    {
+      print: (text) => term.print(text),
+      roomChanged: (room) => term.setPrompt(room === undefined ? '> ' : `${names.label(room)}> `),
+    },
+    names,
+  );
   /** Sends not yet acknowledged, waited for (up to the timeout) on /quit and end of input. */
   const unacked = new Set<Promise<unknown>>();
   let connectedOnce = false;
@@ -76,7 +83,7 @@ export function runInteractive(conn: ChatConnection, args: ChatArgs, io: Interac
     client.on('presence', ({ room, online }) => session.setOnline(room, online));
     client.on('removed', ({ room, reason, by }) => {
       session.forget(room);
-      notice(`you were ${reason === 'ban' ? 'banned' : 'kicked'} from #${oneLine(room)} by ${oneLine(by.nick)}`);
+      notice(`you were ${reason === 'ban' ? 'banned' : 'kicked'} from ${names.label(room)} by ${oneLine(by.nick)}`);
     });
     client.on('reset', ({ room }) => notice(`#${oneLine(room)} was reset on the server; /history reloads it`));
     client.on('error', (e) => {

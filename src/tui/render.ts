@@ -43,14 +43,18 @@ export class EventRenderer {
   readonly #style: Style;
   readonly #recent = new RecentMessages();
 
-  constructor(style: Style) {
+  /** How rooms are named (a DM by its people); `#name` without it. */
+  readonly #label: (room: string) => string;
+
+  constructor(style: Style, label?: (room: string) => string) {
     this.#style = style;
+    this.#label = label ?? ((room) => `#${oneLine(room)}`);
   }
 
   /** One event as one or more lines (joined with \n). `roomPrefix`: say which room it is in. */
   render(e: RoomEvent, roomPrefix = false): string {
     const s = this.#style;
-    const head = `${s.dim(clock(e.ts))} ${roomPrefix ? `${s.room(`[#${oneLine(e.room)}]`)} ` : ''}`;
+    const head = `${s.dim(clock(e.ts))} ${roomPrefix ? `${s.room(`[${this.#label(e.room)}]`)} ` : ''}`;
     const who = this.#nick(e.sender);
     switch (e.kind) {
       case 'text':
@@ -141,15 +145,22 @@ export function renderState(
 }
 
 /** `/rooms`: one line per room; `*` marks joined rooms, `>` the current one. */
-export function renderRooms(rooms: readonly RoomInfo[], joined: ReadonlySet<string>, current?: string): string {
+export function renderRooms(
+  rooms: readonly RoomInfo[],
+  joined: ReadonlySet<string>,
+  current?: string,
+  label: (room: string) => string = (room) => `#${oneLine(room)}`,
+): string {
   if (rooms.length === 0) return 'no rooms yet: /create name';
-  const width = Math.max(...rooms.map((r) => oneLine(r.name).length)) + 1;
+  const width = Math.max(...rooms.map((r) => label(r.name).length)) + 1;
   return rooms
     .map((r) => {
       const mark = r.name === current ? '>' : joined.has(r.name) ? '*' : ' ';
       const privacy = r.visibility === 'private' ? ' (private)' : '';
-      const title = r.title && r.title !== r.name ? `  ${oneLine(r.title)}` : '';
-      return `${mark} #${oneLine(r.name).padEnd(width)}${title}${privacy}`.trimEnd();
+      // A DM is named by its people; its stored title is their names too.
+      const title = r.title && r.title !== r.name && !r.dm ? `  ${oneLine(r.title)}` : '';
+      const dm = r.dm ? ' (direct message)' : privacy;
+      return `${mark} ${label(r.name).padEnd(width)}${title}${dm}`.trimEnd();
     })
     .join('\n');
 }

@@ -2,6 +2,7 @@
 import type { ParleyClient, RoomEvent, UserRef } from '../client/index.ts';
 import type { EventRenderer } from './render.ts';
 import { renderOnline } from './render.ts';
+import { RoomNames } from './room-names.ts';
 import { oneLine } from './sanitize.ts';
 
 /** Events shown for context when a room is joined. */
@@ -17,14 +18,17 @@ export class ChatSession {
   readonly client: ParleyClient;
   readonly #renderer: EventRenderer;
   readonly #out: Output;
+  /** Names rooms for people: a DM by its other people (room-names.ts). */
+  readonly names: RoomNames;
   #current: string | undefined;
   readonly #joined = new Set<string>();
   readonly #online = new Map<string, UserRef[]>();
   /** Live events held back while a room's recent history is printed, so lines stay in seq order. */
   readonly #held = new Map<string, RoomEvent[]>();
 
-  constructor(client: ParleyClient, renderer: EventRenderer, out: Output) {
+  constructor(client: ParleyClient, renderer: EventRenderer, out: Output, names?: RoomNames) {
     this.client = client;
+    this.names = names ?? new RoomNames(() => client.user?.id);
     this.#renderer = renderer;
     this.#out = out;
   }
@@ -55,16 +59,17 @@ export class ChatSession {
   async join(room: string): Promise<void> {
     if (this.#joined.has(room)) {
       this.#setCurrent(room);
-      this.print(`now in #${oneLine(room)}`);
+      this.print(`now in ${this.names.label(room)}`);
       return;
     }
     this.#held.set(room, []);
     try {
       const info = await this.client.join(room);
+      this.names.learn(info);
       this.#joined.add(room);
       this.#setCurrent(room);
-      const title = info.title && info.title !== info.name ? ` — ${oneLine(info.title)}` : '';
-      this.print(`joined #${oneLine(room)}${title}`);
+      const title = info.title && info.title !== info.name && !info.dm ? ` — ${oneLine(info.title)}` : '';
+      this.print(`joined ${this.names.label(room)}${title}`);
       // Events up to the head at join time; later ones arrive live (and are held meanwhile).
       const page = await this.client.history(room, { before: info.head + 1, limit: JOIN_CONTEXT });
       for (const e of page.events) this.print(this.#renderer.render(e, false));
@@ -84,6 +89,7 @@ export class ChatSession {
     this.#held.set(room, []);
     try {
       const info = await this.client.join(room);
+      this.names.learn(info);
       this.#joined.add(room);
       joined();
       const page = await this.client.history(room, { after, before: info.head + 1, limit: JOIN_CONTEXT });
@@ -100,7 +106,7 @@ export class ChatSession {
     if (room === undefined) return this.print('you are in no room');
     await this.client.leave(room);
     this.forget(room);
-    this.print(`left #${oneLine(room)}`);
+    this.print(`left ${this.names.label(room)}`);
   }
 
   /** The room is gone for us (left, kicked, banned): move to another joined room, if any. */
@@ -116,7 +122,7 @@ export class ChatSession {
     if (room === undefined) return this.print('join a room first: /join name');
     const page = await this.client.history(room, { limit });
     const more = page.more ? '; earlier events exist' : '';
-    this.print(`-- last ${page.events.length} events of #${oneLine(room)}${more} --`);
+    this.print(`-- last ${page.events.length} events of ${this.names.label(room)}${more} --`);
     for (const e of page.events) this.print(this.#renderer.render(e, false));
   }
 

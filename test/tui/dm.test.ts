@@ -25,10 +25,14 @@ it('follows a DM someone else wrote to you in and shows its messages', async () 
   await bob.join(room.name);
   // Ada hears of the DM with its first message, which she then sees.
   await bob.send(room.name, 'are you there?');
-  await cli.waitFor('stdout', /bob wrote to you in a direct message \(#dm-[0-9a-f]+\): \/dm bob <text> replies/);
-  await cli.waitFor('stdout', /\[#dm-[0-9a-f]+\] <bob> are you there\?$/m);
+  await cli.waitFor('stdout', /bob wrote to you in a direct message: \/dm bob <text> replies/);
+  await cli.waitFor('stdout', /\[@bob\] <bob> are you there\?$/m);
   await bob.send(room.name, 'still there?');
-  await cli.waitFor('stdout', /\[#dm-[0-9a-f]+\] <bob> still there\?$/m);
+  await cli.waitFor('stdout', /\[@bob\] <bob> still there\?$/m);
+  // The DM is named by its person in /rooms too, never by its dm-… id.
+  cli.write('/rooms\n');
+  await cli.waitFor('stdout', /@bob +\(direct message\)$/m);
+  expect(cli.stdout()).not.toMatch(/dm-[0-9a-f]{24}/);
   cli.write('/quit\n');
   expect(await cli.exited()).toBe(0);
   bob.close();

@@ -27,7 +27,14 @@ import { RoomHistory } from './store/room-history.ts';
 import { RoomJoins } from './store/room-joins.ts';
 import { RoomList } from './store/room-list.ts';
 import { StoreState } from './store/state.ts';
-import { DEFAULT_ROOM, LOGIN_ERRORS, type ChatState, type ChatStoreOptions, type Listener } from './store/types.ts';
+import {
+  DEFAULT_ROOM,
+  LOGIN_ERRORS,
+  PAGE_SIZE,
+  type ChatState,
+  type ChatStoreOptions,
+  type Listener,
+} from './store/types.ts';
 
 export { DEFAULT_ROOM, LOGIN_ERRORS, PAGE_SIZE } from './store/types.ts';
 export type { ChatState, ChatStoreOptions, ConnInfo, OutboxItem, RoomView, SendStatus } from './store/types.ts';
@@ -167,6 +174,23 @@ export class ChatStore {
 
   refreshRooms(): Promise<void> {
     return this.list.refreshRooms();
+  }
+
+  /** Show or hide the room directory; showing it refreshes the list (counts, new rooms). */
+  showDirectory(open: boolean): void {
+    this.s.set({ directoryOpen: open });
+    if (open) void this.list.refreshRooms();
+  }
+
+  /** The latest messages of a public room you are not in, read without joining it. */
+  preview(room: string, limit = PAGE_SIZE): Promise<RoomEvent[]> {
+    return this.list.preview(room, limit);
+  }
+
+  /** Join a room from the directory (the one place that joins a room you are not in) and open it. */
+  joinRoom(name: string): void {
+    this.s.set({ directoryOpen: false });
+    this.joins.openRoom(name);
   }
 
   /** Create a room and switch to it. Rejects with the server's error for the form to show. */

@@ -14,6 +14,7 @@ import { MessageContexts } from './MessageContexts.tsx';
 import { MessageList } from './MessageList.tsx';
 import { MemberPanel } from './MemberPanel.tsx';
 import { RoomHeading } from './RoomHeading.tsx';
+import { RoomOutside } from './RoomOutside.tsx';
 import { canEditRoom, canModerate } from '../room-permissions.ts';
 import { sharedRooms } from '../use-people.ts';
 import { InvitePicker } from './InvitePicker.tsx';
@@ -69,13 +70,22 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
   const ui = useMessageUi(store, room, view, state.user);
   useNotifications(store, state);
 
+  // The search box is cleared when you change rooms yourself (a jump to a result keeps it).
+  const [searchKey, setSearchKey] = useState(0);
+  const leaveSearch = useCallback(() => {
+    find.clear();
+    setSearchKey((k) => k + 1);
+  }, [find.clear]);
   const openRoom = useCallback(
     (name: string) => {
+      if (name !== store.getState().current) leaveSearch();
       store.openRoom(name);
       setNavOpen(false);
     },
-    [store],
+    [store, leaveSearch],
   );
+  // Not a member (removed, banned, a refused join): no composer, the reason and the directory.
+  const outside = view ? view.status === 'error' : state.mine !== undefined && !state.mine.includes(room);
 
   return (
     <div class="chat" data-nav={navOpen ? 'open' : 'closed'} data-people={peopleOpen ? 'open' : 'closed'}>
@@ -83,10 +93,16 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
         state={state}
         onOpen={openRoom}
         onCreate={(name, title, priv) => store.createRoom(name, title, priv)}
-        onRefresh={() => void store.refreshRooms()}
         onSignOut={onSignOut}
         loadMembers={loadMembers}
-        onStartDm={(users) => store.openDm(users)}
+        onStartDm={(users) => store.openDm(users).then(leaveSearch)}
+        onDirectory={(open) => store.showDirectory(open)}
+        loadPreview={(name, limit) => store.preview(name, limit)}
+        onJoin={(name) => {
+          leaveSearch();
+          store.joinRoom(name);
+          setNavOpen(false);
+        }}
       />
       <button
         type="button"
@@ -116,6 +132,7 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
             info={info}
             me={state.user}
             canEdit={canEditRoom(info, members.members, state.user)}
+            oneToOne={info?.dm?.length === 2}
             onSave={(title, topic) => store.setRoomMeta(room, title, topic)}
             onLeave={room === DEFAULT_ROOM || !joined ? undefined : () => store.leave(room)}
           />
@@ -129,20 +146,10 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
             <span class="online-dot" aria-hidden="true" />
             {t('chat.onlineCount', { count: view?.onlineCount ?? 0 })}
           </button>
-          <SearchBox onSearch={(q) => find.search(q)} onClose={find.clear} onFocus={find.reopen} />
+          <SearchBox key={searchKey} onSearch={(q) => find.search(q)} onClose={find.clear} onFocus={find.reopen} />
           <ConnectionBadge conn={state.conn} onReconnect={() => store.reconnect()} />
         </header>
         <ConnectionBanner conn={state.conn} onRetry={() => store.reconnect()} />
-        {find.state.open && (
-          <SearchPanel
-            search={find.state}
-            room={room}
-            onScope={(scope) => find.search(find.state.q, scope)}
-            onMore={find.more}
-            onJump={(r) => void find.jump(r)}
-            onClose={find.clear}
-          />
-        )}
         {state.notice && (
           <div class="notice" role="alert">
             <span>{state.notice}</span>
@@ -151,43 +158,66 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
             </button>
           </div>
         )}
-        {view ? (
-          <MessageContexts ui={ui}>
-            <MessageList
-              view={view}
+        {/* The search results cover the messages only: never the composer. */}
+        <div class="room-body">
+          {view ? (
+            <MessageContexts ui={ui}>
+              <MessageList
+                view={view}
+                me={state.user}
+                onLoadOlder={() => void store.loadOlder(room)}
+                onLoadNewer={() => void store.loadNewer(room)}
+                onJumpTo={(seq) => store.jumpTo(room, seq)}
+                onShowLatest={() => void store.showLatest(room)}
+                onRetry={(key) => store.retry(room, key)}
+                onDiscard={(key) => store.discard(room, key)}
+                onRejoin={() => store.openRoom(room)}
+                onReloadHistory={() => store.reloadHistory(room)}
+                onRead={markRead}
+              />
+            </MessageContexts>
+          ) : (
+            <div class="messages" />
+          )}
+          {find.state.open && (
+            <SearchPanel
+              search={find.state}
+              room={room}
+              label={label}
+              rooms={state.rooms}
               me={state.user}
-              onLoadOlder={() => void store.loadOlder(room)}
-              onLoadNewer={() => void store.loadNewer(room)}
-              onJumpTo={(seq) => store.jumpTo(room, seq)}
-              onShowLatest={() => void store.showLatest(room)}
-              onRetry={(key) => store.retry(room, key)}
-              onDiscard={(key) => store.discard(room, key)}
-              onRejoin={() => store.openRoom(room)}
-              onReloadHistory={() => store.reloadHistory(room)}
-              onRead={markRead}
+              onScope={(scope) => find.search(find.state.q, scope)}
+              onMore={find.more}
+              onJump={(r) => void find.jump(r)}
+              onClose={find.clear}
             />
-          </MessageContexts>
-        ) : (
-          <div class="messages" />
-        )}
+          )}
+        </div>
         <TypingLine users={view?.typing ?? []} />
         <UploadList files={store.files} room={room} />
-        <Composer
-          onFiles={onFiles}
-          room={room}
-          label={label}
-          disabled={view?.status !== 'joined'}
-          onSend={(body) => {
-            store.send(room, body, ui.reply?.seq);
-            ui.cancelReply();
-          }}
-          onTyping={(on) => store.typing(room, on)}
-          reply={ui.reply}
-          onCancelReply={ui.cancelReply}
-          onEditLast={ui.editLast}
-          mentionNames={ui.names.nicks}
-          me={state.user?.nick}
-        />
+        {outside ? (
+          <RoomOutside
+            text={view?.error ?? t('directory.outside', { room: label })}
+            onBrowse={() => store.showDirectory(true)}
+          />
+        ) : (
+          <Composer
+            onFiles={onFiles}
+            room={room}
+            label={label}
+            disabled={view?.status !== 'joined'}
+            onSend={(body) => {
+              store.send(room, body, ui.reply?.seq);
+              ui.cancelReply();
+            }}
+            onTyping={(on) => store.typing(room, on)}
+            reply={ui.reply}
+            onCancelReply={ui.cancelReply}
+            onEditLast={ui.editLast}
+            mentionNames={ui.names.nicks}
+            me={state.user?.nick}
+          />
+        )}
       </main>
       <MemberPanel
         members={members.members}

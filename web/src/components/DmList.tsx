@@ -7,6 +7,7 @@ import { NewDmPicker } from './NewDmPicker.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 import { UnreadBadge } from './UnreadBadge.tsx';
 import { sharedRooms } from '../use-people.ts';
+import { myRooms as joinedRooms } from '../store/room-list.ts';
 
 interface Props {
   readonly state: ChatState;
@@ -16,7 +17,9 @@ interface Props {
 }
 
 export function DmList({ state, onOpen, loadMembers, onStartDm }: Props) {
-  const dms: RoomInfo[] = state.rooms.filter((r) => r.dm !== undefined);
+  // Only the DMs you are in (a DM you left stays in the room list until its next message).
+  const mine = new Set(joinedRooms(state));
+  const dms: RoomInfo[] = state.rooms.filter((r) => r.dm !== undefined && mine.has(r.name));
   // Whose members to offer (use-people.ts).
   const myRooms = sharedRooms(state);
   const labelled = dms

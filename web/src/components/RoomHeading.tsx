@@ -15,12 +15,14 @@ interface Props {
   readonly me: UserRef | undefined;
   /** Owner or moderator, or a member of a DM. */
   readonly canEdit: boolean;
+  /** A DM between two people: named by the other person, so it has a topic but no title to edit. */
+  readonly oneToOne?: boolean;
   readonly onSave: (title: string | undefined, topic: string | undefined) => Promise<void>;
   /** Absent where leaving is not offered (general, where the app always brings you back). */
   readonly onLeave?: (() => Promise<void>) | undefined;
 }
 
-export function RoomHeading({ room, info, me, canEdit, onSave, onLeave }: Props) {
+export function RoomHeading({ room, info, me, canEdit, oneToOne = false, onSave, onLeave }: Props) {
   const [editing, setEditing] = useState(false);
   const dm = info?.dm !== undefined || isDmName(room);
   const names = dm ? dmLabel(info ?? { name: room }, me) : '';
@@ -39,8 +41,13 @@ export function RoomHeading({ room, info, me, canEdit, onSave, onLeave }: Props)
       {title && title !== room && <p class="room-title">{title}</p>}
       {info?.topic && <p class="room-topic">{info.topic}</p>}
       {canEdit && !editing && (
-        <button type="button" class="link room-edit" aria-label={t('rooms.editLabel')} onClick={() => setEditing(true)}>
-          {t('rooms.edit')}
+        <button
+          type="button"
+          class="link room-edit"
+          aria-label={oneToOne ? t('directory.editTopicLabel') : t('rooms.editLabel')}
+          onClick={() => setEditing(true)}
+        >
+          {oneToOne ? t('directory.editTopic') : t('rooms.edit')}
         </button>
       )}
       {onLeave && !editing && (
@@ -54,6 +61,7 @@ export function RoomHeading({ room, info, me, canEdit, onSave, onLeave }: Props)
       )}
       {editing && (
         <RoomSettingsForm
+          withTitle={!oneToOne}
           title={info?.title ?? ''}
           topic={info?.topic ?? ''}
           onSave={onSave}

@@ -8,6 +8,8 @@ import { TITLE_MAX } from '../validate.ts';
 const TOPIC_MAX = 250;
 
 interface Props {
+  /** False for a one-to-one DM: it is named by the other person, never renamed. */
+  readonly withTitle?: boolean;
   readonly title: string;
   readonly topic: string;
   /** Only the changed values are sent. */
@@ -15,7 +17,7 @@ interface Props {
   readonly onDone: () => void;
 }
 
-export function RoomSettingsForm({ title, topic, onSave, onDone }: Props) {
+export function RoomSettingsForm({ withTitle = true, title, topic, onSave, onDone }: Props) {
   const [newTitle, setTitle] = useState(title);
   const [newTopic, setTopic] = useState(topic);
   const [error, setError] = useState<string>();
@@ -29,7 +31,7 @@ export function RoomSettingsForm({ title, topic, onSave, onDone }: Props) {
     setError(undefined);
     try {
       await onSave(
-        nextTitle && nextTitle !== title ? nextTitle : undefined,
+        withTitle && nextTitle && nextTitle !== title ? nextTitle : undefined,
         nextTopic !== topic ? nextTopic : undefined,
       );
       onDone();
@@ -42,15 +44,17 @@ export function RoomSettingsForm({ title, topic, onSave, onDone }: Props) {
 
   return (
     <form class="room-settings" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onDone()}>
-      <label class="field">
-        <span>{t('rooms.title')}</span>
-        <input
-          name="room-title"
-          maxLength={TITLE_MAX}
-          value={newTitle}
-          onInput={(e) => setTitle(e.currentTarget.value)}
-        />
-      </label>
+      {withTitle && (
+        <label class="field">
+          <span>{t('rooms.title')}</span>
+          <input
+            name="room-title"
+            maxLength={TITLE_MAX}
+            value={newTitle}
+            onInput={(e) => setTitle(e.currentTarget.value)}
+          />
+        </label>
+      )}
       <label class="field">
         <span>{t('rooms.topic')}</span>
         <input

@@ -35,6 +35,8 @@ export function SearchBox({ onSearch, onClose, onFocus }: Props) {
         onFocus={onFocus}
         onKeyDown={(e) => {
           if (e.key !== 'Escape') return;
+          // Clearing the box is this Escape's whole job (the panel's own Escape waits for the next).
+          e.preventDefault();
           if (q) setQ('');
           else onClose();
         }}

@@ -1,4 +1,6 @@
-import type { SearchResult } from '../../../src/client/index.ts';
+import { useEffect } from 'preact/hooks';
+import type { RoomInfo, SearchResult, UserRef } from '../../../src/client/index.ts';
+import { roomLabel } from '../dm.ts';
 import { highlightParts } from '../highlight.ts';
 import { t } from '../i18n/index.ts';
 import { dateFormat } from '../i18n/intl.ts';
@@ -9,6 +11,11 @@ interface Props {
   readonly search: SearchState;
   /** The room open now, offered as a narrower scope. */
   readonly room: string;
+  /** How the open room is named: "#name", or "@ann" for a DM. */
+  readonly label: string;
+  /** The room list, to name each result's room (a DM by its people, never its dm-… id). */
+  readonly rooms: readonly RoomInfo[];
+  readonly me: UserRef | undefined;
   readonly onScope: (room: string | undefined) => void;
   readonly onMore: () => void;
   readonly onJump: (result: SearchResult) => void;
@@ -17,9 +24,22 @@ interface Props {
 
 const when = { format: (ts: number) => dateFormat({ dateStyle: 'medium', timeStyle: 'short' }).format(ts) };
 
-/** Search results: room, sender, time, and the snippet with its matches marked — all as text. */
-export function SearchPanel({ search, room, onScope, onMore, onJump, onClose }: Props) {
+/**
+ * Search results over the message list (never the composer): room, sender, time, and the snippet
+ * with its matches marked — all as text. Escape closes it, wherever the focus is.
+ */
+export function SearchPanel({ search, room, label, rooms, me, onScope, onMore, onJump, onClose }: Props) {
   const { results, status } = search;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      // A dialog or menu open above handles its own Escape.
+      if (e.key === 'Escape' && !e.defaultPrevented && !document.querySelector('dialog[open]')) onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  const byName = new Map(rooms.map((r) => [r.name, r]));
+  const where = (name: string) => roomLabel(byName.get(name) ?? { name }, me);
   return (
     <aside class="search-panel" aria-label={t('search.results')} data-status={status}>
       <header class="search-header">
@@ -35,7 +55,7 @@ export function SearchPanel({ search, room, onScope, onMore, onJump, onClose }: 
           {t('search.allRooms')}
         </button>
         <button type="button" aria-pressed={search.room === room} onClick={() => onScope(room)}>
-          #{room}
+          {label}
         </button>
       </div>
       {search.note && (
@@ -46,7 +66,7 @@ export function SearchPanel({ search, room, onScope, onMore, onJump, onClose }: 
       <ol class="search-results">
         {results.map((r) => (
           <li key={`${r.room}:${r.seq}`}>
-            <SearchHit result={r} onJump={onJump} />
+            <SearchHit result={r} where={where(r.room)} onJump={onJump} />
           </li>
         ))}
       </ol>
@@ -68,7 +88,15 @@ export function SearchPanel({ search, room, onScope, onMore, onJump, onClose }: 
   );
 }
 
-function SearchHit({ result, onJump }: { readonly result: SearchResult; readonly onJump: (r: SearchResult) => void }) {
+function SearchHit({
+  result,
+  where,
+  onJump,
+}: {
+  readonly result: SearchResult;
+  readonly where: string;
+  readonly onJump: (r: SearchResult) => void;
+}) {
   return (
     <button
       type="button"
@@ -80,7 +108,7 @@ function SearchHit({ result, onJump }: { readonly result: SearchResult; readonly
       <span class="search-hit-meta">
         <Avatar user={result.sender} small />
         <span class="search-hit-nick">{result.sender.nick}</span>
-        <span class="search-hit-room">#{result.room}</span>
+        <span class="search-hit-room">{where}</span>
         <time dateTime={new Date(result.ts).toISOString()}>{when.format(result.ts)}</time>
       </span>
       <span class="search-hit-text">

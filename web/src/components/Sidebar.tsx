@@ -1,9 +1,10 @@
-import type { MemberList, RoomInfo } from '../../../src/client/index.ts';
-import { DEFAULT_ROOM, type ChatState } from '../chat-store.ts';
+import type { MemberList, RoomEvent, RoomInfo } from '../../../src/client/index.ts';
+import type { ChatState } from '../chat-store.ts';
 import { t } from '../i18n/index.ts';
+import { isDmName } from '../dm.ts';
+import { directoryRooms, myRooms } from '../store/room-list.ts';
 import { Avatar } from './Avatar.tsx';
 import { CreateRoomForm } from './CreateRoomForm.tsx';
-import { isDmName } from '../dm.ts';
 import { DmList } from './DmList.tsx';
 import { RoomDirectory } from './RoomDirectory.tsx';
 import { SettingsMenu } from './SettingsMenu.tsx';
@@ -13,25 +14,26 @@ interface Props {
   readonly state: ChatState;
   readonly onOpen: (room: string) => void;
   readonly onCreate: (name: string, title: string, priv: boolean) => Promise<void>;
-  readonly onRefresh: () => void;
   readonly onSignOut: () => void;
   /** Direct messages (DmList): members of your rooms to pick from, and opening one. */
   readonly loadMembers: (room: string) => Promise<MemberList>;
   readonly onStartDm: (users: string[]) => Promise<void>;
+  /** The directory: open or close it, preview a room, join one. */
+  readonly onDirectory: (open: boolean) => void;
+  readonly loadPreview: (room: string, limit: number) => Promise<RoomEvent[]>;
+  readonly onJoin: (room: string) => void;
 }
 
-/** Rooms from the server, plus any room this tab joined that the list does not show yet. */
-function roomList(state: ChatState): Array<Pick<RoomInfo, 'name' | 'title'>> {
-  const byName = new Map<string, Pick<RoomInfo, 'name' | 'title'>>();
-  byName.set(DEFAULT_ROOM, { name: DEFAULT_ROOM, title: '' });
-  for (const r of state.rooms) byName.set(r.name, r);
-  for (const v of Object.values(state.views))
-    if (!byName.has(v.name)) byName.set(v.name, v.info ?? { name: v.name, title: '' });
-  // DMs have their own list (DmList), by the other people's names.
-  return [...byName.values()].filter((r) => !isDmName(r.name));
+/** Your rooms (not DMs: DmList lists those), with what the room list knows of each. */
+function roomList(state: ChatState): Array<Pick<RoomInfo, 'name' | 'title' | 'visibility'>> {
+  const known = new Map(state.rooms.map((r) => [r.name, r]));
+  return myRooms(state)
+    .filter((name) => !isDmName(name))
+    .map((name) => known.get(name) ?? state.views[name]?.info ?? { name, title: '', visibility: 'public' });
 }
 
-export function Sidebar({ state, onOpen, onCreate, onRefresh, onSignOut, loadMembers, onStartDm }: Props) {
+export function Sidebar(props: Props) {
+  const { state, onOpen, onCreate, onSignOut, loadMembers, onStartDm, onDirectory } = props;
   const rooms = roomList(state);
   return (
     <nav class="sidebar" aria-label={t('chat.rooms')}>
@@ -41,15 +43,6 @@ export function Sidebar({ state, onOpen, onCreate, onRefresh, onSignOut, loadMem
       </div>
       <div class="section-head">
         <h2>{t('chat.rooms')}</h2>
-        <button
-          type="button"
-          class="icon-button"
-          onClick={onRefresh}
-          title={t('chat.refreshRooms')}
-          aria-label={t('chat.refresh')}
-        >
-          ↻
-        </button>
       </div>
       {state.roomsError && <p class="field-error">{state.roomsError}</p>}
       <ul class="room-list">
@@ -76,12 +69,17 @@ export function Sidebar({ state, onOpen, onCreate, onRefresh, onSignOut, loadMem
             </li>
           );
         })}
+        {rooms.length === 0 && state.mine !== undefined && <li class="muted room-none">{t('directory.noRooms')}</li>}
       </ul>
+      <button type="button" class="link browse-rooms" aria-haspopup="dialog" onClick={() => onDirectory(true)}>
+        {t('directory.browse')}
+      </button>
       <RoomDirectory
-        rooms={state.rooms}
-        mine={new Set(Object.keys(state.unread))}
-        onJoin={onOpen}
-        onRefresh={onRefresh}
+        open={state.directoryOpen === true}
+        rooms={directoryRooms(state)}
+        onClose={() => onDirectory(false)}
+        onJoin={props.onJoin}
+        loadPreview={props.loadPreview}
       />
       <DmList state={state} onOpen={onOpen} loadMembers={loadMembers} onStartDm={onStartDm} />
       <CreateRoomForm onCreate={onCreate} />

@@ -5,6 +5,7 @@
  */
 import { chat } from './chat.ts';
 import { core } from './core.ts';
+import { directory } from './directory.ts';
 import { errors } from './errors.ts';
 import { files } from './files.ts';
 import { log } from './log.ts';
@@ -22,7 +23,19 @@ import type { Strings } from './strings.ts';
 export type { Strings } from './strings.ts';
 
 /** Every area's strings. Add a line per area file. */
-export const AREAS: readonly Strings[] = [core, history, login, errors, chat, messages, files, presence, rooms, log];
+export const AREAS: readonly Strings[] = [
+  core,
+  history,
+  login,
+  errors,
+  chat,
+  messages,
+  files,
+  presence,
+  rooms,
+  directory,
+  log,
+];
 
 const LOCALE_KEY = 'parley.locale';
 

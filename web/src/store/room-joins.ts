@@ -4,6 +4,7 @@
  */
 import type { UnreadState } from '../../../src/client/index.ts';
 import { errorCode, errorText } from '../format.ts';
+import { t } from '../i18n/index.ts';
 import { dividerOf } from '../read-marks.ts';
 import type { RoomHistory } from './room-history.ts';
 import type { StoreState } from './state.ts';
@@ -60,6 +61,8 @@ export class RoomJoins {
       const info = await s.client.join(room);
       if (s.gen(room) !== gen) return;
       s.updateView(room, (v) => ({ ...v, info, status: 'joined', error: undefined }));
+      const mine = s.state.mine;
+      if (mine && !mine.includes(room)) s.set({ mine: [...mine, room] });
       if (history || s.state.current === room) await this.history.loadLatest(room, info, gen);
     } catch (err) {
       if (s.gen(room) !== gen) return;
@@ -69,7 +72,9 @@ export class RoomJoins {
         if (s.state.current === room) this.openRoom(DEFAULT_ROOM);
         return;
       }
-      s.updateView(room, (v) => ({ ...v, status: 'error', error: errorText(err) }));
+      // Banned: say so plainly (the room leaves the directory with the next room list).
+      const error = errorCode(err) === 'banned' ? t('directory.bannedJoin', { room }) : errorText(err);
+      s.updateView(room, (v) => ({ ...v, status: 'error', error }));
     }
   }
 }

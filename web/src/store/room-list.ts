@@ -1,23 +1,42 @@
 /**
- * The room list (directory) beside the views: fetched after a welcome and when membership
- * changes (your user log: other devices, invites, kicks, bans), rooms and direct messages you
- * create or open, titles and topics that change, and rooms you are no longer in.
+ * Your rooms and the directory. `mine` (the rooms and DMs you are a member of) comes from the
+ * room list and is kept live by your user log (joins and leaves on other devices, invites, kicks,
+ * bans, DMs others opened) and by this tab's joins, leaves and new rooms, so the sidebar (mine)
+ * and the directory (the other public rooms) never disagree. The list of rooms itself (titles,
+ * topics, counts) is fetched after a welcome, when membership changes and when the directory opens.
  */
 import type { RoomEvent, RoomInfo, UserEvent } from '../../../src/client/index.ts';
-import { applyMeta } from '../dm.ts';
+import { applyMeta, isDmName } from '../dm.ts';
 import { errorText } from '../format.ts';
 import { t } from '../i18n/index.ts';
 import type { RoomJoins } from './room-joins.ts';
 import type { StoreState } from './state.ts';
-import { DEFAULT_ROOM } from './types.ts';
+import { DEFAULT_ROOM, type ChatState } from './types.ts';
 
 /** User-log entries about membership within this window share one room list refresh. */
 const ROOMS_REFRESH_MS = 50;
 
 export function sortRooms(rooms: Iterable<RoomInfo>): RoomInfo[] {
-  return [...rooms].sort((a, b) =>
-    a.name === DEFAULT_ROOM ? -1 : b.name === DEFAULT_ROOM ? 1 : a.name.localeCompare(b.name),
-  );
+  return [...rooms].sort((a, b) => byName(a.name, b.name));
+}
+
+const byName = (a: string, b: string): number =>
+  a === DEFAULT_ROOM ? -1 : b === DEFAULT_ROOM ? 1 : a.localeCompare(b);
+
+/**
+ * The rooms the sidebar lists (DMs included; callers split them): the rooms you are a member of,
+ * plus any this tab is joining. Before the first room list, the rooms this tab has open.
+ */
+export function myRooms(state: Pick<ChatState, 'mine' | 'views'>): string[] {
+  const names = new Set(state.mine ?? []);
+  for (const v of Object.values(state.views)) if (v.status !== 'error') names.add(v.name);
+  return [...names].sort(byName);
+}
+
+/** The directory: public rooms you are not in (never a DM, never a private room). */
+export function directoryRooms(state: Pick<ChatState, 'mine' | 'views' | 'rooms'>): RoomInfo[] {
+  const mine = new Set(myRooms(state));
+  return state.rooms.filter((r) => r.visibility !== 'private' && r.dm === undefined && !mine.has(r.name));
 }
 
 export class RoomList {
@@ -39,12 +58,26 @@ export class RoomList {
     try {
       const rooms = await s.client.rooms();
       if (s.disposed) return;
-      s.set({ rooms: sortRooms(rooms), roomsError: undefined });
+      // The answer's read state lists exactly the rooms you are a member of (SDK unreadAll).
+      const mine = s.client.unreadAll().map((u) => u.room);
+      s.set({ rooms: sortRooms(rooms), mine, roomsError: undefined });
       // Every room you are a member of is followed, so its badge counts live; history waits.
-      for (const u of s.client.unreadAll()) this.joins.ensureRoom(u.room, false);
+      for (const room of mine) this.joins.ensureRoom(room, false);
     } catch (err) {
       if (!s.disposed) s.set({ roomsError: errorText(err) });
     }
+  }
+
+  /** You are a member of `room` now (a join here, a new room or DM). */
+  joined(room: string): void {
+    const mine = this.s.state.mine;
+    if (mine && !mine.includes(room)) this.s.set({ mine: [...mine, room] });
+  }
+
+  /** You are no longer a member of `room`. */
+  private unjoined(room: string): void {
+    const mine = this.s.state.mine;
+    if (mine?.includes(room)) this.s.set({ mine: mine.filter((r) => r !== room) });
   }
 
   /** Create a room and switch to it. Rejects with the server's error for the form to show. */
@@ -64,16 +97,33 @@ export class RoomList {
   private addAndOpen(info: RoomInfo): void {
     const rooms = new Map(this.s.state.rooms.map((r) => [r.name, r]));
     rooms.set(info.name, info);
-    this.s.set({ rooms: sortRooms(rooms.values()) });
+    this.s.set({ rooms: sortRooms(rooms.values()), directoryOpen: false });
     this.joins.openRoom(info.name);
   }
 
-  /** A room you are no longer in: its view goes, and general is shown if it was open. */
+  /** The directory's preview: the latest messages of a public room, read without joining it. */
+  async preview(room: string, limit: number): Promise<RoomEvent[]> {
+    return (await this.s.client.history(room, { limit })).events;
+  }
+
+  /** A room you are no longer in: its view goes, and another of your rooms is shown if it was open. */
   forgetRoom(room: string): void {
     const s = this.s;
+    this.unjoined(room);
     if (s.state.views[room]) s.set({ views: s.dropView(room) });
-    if (s.state.current === room && room !== DEFAULT_ROOM) this.joins.openRoom(DEFAULT_ROOM);
+    if (s.state.current === room) this.showAnother(room);
     this.roomsChanged();
+  }
+
+  /**
+   * The open room is no longer yours: show your first other room (not a DM first), else general
+   * if you were not removed from it; otherwise the room stays current without a view and the
+   * screen offers the directory (never a join the server would refuse or announce unasked).
+   */
+  private showAnother(gone: string): void {
+    const rest = myRooms(this.s.state).filter((r) => r !== gone);
+    const next = rest.find((r) => !isDmName(r)) ?? rest[0] ?? (gone === DEFAULT_ROOM ? undefined : DEFAULT_ROOM);
+    if (next) this.joins.openRoom(next);
   }
 
   /** A title or topic changed: the header and the room list follow at once (dm.ts). */
@@ -84,23 +134,29 @@ export class RoomList {
       s.set({ rooms: s.state.rooms.map((r) => (r.name === e.room ? applyMeta(r, e.kind, e.body) : r)) });
   }
 
-  /** Your user log: rooms joined or left on another device (or by others: invite, kick, ban). */
+  /** Your user log: rooms joined or left on another device, or by others: invite, kick, ban, a DM. */
   onUserEvent(e: UserEvent): void {
     const s = this.s;
     const seq = s.client.userSeq;
     if (seq !== undefined) this.onUserSeq?.(seq);
     if (e.kind === 'member') {
-      this.roomsChanged();
-    } else if (e.kind === 'unmember') {
-      if (s.state.views[e.room]) {
-        s.set({
-          views: s.dropView(e.room),
-          ...(e.by ? { notice: t('chat.removed', { nick: e.by.nick, room: e.room }) } : {}),
-        });
-        // Not back into general by ourselves: that would join it again (it stays in the list).
-        if (s.state.current === e.room && e.room !== DEFAULT_ROOM) this.joins.openRoom(DEFAULT_ROOM);
+      // Listed at once; followed (for its badge) after the refresh confirms it: a replayed entry
+      // may be followed by an `unmember`, and a join then would be a new membership.
+      this.joined(e.room);
+      if (e.cause === 'invite' && e.by && !isDmName(e.room)) {
+        s.set({ notice: t('directory.invited', { nick: e.by.nick, room: e.room }) });
       }
       this.roomsChanged();
+    } else if (e.kind === 'unmember') {
+      const by = e.by;
+      const notice =
+        by && e.cause === 'ban'
+          ? t('directory.banned', { nick: by.nick, room: e.room })
+          : by
+            ? t('directory.kicked', { nick: by.nick, room: e.room })
+            : undefined;
+      if (notice) s.set({ notice });
+      this.forgetRoom(e.room);
     }
   }
 
