@@ -165,7 +165,7 @@ export function Composer(props: Props) {
       <div class="composer-side">
         <button
           type="button"
-          class="emoji-button"
+          class="icon-button emoji-button"
           title={t('emoji.open')}
           aria-label={t('emoji.open')}
           aria-expanded={picker}
