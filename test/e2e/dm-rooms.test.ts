@@ -70,20 +70,21 @@ describe.skipIf(skipBrowserTests('e2e dm and rooms'))('direct messages, room set
     await waitForRoom(bob, dm);
   });
 
-  it('the directory lists a public room with its member count; joining it works', async () => {
+  it('the directory lists a public room with its member count; joining it from its preview works', async () => {
     await alice.locator('.create-room summary').click();
     await alice.locator('input[name="room"]').fill('plans');
     await alice.getByRole('button', { name: 'Create room' }).click();
     await waitForRoom(alice, 'plans');
 
-    await bob.locator('.directory summary').click();
+    await bob.locator('.browse-rooms').click();
     await bob.locator('input[name="directory-filter"]').fill('plan');
     const entry = bob.locator('.directory-room[data-room="plans"]');
     await entry.waitFor({ timeout: SOON });
     await expect(entry.locator('.directory-count').textContent()).resolves.toBe('Members: 1');
     // DMs and other private rooms are never in it.
     await expect(bob.locator('.directory-room[data-room^="dm-"]').count()).resolves.toBe(0);
-    await entry.getByRole('button', { name: 'Join' }).click();
+    await entry.click();
+    await bob.getByRole('button', { name: 'Join #plans' }).click({ timeout: SOON });
     await waitForRoom(bob, 'plans');
     await alice.locator('.people .person[data-role="member"] .person-nick', { hasText: 'bob' }).waitFor({
       timeout: SOON,

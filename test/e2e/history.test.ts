@@ -14,6 +14,7 @@ import { createClient, type ParleyClient } from '../../src/client/index.ts';
 import { seedBigRoom } from '../support/history-seed.ts';
 import type { TestServer } from '../support/server.ts';
 import { searchFor } from '../support/web-page.ts';
+import { previewRoom } from './directory-steps.ts';
 import { skipBrowserTests } from './chromium.ts';
 import { openWebApp, type WebApp } from './web-app.ts';
 
@@ -117,8 +118,10 @@ describe.skipIf(skipBrowserTests('e2e history'))('a room of 100,000 messages in 
   }, 30_000);
 
   it('opens at the bottom with a few hundred rows at most in the DOM', async () => {
+    // Not a member yet: from the directory's preview, then Join.
+    await previewRoom(page, 'archive');
     const t0 = performance.now();
-    await page.locator('.room-link[data-room="archive"]').click();
+    await page.locator('.directory-preview .preview-join').click();
     const newest = page.locator(`.messages[data-room="archive"] article.message[data-seq="${COUNT}"]`);
     await newest.waitFor({ timeout: SOON });
     console.log(`[history] 100k room: newest message shown ${Math.round(performance.now() - t0)} ms after the click`);

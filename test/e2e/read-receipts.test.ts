@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/server.ts';
 import { SOON, send, waitForBody, waitForRoom, registerAccount, signedInTab } from '../support/web-page.ts';
+import { joinFromDirectory } from './directory-steps.ts';
 import { skipBrowserTests } from './chromium.ts';
 import { openWebApp, type WebApp } from './web-app.ts';
 
@@ -53,9 +54,7 @@ describe.skipIf(skipBrowserTests('e2e read receipts'))('unread badges and read r
     await waitForRoom(alice, 'lounge');
 
     // Bob joins the lounge on his first tab; the second hears of it through his user log.
-    await bob1.getByRole('button', { name: 'Refresh' }).click();
-    await bob1.locator('.room-link[data-room="lounge"]').click();
-    await waitForRoom(bob1, 'lounge');
+    await joinFromDirectory(bob1, 'lounge');
     await bob2.locator('.room-link[data-room="lounge"]').waitFor({ timeout: SOON });
     await bob1.locator('.room-link[data-room="general"]').click();
     await waitForRoom(bob1, 'general');

@@ -65,10 +65,14 @@ describe.skipIf(skipBrowserTests('e2e room membership'))('room membership: invit
     await waitForRoom(alice, ROOM);
     await alice.locator('.room-leave .confirm-ask').waitFor({ timeout: SOON });
     await send(alice, 'before bob came');
-    // Bob refreshes his list: a private room he is not in is not there.
-    await bob.getByRole('button', { name: 'Refresh' }).click();
+    // A private room he is not in is neither in bob's sidebar nor in his directory.
     await bob.locator('.room-link[data-room="general"]').waitFor({ timeout: SOON });
     await expect(roomLink(bob).count()).resolves.toBe(0);
+    await bob.locator('.browse-rooms').click();
+    await bob.locator('dialog.directory[open] .directory-list').waitFor({ timeout: SOON });
+    await expect(bob.locator(`.directory-room[data-room="${ROOM}"]`).count()).resolves.toBe(0);
+    await bob.keyboard.press('Escape');
+    await bob.locator('dialog.directory[open]').waitFor({ state: 'detached', timeout: SOON });
   });
 
   it('alice invites bob by nickname; the room appears in his sidebar live and he reads there', async () => {

@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { createClient, type ParleyClient } from '../../src/client/index.ts';
 import type { TestServer } from '../support/server.ts';
 import { SOON, loginAsGuest, waitForBody } from '../support/web-page.ts';
+import { joinFromDirectory } from './directory-steps.ts';
 import { skipBrowserTests } from './chromium.ts';
 import { openWebApp, type WebApp } from './web-app.ts';
 
@@ -145,9 +146,7 @@ describe.skipIf(skipBrowserTests('e2e rooms'))('rooms, history and nicknames in 
     await waitForBody(erin, 'first design note');
 
     await loginAsGuest(frank, server.url, 'frank');
-    await frank.getByRole('button', { name: 'Refresh' }).click();
-    await frank.locator('.room-link[data-room="design-review"]').click();
-    await waitForRoom(frank, 'design-review');
+    await joinFromDirectory(frank, 'design-review');
     await waitForBody(frank, 'first design note');
     await frank.locator('.people .person-nick', { hasText: 'erin' }).waitFor({ timeout: SOON });
 
@@ -184,7 +183,7 @@ describe.skipIf(skipBrowserTests('e2e rooms'))('rooms, history and nicknames in 
     }
   });
 
-  it('a duplicated tab (same session) steps back instead of fighting the original', async () => {
+  it('a duplicated tab (same session) is a second connection of the same guest, with its own outbox', async () => {
     const ctx = await app.browser.newContext();
     try {
       const first = await ctx.newPage();
@@ -193,19 +192,26 @@ describe.skipIf(skipBrowserTests('e2e rooms'))('rooms, history and nicknames in 
       expect(saved).toBeTruthy();
       // "Duplicate tab" copies sessionStorage into the new tab.
       const copy = await ctx.newPage();
+      await copy.addInitScript((s) => {
+        if (!sessionStorage.getItem('parley.session')) sessionStorage.setItem('parley.session', s);
+      }, saved!);
       await copy.goto(server.url);
-      await copy.evaluate((s) => sessionStorage.setItem('parley.session', s!), saved);
-      await copy.reload();
-      await copy
-        .getByRole('alert')
-        .filter({ hasText: /another tab/i })
-        .waitFor({ timeout: SOON });
-      // The original keeps working.
-      await first.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
+      await waitForRoom(copy, 'general');
+      const who = (p: Page) =>
+        p.evaluate(
+          () => JSON.parse(sessionStorage.getItem('parley.session') ?? '{}') as { user: string; scope: string },
+        );
+      const [a, b] = [await who(first), await who(copy)];
+      expect(b.user).toBe(a.user);
+      expect(b.scope).not.toBe(a.scope);
+      // Both keep working, neither pushes the other off.
       await send(first, 'still here');
-      await first
-        .locator('.messages article.message[data-status="sent"] .body', { hasText: 'still here' })
-        .waitFor({ timeout: SOON });
+      await send(copy, 'me too');
+      for (const page of [first, copy]) {
+        await waitForBody(page, 'still here');
+        await waitForBody(page, 'me too');
+        await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
+      }
     } finally {
       await ctx.close();
     }

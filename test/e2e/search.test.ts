@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import { createClient, type ParleyClient } from '../../src/client/index.ts';
 import type { TestServer } from '../support/server.ts';
 import { SOON, searchFor, waitForRoom } from '../support/web-page.ts';
+import { joinFromDirectory } from './directory-steps.ts';
 import { screenshotPath, skipBrowserTests } from './chromium.ts';
 import { openWebApp, type WebApp } from './web-app.ts';
 
@@ -55,8 +56,7 @@ describe.skipIf(skipBrowserTests('e2e search'))('search and jump to a message in
     }
     page = await app.guestPage('reader', { viewport: { width: 1280, height: 760 } });
     // Search covers the rooms you are a member of: join archive, then go back to general.
-    await page.locator('.room-link[data-room="archive"]').click();
-    await waitForRoom(page, 'archive');
+    await joinFromDirectory(page, 'archive');
     await page.locator('.room-link[data-room="general"]').click();
     await waitForRoom(page, 'general');
   }, 120_000);
