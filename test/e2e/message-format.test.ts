@@ -3,7 +3,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closedShortcode, replaceRange, shortcodeQuery } from '../../web/src/emoji-complete.ts';
 import { loadEmoji, matchShortcodes, normalEmoji, searchEmoji } from '../../web/src/emoji-data.ts';
 import { setLocale } from '../../web/src/i18n/index.ts';
-import { parseMarkdown, safeHref } from '../../web/src/markdown.ts';
+import { parseMarkdown, plainMarkdown, safeHref } from '../../web/src/markdown.ts';
+import { excerpt } from '../../web/src/message-text.ts';
 import { allowedKinds, uploadErrorText } from '../../web/src/upload-errors.ts';
 import { GROUP_GAP_MS, listRows } from '../../web/src/list-rows.ts';
 import type { RoomEvent } from '../../src/client/index.ts';
@@ -61,6 +62,14 @@ describe('parseMarkdown', () => {
     expect(JSON.stringify(list)).toContain('☑ ');
     expect(parseMarkdown('```\n<script>\n```')).toEqual([{ t: 'pre', text: '<script>', lang: '' }]);
     expect(parseMarkdown('3. third\n4. fourth')[0]).toMatchObject({ t: 'list', ordered: true, start: 3 });
+  });
+
+  it('gives the words without markup for reply quotes and notifications', () => {
+    expect(plainMarkdown('**ship** it _now_: [the guide](https://example.com) `npm ci`')).toBe(
+      'ship it now: the guide npm ci',
+    );
+    expect(excerpt('> quoted\n\n- one\n- two')).toBe('quoted one two');
+    expect(excerpt('<b>raw</b> stays')).toBe('<b>raw</b> stays');
   });
 
   it('accepts only http, https and mailto targets', () => {

@@ -159,3 +159,34 @@ function inlines(tokens: readonly Token[]): Inline[] {
   }
   return out;
 }
+
+/** The words of `text` without its markup, for one-line excerpts and notifications. */
+export function plainMarkdown(text: string): string {
+  return plainBlocks(parseMarkdown(text));
+}
+
+function plainBlocks(blocks: readonly Block[]): string {
+  return blocks
+    .map((b) => {
+      switch (b.t) {
+        case 'p':
+        case 'heading':
+          return plainInline(b.children);
+        case 'pre':
+          return b.text;
+        case 'quote':
+          return plainBlocks(b.children);
+        case 'list':
+          return b.items.map(plainBlocks).join('\n');
+        case 'hr':
+          return '';
+      }
+    })
+    .join('\n');
+}
+
+function plainInline(nodes: readonly Inline[]): string {
+  return nodes
+    .map((n) => (n.t === 'text' || n.t === 'code' ? n.text : n.t === 'br' ? '\n' : plainInline(n.children)))
+    .join('');
+}

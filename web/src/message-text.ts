@@ -1,12 +1,13 @@
 /** Short plain-text forms of a message, for reply quotes and the "Replying to" bar. Pure. */
 import type { RoomEvent } from '../../src/client/index.ts';
 import type { MessageChanges } from './fold.ts';
+import { plainMarkdown } from './markdown.ts';
 
 const EXCERPT_MAX = 80;
 
-/** The first EXCERPT_MAX characters of `text` on one line, "…" marking a cut. */
+/** The first EXCERPT_MAX characters of `text` on one line, without Markdown, "…" marking a cut. */
 export function excerpt(text: string, max = EXCERPT_MAX): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = plainMarkdown(text).replace(/\s+/g, ' ').trim();
   const chars = Array.from(line);
   return chars.length <= max ? line : `${chars.slice(0, max - 1).join('')}…`;
 }

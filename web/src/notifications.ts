@@ -13,6 +13,7 @@ import {
 } from '../../src/client/index.ts';
 import { isMessage } from './fold.ts';
 import { t } from './i18n/index.ts';
+import { plainMarkdown } from './markdown.ts';
 
 export interface NotificationText {
   readonly title: string;
@@ -49,7 +50,7 @@ export function notificationFor(
   if (opts.now - e.ts > NOTIFY_MAX_AGE_MS) return null;
   const mentioned = mentions(e.body, me.nick);
   if (!mentioned && !opts.direct) return null;
-  const text = e.body || (e.file ? t('notify.file', { name: e.file.name }) : '');
+  const text = (e.body && plainMarkdown(e.body)) || (e.file ? t('notify.file', { name: e.file.name }) : '');
   return {
     title: opts.direct
       ? t('notify.dm', { nick: e.sender.nick })
