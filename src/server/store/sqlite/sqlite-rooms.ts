@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { nanoid } from 'nanoid';
-import type { Member, RoomInfo, RoomRole, UserRef } from '../../../protocol/index.ts';
+import { isDmName, type Member, type RoomInfo, type RoomRole, type UserRef } from '../../../protocol/index.ts';
 import { roleIn } from '../../core/room-log/membership.ts';
 import type { MemberPage, MembershipStore } from '../membership.ts';
 import type { CreateRoomOptions } from '../room-log.ts';
@@ -81,7 +81,10 @@ export class SqliteRooms implements MembershipStore {
    * listings: a count walks the room's members, too much for every getRoom of a big room).
    */
   #decorate(room: RoomInfo, count: boolean): RoomInfo {
-    const dm = this.#stmt.dmUsers.all(room.name).map((r): UserRef => ({ id: r.user_id, nick: r.nick }));
+    // Only DM names have people (addDmUsers): other rooms skip the query (every join reads its room).
+    const dm = isDmName(room.name)
+      ? this.#stmt.dmUsers.all(room.name).map((r): UserRef => ({ id: r.user_id, nick: r.nick }))
+      : [];
     const members = count ? { members: this.#stmt.count.get(room.name)?.n ?? 0 } : {};
     return { ...room, ...members, ...(dm.length > 0 ? { dm } : {}) };
   }
