@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { createClient, type ParleyClient } from '../../src/client/index.ts';
 import type { TestServer } from '../support/server.ts';
 import { SOON, loginAsGuest, waitForBody } from '../support/web-page.ts';
-import { joinFromDirectory } from './directory-steps.ts';
+import { joinFromDirectory, previewRoom } from './directory-steps.ts';
 import { skipBrowserTests } from './chromium.ts';
 import { openWebApp, type WebApp } from './web-app.ts';
 
@@ -233,7 +233,9 @@ describe.skipIf(skipBrowserTests('e2e rooms'))('rooms, history and nicknames in 
 
       await page.getByRole('button', { name: 'Rooms' }).click();
       await sidebar.waitFor({ state: 'visible', timeout: SOON });
-      await page.locator('.room-link[data-room="design-review"]').click();
+      // Not her room yet: from the directory (full screen on a phone), preview, then Join.
+      await previewRoom(page, 'design-review');
+      await page.locator('.directory-preview .preview-join').click();
       await sidebar.waitFor({ state: 'hidden', timeout: SOON });
       await waitForRoom(page, 'design-review');
       await waitForBody(page, 'third design note');
