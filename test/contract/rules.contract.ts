@@ -16,6 +16,41 @@ const log = async (store: Store, room: string) =>
   (await store.history(room, { after: 0, limit: 100 })).events.map((e) => [e.seq, e.kind, e.target?.id ?? e.sender.id]);
 
 export function rulesContract(factory: StoreFactory): void {
+  it('a quiet join or leave changes membership and the user log, appends no event, and refuses as a join does', async () => {
+    const store = await factory.open();
+    await store.createRoom('q', 'q');
+    await store.append({ room: 'q', sender: ann, kind: 'join', body: '' });
+    await store.append({ room: 'q', sender: ann, kind: 'text', body: 'hi', cid: 'c1' });
+    const joined = await store.append({ room: 'q', sender: ben, kind: 'join', body: '', quiet: true });
+    expect(joined).toMatchObject({
+      status: 'quiet',
+      userEvents: [{ user: ben.id, event: { kind: 'member', room: 'q', cause: 'join', ref: 2 } }],
+    });
+    expect(await store.isMember('q', ben.id)).toBe(true);
+    expect((await store.members('q', 10)).members.map((m) => m.user.id)).toEqual([ann.id, ben.id]);
+    expect((await store.getRoom('q'))?.head).toBe(2);
+    // The watermark starts at the head: nothing before it is unread.
+    expect((await unreadCounts(store, ben, 'q'))[0]).toMatchObject({ read: 2, unread: 0 });
+    // A quiet re-join changes nothing; a quiet leave ends the membership, still with no event.
+    expect((await store.append({ room: 'q', sender: ben, kind: 'join', body: '', quiet: true })).status).toBe(
+      'unchanged',
+    );
+    const left = await store.append({ room: 'q', sender: ben, kind: 'leave', body: '', quiet: true });
+    expect(left).toMatchObject({ status: 'quiet', userEvents: [{ event: { kind: 'unmember', cause: 'leave' } }] });
+    expect(await store.isMember('q', ben.id)).toBe(false);
+    expect(await log(store, 'q')).toEqual([
+      [1, 'join', ann.id],
+      [2, 'text', ann.id],
+    ]);
+    // A ban still wins over a quiet join, and is logged.
+    await store.append({ room: 'q', sender: ann, kind: 'ban', body: '', target: cal });
+    expect((await store.append({ room: 'q', sender: cal, kind: 'join', body: '', quiet: true })).status).toBe(
+      'forbidden',
+    );
+    expect((await store.getRoom('q'))?.head).toBe(3);
+    await store.close();
+  });
+
   it('changes roles of members only, and bans and unbans non-members too', async () => {
     const store = await factory.open();
     await store.createRoom('r', 'r', { ownerId: ann.id });

@@ -11,6 +11,16 @@ import { follow } from '../core/feed.ts';
 import { unreadCounts } from '../core/room-log/unread.ts';
 
 export async function join(conn: ConnectionPort, frame: ClientFrameOf<'join'>): Promise<void> {
+  const rooms = conn.ctx.roomPresence;
+  const large = await rooms.arriving(frame.room);
+  try {
+    await joinRoom(conn, frame, large);
+  } finally {
+    rooms.arrived(frame.room);
+  }
+}
+
+async function joinRoom(conn: ConnectionPort, frame: ClientFrameOf<'join'>, large: boolean): Promise<void> {
   const { store, presence } = conn.ctx;
   const user = conn.user;
   if (!user) return;
@@ -25,13 +35,12 @@ export async function join(conn: ConnectionPort, frame: ClientFrameOf<'join'>): 
   // membership row and its event would leave the log without the join forever.
   // The store refuses a banned user (and a non-member of a private room) in the same transaction.
   // In a large room the join is quiet: membership and the joiner's user log, no event for all.
-  const quiet = (await presence.count(frame.room)) > conn.ctx.options.largeRoomOnline;
   const joined = await commit(conn.ctx, {
     room: frame.room,
     sender: user,
     kind: 'join',
     body: '',
-    ...(quiet ? { quiet } : {}),
+    ...(large ? { quiet: true } : {}),
   });
   if (joined.status === 'forbidden') {
     if (visible.visibility === 'private') roomNotFound(conn, frame.id, frame.room);

@@ -12,7 +12,7 @@ export async function leave(conn: ConnectionPort, frame: ClientFrameOf<'leave'>)
   }
   // Membership and its leave event are one store write (nothing is appended for a non-member);
   // in a large room no event, like a join (handlers/join.ts).
-  const quiet = (await presence.count(frame.room)) > conn.ctx.options.largeRoomOnline;
+  const quiet = await conn.ctx.roomPresence.large(frame.room);
   await commit(conn.ctx, { room: frame.room, sender: user, kind: 'leave', body: '', ...(quiet ? { quiet } : {}) });
   conn.send({ type: 'left', id: frame.id, room: frame.room });
 }

@@ -47,6 +47,8 @@ export class RoomPresence {
   readonly #pending = new Map<string, Pending>();
   /** Rooms this node last told as a count (large): leaving that state sends the full view. */
   readonly #counted = new Set<string>();
+  /** Joins on this node between their start and their `enter`, by room. */
+  readonly #arriving = new Map<string, number>();
   #scheduled = false;
 
   constructor(deps: RoomPresenceDeps) {
@@ -72,6 +74,28 @@ export class RoomPresence {
       holders: (ids) => p.holders(ids),
       ...(p.watch ? { watch: p.watch.bind(p) } : {}),
     };
+  }
+
+  /**
+   * Whether the room is large (more than `largeRoomOnline` online) counting the joins under way on
+   * this node: in a storm most joins commit before any of them is online. The caller must call
+   * `arrived` once its join is over (in or out).
+   */
+  async arriving(room: string): Promise<boolean> {
+    const under = (this.#arriving.get(room) ?? 0) + 1;
+    this.#arriving.set(room, under);
+    return (await this.#d.presence.count(room)) + under - 1 > this.#d.largeRoomOnline;
+  }
+
+  arrived(room: string): void {
+    const under = (this.#arriving.get(room) ?? 1) - 1;
+    if (under > 0) this.#arriving.set(room, under);
+    else this.#arriving.delete(room);
+  }
+
+  /** Whether the room is large now (a leave's question). */
+  async large(room: string): Promise<boolean> {
+    return (await this.#d.presence.count(room)) > this.#d.largeRoomOnline;
   }
 
   /** Marks the room changed (its changes were recorded already): nothing more than a flush. */
