@@ -1,7 +1,7 @@
 /**
  * Accounts in the browser app against the real server (guests off, short-lived access tokens):
  * create an account, chat, ride out token expiry by refreshing, reload and stay signed in, and
- * sign out revoking the refresh token.
+ * sign out revoking the refresh token. Sessions shared by tabs and guests: sessions.test.ts.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,10 +19,16 @@ async function send(page: Page, text: string): Promise<void> {
   await expect(box.inputValue()).resolves.toBe('');
 }
 
-const stored = (page: Page) =>
-  page.evaluate(
-    () => JSON.parse(sessionStorage.getItem('parley.auth') ?? 'null') as { accessToken: string; refreshToken: string },
-  );
+/** The refresh cookie the browser holds (HttpOnly: only the test harness can read it). */
+const cookie = async (page: Page): Promise<string | undefined> =>
+  (await page.context().cookies()).find((c) => c.name === 'parley_refresh')?.value;
+
+/** Everything page scripts can read: storage and document.cookie. */
+const readable = (page: Page): Promise<string> =>
+  page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage, cookie: document.cookie }));
+
+const refreshed = (page: Page) =>
+  page.waitForResponse((r) => r.url().endsWith('/api/auth/refresh') && r.status() === 200, { timeout: SOON });
 
 describe.skipIf(skipBrowserTests('e2e accounts'))('accounts in the web app', () => {
   let app: WebApp;
@@ -69,16 +75,15 @@ describe.skipIf(skipBrowserTests('e2e accounts'))('accounts in the web app', () 
 
     await send(page, 'first <i>message</i>');
     await waitForBody(page, 'first <i>message</i>');
-    const before = await stored(page);
+    // The refresh token is an HttpOnly cookie: no page script can read it, and no token is stored.
+    const first = await cookie(page);
+    expect(first).toMatch(/^[\w-]{40,}$/);
+    expect(await readable(page)).not.toContain(first);
+    expect(await readable(page)).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
     // The 3 s access token expires: the server closes (4410), the app refreshes and reconnects.
-    await page.waitForFunction(
-      (old) =>
-        (JSON.parse(sessionStorage.getItem('parley.auth') ?? 'null') as { accessToken: string } | null)?.accessToken !==
-        old,
-      before.accessToken,
-      { timeout: SOON },
-    );
+    await refreshed(page);
     await waitForRoom(page);
+    await expect.poll(() => cookie(page), { timeout: SOON }).not.toBe(first);
     await send(page, 'after the refresh');
     await waitForBody(page, 'after the refresh');
 
@@ -89,10 +94,12 @@ describe.skipIf(skipBrowserTests('e2e accounts'))('accounts in the web app', () 
     await waitForBody(page, 'after the refresh');
     expect(await page.locator('.messages i, .messages b').count()).toBe(0);
 
-    const tokens = await stored(page);
+    const refreshToken = await cookie(page);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: SOON });
-    expect(await stored(page)).toBeNull();
+    // The card opens on "Sign in" with the account's name, and the cookie is gone.
+    await expect(page.locator('input[name="username"]').inputValue()).resolves.toBe('ada');
+    await expect.poll(() => cookie(page), { timeout: SOON }).toBeUndefined();
     // Logout revoked the refresh token on the server.
     await expect
       .poll(
@@ -101,7 +108,7 @@ describe.skipIf(skipBrowserTests('e2e accounts'))('accounts in the web app', () 
             await fetch(`${server.url}/api/auth/refresh`, {
               method: 'POST',
               headers: { 'Content-Type': 'application/json' },
-              body: JSON.stringify({ refreshToken: tokens.refreshToken }),
+              body: JSON.stringify({ refreshToken }),
             })
           ).status,
         { timeout: SOON },
@@ -119,7 +126,7 @@ describe.skipIf(skipBrowserTests('e2e accounts'))('accounts in the web app', () 
     await waitForRoom(other);
 
     // "Sign out" on another device: the session ends, the server closes this tab's socket (4411).
-    const { refreshToken } = await stored(other);
+    const refreshToken = await cookie(other);
     const res = await fetch(`${server.url}/api/auth/logout`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -128,12 +135,12 @@ describe.skipIf(skipBrowserTests('e2e accounts'))('accounts in the web app', () 
     expect(res.status).toBe(200);
     await other.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: SOON });
     await expect(other.locator('.alert').textContent()).resolves.toMatch(/signed out/i);
-    expect(await stored(other)).toBeNull();
+    await expect(other.locator('input[name="username"]').inputValue()).resolves.toBe('grace');
+    await expect.poll(() => cookie(other), { timeout: SOON }).toBeUndefined();
 
     // Wrong passwords until the server throttles: the form says how long to wait and holds the button.
     const password = other.locator('input[name="password"]');
     const submit = other.getByRole('button', { name: 'Sign in' });
-    await other.locator('input[name="username"]').fill('grace');
     for (let i = 0; i < 3; i++) {
       await password.fill(`wrong password ${i}`);
       await submit.click();

@@ -67,13 +67,29 @@ export async function registerAccount(url: string, username: string): Promise<vo
   await postAuth(url, '/api/auth/register', username);
 }
 
-/** A tab signed in as the account: each tab its own login session, as after "Sign in". */
+/**
+ * A tab signed in as the account. The first tab of a context signs in as the app does (the refresh
+ * token in the HttpOnly cookie, the account named in localStorage); later tabs share that sign-in.
+ */
 export async function signedInTab(ctx: BrowserContext, url: string, username: string): Promise<Page> {
-  const auth = await postAuth(url, '/api/auth/login', username);
+  const signedIn = (await ctx.cookies(url)).some((c) => c.name === 'parley_refresh');
+  if (!signedIn) {
+    const res = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: url },
+      body: JSON.stringify({ username, password: TEST_PASSWORD, cookie: true }),
+    });
+    if (!res.ok) throw new Error(`login: ${res.status} ${await res.text()}`);
+    const { user } = (await res.json()) as Pick<Auth, 'user'>;
+    const token = /parley_refresh=([^;]+)/.exec(res.headers.getSetCookie().join('\n'))?.[1] ?? '';
+    await ctx.addCookies([
+      { name: 'parley_refresh', value: token, url: `${url}/api/auth`, httpOnly: true, sameSite: 'Strict' },
+    ]);
+    await ctx.addInitScript((hint) => {
+      if (!localStorage.getItem('parley.account')) localStorage.setItem('parley.account', hint);
+    }, JSON.stringify(user));
+  }
   const page = await ctx.newPage();
-  await page.addInitScript((saved) => {
-    if (!sessionStorage.getItem('parley.auth')) sessionStorage.setItem('parley.auth', saved);
-  }, JSON.stringify(auth));
   await page.goto(url);
   await waitForRoom(page, 'general');
   return page;

@@ -26,16 +26,29 @@ const accounts = new Accounts();
 
 /** The newest access token of this browser's account: memory only. */
 let current: AccessGrant | undefined;
+/** When `current` arrived: its lifetime says when it is due for a refresh. */
+let receivedAt = 0;
 /** Told when this browser's account session ends (signed out here or in another tab, or revoked). */
 const endListeners = new Set<(user: string, why: 'signed-out' | 'ended') => void>();
 
-/** A token with less left than this is refreshed before it is used. */
+/** A token is refreshed before use with less than this left (or a third of its life, if shorter). */
 const FRESH_MS = 60_000;
+
+function fresh(grant: AccessGrant | undefined): grant is AccessGrant {
+  if (!grant) return false;
+  const now = Date.now();
+  return grant.expiresAt - now > Math.min(FRESH_MS, (grant.expiresAt - receivedAt) / 3);
+}
+
+function keep(grant: AccessGrant): void {
+  current = grant;
+  receivedAt = Date.now();
+}
 /** Given to the client while the server cannot be reached: refused, so it retries with backoff. */
 const UNAVAILABLE = 'unavailable';
 
 function adopt(grant: AccessGrant): void {
-  if (!current || current.user.id !== grant.user.id || grant.expiresAt >= current.expiresAt) current = grant;
+  if (!current || current.user.id !== grant.user.id || grant.expiresAt >= current.expiresAt) keep(grant);
 }
 
 function end(user: string, why: 'signed-out' | 'ended'): void {
@@ -76,7 +89,7 @@ export async function signIn(
   } catch (err) {
     throw localized(err);
   }
-  current = grant;
+  keep(grant);
   saveAccountHint(grant.user);
   tellTabs({ type: 'access', grant });
   return grant.user;
@@ -95,9 +108,7 @@ function exclusive<T>(fn: () => Promise<T>): Promise<T> {
  */
 export function refreshAccess(stale = current?.accessToken): Promise<string> {
   return exclusive(async () => {
-    if (current && current.accessToken !== stale && current.expiresAt - Date.now() > FRESH_MS) {
-      return current.accessToken;
-    }
+    if (fresh(current) && current.accessToken !== stale) return current.accessToken;
     let grant: AccessGrant;
     try {
       grant = await accounts.cookieRefresh();
@@ -110,7 +121,7 @@ export function refreshAccess(stale = current?.accessToken): Promise<string> {
       }
       return UNAVAILABLE;
     }
-    current = grant;
+    keep(grant);
     if (accountHint()?.nick !== grant.user.nick) saveAccountHint(grant.user);
     tellTabs({ type: 'access', grant });
     return grant.accessToken;
@@ -119,13 +130,14 @@ export function refreshAccess(stale = current?.accessToken): Promise<string> {
 
 /** The access token for a connection or an upload: the current one while fresh, else a new one. */
 export async function accessToken(): Promise<string> {
-  if (current && current.expiresAt - Date.now() > FRESH_MS) return current.accessToken;
+  if (fresh(current)) return current.accessToken;
   return refreshAccess();
 }
 
 /** The client's token options for the signed-in account. */
 export function signedInTokens(): { token: () => Promise<string>; refresh: () => Promise<string> } {
-  return { token: accessToken, refresh: () => refreshAccess() };
+  // On 4410 the connection's token has expired: a fresh one another tab got meanwhile will do.
+  return { token: accessToken, refresh: accessToken };
 }
 
 /** Signs this browser out: the server ends the session (its sockets close), every tab leaves. */
