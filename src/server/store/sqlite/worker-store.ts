@@ -107,16 +107,26 @@ export class SqliteWorkerStore implements S.Store {
     const now = Date.now();
     this.#deaths = [...this.#deaths.filter((t) => now - t < DEATH_WINDOW_MS), now];
     if (this.#deaths.length >= MAX_DEATHS) {
-      this.#failed = new StoreWorkerError(`the store worker died ${MAX_DEATHS} times in a minute; writes are refused`);
-      this.#report(this.#failed);
-      for (const [id] of this.#outbox) this.#waiting.get(id)?.reject(this.#failed);
-      this.#outbox = [];
-      this.#waiting.clear();
+      this.#fail(new StoreWorkerError(`the store worker died ${MAX_DEATHS} times in a minute; writes are refused`));
       return;
     }
-    this.#start();
+    try {
+      this.#start();
+    } catch (err) {
+      this.#fail(new StoreWorkerError(`the store worker could not be restarted: ${String(err)}`));
+      return;
+    }
     // Writes queued but never sent go to the new worker.
     if (this.#outbox.length > 0) this.#schedule();
+  }
+
+  /** No more workers: what waits and what comes rejects; reads go on. */
+  #fail(err: StoreWorkerError): void {
+    this.#failed = err;
+    this.#report(err);
+    for (const w of this.#waiting.values()) w.reject(err);
+    this.#outbox = [];
+    this.#waiting.clear();
   }
 
   #rejectWaiting(err: Error): void {
