@@ -26,6 +26,7 @@ import { metricsExposed } from './metrics/route.ts';
 import type { Store } from './store/store.ts';
 import { guardRequest, guardUpgrade } from './guard.ts';
 import { createUpgradeHandler } from './gateway/upgrade.ts';
+import { deflateNegotiation } from './gateway/deflate.ts';
 import { UpgradeGuard } from './gateway/upgrade-guard.ts';
 
 /** How long shutdown waits for in-flight sends, then for sockets to close. */
@@ -103,7 +104,7 @@ export function createParleyServer(init: ParleyServerInit = {}): ParleyServer {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxFrameBytes,
-    perMessageDeflate: false,
+    perMessageDeflate: deflateNegotiation(options),
     // The node tracks its own connections; ws's set would add a listener per socket.
     clientTracking: false,
     handleProtocols: selectProtocol,

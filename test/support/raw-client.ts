@@ -27,8 +27,9 @@ export class RawClient {
     );
   }
 
-  static async open(url: string): Promise<RawClient> {
-    const ws = new WebSocket(url);
+  /** `options`: ws's client options (e.g. `perMessageDeflate: false`; ws offers it by default). */
+  static async open(url: string, options?: WebSocket.ClientOptions): Promise<RawClient> {
+    const ws = new WebSocket(url, options);
     const client = new RawClient(ws);
     await withDeadline(
       new Promise<void>((resolve, reject) => {
@@ -42,8 +43,13 @@ export class RawClient {
   }
 
   /** Opens a socket and completes hello. */
-  static async connect(url: string, nick: string, session?: string): Promise<RawClient & { welcome: WelcomeFrame }> {
-    const client = await RawClient.open(url);
+  static async connect(
+    url: string,
+    nick: string,
+    session?: string,
+    options?: WebSocket.ClientOptions,
+  ): Promise<RawClient & { welcome: WelcomeFrame }> {
+    const client = await RawClient.open(url, options);
     client.sendJson(session === undefined ? { type: 'hello', v: 1, nick } : { type: 'hello', v: 1, nick, session });
     const welcome = await client.next('welcome');
     return Object.assign(client, { welcome });

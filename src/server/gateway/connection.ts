@@ -15,6 +15,7 @@ import type { ConnectionPort, RoomCursor, FeedCursor } from '../core/connection-
 import type { ServerContext } from '../core/context.ts';
 import { dispatch } from '../handlers/index.ts';
 import { ConnectionLimits, type Verdict } from '../limits/user-limits.ts';
+import { takesDeflate } from './deflate.ts';
 import { listen } from './socket-events.ts';
 import { prepareFrame, queuedBytes, writePrepared, type PreparedFrame } from './wire.ts';
 
@@ -27,6 +28,8 @@ const CLOSE_GRACE_MS = 2_000;
  */
 const MAX_WAITING_FRAMES = 32;
 const MAX_WAITING_BYTES = 256 * 1024;
+/** What a paused socket may still deliver without compression: the rest of one read, one frame. */
+const READ_CHUNK_BYTES = 64 * 1024;
 
 export class Connection implements ConnectionPort {
   /** `<node id>-<n>`: unique across the nodes sharing a broker. */
@@ -38,6 +41,12 @@ export class Connection implements ConnectionPort {
   /** Set at the upgrade from a verified access token: `hello` makes this account the user. */
   account: AccessClaims | undefined;
   readonly rooms = new Map<string, RoomCursor>();
+  get #floodBytes(): number {
+    return MAX_WAITING_BYTES + READ_CHUNK_BYTES + 2 * this.ctx.options.maxFrameBytes;
+  }
+
+  /** Frames from this size on go compressed: permessage-deflate negotiated (deflate.ts), else ∞. */
+  readonly #deflateFrom: number;
   /** Made on first use (`sync`): most connections never follow a feed. */
   #feeds: Map<string, FeedCursor> | undefined;
   /** Cleared on every ping, set only by a pong (frames do not count); see heartbeat.ts. */
@@ -68,6 +77,7 @@ export class Connection implements ConnectionPort {
     this.ctx = ctx;
     this.ip = ip;
     this.#limits = new ConnectionLimits(ctx.options);
+    this.#deflateFrom = takesDeflate(ws) ? ctx.options.compressMinBytes : Infinity;
     this.#helloTimer = setTimeout(() => {
       if (!this.user) this.close(CLOSE.hello_timeout, 'hello timeout');
     }, ctx.options.helloTimeoutMs);
@@ -110,7 +120,7 @@ export class Connection implements ConnectionPort {
       this.close(CLOSE.slow_consumer, 'outbound queue full; resume from your last seq');
       return;
     }
-    writePrepared(this.ws, prepared);
+    writePrepared(this.ws, prepared, prepared.bytes >= this.#deflateFrom);
   }
 
   /**
@@ -274,6 +284,13 @@ export class Connection implements ConnectionPort {
     }
     if (this.#draining) {
       this.error('unavailable', 'id' in decoded.frame ? decoded.frame.id : undefined);
+      return;
+    }
+    // Reading is paused, yet frames keep coming: inflated from what was read already (a 64 KiB
+    // read of compressed frames can hold megabytes). Past what plain frames could be, close.
+    if (this.#readPaused && this.#waitingBytes + bytes > this.#floodBytes) {
+      this.ctx.log.warn({ conn: this.id, ip: this.ip, waiting: this.#waitingBytes }, 'compressed flood; closing');
+      this.close(CLOSE.too_big, 'too many inflated frames waiting');
       return;
     }
     this.#waiting++;

@@ -4,6 +4,7 @@
  */
 import type { Connection } from './connection.ts';
 import { guarded } from '../guard.ts';
+import { releaseInflate } from './deflate.ts';
 
 export function startHeartbeat(connections: ReadonlySet<Connection>, intervalMs: number): () => void {
   const beatAll = (): void => {
@@ -35,4 +36,7 @@ function beat(conn: Connection): void {
   }
   conn.alive = false;
   conn.ws.ping();
+  // One sweep for every socket instead of a timer each: a client's compressed frames leave no
+  // zlib context behind for longer than one interval.
+  releaseInflate(conn.ws);
 }

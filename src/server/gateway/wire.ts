@@ -13,7 +13,13 @@
  * corked bytes are in the socket's writable state, so `ws.bufferedAmount` (and with it the
  * slow-consumer limit and `drained()`) counts them, and ws's own writes queue behind them in
  * order. A socket ended or reset meanwhile is uncorked harmlessly (Writable `end()` uncorks fully).
+ *
+ * Compress once: with permessage-deflate negotiated with `server_no_context_takeover`, each
+ * message is compressed on its own, so a frame large enough to be worth it is deflated once, on
+ * its first recipient that takes it, and the same compressed bytes go to every such recipient
+ * (no zlib context per socket; ws itself never compresses, see deflate.ts).
  */
+import { constants, deflateRawSync } from 'node:zlib';
 import * as wsModule from 'ws';
 import type { WebSocket } from 'ws';
 
@@ -49,6 +55,8 @@ export interface PreparedFrame {
   /** The complete frame, header and payload in one buffer: one write per recipient. */
   readonly wire: Buffer;
   readonly bytes: number;
+  /** The frame deflated (RSV1 set), made on first use; null once known not to shrink. */
+  deflated: Buffer | null | undefined;
 }
 
 export function prepareFrame(json: string): PreparedFrame {
@@ -57,7 +65,27 @@ export function prepareFrame(json: string): PreparedFrame {
   const wire = Buffer.concat(parts);
   const header = parts[0]?.length ?? 0;
   const data = wire.subarray(header);
-  return { data, frame: [wire.subarray(0, header), data], wire, bytes: data.length };
+  return { data, frame: [wire.subarray(0, header), data], wire, bytes: data.length, deflated: undefined };
+}
+
+/** The trailer RFC 7692 has the sender strip from a message flushed with Z_SYNC_FLUSH. */
+const TRAILER_BYTES = 4;
+/** Level 6 (zlib's default): at 2 KiB of JSON it costs about what one more recipient's write does. */
+const DEFLATE = { windowBits: 15, level: 6, finishFlush: constants.Z_SYNC_FLUSH } as const;
+
+/** The frame compressed for permessage-deflate, once per frame; null when it would not be smaller. */
+export function deflatedWire(prepared: PreparedFrame): Buffer | null {
+  if (prepared.deflated !== undefined) return prepared.deflated;
+  const raw = deflateRawSync(prepared.data, DEFLATE);
+  const payload = raw.subarray(0, raw.length - TRAILER_BYTES);
+  let wire: Buffer | null = null;
+  if (payload.length < prepared.bytes) {
+    wire = Buffer.concat(
+      Sender.frame(payload, { fin: true, rsv1: true, opcode: TEXT_OPCODE, mask: false, readOnly: true }),
+    );
+  }
+  prepared.deflated = wire;
+  return wire;
 }
 
 /** Sockets corked in this turn, uncorked together by one flush. */
@@ -113,14 +141,15 @@ export function queuedBytes(ws: WebSocket, limit: number): number {
   return ws.bufferedAmount;
 }
 
-export function writePrepared(ws: WebSocket, prepared: PreparedFrame): void {
+/** Writes the frame; `deflate`: this socket negotiated permessage-deflate and the frame is large enough. */
+export function writePrepared(ws: WebSocket, prepared: PreparedFrame, deflate = false): void {
   const internals = ws as unknown as { _sender?: SenderInstance; _socket?: Corkable };
   const sender = internals._sender;
   const socket = internals._socket;
   if (sender && socket && sender._state === SENDER_IDLE) {
     hold(socket);
-    sender.sendFrame([prepared.wire]);
+    sender.sendFrame([(deflate && deflatedWire(prepared)) || prepared.wire]);
   }
-  // Something is queued inside ws: let it keep its order.
-  else ws.send(prepared.data, { binary: false });
+  // Something is queued inside ws: let it keep its order (uncompressed: ws must not start a zlib context).
+  else ws.send(prepared.data, { binary: false, compress: false });
 }
