@@ -87,10 +87,6 @@ export const OPTIONS = {
   perMessageDeflate: opt(bool(), true, 'compress large frames (permessage-deflate) for clients that offer it'),
   /** Frames from this many bytes on are sent compressed (once per broadcast) to clients that negotiated it. */
   compressMinBytes: opt(int({ min: 1 }), 1024, 'smallest frame sent compressed, in bytes'),
-  /** permessage-deflate for clients that offer it: each large frame compressed once for all (gateway/deflate.ts). */
-  perMessageDeflate: opt(bool(), true, 'compress large frames (permessage-deflate) for clients that offer it'),
-  /** Frames from this many bytes on are sent compressed (once per broadcast) to clients that negotiated it. */
-  compressMinBytes: opt(int({ min: 1 }), 1024, 'smallest frame sent compressed, in bytes'),
   maxBodyChars: opt(atLeast1, LIMITS.maxBodyChars, 'longest message body'),
   /** Past this many bytes queued for one socket the socket is closed (slow consumer). */
   maxQueuedBytes: opt(int(), 4 * 1024 * 1024, 'outbound bytes queued per socket before it is closed as slow'),
