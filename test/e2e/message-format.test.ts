@@ -6,7 +6,7 @@ import { setLocale } from '../../web/src/i18n/index.ts';
 import { parseMarkdown, plainMarkdown, safeHref } from '../../web/src/markdown.ts';
 import { excerpt } from '../../web/src/message-text.ts';
 import { allowedKinds, uploadErrorText } from '../../web/src/upload-errors.ts';
-import { GROUP_GAP_MS, listRows } from '../../web/src/list-rows.ts';
+import { GROUP_GAP_MS, listRows, pendingGroups } from '../../web/src/list-rows.ts';
 import type { RoomEvent } from '../../src/client/index.ts';
 
 beforeAll(() => {
@@ -114,6 +114,15 @@ describe('grouping rows', () => {
       8,
     );
     expect(rows.map((r) => r.grouped === true)).toEqual([false, true, false, false, false, false, false, false]);
+  });
+
+  it('groups your unsent messages with your last one, and with each other', () => {
+    const t0 = new Date(2026, 5, 1, 12).getTime();
+    const mine = ev(1, 'me', t0);
+    const sends = [{ createdAt: t0 + 10 }, { createdAt: t0 + 20, reply: 1 }, { createdAt: t0 + 30 }];
+    expect(pendingGroups(mine, sends, 'me')).toEqual([true, false, true]);
+    expect(pendingGroups(ev(1, 'other', t0), sends, 'me')).toEqual([false, false, true]);
+    expect(pendingGroups(undefined, [{ createdAt: t0 }], 'me')).toEqual([false]);
   });
 });
 

@@ -65,6 +65,28 @@ export function listRows(entries: readonly RoomEvent[], firstUnread: number | un
   return rows;
 }
 
+/**
+ * Which of your unsent messages (shown after the log) continue the group before them: the log's
+ * last message when it is yours, then each other. Same rule as listRows.
+ */
+export function pendingGroups(
+  last: RoomEvent | undefined,
+  pending: readonly { readonly createdAt: number; readonly reply?: number }[],
+  me: string | undefined,
+): boolean[] {
+  let prevTs = last !== undefined && isMessage(last) && last.sender.id === me ? last.ts : undefined;
+  return pending.map((o) => {
+    const grouped =
+      o.reply === undefined &&
+      prevTs !== undefined &&
+      dayKey(prevTs) === dayKey(o.createdAt) &&
+      o.createdAt - prevTs >= 0 &&
+      o.createdAt - prevTs < GROUP_GAP_MS;
+    prevTs = o.createdAt;
+    return grouped;
+  });
+}
+
 /** The midnight starting the local day of `ts`. */
 function startOfDay(ts: number): number {
   const d = new Date(ts);

@@ -149,39 +149,53 @@ interface PendingProps {
   readonly me: UserRef;
   readonly onRetry: () => void;
   readonly onDiscard: () => void;
+  /** Continues your previous message's group (list-rows.ts, pendingGroups). */
+  readonly grouped?: boolean | undefined;
 }
 
 /** A message of ours the log does not hold yet: sending, acknowledged, or failed. */
-export function PendingItem({ item, me, onRetry, onDiscard }: PendingProps) {
+export function PendingItem({ item, me, onRetry, onDiscard, grouped }: PendingProps) {
+  const status = (
+    <>
+      {item.status === 'pending' && <span class="status status-pending">{t('log.sending')}</span>}
+      {item.status === 'sent' && <span class="status status-sent">{t('log.sent')}</span>}
+      {item.status === 'failed' && (
+        <span class="status status-failed" role="alert">
+          {item.error ? t('log.notSentWhy', { error: item.error }) : t('log.notSent')}{' '}
+          <button type="button" class="link" onClick={onRetry}>
+            {t('log.retry')}
+          </button>{' '}
+          <button type="button" class="link" onClick={onDiscard}>
+            {t('log.discard')}
+          </button>
+        </span>
+      )}
+    </>
+  );
   return (
-    <article class={`message mine local ${item.status}`} data-status={item.status} data-key={item.key}>
-      <Avatar user={me} />
+    <article
+      class={`message mine local ${item.status}${grouped ? ' grouped' : ''}`}
+      data-status={item.status}
+      data-key={item.key}
+    >
+      {grouped ? <Time ts={item.createdAt} class="gutter-time" /> : <Avatar user={me} />}
       <div class="message-main">
-        <header class="message-meta">
-          <span class="nick" style={{ '--hue': String(hueOf(me.id)) }}>
-            {me.nick}
-          </span>
-          <time dateTime={new Date(item.createdAt).toISOString()} title={formatFull(item.createdAt)}>
-            {formatTime(item.createdAt)}
-          </time>
-          {item.status === 'pending' && <span class="status status-pending">{t('log.sending')}</span>}
-          {item.status === 'sent' && <span class="status status-sent">{t('log.sent')}</span>}
-          {item.status === 'failed' && (
-            <span class="status status-failed" role="alert">
-              {item.error ? t('log.notSentWhy', { error: item.error }) : t('log.notSent')}{' '}
-              <button type="button" class="link" onClick={onRetry}>
-                {t('log.retry')}
-              </button>{' '}
-              <button type="button" class="link" onClick={onDiscard}>
-                {t('log.discard')}
-              </button>
+        {grouped ? (
+          <span class="sr-only">{me.nick}</span>
+        ) : (
+          <header class="message-meta">
+            <span class="nick" style={{ '--hue': String(hueOf(me.id)) }}>
+              {me.nick}
             </span>
-          )}
-        </header>
+            <Time ts={item.createdAt} />
+            {status}
+          </header>
+        )}
         {item.reply !== undefined && <ReplyQuote seq={item.reply} />}
         <div class="body">
           <RichText text={item.body} />
         </div>
+        {grouped && <div class="message-flags">{status}</div>}
       </div>
     </article>
   );

@@ -5,7 +5,7 @@ import { hiddenInDm, roomLabel } from '../dm.ts';
 import { foldLog, isMessage } from '../fold.ts';
 import { t } from '../i18n/index.ts';
 import { intlLocale } from '../i18n/intl.ts';
-import { dayName, formatDate, listRows, type ListRow } from '../list-rows.ts';
+import { dayName, formatDate, listRows, pendingGroups, type ListRow } from '../list-rows.ts';
 import { dividerSeq, seenBy } from '../read-marks.ts';
 import { useMarkRead } from '../use-mark-read.ts';
 import { REVEAL_EVENT, type RevealDetail } from '../use-message-focus.ts';
@@ -58,6 +58,11 @@ export function MessageList(props: Props) {
     [log.rows, firstUnread, dm],
   );
   const where = roomLabel(view.info ?? { name: view.name }, me);
+  // "Seen by" between the log and your unsent messages starts a new group.
+  const pendingGrouped = useMemo(
+    () => pendingGroups(seen.length > 0 ? undefined : rows[rows.length - 1]?.event, pending, me?.id),
+    [rows, pending, me, seen],
+  );
   const keys = useMemo(() => rows.map((r) => r.key), [rows]);
   useMarkRead(ref, view.events, onRead);
 
@@ -229,11 +234,12 @@ export function MessageList(props: Props) {
         <>
           <SeenBy users={seen} />
           {me &&
-            pending.map((o) => (
+            pending.map((o, i) => (
               <PendingItem
                 key={o.key}
                 item={o}
                 me={me}
+                grouped={pendingGrouped[i]}
                 onRetry={() => onRetry(o.key)}
                 onDiscard={() => onDiscard(o.key)}
               />
