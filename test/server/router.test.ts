@@ -300,7 +300,9 @@ describe('the routes of a node', () => {
         'password_invalid',
       ],
       [await ask(base, 'POST', '/api/auth/refresh', json({ refreshToken: 'nope' })), 'refresh_invalid'],
-      [await ask(base, 'POST', '/api/auth/refresh', json({})), 'bad_request'],
+      [await ask(base, 'POST', '/api/auth/refresh', json({ refreshToken: 7 })), 'bad_request'],
+      // No token in the body: the browser's cookie, which needs an allowed Origin (auth/cookie.ts).
+      [await ask(base, 'POST', '/api/auth/refresh', json({})), 'forbidden'],
       [await ask(base, 'GET', '/api/files/abc/content?u=x&e=1&s=y'), 'link_invalid'],
       [await ask(base, 'GET', '/api/nope'), 'not_found'],
     ];
