@@ -108,7 +108,7 @@ export function wireParts(options: ClientOptions): Parts {
   );
   const roomPresence = new RoomPresenceBook({
     emit: (room, online, count) => emitter.emit('presence', { room, online, count }),
-    ask: (room) => send({ type: 'presence', room }),
+    ask: (room) => send({ type: 'online', room }),
   });
   const subs: Subscriptions = new Subscriptions({
     link,

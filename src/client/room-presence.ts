@@ -2,7 +2,7 @@
  * Room presence in the SDK (docs/protocol.md, _Room presence_): each room's online set, from the
  * full view the server sends once after a join and the `joined` / `left` changes after it. A
  * large room is a count only. A change that cannot be applied (no full view yet) or that leaves
- * the set at another size than the server's count asks for the full view again (a `presence`
+ * the set at another size than the server's count asks for the full view again (an `online`
  * frame), once until it comes.
  */
 import type { PresenceFrame, UserRef } from '../protocol/frames.ts';
@@ -15,7 +15,7 @@ interface Room {
 
 export interface RoomPresenceDeps {
   readonly emit: (room: string, online: UserRef[], count: number) => void;
-  /** Sends `{type: 'presence', room}`. */
+  /** Sends `{type: 'online', room}`. */
   readonly ask: (room: string) => void;
 }
 

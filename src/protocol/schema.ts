@@ -207,11 +207,11 @@ export const whoSchema = v.object({
 });
 
 /**
- * Ephemeral: "send me this room's full presence" (a client whose view went out of step: a change
+ * "Send me this room's full presence" (a client whose view went out of step: a change
  * it could not apply, or a count that does not match). Answered with a full `presence`; ignored
  * for a room this connection has not joined. No reply otherwise.
  */
-export const presenceSchema = v.object({ type: v.literal('presence'), room: roomNameSchema });
+export const onlineSchema = v.object({ type: v.literal('online'), room: roomNameSchema });
 
 export const pingSchema = v.object({ type: v.literal('ping'), id: v.optional(requestId) });
 
@@ -285,7 +285,7 @@ const FRAME_SCHEMAS = {
   typing: typingSchema,
   status: statusSchema,
   who: whoSchema,
-  presence: presenceSchema,
+  online: onlineSchema,
   read: readSchema,
   sync: syncSchema,
   unread: unreadSchema,

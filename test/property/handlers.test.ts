@@ -61,7 +61,7 @@ const REPLY: Record<FrameType, string | null> = {
   typing: null,
   status: null,
   who: 'status',
-  presence: null,
+  online: null,
   read: null,
   sync: 'synced',
   unread: 'unread',

@@ -150,17 +150,17 @@ describe('a join storm into one room', () => {
     gapFree(late, 'small', j.from);
   });
 
-  it('a presence request answers with the full view, only for a joined room; junk changes nothing', async () => {
+  it('an online request answers with the full view, only for a joined room; junk changes nothing', async () => {
     const c = await RawClient.connect(server.wsUrl, 'asker');
     open.push(c);
     await c.request('joined', { type: 'join', id: 'j', room: 'general' });
     await c.next('presence', (p) => p.room === 'general' && p.online !== undefined);
     // Not joined: ignored (no answer, no error). Bad frames: an error, the socket stays.
-    c.sendJson({ type: 'presence', room: 'storm' });
-    c.sendJson({ type: 'presence', room: 'x'.repeat(500) });
-    c.sendJson({ type: 'presence' });
-    c.sendJson({ type: 'presence', room: ['general'] });
-    for (let i = 0; i < 30; i++) c.sendJson({ type: 'presence', room: 'general' });
+    c.sendJson({ type: 'online', room: 'storm' });
+    c.sendJson({ type: 'online', room: 'x'.repeat(500) });
+    c.sendJson({ type: 'online' });
+    c.sendJson({ type: 'online', room: ['general'] });
+    for (let i = 0; i < 30; i++) c.sendJson({ type: 'online', room: 'general' });
     const pong = await c.request('pong', { type: 'ping', id: 'p' });
     expect(pong.type).toBe('pong');
     const errors = c.frames.filter((f) => f.type === 'error');

@@ -12,7 +12,7 @@ import { leave } from './leave.ts';
 import { ban, invite, kick, role, unban } from './moderate.ts';
 import { edit, react, remove } from './mutate.ts';
 import { ping } from './ping.ts';
-import { presence } from './presence.ts';
+import { online } from './online.ts';
 import { read } from './read.ts';
 import { rooms } from './rooms.ts';
 import { search } from './search.ts';
@@ -47,7 +47,7 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   typing,
   status,
   who,
-  presence,
+  online,
   read,
   sync,
   unread,

@@ -5,7 +5,7 @@
  * - Each first entry and last exit of a user in a room (the engine's `enter` / `exit` answering
  *   true) is recorded as a change of the room; the changes of one tick go out as one `presence`
  *   frame per room with `joined` / `left` (net: in and out again within the tick is nothing).
- * - A connection that joins (or asks with a `presence` frame) gets the full view once, read in the
+ * - A connection that joins (or asks with an `online` frame) gets the full view once, read in the
  *   same turn as the changes it follows, so every later change applies to it exactly.
  * - A large room (more than `largeRoomOnline` online) gets `{count}` only; when it is no longer
  *   large everyone gets the full view once. A lapse (another node's users purged) sends the full
