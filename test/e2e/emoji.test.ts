@@ -27,7 +27,7 @@ describe.skipIf(skipBrowserTests('e2e emoji'))('emoji and the composer in Chromi
     await app?.close();
   }, 30_000);
 
-  it('names a colour emoji font in the font stack of messages and the composer', async () => {
+  it('draws emoji with a colour emoji font, even those a text font also has', async () => {
     for (const sel of ['.messages', '.composer textarea']) {
       const family = await alice
         .locator(sel)
@@ -37,7 +37,19 @@ describe.skipIf(skipBrowserTests('e2e emoji'))('emoji and the composer in Chromi
       expect(family).toContain('Apple Color Emoji');
       expect(family).toContain('Segoe UI Emoji');
     }
-  });
+    // 😀 and ☺ are in DejaVu Sans too (monochrome): the page must still use the colour font.
+    await send(alice, '😀☺️');
+    const row = messageRow(bob, '😀☺️');
+    await row.waitFor({ timeout: SOON });
+    const cdp = await bob.context().newCDPSession(bob);
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+    const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: '.messages .body' });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId: nodeIds[nodeIds.length - 1]! });
+    expect(fonts.map((f) => f.familyName)).toEqual(['Noto Color Emoji']);
+    await cdp.detach();
+  }, 30_000);
 
   it('inserts an emoji from the searchable picker at the caret', async () => {
     await composer(alice).fill('ship it ');
@@ -46,6 +58,7 @@ describe.skipIf(skipBrowserTests('e2e emoji'))('emoji and the composer in Chromi
     // The whole set, in groups, once its data has loaded.
     await panel.locator('.emoji-group').first().waitFor({ timeout: SOON });
     expect(await panel.locator('.emoji-cell').count()).toBeGreaterThan(1500);
+    await alice.screenshot({ path: screenshotPath('emoji-picker.png') });
     await panel.getByRole('searchbox', { name: 'Search emoji' }).fill('party popper');
     await panel.locator('.emoji-cell[data-emoji="🎉"]').click();
     await expect(composer(alice).inputValue()).resolves.toBe('ship it 🎉');

@@ -23,6 +23,8 @@ export interface EmojiSet {
   readonly codes: readonly string[];
 }
 
+import { unsupportedEmoji, type EmojiVersions } from './emoji-support.ts';
+
 export const EMOJI_GROUPS = [0, 1, 3, 4, 5, 6, 7, 8, 9] as const;
 
 interface Raw {
@@ -51,11 +53,13 @@ export function normalEmoji(unicode: string): string {
 export function buildEmojiSet(
   data: readonly Raw[],
   shortcodes: Readonly<Record<string, string | readonly string[]>>,
+  /** Hexcodes this browser cannot draw: left out. */
+  hidden: ReadonlySet<string> = new Set(),
 ): EmojiSet {
   const list: Emoji[] = [];
   const byCode = new Map<string, Emoji>();
   const sorted = data
-    .filter((d) => d.group !== undefined && d.group !== 2)
+    .filter((d) => d.group !== undefined && d.group !== 2 && !hidden.has(d.hexcode))
     .sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
   for (const d of sorted) {
     const sc = shortcodes[d.hexcode];
@@ -80,8 +84,16 @@ export function loadEmoji(lang: 'en' | 'zh'): Promise<EmojiSet> {
   let p = loaded.get(lang);
   if (!p) {
     const data = lang === 'zh' ? import('emojibase-data/zh/compact.json') : import('emojibase-data/en/compact.json');
-    p = Promise.all([data, import('emojibase-data/en/shortcodes/github.json')]).then(([d, s]) =>
-      buildEmojiSet(d.default as readonly Raw[], s.default as Record<string, string | string[]>),
+    p = Promise.all([
+      data,
+      import('emojibase-data/en/shortcodes/github.json'),
+      import('emojibase-data/versions/emoji.json'),
+    ]).then(([d, s, v]) =>
+      buildEmojiSet(
+        d.default as readonly Raw[],
+        s.default as Record<string, string | string[]>,
+        unsupportedEmoji(v.default as EmojiVersions),
+      ),
     );
     // A failed load (offline) is tried again next time.
     p.catch(() => loaded.delete(lang));
