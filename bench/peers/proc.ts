@@ -86,8 +86,18 @@ export interface ServerProc {
   dispose(): Promise<void>;
 }
 
+let built = false;
+
+/** dist/ as new as src/ (a no-op when it already is). */
+function buildParley(): void {
+  if (built) return;
+  execFileSync(process.execPath, ['scripts/build.js', '--if-stale', '--skip-web'], { cwd: ROOT, stdio: 'inherit' });
+  built = true;
+}
+
 export async function startServer(contender: Contender, rooms: number): Promise<ServerProc> {
   const kind = kindOf(contender);
+  if (kind === 'parley') buildParley();
   const metrics = contender === 'parley+metrics';
   const port = await freePort();
   const dataDir = kind === 'parley' ? mkdtempSync(join(tmpdir(), 'parley-peers-')) : null;
@@ -95,7 +105,7 @@ export async function startServer(contender: Contender, rooms: number): Promise<
     if (kind === 'parley') {
       const names = Array.from({ length: Math.max(1, rooms) }, (_, i) => `r${i}`).join(',');
       return [
-        'src/cli.ts',
+        'bin/parley.js',
         'serve',
         ...['--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir ?? ''],
         ...['--web-dir', 'none', '--log-level', 'warn', '--default-rooms', names],
@@ -117,7 +127,9 @@ export async function startServer(contender: Contender, rooms: number): Promise<
     // BENCH_PROFILE=<dir>: a V8 CPU profile of each Parley server process, written when it exits.
     const prof = process.env['BENCH_PROFILE'];
     const profile = kind === 'parley' && prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
-    const node = [process.execPath, ...profile, '--import', 'tsx', ...args()];
+    // Parley as it runs in production, from dist/ (tsx would add a naming call to every named function).
+    const loader = kind === 'parley' ? [] : ['--import', 'tsx'];
+    const node = [process.execPath, ...profile, ...loader, ...args()];
     const [cmd, ...rest] = HAS_TASKSET ? ['taskset', '-c', '0', ...node] : node;
     const c = spawn(cmd ?? process.execPath, rest, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
