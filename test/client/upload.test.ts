@@ -79,12 +79,14 @@ describe('files in the SDK', () => {
     await expect(dee.upload(name, html, { name: 'x.png' })).rejects.toMatchObject({
       code: 'file_type_not_allowed',
       retryable: false,
+      allowed: expect.arrayContaining(['image/png', 'application/pdf']),
     });
     // welcome.limits.maxUploadBytes: refused before a byte is sent.
     let sent = 0;
     const big = new Uint8Array(MAX_UPLOAD + 1);
     await expect(dee.upload(name, big, { onProgress: (s) => (sent = s) })).rejects.toMatchObject({
       code: 'file_too_large',
+      maxBytes: MAX_UPLOAD,
     });
     expect(sent).toBe(0);
     const controller = new AbortController();

@@ -203,6 +203,8 @@ describe('uploads', () => {
       expect(res.status, type).toBe(415);
       expect(res.json).toMatchObject({ error: 'file_type_not_allowed' });
       expect(res.json.message).toContain(type);
+      // Names what may be uploaded, so a client can say it in words.
+      expect((res.json as { allowed?: unknown }).allowed).toContain('image/png');
     }
     // PNG magic bytes in front of markup: sniffed as PNG, but it does not decode, so it is refused too.
     const real = await png(8, 8);
@@ -223,6 +225,7 @@ describe('uploads', () => {
     const declared = await upload(guestAuth(ann), 'general', Buffer.alloc(MAX_UPLOAD + 1, 0x61), 'big.txt');
     expect(declared.status).toBe(413);
     expect(declared.json.error).toBe('file_too_large');
+    expect((declared.json as { maxBytes?: unknown }).maxBytes).toBe(MAX_UPLOAD);
     // Streamed without a length: stored until it passes the limit, then aborted and removed.
     const streamed = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
@@ -247,7 +250,7 @@ describe('uploads', () => {
       pump();
     });
     expect(streamed.status).toBe(413);
-    expect(JSON.parse(streamed.body)).toMatchObject({ error: 'file_too_large' });
+    expect(JSON.parse(streamed.body)).toMatchObject({ error: 'file_too_large', maxBytes: MAX_UPLOAD });
     expect(storedFiles()).toEqual(before);
     // Exactly at the limit is fine.
     expect((await upload(guestAuth(ann), 'general', Buffer.alloc(MAX_UPLOAD, 0x63), 'max.txt')).status).toBe(201);
