@@ -12,9 +12,9 @@ import { unreadCounts } from '../core/room-log/unread.ts';
 
 export async function join(conn: ConnectionPort, frame: ClientFrameOf<'join'>): Promise<void> {
   const rooms = conn.ctx.roomPresence;
-  const large = await rooms.arriving(frame.room);
+  const large = rooms.arriving(frame.room);
   try {
-    await joinRoom(conn, frame, large);
+    await joinRoom(conn, frame, await large);
   } finally {
     rooms.arrived(frame.room);
   }

@@ -81,10 +81,11 @@ export class RoomPresence {
    * this node: in a storm most joins commit before any of them is online. The caller must call
    * `arrived` once its join is over (in or out).
    */
-  async arriving(room: string): Promise<boolean> {
+  arriving(room: string): Promise<boolean> {
+    // Counted at once (not after an await), so a failing read still pairs with `arrived`.
     const under = (this.#arriving.get(room) ?? 0) + 1;
     this.#arriving.set(room, under);
-    return (await this.#d.presence.count(room)) + under - 1 > this.#d.largeRoomOnline;
+    return this.#d.presence.count(room).then((online) => online + under - 1 > this.#d.largeRoomOnline);
   }
 
   arrived(room: string): void {
