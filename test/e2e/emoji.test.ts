@@ -128,4 +128,28 @@ describe.skipIf(skipBrowserTests('e2e emoji'))('emoji and the composer in Chromi
     await waitForRoom(alice);
     await expect(composer(alice).inputValue()).resolves.toBe('');
   }, 60_000);
+
+  it('fits the emoji panels on a phone screen', async () => {
+    const phone = await app.guestPage('pat', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    await send(phone, 'from my phone');
+    const inside = async (sel: string): Promise<void> => {
+      const box = await phone.locator(sel).boundingBox();
+      expect(box).toBeTruthy();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.y).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+      expect(box!.y + box!.height).toBeLessThanOrEqual(844);
+    };
+    await phone.getByRole('button', { name: 'Add emoji' }).tap();
+    await phone.locator('.composer .emoji-panel .emoji-cell').first().waitFor({ timeout: SOON });
+    await inside('.composer .emoji-panel');
+    await phone.getByRole('button', { name: 'Add emoji' }).tap();
+    const msg = messageRow(phone, 'from my phone');
+    await msg.tap();
+    await msg.locator('.action-react').tap();
+    await msg.locator('.emoji-more').tap();
+    await msg.locator('.emoji-panel .emoji-cell').first().waitFor({ timeout: SOON });
+    await inside('.messages .emoji-panel');
+    await phone.screenshot({ path: screenshotPath('emoji-phone.png') });
+  }, 60_000);
 });
