@@ -13,6 +13,7 @@ import type { TestServer } from '../support/server.ts';
 import { SOON, loginAsGuest, messageRow, send, waitForBody, waitForRoom } from '../support/web-page.ts';
 import { screenshotPath, skipBrowserTests } from './chromium.ts';
 import { openWebApp, type WebApp } from './web-app.ts';
+import { previewRoom } from './directory-steps.ts';
 
 const XSS_IMG = '<img src=x onerror="window.__pwned=1">';
 const XSS_SCRIPT = '<script>window.__pwned=1</script>';
@@ -136,11 +137,12 @@ describe.skipIf(skipBrowserTests('e2e tour'))('a morning in the web app', () => 
     await mallory.setTopic('design', XSS_SCRIPT);
     await mallory.send('design', `${XSS_IMG}${XSS_SCRIPT}`);
 
-    await bob.locator('.directory summary').click();
-    const entry = bob.locator('.directory-room[data-room="design"]');
-    await entry.waitFor({ timeout: SOON });
-    expect(await entry.textContent()).toContain(`${XSS_IMG} Design`);
-    await entry.getByRole('button', { name: 'Join' }).click();
+    await previewRoom(bob, 'design');
+    expect(await bob.locator('.directory-room[data-room="design"]').textContent()).toContain(`${XSS_IMG} Design`);
+    // The preview shows the message as text before joining.
+    await bob.locator('.directory-preview', { hasText: `${XSS_IMG}${XSS_SCRIPT}` }).waitFor({ timeout: SOON });
+    expect(await bob.locator('dialog.directory img, dialog.directory script').count()).toBe(0);
+    await bob.locator('.directory-preview .preview-join').click();
     await waitForRoom(bob, 'design');
     await waitForBody(bob, `${XSS_IMG}${XSS_SCRIPT}`);
     await expect(bob.locator('.room-title').textContent()).resolves.toBe(`${XSS_IMG} Design`);
