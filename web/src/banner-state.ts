@@ -20,3 +20,11 @@ export function bannerKind(opts: {
   if (opts.state === 'reconnecting' || (opts.state === 'connecting' && opts.wasConnected)) return 'lost';
   return 'none';
 }
+
+/**
+ * What the header's connection badge shows: the banner's own facts (the socket's state and the
+ * browser's online flag), so the badge never says "Connected" under an "offline" banner.
+ */
+export function badgeState(state: ConnectionState, online: boolean): ConnectionState | 'offline' {
+  return online ? state : 'offline';
+}

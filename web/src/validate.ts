@@ -25,7 +25,7 @@ export function nickProblem(nick: string): string | undefined {
 
 export function roomProblem(name: string): string | undefined {
   if (!name) return t('validate.roomEmpty');
-  if (name.length > ROOM_MAX) return t('validate.tooLong', { max: ROOM_MAX });
+  if (name.length > ROOM_MAX) return t('layout.roomTooLong', { max: ROOM_MAX, count: name.length });
   if (!ROOM_PATTERN.test(name)) return t('validate.roomChars');
   return undefined;
 }
@@ -38,6 +38,5 @@ export function slugify(text: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^a-z0-9_-]+/g, '-')
     .replace(/^[-_]+/, '')
-    .replace(/-+$/, '')
-    .slice(0, ROOM_MAX);
+    .replace(/-+$/, '');
 }

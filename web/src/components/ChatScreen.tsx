@@ -23,6 +23,9 @@ import { SearchBox } from './SearchBox.tsx';
 import { SearchPanel } from './SearchPanel.tsx';
 import { TypingLine } from './TypingLine.tsx';
 import { Sidebar } from './Sidebar.tsx';
+import { QuickSwitcher } from './QuickSwitcher.tsx';
+import { useKeyboardShortcuts } from '../use-keyboard-shortcuts.ts';
+import { useRovingMessages } from '../use-roving-messages.ts';
 import { UploadList } from './UploadList.tsx';
 
 interface Props {
@@ -84,6 +87,13 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
     },
     [store, leaveSearch],
   );
+  // Keys (docs/web.md): Ctrl/Cmd+K, Alt+↑/↓; one Tab stop for the messages.
+  const [switcher, setSwitcher] = useState(false);
+  const openSwitcher = useCallback(() => setSwitcher(true), []);
+  useKeyboardShortcuts({ current: room, onSwitcher: openSwitcher, onOpen: openRoom });
+  const bodyRef = useRef<HTMLDivElement>(null);
+  useRovingMessages(bodyRef, room);
+
   // Not a member (removed, banned, a refused join): no composer, the reason and the directory.
   const outside = view ? view.status === 'error' : state.mine !== undefined && !state.mine.includes(room);
 
@@ -159,7 +169,7 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
           </div>
         )}
         {/* The search results cover the messages only: never the composer. */}
-        <div class="room-body">
+        <div class="room-body" ref={bodyRef}>
           {view ? (
             <MessageContexts ui={ui}>
               <MessageList
@@ -219,6 +229,14 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
           />
         )}
       </main>
+      <QuickSwitcher
+        open={switcher}
+        state={state}
+        loadMembers={loadMembers}
+        onClose={() => setSwitcher(false)}
+        onOpenRoom={openRoom}
+        onOpenDm={(user) => void store.openDm([user.id]).then(leaveSearch, () => undefined)}
+      />
       <MemberPanel
         members={members.members}
         error={members.error}

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.ts';
+import { overLimit } from '../length-limit.ts';
 import { usePendingAction } from '../use-pending-action.ts';
 import { ROOM_MAX, TITLE_MAX, roomProblem, slugify } from '../validate.ts';
 
@@ -13,10 +14,14 @@ export function CreateRoomForm({ onCreate }: Props) {
   const [title, setTitle] = useState('');
   const [priv, setPriv] = useState(false);
   const { busy, error, setError, run } = usePendingAction();
+  // Said while typing, and the form is not sent: too long is never silently cut.
+  const nameLong = overLimit(name.trim(), ROOM_MAX, 'layout.roomTooLong');
+  const titleLong = overLimit(title.trim(), TITLE_MAX, 'layout.titleTooLong');
 
   const submit = async (e: Event) => {
     e.preventDefault();
     const slug = name.trim();
+    if (nameLong || titleLong) return;
     const problem = roomProblem(slug);
     if (problem) {
       setError(problem);
@@ -38,7 +43,8 @@ export function CreateRoomForm({ onCreate }: Props) {
           <input
             name="room"
             placeholder={t('create.namePlaceholder')}
-            maxLength={ROOM_MAX}
+            aria-invalid={nameLong ? 'true' : undefined}
+            aria-describedby={nameLong ? 'create-room-long' : undefined}
             autoCapitalize="off"
             autoCorrect="off"
             spellcheck={false}
@@ -53,11 +59,16 @@ export function CreateRoomForm({ onCreate }: Props) {
           <input
             name="title"
             placeholder={t('create.titlePlaceholder')}
-            maxLength={TITLE_MAX}
+            aria-invalid={titleLong ? 'true' : undefined}
             value={title}
             onInput={(e) => setTitle(e.currentTarget.value)}
           />
         </label>
+        {(nameLong ?? titleLong) && (
+          <p id="create-room-long" class="field-error too-long" role="alert">
+            {nameLong ?? titleLong}
+          </p>
+        )}
         <label class="check">
           <input type="checkbox" name="private" checked={priv} onChange={(e) => setPriv(e.currentTarget.checked)} />
           <span>{t('rooms.private')}</span>
@@ -67,7 +78,7 @@ export function CreateRoomForm({ onCreate }: Props) {
             {error}
           </p>
         )}
-        <button type="submit" class="primary small" disabled={busy}>
+        <button type="submit" class="primary small" disabled={busy || !!nameLong || !!titleLong}>
           {busy ? t('create.creating') : t('create.submit')}
         </button>
       </form>

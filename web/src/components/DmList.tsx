@@ -3,6 +3,7 @@ import { dmPeers, type MemberList, type RoomInfo } from '../../../src/client/ind
 import type { ChatState } from '../chat-store.ts';
 import { dmLabel } from '../dm.ts';
 import { t } from '../i18n/index.ts';
+import { Avatar } from './Avatar.tsx';
 import { NewDmPicker } from './NewDmPicker.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 import { UnreadBadge } from './UnreadBadge.tsx';
@@ -41,17 +42,19 @@ export function DmList({ state, onOpen, loadMembers, onStartDm }: Props) {
             <li key={room.name}>
               <button
                 type="button"
-                class={active ? 'room-link dm-link active' : 'room-link dm-link'}
+                class={`room-link dm-link${active ? ' active' : ''}${(counts?.unread ?? 0) > 0 ? ' has-unread' : ''}`}
                 aria-current={active ? 'page' : undefined}
                 data-room={room.name}
                 title={label}
                 onClick={() => onOpen(room.name)}
               >
-                <span class="hash" aria-hidden="true">
-                  @
+                {/* The other person's initial; a group shows its first other member's with a count. */}
+                <span class="dm-avatar">
+                  {peers[0] ? <Avatar user={peers[0]} small /> : <span class="hash">@</span>}
+                  {peer && <PresenceDot userId={peer.id} />}
+                  {peers.length > 1 && <span class="dm-count">{peers.length}</span>}
                 </span>
                 <span class="room-link-name">{label}</span>
-                {peer && <PresenceDot userId={peer.id} />}
                 <UnreadBadge unread={counts?.unread ?? 0} mentions={counts?.mentions ?? 0} />
               </button>
             </li>

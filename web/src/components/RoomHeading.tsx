@@ -7,7 +7,9 @@ import type { RoomInfo, UserRef } from '../../../src/client/index.ts';
 import { dmLabel, isDmName } from '../dm.ts';
 import { t } from '../i18n/index.ts';
 import { ConfirmButton } from './ConfirmButton.tsx';
+import { LockIcon } from './LockIcon.tsx';
 import { RoomSettingsForm } from './RoomSettingsForm.tsx';
+import { TopicText } from './TopicText.tsx';
 
 interface Props {
   readonly room: string;
@@ -30,35 +32,52 @@ export function RoomHeading({ room, info, me, canEdit, oneToOne = false, onSave,
   const sorted = (nicks: readonly string[]) => [...nicks].sort().join(', ');
   const original = info?.dm !== undefined && sorted(info.title.split(', ')) === sorted(info.dm.map((u) => u.nick));
   const title = info?.title && info.title !== room && !original ? info.title : '';
+  const full = dm ? t('rooms.dmWith', { names }) : `#${room}`;
   return (
     <div class="room-heading" data-dm={dm ? 'true' : undefined}>
-      <h1 class="room-name" title={dm ? t('rooms.dmWith', { names }) : undefined}>
+      <h1 class="room-name" title={full}>
         <span class="hash" aria-hidden="true">
           {dm ? '@' : '#'}
         </span>
         {dm ? names : room}
+        {info?.visibility === 'private' && !dm && <LockIcon />}
       </h1>
-      {title && title !== room && <p class="room-title">{title}</p>}
-      {info?.topic && <p class="room-topic">{info.topic}</p>}
-      {canEdit && !editing && (
-        <button
-          type="button"
-          class="link room-edit"
-          aria-label={oneToOne ? t('directory.editTopicLabel') : t('rooms.editLabel')}
-          onClick={() => setEditing(true)}
-        >
-          {oneToOne ? t('directory.editTopic') : t('rooms.edit')}
-        </button>
-      )}
-      {onLeave && !editing && (
-        <ConfirmButton
-          class="room-leave"
-          label={t('rooms.leave')}
-          ariaLabel={t('rooms.leaveLabel')}
-          question={dm ? t('rooms.leaveDmAsk') : t('rooms.leaveAsk', { room })}
-          onConfirm={onLeave}
-        />
-      )}
+      {/* One line at phone width: title · topic · actions (layout.css). */}
+      <div class="room-sub">
+        {title && title !== room && (
+          <p class="room-title" title={title}>
+            {title}
+          </p>
+        )}
+        {info?.topic && (
+          <p class="room-topic" title={info.topic}>
+            <TopicText text={info.topic} />
+          </p>
+        )}
+        {!editing && (canEdit || onLeave) && (
+          <span class="room-actions">
+            {canEdit && (
+              <button
+                type="button"
+                class="link room-edit"
+                aria-label={oneToOne ? t('directory.editTopicLabel') : t('rooms.editLabel')}
+                onClick={() => setEditing(true)}
+              >
+                {oneToOne ? t('directory.editTopic') : t('rooms.edit')}
+              </button>
+            )}
+            {onLeave && (
+              <ConfirmButton
+                class="room-leave"
+                label={t('rooms.leave')}
+                ariaLabel={t('rooms.leaveLabel')}
+                question={dm ? t('rooms.leaveDmAsk') : t('rooms.leaveAsk', { room })}
+                onConfirm={onLeave}
+              />
+            )}
+          </span>
+        )}
+      </div>
       {editing && (
         <RoomSettingsForm
           withTitle={!oneToOne}

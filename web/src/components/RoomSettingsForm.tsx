@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { errorText } from '../format.ts';
 import { t } from '../i18n/index.ts';
+import { overLimit } from '../length-limit.ts';
 import { TITLE_MAX } from '../validate.ts';
 
 /** LIMITS.topicMax. */
@@ -22,9 +23,13 @@ export function RoomSettingsForm({ withTitle = true, title, topic, onSave, onDon
   const [newTopic, setTopic] = useState(topic);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const long =
+    (withTitle ? overLimit(newTitle.trim(), TITLE_MAX, 'layout.titleTooLong') : undefined) ??
+    overLimit(newTopic.trim(), TOPIC_MAX, 'layout.topicTooLong');
 
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (long) return;
     const nextTitle = newTitle.trim();
     const nextTopic = newTopic.trim();
     setBusy(true);
@@ -47,31 +52,25 @@ export function RoomSettingsForm({ withTitle = true, title, topic, onSave, onDon
       {withTitle && (
         <label class="field">
           <span>{t('rooms.title')}</span>
-          <input
-            name="room-title"
-            maxLength={TITLE_MAX}
-            value={newTitle}
-            onInput={(e) => setTitle(e.currentTarget.value)}
-          />
+          <input name="room-title" value={newTitle} onInput={(e) => setTitle(e.currentTarget.value)} />
         </label>
       )}
       <label class="field">
         <span>{t('rooms.topic')}</span>
         <input
           name="room-topic"
-          maxLength={TOPIC_MAX}
           placeholder={t('rooms.topicPlaceholder')}
           value={newTopic}
           onInput={(e) => setTopic(e.currentTarget.value)}
         />
       </label>
-      {error && (
+      {(long ?? error) && (
         <p class="field-error" role="alert">
-          {error}
+          {long ?? error}
         </p>
       )}
       <div class="room-settings-actions">
-        <button type="submit" class="primary small" disabled={busy}>
+        <button type="submit" class="primary small" disabled={busy || !!long}>
           {busy ? t('rooms.saving') : t('rooms.save')}
         </button>
         <button type="button" class="link" onClick={onDone}>

@@ -6,6 +6,7 @@ import { directoryRooms, myRooms } from '../store/room-list.ts';
 import { Avatar } from './Avatar.tsx';
 import { CreateRoomForm } from './CreateRoomForm.tsx';
 import { DmList } from './DmList.tsx';
+import { LockIcon } from './LockIcon.tsx';
 import { RoomDirectory } from './RoomDirectory.tsx';
 import { SettingsMenu } from './SettingsMenu.tsx';
 import { UnreadBadge } from './UnreadBadge.tsx';
@@ -50,20 +51,24 @@ export function Sidebar(props: Props) {
           const active = r.name === state.current;
           // The open room is being read: no badge for it.
           const counts = active ? undefined : state.unread[r.name];
+          const priv = r.visibility === 'private';
           return (
             <li key={r.name}>
               <button
                 type="button"
-                class={active ? 'room-link active' : 'room-link'}
+                class={`room-link${active ? ' active' : ''}${(counts?.unread ?? 0) > 0 ? ' has-unread' : ''}`}
                 aria-current={active ? 'page' : undefined}
                 data-room={r.name}
-                title={r.title || r.name}
+                data-private={priv ? 'true' : undefined}
+                // The full name, which the row may cut short, and the title.
+                title={r.title && r.title !== r.name ? `#${r.name} — ${r.title}` : `#${r.name}`}
                 onClick={() => onOpen(r.name)}
               >
                 <span class="hash" aria-hidden="true">
                   #
                 </span>
                 <span class="room-link-name">{r.name}</span>
+                {priv && <LockIcon />}
                 <UnreadBadge unread={counts?.unread ?? 0} mentions={counts?.mentions ?? 0} />
               </button>
             </li>
@@ -87,7 +92,9 @@ export function Sidebar(props: Props) {
         <div class="me">
           <Avatar user={state.user} />
           <div class="me-text">
-            <span class="me-nick">{state.user.nick}</span>
+            <span class="me-nick" title={state.user.nick}>
+              {state.user.nick}
+            </span>
             <button type="button" class="link" onClick={onSignOut}>
               {t('chat.signOut')}
             </button>

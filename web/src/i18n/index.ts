@@ -11,6 +11,7 @@ import { files } from './files.ts';
 import { log } from './log.ts';
 import { login } from './login.ts';
 import { history } from './history.ts';
+import { layout } from './layout.ts';
 import { messages } from './messages.ts';
 import { presence } from './presence.ts';
 import { rooms } from './rooms.ts';
@@ -35,6 +36,7 @@ export const AREAS: readonly Strings[] = [
   rooms,
   directory,
   log,
+  layout,
 ];
 
 const LOCALE_KEY = 'parley.locale';

@@ -1,0 +1,42 @@
+/**
+ * App-wide keys: Ctrl/Cmd+K opens the quick switcher; Alt+↑/↓ opens the previous/next room in the
+ * sidebar's order (rooms, then DMs, as listed), wrapping around. docs/web.md lists them.
+ */
+import { useEffect } from 'preact/hooks';
+
+/** The sidebar's rooms and DMs, in the order shown. */
+export function sidebarOrder(): string[] {
+  return Array.from(
+    document.querySelectorAll<HTMLElement>('.sidebar .room-link[data-room]'),
+    (el) => el.dataset['room'] ?? '',
+  );
+}
+
+export function useKeyboardShortcuts(opts: {
+  readonly current: string;
+  readonly onSwitcher: () => void;
+  readonly onOpen: (room: string) => void;
+}): void {
+  const { current, onSwitcher, onOpen } = opts;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.isComposing || e.defaultPrevented) return;
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        onSwitcher();
+        return;
+      }
+      if (e.altKey && !e.ctrlKey && !e.metaKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+        const order = sidebarOrder();
+        if (order.length === 0) return;
+        e.preventDefault();
+        const at = order.indexOf(current);
+        const step = e.key === 'ArrowDown' ? 1 : -1;
+        const next = order[(at < 0 ? 0 : at + step + order.length) % order.length];
+        if (next && next !== current) onOpen(next);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [current, onSwitcher, onOpen]);
+}
