@@ -38,6 +38,7 @@ export function roomsContract(factory: StoreFactory): void {
     const store = await factory.open();
     await store.createSession(ann);
     await store.createSession(ben);
+    await store.createAccount({ id: ann.id, username: ann.nick, passwordHash: 'h' });
     await store.createRoom('m', 'M', { ownerId: ann.id });
     await store.append({ room: 'm', sender: ben, kind: 'join', body: '' });
     await store.append({ room: 'm', sender: ann, kind: 'join', body: '' });
@@ -47,6 +48,8 @@ export function roomsContract(factory: StoreFactory): void {
       ['ann', 'owner'],
       ['ben', 'moderator'],
     ]);
+    // An account is a handle; a user id without one is a guest (UserRef `guest`).
+    expect(page.members.map((m) => m.user.guest)).toEqual([undefined, true]);
     expect(page.more).toBe(false);
     expect((await store.members('m', 1)).more).toBe(true);
     expect((await store.listRooms()).find((r) => r.name === 'm')?.members).toBe(2);

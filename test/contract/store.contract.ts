@@ -1,6 +1,7 @@
 /** The contract every Store implementation meets; each engine's test file calls it with a factory. */
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/server/store/store.ts';
+import { blocksContract } from './blocks.contract.ts';
 import { roomsContract } from './rooms.contract.ts';
 import { rulesContract } from './rules.contract.ts';
 import { searchContract } from './search.contract.ts';
@@ -20,6 +21,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
     searchContract(factory);
     roomsContract(factory);
     rulesContract(factory);
+    blocksContract(factory);
 
     it('creates rooms once, with a fixed epoch and head 0', async () => {
       const store = await factory.open();

@@ -126,10 +126,11 @@ export function userLogContract(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
-    it('lists members’ watermarks highest first, with their nicknames', async () => {
+    it('lists members’ watermarks highest first, with their nicknames; guests (no account) marked', async () => {
       const store = await factory.open();
       await store.createSession(alice);
       await store.createSession(bob);
+      await store.createAccount({ id: alice.id, username: alice.nick, passwordHash: 'h' });
       await store.createRoom('r', 'r');
       for (const u of [alice, bob, carol]) await store.append({ room: 'r', sender: u, kind: 'join', body: '' });
       for (let i = 0; i < 3; i++) await store.append({ room: 'r', sender: alice, kind: 'text', body: `m${i}` });
@@ -137,8 +138,8 @@ export function userLogContract(name: string, factory: StoreFactory): void {
       await store.markRead('r', bob.id, 5);
       expect(await store.receipts('r', 10)).toEqual([
         { user: alice, seq: 6 },
-        { user: bob, seq: 5 },
-        { user: { id: carol.id, nick: carol.id }, seq: 3 }, // no session: the id stands in
+        { user: { ...bob, guest: true }, seq: 5 },
+        { user: { id: carol.id, nick: carol.id, guest: true }, seq: 3 }, // no session: the id stands in
       ]);
       expect(await store.receipts('r', 1)).toEqual([{ user: alice, seq: 6 }]);
       expect(await store.receipts('missing', 10)).toEqual([]);

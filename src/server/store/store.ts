@@ -5,6 +5,7 @@
  * live in src/server/core/room-log/. Every implementation is held to test/contract/store.contract.ts.
  */
 import type { AccountStore } from './accounts.ts';
+import type { BlockStore } from './blocks.ts';
 import type { FileRecords } from './file-records.ts';
 import type { LastSeenStore } from './last-seen.ts';
 import type { MembershipStore } from './membership.ts';
@@ -13,6 +14,7 @@ import type { SearchIndex } from './search-index.ts';
 import type { UserLogStore } from './user-log.ts';
 
 export type * from './accounts.ts';
+export type * from './blocks.ts';
 export type * from './file-records.ts';
 export type * from './last-seen.ts';
 export type * from './membership.ts';
@@ -21,7 +23,7 @@ export type * from './search-index.ts';
 export type * from './user-log.ts';
 
 export interface Store
-  extends RoomLogStore, MembershipStore, AccountStore, FileRecords, UserLogStore, SearchIndex, LastSeenStore {
+  extends RoomLogStore, MembershipStore, AccountStore, FileRecords, UserLogStore, SearchIndex, LastSeenStore, BlockStore {
   /** Commits what is queued, then releases the engine. */
   close(): Promise<void>;
 }

@@ -10,7 +10,7 @@ import type { MemberPage, MembershipStore } from '../membership.ts';
 import type { CreateRoomOptions } from '../room-log.ts';
 import type { PgDb, Queryable } from './postgres-db.ts';
 import { toRoom, type RoomRow } from '../event-row.ts';
-import { NICK_OF } from './postgres-rows.ts';
+import { HAS_ACCOUNT, NICK_OF, userRef } from './postgres-rows.ts';
 
 interface DecoratedRow extends RoomRow {
   /** A DM's people by nickname then id; null for other rooms. */
@@ -112,14 +112,21 @@ export class PgRooms implements MembershipStore {
   }
 
   async members(room: string, limit: number): Promise<MemberPage> {
-    const { rows } = await this.#db.query<{ user_id: string; role: string; is_owner: boolean; nick: string }>(
-      `SELECT m.user_id, m.role, (r.owner_id IS NOT DISTINCT FROM m.user_id) AS is_owner, ${NICK_OF('m.user_id')} AS nick
+    const { rows } = await this.#db.query<{
+      user_id: string;
+      role: string;
+      is_owner: boolean;
+      nick: string;
+      account: boolean;
+    }>(
+      `SELECT m.user_id, m.role, (r.owner_id IS NOT DISTINCT FROM m.user_id) AS is_owner, ${NICK_OF('m.user_id')} AS nick,
+         ${HAS_ACCOUNT('m.user_id')} AS account
        FROM members m JOIN rooms r ON r.name = m.room
        WHERE m.room = $1 ORDER BY is_owner DESC, m.joined_at, m.user_id COLLATE "C" LIMIT $2`,
       [room, limit + 1],
     );
     const members = rows.slice(0, limit).map((r): Member => ({
-      user: { id: r.user_id, nick: r.nick },
+      user: userRef(r.user_id, r.nick, r.account),
       role: r.is_owner ? 'owner' : (r.role as RoomRole),
     }));
     return { members, more: rows.length > limit };

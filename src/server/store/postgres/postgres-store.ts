@@ -31,6 +31,7 @@ import type {
 import { PgAccounts } from './postgres-accounts.ts';
 import { PgDb, type PgOptions } from './postgres-db.ts';
 import { PgFiles } from './postgres-files.ts';
+import { PgBlocks } from './postgres-blocks.ts';
 import { PgLastSeen } from './postgres-last-seen.ts';
 import { PgRoomLog } from './postgres-room-log.ts';
 import { PgRooms } from './postgres-rooms.ts';
@@ -48,6 +49,7 @@ export class PostgresStore implements Store {
   readonly #userLog: PgUserLog;
   readonly #search: PgSearch;
   readonly #lastSeen: PgLastSeen;
+  readonly #blocks: PgBlocks;
 
   constructor(options: PostgresStoreOptions) {
     this.#db = new PgDb(options);
@@ -58,6 +60,7 @@ export class PostgresStore implements Store {
     this.#userLog = new PgUserLog(this.#db);
     this.#search = new PgSearch(this.#db);
     this.#lastSeen = new PgLastSeen(this.#db);
+    this.#blocks = new PgBlocks(this.#db);
   }
 
   /** Resolves once the migrations ran (every method waits for it anyway); rejects when they failed. */
@@ -183,6 +186,20 @@ export class PostgresStore implements Store {
   }
   lastSeen(userIds: readonly string[]): Promise<Map<string, LastSeen>> {
     return this.#lastSeen.lastSeen(userIds);
+  }
+
+  // Blocks.
+  block(blocker: string, blocked: UserRef): Promise<boolean> {
+    return this.#blocks.block(blocker, blocked);
+  }
+  unblock(blocker: string, blocked: string): Promise<boolean> {
+    return this.#blocks.unblock(blocker, blocked);
+  }
+  blocked(blocker: string): Promise<UserRef[]> {
+    return this.#blocks.blocked(blocker);
+  }
+  blockers(userId: string, among: readonly string[]): Promise<string[]> {
+    return this.#blocks.blockers(userId, among);
   }
 
   /** Waits for the appends in flight, then ends the pool. */

@@ -9,7 +9,7 @@ import type { UserLogWrite } from '../../core/room-log/plan.ts';
 import { decideRead } from '../../core/room-log/read-marker.ts';
 import type { ReadResult, UnreadMessages, UserLogEntry, UserLogPage } from '../user-log.ts';
 import type { PgDb, Queryable } from './postgres-db.ts';
-import { NICK_OF } from './postgres-rows.ts';
+import { HAS_ACCOUNT, NICK_OF, userRef } from './postgres-rows.ts';
 
 interface UserEventRow {
   seq: number;
@@ -174,11 +174,11 @@ export class PgUserLog {
   }
 
   async receipts(room: string, limit: number): Promise<Receipt[]> {
-    const { rows } = await this.#db.query<{ user_id: string; nick: string; read: number }>(
-      `SELECT m.user_id, m.read_seq AS read, ${NICK_OF('m.user_id')} AS nick
+    const { rows } = await this.#db.query<{ user_id: string; nick: string; read: number; account: boolean }>(
+      `SELECT m.user_id, m.read_seq AS read, ${NICK_OF('m.user_id')} AS nick, ${HAS_ACCOUNT('m.user_id')} AS account
        FROM members m WHERE m.room = $1 AND m.read_seq > 0 ORDER BY m.read_seq DESC, m.user_id COLLATE "C" DESC LIMIT $2`,
       [room, limit],
     );
-    return rows.map((r) => ({ user: { id: r.user_id, nick: r.nick }, seq: r.read }));
+    return rows.map((r) => ({ user: userRef(r.user_id, r.nick, r.account), seq: r.read }));
   }
 }

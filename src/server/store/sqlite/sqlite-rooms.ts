@@ -16,6 +16,7 @@ interface MemberRow {
   role: string;
   is_owner: number;
   nick: string;
+  account: number;
 }
 
 export class SqliteRooms implements MembershipStore {
@@ -52,7 +53,8 @@ export class SqliteRooms implements MembershipStore {
       members: db.prepare<[string, number], MemberRow>(
         `SELECT m.user_id, m.role, (r.owner_id IS m.user_id) AS is_owner,
            coalesce((SELECT s.nick FROM sessions s WHERE s.user_id = m.user_id ORDER BY s.created_at DESC LIMIT 1),
-                    (SELECT a.username FROM accounts a WHERE a.id = m.user_id), m.user_id) AS nick
+                    (SELECT a.username FROM accounts a WHERE a.id = m.user_id), m.user_id) AS nick,
+           EXISTS (SELECT 1 FROM accounts a WHERE a.id = m.user_id) AS account
          FROM members m JOIN rooms r ON r.name = m.room
          WHERE m.room = ? ORDER BY is_owner DESC, m.joined_at, m.user_id LIMIT ?`,
       ),
@@ -113,7 +115,7 @@ export class SqliteRooms implements MembershipStore {
   async members(room: string, limit: number): Promise<MemberPage> {
     const rows = this.#stmt.members.all(room, limit + 1);
     const members = rows.slice(0, limit).map((r): Member => ({
-      user: { id: r.user_id, nick: r.nick },
+      user: r.account ? { id: r.user_id, nick: r.nick } : { id: r.user_id, nick: r.nick, guest: true },
       role: r.is_owner ? 'owner' : (r.role as RoomRole),
     }));
     return { members, more: rows.length > limit };

@@ -34,6 +34,7 @@ import type {
 import { GroupCommit } from './group-commit.ts';
 import { SqliteAccounts } from './sqlite-accounts.ts';
 import { SqliteAppend } from './sqlite-append.ts';
+import { SqliteBlocks } from './sqlite-blocks.ts';
 import { openSqlite } from './sqlite-db.ts';
 import { SqliteFiles } from './sqlite-files.ts';
 import { SqliteLastSeen } from './sqlite-last-seen.ts';
@@ -58,6 +59,8 @@ export class SqliteStore implements Store {
   readonly #search: SqliteSearch;
   /** Presence: last seen times and room peers (migration 011). */
   readonly #lastSeen: SqliteLastSeen;
+  /** Who blocks whom (migration 013). */
+  readonly #blocks: SqliteBlocks;
 
   /** `dataDir`: the directory of parley.db (opened and migrated here); or an open, migrated connection. */
   constructor(source: string | { readonly db: Database.Database }) {
@@ -75,6 +78,7 @@ export class SqliteStore implements Store {
     this.#accounts = new SqliteAccounts(db);
     this.#files = new SqliteFiles(db);
     this.#lastSeen = new SqliteLastSeen(db);
+    this.#blocks = new SqliteBlocks(db);
   }
 
   // Room log.
@@ -195,6 +199,20 @@ export class SqliteStore implements Store {
   }
   async lastSeen(userIds: readonly string[]): Promise<Map<string, LastSeen>> {
     return this.#lastSeen.get(userIds);
+  }
+
+  // Blocks.
+  block(blocker: string, blocked: UserRef): Promise<boolean> {
+    return this.#commit.run(() => this.#blocks.block(blocker, blocked));
+  }
+  unblock(blocker: string, blocked: string): Promise<boolean> {
+    return this.#commit.run(() => this.#blocks.unblock(blocker, blocked));
+  }
+  async blocked(blocker: string): Promise<UserRef[]> {
+    return this.#blocks.blocked(blocker);
+  }
+  async blockers(userId: string, among: readonly string[]): Promise<string[]> {
+    return this.#blocks.blockers(userId, among);
   }
 
   async close(): Promise<void> {

@@ -77,10 +77,11 @@ export class SqliteUserLog {
            ${UNREAD_MESSAGES} ORDER BY e.seq DESC LIMIT @scan)
          WHERE instr(body, '@') > 0`,
       ),
-      receipts: db.prepare<[string, number], { user_id: string; nick: string; read: number }>(
+      receipts: db.prepare<[string, number], { user_id: string; nick: string; read: number; account: number }>(
         `SELECT m.user_id, m.read_seq AS read,
            COALESCE((SELECT s.nick FROM sessions s WHERE s.user_id = m.user_id ORDER BY s.created_at DESC LIMIT 1),
-                    (SELECT a.username FROM accounts a WHERE a.id = m.user_id), m.user_id) AS nick
+                    (SELECT a.username FROM accounts a WHERE a.id = m.user_id), m.user_id) AS nick,
+           EXISTS (SELECT 1 FROM accounts a WHERE a.id = m.user_id) AS account
          FROM members m WHERE m.room = ? AND m.read_seq > 0 ORDER BY m.read_seq DESC LIMIT ?`,
       ),
     };
@@ -144,6 +145,11 @@ export class SqliteUserLog {
   }
 
   receipts(room: string, limit: number): Receipt[] {
-    return this.#stmt.receipts.all(room, limit).map((r) => ({ user: { id: r.user_id, nick: r.nick }, seq: r.read }));
+    return this.#stmt.receipts
+      .all(room, limit)
+      .map((r) => ({
+        user: r.account ? { id: r.user_id, nick: r.nick } : { id: r.user_id, nick: r.nick, guest: true },
+        seq: r.read,
+      }));
   }
 }

@@ -18,6 +18,8 @@ export const WRITES = [
   'deleteFile',
   'markRead',
   'setLastSeen',
+  'block',
+  'unblock',
 ] as const satisfies readonly (keyof Store)[];
 
 export type WriteMethod = (typeof WRITES)[number];

@@ -306,6 +306,20 @@ export class SqliteWorkerStore implements S.Store {
     return this.#reader.lastSeen(userIds);
   }
 
+  // Blocks: writes in the worker, reads here.
+  block(blocker: string, blocked: UserRef): Promise<boolean> {
+    return this.#call('block', [blocker, blocked]);
+  }
+  unblock(blocker: string, blocked: string): Promise<boolean> {
+    return this.#call('unblock', [blocker, blocked]);
+  }
+  blocked(blocker: string): Promise<UserRef[]> {
+    return this.#reader.blocked(blocker);
+  }
+  blockers(userId: string, among: readonly string[]): Promise<string[]> {
+    return this.#reader.blockers(userId, among);
+  }
+
   /** What is queued commits in the worker, then both connections close. */
   close(): Promise<void> {
     this.#closing ??= this.#close();

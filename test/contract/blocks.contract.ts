@@ -1,0 +1,41 @@
+/** The blocks part of the Store contract (SQLite migration 013, PostgreSQL 003): durable, per direction. */
+import { describe, expect, it } from 'vitest';
+import type { StoreFactory } from './store.contract.ts';
+
+const ann = { id: 'u-ann', nick: 'ann' };
+const bob = { id: 'u-bob', nick: 'bob' };
+const cy = { id: 'u-cy', nick: 'cy' };
+
+export function blocksContract(factory: StoreFactory): void {
+  describe('blocks', () => {
+    it('records a block once, in one direction, and forgets it on unblock', async () => {
+      const store = await factory.open();
+      expect(await store.block(ann.id, bob)).toBe(true);
+      expect(await store.block(ann.id, bob)).toBe(false);
+      expect(await store.blockers(bob.id, [ann.id, cy.id])).toEqual([ann.id]);
+      // One direction: bob blocks nobody.
+      expect(await store.blockers(ann.id, [bob.id])).toEqual([]);
+      expect(await store.blocked(bob.id)).toEqual([]);
+      expect(await store.blockers(bob.id, [])).toEqual([]);
+      expect(await store.unblock(ann.id, bob.id)).toBe(true);
+      expect(await store.unblock(ann.id, bob.id)).toBe(false);
+      expect(await store.blockers(bob.id, [ann.id])).toEqual([]);
+      expect(await store.blocked(ann.id)).toEqual([]);
+      await store.close();
+    });
+
+    it('lists whom a user blocks in block order, accounts without and guests with the guest flag, across a reopen', async () => {
+      let store = await factory.open();
+      await store.createAccount({ id: cy.id, username: 'cy', passwordHash: 'h' });
+      await store.block(ann.id, cy);
+      // The same ms is possible: the order is then by id, still stable.
+      await new Promise((r) => setTimeout(r, 2));
+      await store.block(ann.id, bob);
+      await store.block(bob.id, ann);
+      store = await factory.reopen(store);
+      expect(await store.blocked(ann.id)).toEqual([cy, { ...bob, guest: true }]);
+      expect(await store.blockers(ann.id, [bob.id, cy.id, bob.id])).toEqual([bob.id]);
+      await store.close();
+    });
+  });
+}
