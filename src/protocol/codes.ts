@@ -41,6 +41,8 @@ export const ERRORS = {
   too_many_connections: { message: 'This user has too many open connections', retryable: true },
   dm_invalid: { message: 'A direct message needs 1 to 8 other people', retryable: false },
   too_many_rooms: { message: 'This user has joined too many rooms; leave one first', retryable: false },
+  blocked: { message: 'This person does not accept direct messages from you', retryable: false },
+  block_invalid: { message: 'You cannot block yourself', retryable: false },
   // Accounts (HTTP /api/auth/* answers and the WebSocket handshake's 401).
   bad_request: { message: 'The request is malformed', retryable: false },
   username_invalid: { message: 'Username is not allowed', retryable: false },

@@ -13,7 +13,13 @@ export type ClientFrameOf<T extends ClientFrameType> = Extract<ClientFrame, { ty
 
 export interface UserRef {
   readonly id: string;
+  /** An account's username (unique: its handle, shown as @nick), or a guest's nickname. */
   readonly nick: string;
+  /**
+   * Present (true) for a guest: a nickname held only while online, which another guest may hold
+   * later. Absent for an account. Compare people by `id`, never by `nick`.
+   */
+  readonly guest?: true;
 }
 
 /** An uploaded file as a message carries it (docs/protocol.md, _Files_). All of it comes from the server. */
@@ -229,6 +235,16 @@ export interface MembersFrame {
   readonly more: boolean;
 }
 
+/**
+ * The people you block, by nickname: the answer to `block`, `unblock` and `blocks` (with `id`),
+ * or live (without `id`) to your other connections when the list changes.
+ */
+export interface BlocksFrame {
+  readonly type: 'blocks';
+  readonly id?: string;
+  readonly users: UserRef[];
+}
+
 export interface LeftFrame {
   readonly type: 'left';
   readonly id: string;
@@ -366,6 +382,7 @@ export type ServerFrame =
   | UnreadFrame
   | ResultsFrame
   | MembersFrame
+  | BlocksFrame
   | PongFrame;
 
 export type ServerFrameType = ServerFrame['type'];

@@ -40,6 +40,8 @@ export const ROOM_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 
 /** Most people in one direct message, you included (a larger group is a private room). */
 export const DM_MAX_USERS = 9;
+/** Most people one user may block. */
+export const BLOCKS_MAX = 1_000;
 /** Longest `members` answer; `more` says the room has more. */
 export const MEMBERS_MAX = 1_000;
 

@@ -266,6 +266,15 @@ export const topicSchema = v.object({
 /** The members of a room with their roles (members only, for a private room). */
 export const membersSchema = v.object({ type: v.literal('members'), id: requestId, room: roomNameSchema });
 
+/**
+ * Block or unblock a user (by id): a blocked user cannot open a DM with you or post in your 1:1
+ * DM, and does not see your presence or typing. Answered with `blocks` (the whole list).
+ */
+export const blockSchema = v.object({ type: v.literal('block'), id: requestId, user: userIdSchema });
+export const unblockSchema = v.object({ type: v.literal('unblock'), id: requestId, user: userIdSchema });
+/** The people you block. Answered with `blocks`. */
+export const blocksSchema = v.object({ type: v.literal('blocks'), id: requestId });
+
 const FRAME_SCHEMAS = {
   hello: helloSchema,
   create: createSchema,
@@ -295,6 +304,9 @@ const FRAME_SCHEMAS = {
   rename: renameSchema,
   topic: topicSchema,
   members: membersSchema,
+  block: blockSchema,
+  unblock: unblockSchema,
+  blocks: blocksSchema,
 } as const;
 
 export type ClientFrame = {

@@ -14,9 +14,10 @@ export interface BrokerMessage {
   /**
    * An ephemeral signal (typing, presence, receipts) instead of a log event: `seq` is 0 and each
    * node delivers it as droppable, to every subscriber but connection `except` (connection ids
-   * are unique across nodes); `node` is the sender's id.
+   * are unique across nodes); `node` is the sender's id. `hide`: user ids it is not shown to (the
+   * sender blocks them, core/block-book.ts).
    */
-  readonly signal?: { readonly node: string; readonly except?: string };
+  readonly signal?: { readonly node: string; readonly except?: string; readonly hide?: readonly string[] };
   /** A kick or ban: every node removes this user's sockets from the room before delivering. */
   readonly evict?: { readonly user: string; readonly reason: RemovalKind; readonly by: UserRef };
 }

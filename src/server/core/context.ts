@@ -11,6 +11,7 @@ import type { StatusSignals } from '../fanout/status-signals.ts';
 import type { Subscriber } from '../fanout/subscriber.ts';
 import type { UserLimits } from '../limits/user-limits.ts';
 import type { Store } from '../store/store.ts';
+import type { BlockBook } from './block-book.ts';
 
 export interface ServerContext {
   readonly options: ServerOptions;
@@ -30,6 +31,8 @@ export interface ServerContext {
   readonly metrics: NodeMetrics;
   /** Room presence to clients: changes per tick, full views to joiners (presence/room-presence.ts). */
   readonly roomPresence: RoomPresence;
+  /** Whom each user blocks, on this node; block changes to every node (block-book.ts). */
+  readonly blocks: BlockBook;
   /** Marks a room's online list as changed (the change itself is recorded by `presence`); flushed per tick. */
   presenceChanged(room: string): void;
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import { NodeMetrics } from '../metrics/node-metrics.ts';
 import type { ServerOptions } from '../options.ts';
 import { RoomPresence } from '../presence/room-presence.ts';
+import { BlockBook } from './block-book.ts';
 import type { ServerContext } from './context.ts';
 
 export interface NodeContext {
@@ -61,6 +62,7 @@ export function createNodeContext(
     statuses,
     metrics,
     roomPresence,
+    blocks: new BlockBook({ store, nodes: hub, connections, statuses, log }),
     presenceChanged: (room) => roomPresence.changed(room),
   };
   // Connections a dead node took with it (purged by this node's presence): presence frames, statuses.

@@ -142,9 +142,16 @@ export class Hub implements NodeChannels {
     await this.#broker.unsubscribe(room);
   }
 
-  /** Sends an ephemeral frame (presence, typing, receipts) to everyone in the room on every node, but `except`. */
-  broadcast(room: string, json: string, except?: Subscriber): void {
-    const signal = { node: this.node, ...(except ? { except: except.id } : {}) };
+  /**
+   * Sends an ephemeral frame (presence, typing, receipts) to everyone in the room on every node,
+   * but `except` and the users of `hide` (people the sender blocks).
+   */
+  broadcast(room: string, json: string, except?: Subscriber, hide?: readonly string[]): void {
+    const signal = {
+      node: this.node,
+      ...(except ? { except: except.id } : {}),
+      ...(hide && hide.length > 0 ? { hide } : {}),
+    };
     this.#broker
       .publish({ channel: room, seq: 0, payload: json, signal })
       .catch((err: unknown) => this.#log.warn({ err, room }, 'signal not published'));
@@ -173,9 +180,10 @@ export class Hub implements NodeChannels {
       this.#metrics?.signalled(message.payload, ch.subs.size);
       const prepared = prepareFrame(message.payload);
       // Connection ids are unique across nodes (prefixed with the node's id).
-      const { except } = signal;
+      const { except, hide } = signal;
       for (const conn of ch.subs) {
         if (conn.id === except) continue;
+        if (hide && conn.user && hide.includes(conn.user.id)) continue;
         try {
           conn.sendEphemeral(prepared);
         } catch (err) {

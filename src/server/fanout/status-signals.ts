@@ -15,6 +15,7 @@
  */
 import type { StatusFrame, UserRef, UserState, UserStatus } from '../../protocol/index.ts';
 import type { Subscriber } from './subscriber.ts';
+import { notBlocked, notBlocking, type BlockReads } from './block-filter.ts';
 import { guarded } from '../guard.ts';
 import type { NodeChannels } from './hub.ts';
 import type { Logger } from '../log.ts';
@@ -25,7 +26,7 @@ import type { Activity, Presence } from '../presence/presence.ts';
 
 export interface StatusDeps {
   readonly presence: Presence;
-  readonly store: LastSeenStore & Pick<AccountStore, 'findUser'>;
+  readonly store: LastSeenStore & Pick<AccountStore, 'findUser'> & BlockReads;
   readonly connections: ReadonlySet<Subscriber>;
   readonly log: Logger;
   /** The `~status` channel to every node. */
@@ -114,7 +115,12 @@ export class StatusSignals {
   async who(viewer: UserRef, ids: readonly string[]): Promise<UserStatus[]> {
     const peers = new Set(await this.#d.store.roomPeers(viewer.id));
     peers.add(viewer.id);
-    const visible = [...new Set(ids)].filter((id) => peers.has(id));
+    // Blocking (block-filter.ts): those who block the viewer are left out too.
+    const visible = await notBlocking(
+      this.#d.store,
+      viewer.id,
+      [...new Set(ids)].filter((id) => peers.has(id)),
+    );
     const holders = await this.#d.presence.holders(visible);
     // Told online or away but held nowhere: in a grace (on this node or another).
     const offline = visible.filter((id) => !holders.has(id) && !this.#announced.has(id));
@@ -198,7 +204,9 @@ export class StatusSignals {
   /** To every node, this one included: each writes the change to its own connections. */
   async #publish(status: UserStatus, before: UserState): Promise<void> {
     // The user's own devices hear it too (their own dot), then everyone sharing a room.
-    const recipients = [status.user.id, ...(await this.#d.store.roomPeers(status.user.id))];
+    const peers = await this.#d.store.roomPeers(status.user.id);
+    // Blocking (block-filter.ts): the people the user blocks are not told.
+    const recipients = [status.user.id, ...(await notBlocked(this.#d.store, status.user.id, peers))];
     const message: StatusMessage = { status, before, recipients };
     this.#d.nodes.tell(STATUS_CHANNEL, JSON.stringify(message));
   }

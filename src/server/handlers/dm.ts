@@ -28,6 +28,11 @@ export async function dm(conn: ConnectionPort, frame: ClientFrameOf<'dm'>): Prom
     }
     others.push(other);
   }
+  // Blocking: nobody opens a DM with someone who blocks them (docs/protocol.md, _Blocking_).
+  if ((await conn.ctx.store.blockers(user.id, ids)).length > 0) {
+    conn.error('blocked', frame.id, 'Someone in this direct message does not accept messages from you');
+    return;
+  }
   const [only] = ids;
   const name = ids.length === 1 && only !== undefined ? directName(user.id, only) : groupName(user.id, frame.id);
   const title = [user, ...others]

@@ -20,7 +20,8 @@ export async function hello(conn: ConnectionPort, frame: ClientFrameOf<'hello'>)
     : known && known.nick.toLowerCase() === frame.nick.toLowerCase() && !(await store.getAccount(known.id))
       ? known
       : undefined; // A guest session that became an account (auth/accounts.ts register) no longer resumes.
-  const user: UserRef = account ?? resumed ?? { id: nanoid(), nick: frame.nick };
+  // A guest is marked (`guest`) wherever its UserRef goes: its nickname is not a handle.
+  const user: UserRef = account ?? { ...(resumed ?? { id: nanoid(), nick: frame.nick }), guest: true };
   // A registered username belongs to its account: a guest may not take it.
   if (!account && (await store.findAccount(frame.nick))) {
     conn.error('nick_taken', undefined, `"${frame.nick}" is a registered username; sign in to use it`);
@@ -34,15 +35,20 @@ export async function hello(conn: ConnectionPort, frame: ClientFrameOf<'hello'>)
     conn.close(CLOSE.too_many_connections, 'too_many_connections');
     return;
   }
-  if (!(await presence.connect(user))) {
+  // Only guests claim nicknames: an account's username is unique in the store, and so never
+  // refused because a guest held it when the account was registered (the guest keeps it until it
+  // leaves, marked as a guest; its next hello is refused).
+  if (user.guest && !(await presence.connect(user))) {
     conn.error('nick_taken', undefined, `The nickname "${user.nick}" is in use by someone else`);
     conn.close(CLOSE.rejected, 'nick_taken');
     return;
   }
   if (conn.closing) {
-    await presence.disconnect(user);
+    if (user.guest) await presence.disconnect(user);
     return;
   }
+  // Whom the user blocks, for the signals this node sends on their behalf (core/block-book.ts).
+  await conn.ctx.blocks.load(user.id);
   // An unknown, random-looking token is adopted: the client's retry after a lost welcome is then
   // the same session (and so may hold the nickname its first, half-open connection still holds).
   const proposed = !known && frame.session !== undefined && PROPOSED_SESSION.test(frame.session);

@@ -1,6 +1,7 @@
 /** Routes each decoded client frame to its handler (one file per command). */
 import type { ClientFrame, ClientFrameOf, ClientFrameType } from '../../protocol/index.ts';
 import type { ConnectionPort } from '../core/connection-port.ts';
+import { block, blocks, unblock } from './block.ts';
 import { create } from './create.ts';
 import { dm } from './dm.ts';
 import { members } from './members.ts';
@@ -57,6 +58,9 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   rename,
   topic,
   members,
+  block,
+  unblock,
+  blocks,
 };
 
 /** Frames a connection may send before its hello is accepted. */

@@ -4,6 +4,7 @@ import { commitAndAck } from '../core/commit.ts';
 import type { ConnectionPort } from '../core/connection-port.ts';
 import { checkBody } from './check-body.ts';
 import { checkReply } from './check-reply.ts';
+import { isDirect, mayPost } from './dm-blocks.ts';
 import { sendFile } from './send-file.ts';
 
 export function send(conn: ConnectionPort, frame: ClientFrameOf<'send'>): Promise<void> | void {
@@ -13,6 +14,13 @@ export function send(conn: ConnectionPort, frame: ClientFrameOf<'send'>): Promis
     conn.error('not_member', frame.id, `Join "${frame.room}" before sending to it`);
     return;
   }
+  // In a 1:1 DM the other person may block the sender. Returned, so the frame chain keeps order.
+  if (isDirect(frame.room))
+    return mayPost(conn, frame.room, frame.id).then((ok) => (ok ? checked(conn, frame, user) : undefined));
+  return checked(conn, frame, user);
+}
+
+function checked(conn: ConnectionPort, frame: ClientFrameOf<'send'>, user: UserRef): Promise<void> | void {
   if (frame.reply === undefined) return post(conn, frame, user);
   return checkReply(conn, frame).then((ok) => {
     if (!ok) return;

@@ -19,6 +19,8 @@ export const WRITE_TYPES: ReadonlySet<string> = new Set<ClientFrame['type']>([
   'react',
   'create',
   'dm',
+  'block',
+  'unblock',
   // Each moderation and room-setting kind is also the type of its request frame.
   ...MODERATION_KINDS,
   ...ROOM_META_KINDS,

@@ -22,6 +22,7 @@ import { Counts, frameType } from './counts.ts';
 /** Every server frame type, so each series exists from the start (a missing one fails to compile). */
 const SERVER_FRAME_TYPES: Record<ServerFrameType, 0> = {
   welcome: 0,
+  blocks: 0,
   event: 0,
   ack: 0,
   room: 0,

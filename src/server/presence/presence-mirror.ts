@@ -5,8 +5,9 @@
  */
 import type { UserRef } from '../../protocol/index.ts';
 
-/** The stored form of a user: exactly id and nick. */
-export const userJson = (user: UserRef): string => JSON.stringify({ id: user.id, nick: user.nick });
+/** The stored form of a user: exactly id and nick, and the guest flag (a blocking/handles change). */
+export const userJson = (user: UserRef): string =>
+  JSON.stringify(user.guest ? { id: user.id, nick: user.nick, guest: true } : { id: user.id, nick: user.nick });
 
 export class PresenceMirror {
   /** Lower-cased nickname → holder and this node's connections holding it. */
