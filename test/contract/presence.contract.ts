@@ -74,10 +74,14 @@ export function presenceContract(name: string, make: () => Promise<Presence>, no
       expect(await p.enter('r', bo)).toBe(true);
       expect(await p.enter('other', bo)).toBe(true);
       expect(await p.online('r')).toEqual([ada, bo]);
+      // `count` is the length of `online` (users, not connections), without listing them.
+      expect(await p.count('r')).toBe(2);
       expect(await p.exit('r', ada)).toBe(false);
       expect(await p.online('r')).toEqual([ada, bo]);
       expect(await p.exit('r', ada)).toBe(true);
       expect(await p.online('r')).toEqual([bo]);
+      expect(await p.count('r')).toBe(1);
+      expect(await p.count('nowhere')).toBe(0);
       expect(await p.online('other')).toEqual([bo]);
       expect(await p.exit('r', bo)).toBe(true);
       expect(await p.online('r')).toEqual([]);
