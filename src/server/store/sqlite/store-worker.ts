@@ -70,10 +70,13 @@ async function close(): Promise<void> {
 }
 
 function onMessage(msg: ToWorker): void {
-  if (msg.t === 'calls') for (const call of msg.calls) invoke(call);
-  else if (msg.t === 'close') void close();
-  else if (msg.when === 'now') process.exit(70);
-  else crashAfterCommit = true;
+  if (msg.t === 'close') {
+    void close();
+    return;
+  }
+  for (const call of msg.calls) invoke(call);
+  if (msg.crash === 'now') process.exit(70);
+  if (msg.crash === 'after-commit') crashAfterCommit = true;
 }
 
 port.on('message', onMessage);

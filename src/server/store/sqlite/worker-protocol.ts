@@ -37,11 +37,14 @@ export interface WireError {
 }
 
 export type ToWorker =
-  | { readonly t: 'calls'; readonly calls: readonly Call[] }
+  | {
+      readonly t: 'calls';
+      readonly calls: readonly Call[];
+      /** Tests only: die once these are queued (before their commit), or right after their commit, before its outcomes are sent. */
+      readonly crash?: 'now' | 'after-commit';
+    }
   /** Commit what is queued, close the file, answer `closed`. */
-  | { readonly t: 'close' }
-  /** Tests only: die now, or right after the next commit, before its outcomes are sent. */
-  | { readonly t: 'crash'; readonly when: 'now' | 'after-commit' };
+  | { readonly t: 'close' };
 
 export type FromWorker = { readonly t: 'outcomes'; readonly outcomes: readonly Outcome[] } | { readonly t: 'closed' };
 

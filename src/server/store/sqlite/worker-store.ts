@@ -69,6 +69,7 @@ export class SqliteWorkerStore implements S.Store {
   #deaths: number[] = [];
   #failed: Error | undefined;
   #closing: Promise<void> | undefined;
+  #crash: 'now' | 'after-commit' | undefined;
 
   constructor(dataDir: string, options: WorkerStoreOptions = {}) {
     this.#dataDir = dataDir;
@@ -175,15 +176,19 @@ export class SqliteWorkerStore implements S.Store {
   #send(): void {
     this.#scheduled = false;
     if (this.#outbox.length === 0) return;
-    const message: ToWorker = { t: 'calls', calls: this.#outbox };
+    const message: ToWorker = { t: 'calls', calls: this.#outbox, ...(this.#crash ? { crash: this.#crash } : {}) };
     this.#outbox = [];
+    this.#crash = undefined;
     this.#worker.postMessage(message);
   }
 
-  /** Tests only: the worker dies now, or after its next commit, before answering. */
+  /**
+   * Tests only: the worker gets the writes queued now (or, when none are, the next ones) and dies
+   * before committing them (`now`) or right after, before answering (`after-commit`).
+   */
   crashWorkerForTest(when: 'now' | 'after-commit'): void {
-    this.#send();
-    this.#worker.postMessage({ t: 'crash', when } satisfies ToWorker);
+    this.#crash = when;
+    if (this.#outbox.length > 0) this.#send();
   }
 
   // Room log.
