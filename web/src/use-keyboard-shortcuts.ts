@@ -20,23 +20,26 @@ export function useKeyboardShortcuts(opts: {
   const { current, onSwitcher, onOpen } = opts;
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (e.isComposing || e.defaultPrevented) return;
+      if (e.isComposing) return;
       if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k') {
         e.preventDefault();
+        e.stopPropagation();
         onSwitcher();
         return;
       }
       if (e.altKey && !e.ctrlKey && !e.metaKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
         const order = sidebarOrder();
         if (order.length === 0) return;
+        // Before the composer sees ↑ (which would start editing your last message).
         e.preventDefault();
+        e.stopPropagation();
         const at = order.indexOf(current);
         const step = e.key === 'ArrowDown' ? 1 : -1;
         const next = order[(at < 0 ? 0 : at + step + order.length) % order.length];
         if (next && next !== current) onOpen(next);
       }
     };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
   }, [current, onSwitcher, onOpen]);
 }

@@ -18,10 +18,12 @@ export function useRovingMessages(ref: RefObject<HTMLElement | null>, key: strin
     const list = ref.current;
     if (!list) return;
     let active: HTMLElement | null = null;
+    // Until someone picks a message, the Tab stop follows the newest one.
+    let chosen = false;
     const rows = (): HTMLElement[] => Array.from(list.querySelectorAll<HTMLElement>(ROW));
     const apply = (): void => {
       const all = rows();
-      if (!active?.isConnected || !list.contains(active)) active = all[all.length - 1] ?? null;
+      if (!chosen || !active?.isConnected || !list.contains(active)) active = all[all.length - 1] ?? null;
       for (const row of all) {
         const on = row === active;
         if (row.tabIndex !== (on ? 0 : -1)) row.tabIndex = on ? 0 : -1;
@@ -41,8 +43,9 @@ export function useRovingMessages(ref: RefObject<HTMLElement | null>, key: strin
     };
     const onFocus = (e: FocusEvent): void => {
       const row = (e.target as Element).closest<HTMLElement>(ROW);
-      if (row && row !== active && list.contains(row)) {
+      if (row && list.contains(row) && (row !== active || !chosen)) {
         active = row;
+        chosen = true;
         apply();
       }
     };
@@ -60,6 +63,7 @@ export function useRovingMessages(ref: RefObject<HTMLElement | null>, key: strin
       e.preventDefault();
       if (!next) return;
       active = next;
+      chosen = true;
       apply();
       next.focus();
       next.scrollIntoView({ block: 'nearest' });
