@@ -206,6 +206,28 @@ export class Client implements ParleyClient {
       .then((f) => ({ members: f.members, more: f.more }));
   }
 
+  /**
+   * Blocks a user (by id, never by name): they cannot open a DM with you or post in your 1:1 DM,
+   * and do not see your presence or typing. Resolves with everyone you block (the `blocks` event
+   * fires too). Idempotent, so a drop is retried.
+   */
+  block(userId: string): Promise<UserRef[]> {
+    return this.#blocks({ type: 'block', id: newId(), user: userId });
+  }
+
+  unblock(userId: string): Promise<UserRef[]> {
+    return this.#blocks({ type: 'unblock', id: newId(), user: userId });
+  }
+
+  /** The people you block. */
+  blocked(): Promise<UserRef[]> {
+    return this.#blocks({ type: 'blocks', id: newId() });
+  }
+
+  #blocks(frame: ClientFrameOf<'block' | 'unblock' | 'blocks'>): Promise<UserRef[]> {
+    return this.#requests.request(frame, 'blocks', { onDrop: 'retry' }).then((f) => f.users);
+  }
+
   /** Read-only, so a search cut off by a reconnect is simply sent again. */
   search(q: string, opts: SearchOptions = {}): Promise<SearchPage> {
     return this.#requests.request(searchFrame(q, opts), 'results', { onDrop: 'retry' }).then(toPage);

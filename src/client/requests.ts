@@ -31,7 +31,10 @@ export type RequestFrame = Extract<
       | 'dm'
       | 'rename'
       | 'topic'
-      | 'members';
+      | 'members'
+      | 'block'
+      | 'unblock'
+      | 'blocks';
   }
 >;
 

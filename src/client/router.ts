@@ -12,6 +12,7 @@ import type {
   ServerFrame,
   StatusFrame,
   TypingFrame,
+  BlocksFrame,
   UserEventFrame,
   WelcomeFrame,
 } from '../protocol/index.ts';
@@ -29,6 +30,8 @@ export interface Routes {
   status(frame: StatusFrame): void;
   user(frame: UserEventFrame): void;
   receipts(frame: ReceiptsFrame): void;
+  /** Whom you block: an answer (after it is handed to its request) or a change from another tab. */
+  blocks(frame: BlocksFrame): void;
   /** The answer to request `id`; false when no request waits for it. */
   answer(id: string, frame: ServerFrame): boolean;
   /** The server refused request `id`; false when no request waits for it. */
@@ -74,6 +77,7 @@ export function routesTo(t: RouteTargets): Routes {
     status: (frame) => t.statuses.apply(frame),
     user: (frame) => t.read.userEvent(frame),
     receipts: (frame) => t.read.receiptsFrame(frame),
+    blocks: (frame) => t.emitter.emit('blocks', { users: frame.users }),
     answer: (id, frame) => t.requests.answer(id, frame),
     reject: (id, error) => t.requests.reject(id, error),
     acked: (frame) => t.writer.acked(frame),
@@ -112,6 +116,9 @@ export function route(frame: ServerFrame, to: Routes): void {
       return to.user(frame);
     case 'receipts':
       return to.receipts(frame);
+    case 'blocks':
+      if (frame.id !== undefined) to.answer(frame.id, frame);
+      return to.blocks(frame);
     case 'pong':
       return; // heartbeat pings carry no id; any inbound frame already counted as a sign of life
     case 'room':

@@ -142,6 +142,8 @@ export interface ClientEvents {
   reset: { room: string; room_info: RoomInfo };
   /** Errors not tied to a pending request (and fatal hello errors). */
   error: ClientError;
+  /** The people you block, whenever the list is answered or changes (also from another tab). */
+  blocks: { users: UserRef[] };
   /**
    * You were kicked or banned from the room (on any connection of yours). The client has already
    * forgotten it: its join waiters and queued writes failed with `not_member` / `banned`.

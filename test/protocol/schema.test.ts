@@ -78,6 +78,9 @@ describe('decodeClientFrame', () => {
       { type: 'rename', id: 'n1', room: 'general', title: 'General chat' },
       { type: 'topic', id: 't1', room: 'general', topic: '' },
       { type: 'members', id: 'm1', room: 'general' },
+      { type: 'block', id: 'b1', user: 'u2' },
+      { type: 'unblock', id: 'b2', user: 'u2' },
+      { type: 'blocks', id: 'b3' },
     ];
     const seen = new Set<string>();
     for (const f of frames) {

@@ -112,7 +112,9 @@ describe('blocking', () => {
   let room: string;
 
   beforeAll(async () => {
-    [ann, ben, cal] = await Promise.all(['ann', 'ben', 'cal'].map((nick) => connect(server.wsUrl, nick)));
+    ann = await connect(server.wsUrl, 'ann');
+    ben = await connect(server.wsUrl, 'ben');
+    cal = await connect(server.wsUrl, 'cal');
     for (const c of [ann, ben, cal]) await join_(c, 'shared');
     room = (await openDm(ben, [uid(ann)])).room.name;
     await join_(ben, room);
@@ -168,7 +170,8 @@ describe('blocking', () => {
   });
 
   it('rate limits a flood of block and unblock like other writes', async () => {
-    const [a, b] = await Promise.all([connect(limited.wsUrl, 'flooder'), connect(limited.wsUrl, 'target')]);
+    const a = await connect(limited.wsUrl, 'flooder');
+    const b = await connect(limited.wsUrl, 'target');
     for (let i = 0; i < 60; i++) a.sendJson({ type: i % 2 ? 'unblock' : 'block', id: `f${i}`, user: uid(b) });
     const refused = await a.next('error', (e) => e.code === 'rate_limited');
     expect(refused.retryable).toBe(true);

@@ -61,7 +61,7 @@ describe('presence per user', () => {
     for (const c of [bob, carol, dave]) await ack(a1, { type: 'invite', room: 'hideout', user: c.welcome.user.id });
 
     // Two connections are one person, online.
-    expect(await who(bob, [alice])).toEqual([{ user: { id: alice, nick: 'alice' }, state: 'online' }]);
+    expect(await who(bob, [alice])).toEqual([{ user: { id: alice, nick: 'alice', guest: true }, state: 'online' }]);
     // A stranger (no shared room; the room is private) learns nothing, not even that the id exists.
     expect(await who(eve, [alice, bob.welcome.user.id])).toEqual([]);
 

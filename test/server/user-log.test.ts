@@ -92,7 +92,10 @@ describe('user log', () => {
     expect(new Set(got.slice(2).map((e) => `${e.kind} ${e.room} ${e.cause ?? e.read}`))).toEqual(
       new Set(['unmember u-private kick', `read u-public ${seq}`]),
     );
-    expect(userEvents(ana).find((e) => e.cause === 'invite')?.by).toEqual(owner.welcome.user);
+    expect(userEvents(ana).find((e) => e.cause === 'invite')?.by).toEqual({
+      id: owner.welcome.user.id,
+      nick: owner.welcome.user.nick,
+    });
     // Nobody else hears of them.
     expect(userEvents(owner)).toEqual([]);
     for (const c of [owner, ana, ana2]) c.close();
