@@ -8,14 +8,11 @@ import { roomNotFound, visibleRoom } from '../core/access.ts';
 import type { ConnectionPort } from '../core/connection-port.ts';
 import { takeSearch } from '../search/limit.ts';
 import { parseQuery } from '../search/query.ts';
-import { bodyOfSearchText } from '../core/room-log/search-doc.ts';
 import { makeSnippet } from '../search/snippet.ts';
 import type { SearchHit } from '../store/store.ts';
 
 function toResult(hit: SearchHit, terms: readonly string[]): SearchResult {
-  const { room, seq, sender, kind, ts, file } = hit.event;
-  // The engine answers with the search text, which ends with an upload's file name.
-  const body = bodyOfSearchText(hit.event.body, file?.name);
+  const { room, seq, sender, kind, ts, file, body } = hit.event;
   return {
     room,
     seq,

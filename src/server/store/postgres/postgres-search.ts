@@ -15,6 +15,7 @@ import type { SearchPage, SearchQuery } from '../search-index.ts';
 import { pickTrigrams, SEARCH_BUDGET, type SearchBudget } from '../../search/budget.ts';
 import type { PgDb, Queryable } from './postgres-db.ts';
 import { EVENT_COLUMNS, toEvent, type EventRow } from '../event-row.ts';
+import { bodyOfSearchText } from '../../core/room-log/search-doc.ts';
 
 /** A page and the work it did. */
 export interface PgSearchPage extends SearchPage {
@@ -134,7 +135,9 @@ export class PgSearch {
     return found.map((r) => {
       const event = byKey.get(`${r.seq}\u0000${r.room}`);
       if (!event) throw new Error(`search: no event ${r.room}/${r.seq}`);
-      return { event: { ...toEvent(event), body: r.current ?? '' }, cursor: r.cursor };
+      const e = toEvent(event);
+      // The index holds the caption and an upload's file name; a hit shows the caption.
+      return { event: { ...e, body: bodyOfSearchText(r.current ?? '', e.file?.name) }, cursor: r.cursor };
     });
   }
 }

@@ -20,6 +20,7 @@ import type { SearchChange } from '../../core/room-log/search-doc.ts';
 import { pickTrigrams, SEARCH_BUDGET, type SearchBudget } from '../../search/budget.ts';
 import type { SearchPage, SearchQuery } from '../search-index.ts';
 import { toEvent, type EventRow } from '../event-row.ts';
+import { bodyOfSearchText } from '../../core/room-log/search-doc.ts';
 
 /** A page and the work it did (the handler sends the page; tests assert the work). */
 export interface SqliteSearchPage extends SearchPage {
@@ -139,7 +140,9 @@ export class SqliteSearch {
     const hits = found.slice(0, q.limit).map((r) => {
       const event = this.#event.get(r.room, r.seq);
       if (!event) throw new Error(`search: no event ${r.room}/${r.seq}`);
-      return { event: { ...toEvent(event), body: r.current ?? '' }, cursor: r.cursor };
+      const e = toEvent(event);
+      // The index holds the caption and an upload's file name; a hit shows the caption.
+      return { event: { ...e, body: bodyOfSearchText(r.current ?? '', e.file?.name) }, cursor: r.cursor };
     });
     const page = { examined, compared };
     if (found.length > q.limit) return { hits, next: hits[hits.length - 1]!.cursor, ...page };
