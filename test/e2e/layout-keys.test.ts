@@ -196,6 +196,11 @@ describe.skipIf(skipBrowserTests('e2e layout and keys'))(
       await input.press('Enter');
       await bob.locator('.messages[data-status="joined"][data-room^="dm"]').waitFor({ timeout: SOON });
       const dm = await bob.locator('.messages').getAttribute('data-room');
+      // The DM is listed with olga's avatar and presence, her whole name in the tooltip.
+      const dmLink = bob.locator(`.dm-link[data-room="${dm}"]`);
+      await expect(dmLink.locator('.dm-avatar .avatar').textContent()).resolves.toBe('O');
+      await dmLink.locator('.dm-avatar .presence-dot').waitFor({ timeout: SOON });
+      await expect(dmLink.getAttribute('title')).resolves.toBe(LONG_NICK);
 
       // Alt+↓ / Alt+↑ walk the sidebar's order, wrapping around.
       const order = await bob
@@ -268,6 +273,24 @@ describe.skipIf(skipBrowserTests('e2e layout and keys'))(
       await carl.keyboard.press('Escape');
       if ((await carl.locator('.chat[data-nav="open"]').count()) === 0) await carl.locator('.nav-toggle').click();
       await joinFromDirectory(carl, LONG_ROOM);
+      // Unread and long-named rooms in the phone's sidebar: bold, ellipsized, the badge in view.
+      await olga.send('general', 'psst, carl');
+      await carl.locator('.nav-toggle').click();
+      const general = carl.locator('.room-link[data-room="general"]');
+      const badge = general.locator('.unread');
+      await badge.waitFor({ timeout: SOON });
+      await expect(general.evaluate((el) => getComputedStyle(el).fontWeight)).resolves.toBe('700');
+      await expect(isCut(carl, `.room-link[data-room="${LONG_ROOM}"] .room-link-name`)).resolves.toBe(true);
+      const badgeBox = (await badge.boundingBox())!;
+      const side = await box(carl, '.sidebar');
+      expect(badgeBox.x + badgeBox.width).toBeLessThanOrEqual(side.x + side.width);
+      await carl.locator('.scrim').click({ position: { x: 370, y: 400 } });
+      // The quick switcher speaks Chinese too.
+      await carl.keyboard.press('Control+k');
+      await expect(carl.locator('dialog.switcher[open] input').getAttribute('placeholder')).resolves.toBe('跳转到…');
+      await carl.keyboard.press('Escape');
+      await carl.locator('dialog.switcher[open]').waitFor({ state: 'detached', timeout: SOON });
+
       const header = await box(carl, '.room-header');
       expect(header.width).toBeLessThanOrEqual(390);
       await expect(carl.locator('.room-header').evaluate((el) => el.scrollWidth <= el.clientWidth)).resolves.toBe(true);
