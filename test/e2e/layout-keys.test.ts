@@ -201,6 +201,17 @@ describe.skipIf(skipBrowserTests('e2e layout and keys'))(
       await expect(dmLink.locator('.dm-avatar .avatar').textContent()).resolves.toBe('O');
       await dmLink.locator('.dm-avatar .presence-dot').waitFor({ timeout: SOON });
       await expect(dmLink.getAttribute('title')).resolves.toBe(LONG_NICK);
+      // A topic past the server's 250 characters is refused in words, not cut.
+      await bob.locator('.room-heading .room-edit').click();
+      const topicInput = bob.locator('.room-settings input[name="room-topic"]');
+      await topicInput.fill('t'.repeat(251));
+      await expect(bob.locator('.room-settings .field-error').textContent()).resolves.toBe(
+        'A topic can have at most 250 characters; this one has 251.',
+      );
+      await expect(topicInput.inputValue()).resolves.toHaveLength(251);
+      await expect(bob.locator('.room-settings button[type="submit"]').isDisabled()).resolves.toBe(true);
+      await topicInput.press('Escape');
+      await bob.locator('.room-settings').waitFor({ state: 'detached', timeout: SOON });
 
       // Alt+↓ / Alt+↑ walk the sidebar's order, wrapping around.
       const order = await bob
