@@ -204,6 +204,11 @@ export interface ParleyClient {
   setTopic(room: string, topic: string): Promise<SendResult>;
   /** The room's members with their roles (a private room: members only). */
   members(room: string): Promise<MemberList>;
+  /** Blocks a user by id; resolves with everyone you block (docs/protocol.md, _Blocking_). */
+  block(userId: string): Promise<UserRef[]>;
+  unblock(userId: string): Promise<UserRef[]>;
+  /** Everyone you block. */
+  blocked(): Promise<UserRef[]>;
   /** Idempotent; remembered and re-joined after every reconnect. */
   join(room: string): Promise<RoomInfo>;
   leave(room: string): Promise<void>;

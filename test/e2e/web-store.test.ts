@@ -152,6 +152,9 @@ class FakeClient implements ParleyClient {
   rename = (): Promise<SendResult> => new Promise(() => undefined);
   setTopic = (): Promise<SendResult> => new Promise(() => undefined);
   members = (): Promise<{ members: never[]; more: boolean }> => Promise.resolve({ members: [], more: false });
+  block = (): Promise<never[]> => Promise.resolve([]);
+  unblock = (): Promise<never[]> => Promise.resolve([]);
+  blocked = (): Promise<never[]> => Promise.resolve([]);
   // Files are not used by these tests.
   upload = (): ReturnType<ParleyClient['upload']> => new Promise(() => undefined);
   sendFile = (): Promise<SendResult> => new Promise(() => undefined);

@@ -19,6 +19,7 @@ import type {
 } from '../../src/client/index.ts';
 import { FileTransfers } from './file-transfers.ts';
 import { PresenceBook } from './presence-book.ts';
+import { BlockList } from './block-list.ts';
 import { errorText } from './format.ts';
 import { t } from './i18n/index.ts';
 import { OutboxRows } from './store/outbox-rows.ts';
@@ -47,6 +48,8 @@ export class ChatStore {
   readonly files: FileTransfers;
   /** User statuses for dots and "last seen", and this page's activity (presence-book.ts). */
   readonly presence: PresenceBook;
+  /** Whom you block (block-list.ts). */
+  readonly blocks: BlockList;
   private readonly history: RoomHistory;
   private readonly joins: RoomJoins;
   private readonly list: RoomList;
@@ -79,6 +82,7 @@ export class ChatStore {
     const s = (this.s = new StoreState(initial, this.client));
     this.files = new FileTransfers(this.client);
     this.presence = new PresenceBook(this.client, opts.idleMs);
+    this.blocks = new BlockList(this.client);
     this.history = new RoomHistory(s);
     this.joins = new RoomJoins(s, this.history, opts.onRoom);
     this.list = new RoomList(s, this.joins, opts.onUserSeq);
@@ -149,6 +153,7 @@ export class ChatStore {
     this.s.clearListeners();
     this.files.dispose();
     this.presence.dispose();
+    this.blocks.close();
     this.client.close();
     this.opts.onDispose?.();
   }

@@ -12,7 +12,7 @@ import {
 /**
  * Shows a browser notification for a mention of you or a direct message while the tab is
  * hidden (when the user turned them on and the browser allows). A click focuses the tab and
- * opens the room.
+ * opens the room. Nothing from people you block.
  */
 export function useNotifications(store: ChatStore, state: ChatState): void {
   // The handlers read the newest state without resubscribing on every change.
@@ -40,6 +40,8 @@ export function useNotifications(store: ChatStore, state: ChatState): void {
   useEffect(
     () =>
       store.onRoomEvent((e) => {
+        // Someone you block never notifies you, mention or not.
+        if (store.blocks.has(e.sender.id)) return;
         const text = notificationFor(e, {
           me: latest.current.user,
           hidden: document.visibilityState === 'hidden',

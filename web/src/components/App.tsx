@@ -4,6 +4,7 @@ import { FilesContext } from '../files-context.ts';
 import { t } from '../i18n/index.ts';
 import { openStore, restoreSession, type TabSession } from '../open-store.ts';
 import { PresenceContext } from '../presence-context.ts';
+import { BlocksContext } from '../use-blocks.ts';
 import { lastNick, saveSession, savedSession } from '../storage.ts';
 import { onTabs, tellTabs } from '../tab-guard.ts';
 import { useLocale } from '../use-locale.ts';
@@ -170,18 +171,20 @@ export function App() {
     return (
       <FilesContext.Provider value={store.files}>
         <PresenceContext.Provider value={store.presence}>
-          {guestSession ? (
-            <div class="with-notice">
-              <GuestNotice
-                key={lang}
-                nick={state.nick}
-                onUpgrade={(username, password) => account('register', username, password, guestSession)}
-              />
+          <BlocksContext.Provider value={store.blocks}>
+            {guestSession ? (
+              <div class="with-notice">
+                <GuestNotice
+                  key={lang}
+                  nick={state.nick}
+                  onUpgrade={(username, password) => account('register', username, password, guestSession)}
+                />
+                <ChatScreen key={lang} store={store} state={state} onSignOut={signOut} />
+              </div>
+            ) : (
               <ChatScreen key={lang} store={store} state={state} onSignOut={signOut} />
-            </div>
-          ) : (
-            <ChatScreen key={lang} store={store} state={state} onSignOut={signOut} />
-          )}
+            )}
+          </BlocksContext.Provider>
         </PresenceContext.Provider>
       </FilesContext.Provider>
     );

@@ -8,6 +8,9 @@ import { t } from '../i18n/index.ts';
 import { usePendingAction } from '../use-pending-action.ts';
 import { usePeople, type LoadMembers } from '../use-people.ts';
 import { PeopleFilter } from './PeopleFilter.tsx';
+import { Avatar } from './Avatar.tsx';
+import { PersonName } from './PersonName.tsx';
+import { PresenceDot } from './PresenceDot.tsx';
 
 interface Props {
   readonly room: string;
@@ -51,7 +54,9 @@ export function InvitePicker({ room, rooms, memberIds, me, loadMembers, onInvite
                 aria-label={t('rooms.inviteNick', { nick: u.nick, room })}
                 onClick={() => void invite(u)}
               >
-                {u.nick}
+                <Avatar user={u} small />
+                <PresenceDot userId={u.id} />
+                <PersonName user={u} />
               </button>
             </li>
           ))}

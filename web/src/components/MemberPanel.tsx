@@ -2,12 +2,15 @@
  * The right-hand panel: the current room's members with their roles, you first, then by role and
  * nickname; online ones marked. Each row has a stable `data-user` (the user id) and, for others,
  * a button that opens a direct message; for owners and moderators, an invite control and kick and
- * ban (each confirmed; the server decides who may be removed and its refusal is shown).
+ * ban (each confirmed; the server decides who may be removed and its refusal is shown). Names show
+ * `@handle` or a guest tag (PersonName); anyone else can be blocked from here (BlockControls).
  */
 import type { ComponentChildren } from 'preact';
 import type { Member, RemovalKind, UserRef } from '../../../src/client/index.ts';
 import { t } from '../i18n/index.ts';
 import { Avatar } from './Avatar.tsx';
+import { BlockButton } from './BlockControls.tsx';
+import { PersonName } from './PersonName.tsx';
 import { ConfirmButton } from './ConfirmButton.tsx';
 import { LastSeen } from './LastSeen.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
@@ -54,7 +57,7 @@ export function MemberPanel({ members, error, online, me, stale, onMessage, onCl
             <li key={user.id} class="person" data-user={user.id} data-role={role} data-online={String(isOnline)}>
               <Avatar user={user} small />
               <PresenceDot userId={user.id} />
-              <span class="person-nick">{user.nick}</span>
+              <PersonName user={user} />
               {mine && <span class="muted"> {t('rooms.you')}</span>}
               {!mine && <LastSeen userId={user.id} />}
               {role !== 'member' && <span class="role-badge">{t(`rooms.role.${role}`)}</span>}
@@ -68,22 +71,28 @@ export function MemberPanel({ members, error, online, me, stale, onMessage, onCl
                   {t('rooms.message')}
                 </button>
               )}
-              {!mine && onRemove && (
+              {/* Block (anyone), kick and ban (moderators) on a line of their own under the name. */}
+              {!mine && (
                 <span class="person-moderate">
-                  <ConfirmButton
-                    class="kick"
-                    label={t('rooms.kick')}
-                    ariaLabel={t('rooms.kickLabel', { nick: user.nick })}
-                    question={t('rooms.kickAsk', { nick: user.nick })}
-                    onConfirm={() => onRemove('kick', user.id)}
-                  />
-                  <ConfirmButton
-                    class="ban"
-                    label={t('rooms.ban')}
-                    ariaLabel={t('rooms.banLabel', { nick: user.nick })}
-                    question={t('rooms.banAsk', { nick: user.nick })}
-                    onConfirm={() => onRemove('ban', user.id)}
-                  />
+                  <BlockButton user={user} />
+                  {onRemove && (
+                    <>
+                      <ConfirmButton
+                        class="kick"
+                        label={t('rooms.kick')}
+                        ariaLabel={t('rooms.kickLabel', { nick: user.nick })}
+                        question={t('rooms.kickAsk', { nick: user.nick })}
+                        onConfirm={() => onRemove('kick', user.id)}
+                      />
+                      <ConfirmButton
+                        class="ban"
+                        label={t('rooms.ban')}
+                        ariaLabel={t('rooms.banLabel', { nick: user.nick })}
+                        question={t('rooms.banAsk', { nick: user.nick })}
+                        onConfirm={() => onRemove('ban', user.id)}
+                      />
+                    </>
+                  )}
                 </span>
               )}
             </li>

@@ -3,6 +3,7 @@ import type { RoomEvent } from '../../../src/client/index.ts';
 import type { MessageChanges } from '../fold.ts';
 import { t } from '../i18n/index.ts';
 import { MessageActionsContext } from '../message-context.ts';
+import { BlockButton } from './BlockControls.tsx';
 import { EmojiPanel } from './EmojiPanel.tsx';
 
 /** Sent when a message's panel opens: any other message's panel closes (one toolbar at a time). */
@@ -86,6 +87,7 @@ export function MessageActions({ event, changes }: Props) {
           {t('messages.delete')}
         </button>
       )}
+      {!mine && <BlockButton user={event.sender} />}
       {panel === 'react' && (
         <div class="emoji-picker" role="group" aria-label={t('messages.react')}>
           {QUICK_EMOJI.map((emoji) => (

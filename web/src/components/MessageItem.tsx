@@ -6,6 +6,7 @@ import type { MessageChanges } from '../fold.ts';
 import { formatFull, formatTime, hueOf } from '../format.ts';
 import { t } from '../i18n/index.ts';
 import { Avatar } from './Avatar.tsx';
+import { BlockedFold } from './BlockControls.tsx';
 import { FileAttachment } from './FileAttachment.tsx';
 import { MentionContext, MessageActionsContext } from '../message-context.ts';
 import { EditBox } from './EditBox.tsx';
@@ -62,7 +63,12 @@ export class MessageItem extends Component<Props> {
   }
 
   override render() {
-    return <EventView {...this.props} />;
+    // A blocked person's message is folded away with "Show" (BlockControls.tsx).
+    return (
+      <BlockedFold event={this.props.event}>
+        <EventView {...this.props} />
+      </BlockedFold>
+    );
   }
 }
 

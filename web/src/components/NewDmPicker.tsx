@@ -1,13 +1,18 @@
 /**
  * "New message": pick people by nickname among those you share rooms with (the members of your
  * rooms, use-people.ts) and open a direct message with them (one person: your one DM with them).
+ * Picked by user id: two people of one name (an account and a guest) are two rows, told apart by
+ * `@handle` or the guest tag.
  */
 import { useState } from 'preact/hooks';
 import { DM_MAX_USERS, type MemberList, type UserRef } from '../../../src/client/index.ts';
 import { t } from '../i18n/index.ts';
 import { usePendingAction } from '../use-pending-action.ts';
 import { usePeople } from '../use-people.ts';
+import { Avatar } from './Avatar.tsx';
 import { PeopleFilter } from './PeopleFilter.tsx';
+import { PersonName } from './PersonName.tsx';
+import { PresenceDot } from './PresenceDot.tsx';
 
 interface Props {
   /** Your rooms (not DMs) whose members are offered. */
@@ -54,7 +59,9 @@ export function NewDmPicker({ rooms, me, loadMembers, onStart }: Props) {
             <li key={u.id}>
               <label class="dm-pick" data-user={u.id}>
                 <input type="checkbox" checked={picked.includes(u.id)} onChange={() => toggle(u.id)} />
-                <span>{u.nick}</span>
+                <Avatar user={u} small />
+                <PresenceDot userId={u.id} />
+                <PersonName user={u} />
               </label>
             </li>
           ))}

@@ -14,9 +14,11 @@ export function NewMessagesDivider() {
 /** Under the newest message: who else has read it. */
 export function SeenBy({ users }: { users: readonly UserRef[] }) {
   if (users.length === 0) return null;
+  // A guest is marked, so a guest "bob" and the account @bob read differently.
+  const named = users.map((u) => (u.guest ? { ...u, nick: `${u.nick} (${t('people.guest')})` } : u));
   return (
-    <p class="seen-by" title={users.map((u) => u.nick).join(', ')}>
-      {seenByText(users)}
+    <p class="seen-by" title={named.map((u) => (u.guest ? u.nick : `@${u.nick}`)).join(', ')}>
+      {seenByText(named)}
     </p>
   );
 }

@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import type { RoomInfo, UserRef } from '../../../src/client/index.ts';
 import { dmLabel, isDmName } from '../dm.ts';
 import { t } from '../i18n/index.ts';
+import { BlockButton } from './BlockControls.tsx';
 import { ConfirmButton } from './ConfirmButton.tsx';
 import { LockIcon } from './LockIcon.tsx';
 import { RoomSettingsForm } from './RoomSettingsForm.tsx';
@@ -33,6 +34,8 @@ export function RoomHeading({ room, info, me, canEdit, oneToOne = false, onSave,
   const original = info?.dm !== undefined && sorted(info.title.split(', ')) === sorted(info.dm.map((u) => u.nick));
   const title = info?.title && info.title !== room && !original ? info.title : '';
   const full = dm ? t('rooms.dmWith', { names }) : `#${room}`;
+  // A 1:1 DM's header offers to block the other person (BlockControls.tsx).
+  const other = oneToOne ? info?.dm?.find((u) => u.id !== me?.id) : undefined;
   return (
     <div class="room-heading" data-dm={dm ? 'true' : undefined}>
       <h1 class="room-name" title={full}>
@@ -75,6 +78,7 @@ export function RoomHeading({ room, info, me, canEdit, oneToOne = false, onSave,
                 onConfirm={onLeave}
               />
             )}
+            {other && <BlockButton user={other} />}
           </span>
         )}
       </div>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { LOCALES, locale, setLocale, t, type Locale } from '../i18n/index.ts';
 import { notificationsSupported, notifyEnabled, setNotifyEnabled } from '../notifications.ts';
 import { THEMES, savedTheme, setTheme, type ThemeChoice } from '../theme.ts';
+import { BlockedList } from './BlockControls.tsx';
 
 /** Language and theme pickers; with `notifications`, the notification switch too (asks permission on click only). */
 export function SettingsMenu({ notifications = false }: { readonly notifications?: boolean }) {
@@ -56,6 +57,8 @@ export function SettingsMenu({ notifications = false }: { readonly notifications
           </select>
         </label>
         {notifications && <NotificationSetting />}
+        {/* In the chat only (no list on the sign-in card). */}
+        <BlockedList />
       </div>
     </details>
   );

@@ -13,6 +13,7 @@ import { login } from './login.ts';
 import { history } from './history.ts';
 import { layout } from './layout.ts';
 import { messages } from './messages.ts';
+import { people } from './people.ts';
 import { presence } from './presence.ts';
 import { rooms } from './rooms.ts';
 
@@ -37,6 +38,7 @@ export const AREAS: readonly Strings[] = [
   directory,
   log,
   layout,
+  people,
 ];
 
 const LOCALE_KEY = 'parley.locale';
