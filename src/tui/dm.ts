@@ -1,37 +1,55 @@
 /**
- * `/dm <nick> <text>`: finds the user by nickname among the members of the rooms you have joined,
- * opens (or reuses) your direct message with them, and sends the text there. Replies show as
- * events of that room (the DM is followed like a joined room).
+ * `/dm <who> <text>`: finds the person among the members of the rooms you have joined — `@name`
+ * an account (a handle, unique), `name` anyone of that name, `id:<user id>` exactly that user —
+ * opens (or reuses) your direct message with them by user id, and sends the text there. When a
+ * name is shared (a guest and an account), nothing is sent: the candidates are listed. Replies
+ * show as events of that room (the DM is followed like a joined room).
  */
 import { isDmName, type UserRef } from '../client/index.ts';
 import { oneLine } from './sanitize.ts';
 import type { ChatSession } from './session.ts';
 
-export const DM_USAGE = 'usage: /dm <nick> <text>';
+export const DM_USAGE = 'usage: /dm <@handle | nick | id:user-id> <text>';
 
-/** Someone in your joined rooms with this nickname (case-insensitively), not you. */
-async function findByNick(session: ChatSession, nick: string): Promise<UserRef | undefined> {
+/** A person as the terminal names them: `@handle` for an account, `nick (guest)` for a guest. */
+export const personLabel = (u: UserRef): string => (u.guest ? `${oneLine(u.nick)} (guest)` : `@${oneLine(u.nick)}`);
+
+/** Everyone in your joined rooms `who` names (see above), you left out; one entry per user id. */
+async function findPeople(session: ChatSession, who: string): Promise<UserRef[]> {
   const me = session.client.user?.id;
-  const wanted = nick.toLowerCase();
+  const byId = who.startsWith('id:') ? who.slice(3) : undefined;
+  const handle = who.startsWith('@');
+  const wanted = (handle ? who.slice(1) : who).toLowerCase();
+  const found = new Map<string, UserRef>();
   for (const room of session.joined) {
     const { members } = await session.client.members(room);
-    const hit = members.find((m) => m.user.id !== me && m.user.nick.toLowerCase() === wanted);
-    if (hit) return hit.user;
+    for (const { user } of members) {
+      if (user.id === me) continue;
+      const hit = byId !== undefined ? user.id === byId : user.nick.toLowerCase() === wanted && !(handle && user.guest);
+      if (hit) found.set(user.id, user);
+    }
   }
-  return undefined;
+  return [...found.values()];
 }
 
 export async function sendDm(session: ChatSession, arg: string): Promise<void> {
   const m = /^(\S+)\s+(.+)$/s.exec(arg);
   if (!m) return session.print(DM_USAGE);
-  const [, nick = '', text = ''] = m;
-  const user = await findByNick(session, nick);
-  if (!user) return session.print(`nobody called ${oneLine(nick)} in your rooms`);
+  const [, who = '', text = ''] = m;
+  const people = await findPeople(session, who);
+  const [user] = people;
+  if (!user) return session.print(`nobody called ${oneLine(who)} in your rooms`);
+  if (people.length > 1) {
+    const choices = people.map((u) => `${personLabel(u)} — /dm ${u.guest ? `id:${u.id}` : `@${oneLine(u.nick)}`}`);
+    return session.print(
+      `${people.length} people are called ${oneLine(who)}; nothing sent. Pick one:\n  ${choices.join('\n  ')}`,
+    );
+  }
   const room = await session.client.dm([user.id]);
   session.names.learn(room);
   await session.client.join(room.name);
   await session.client.send(room.name, text);
-  session.print(`→ @${oneLine(user.nick)}: sent`);
+  session.print(`→ ${personLabel(user)}: sent`);
 }
 
 /**

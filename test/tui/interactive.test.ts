@@ -48,7 +48,7 @@ it('sends typed lines, runs commands, shows others’ messages with time and sen
     /-- last 3 events of #general; earlier events exist --\n.*→ ada joined #general\n.*<ada> hi bob\n.*<bob> hello ada\n {12}12:00/,
   );
   cli.write('/dm bob\n/dm bob psst, bob\n');
-  await cli.waitFor('stdout', /usage: \/dm <nick> <text>\n(.|\n)*→ @bob: sent$/m);
+  await cli.waitFor('stdout', /usage: \/dm <@handle \| nick \| id:user-id> <text>\n(.|\n)*→ bob \(guest\): sent$/m);
   // Bob has the DM in his room list (his user log told him) with ada's message in it.
   const dm = (await bob.rooms()).find((r) => r.dm?.some((u) => u.nick === 'ada'));
   expect(dm?.name).toMatch(/^dm-/);
