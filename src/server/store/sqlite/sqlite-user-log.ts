@@ -145,11 +145,9 @@ export class SqliteUserLog {
   }
 
   receipts(room: string, limit: number): Receipt[] {
-    return this.#stmt.receipts
-      .all(room, limit)
-      .map((r) => ({
-        user: r.account ? { id: r.user_id, nick: r.nick } : { id: r.user_id, nick: r.nick, guest: true },
-        seq: r.read,
-      }));
+    return this.#stmt.receipts.all(room, limit).map((r) => ({
+      user: r.account ? { id: r.user_id, nick: r.nick } : { id: r.user_id, nick: r.nick, guest: true },
+      seq: r.read,
+    }));
   }
 }
