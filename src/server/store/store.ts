@@ -23,7 +23,15 @@ export type * from './search-index.ts';
 export type * from './user-log.ts';
 
 export interface Store
-  extends RoomLogStore, MembershipStore, AccountStore, FileRecords, UserLogStore, SearchIndex, LastSeenStore, BlockStore {
+  extends
+    RoomLogStore,
+    MembershipStore,
+    AccountStore,
+    FileRecords,
+    UserLogStore,
+    SearchIndex,
+    LastSeenStore,
+    BlockStore {
   /** Commits what is queued, then releases the engine. */
   close(): Promise<void>;
 }
