@@ -46,6 +46,8 @@ const WRITES: Record<string, Make> = {
   ban: (room, user) => ({ type: 'ban', room, user }),
   unban: (room, user) => ({ type: 'unban', room, user }),
   role: (room, user) => ({ type: 'role', room, user, role: 'moderator' }),
+  block: (_room, user) => ({ type: 'block', user }),
+  unblock: (_room, user) => ({ type: 'unblock', user }),
 };
 
 /** Every other frame type after hello: reads, and ephemeral signals that store nothing. */
@@ -63,6 +65,7 @@ const READS: Record<string, Make> = {
   ping: () => ({ type: 'ping' }),
   search: () => ({ type: 'search', q: 'hello' }),
   members: (room) => ({ type: 'members', room }),
+  blocks: () => ({ type: 'blocks' }),
 };
 
 /** A connection past hello whose one write token is spent (its second send was refused). */
