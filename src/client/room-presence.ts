@@ -11,6 +11,8 @@ interface Room {
   /** Undefined while the room is a count only (large), or before a full view. */
   names: Map<string, UserRef> | undefined;
   count: number;
+  /** Online users the server does not list to us (they block us): in `count`, not in `names`. */
+  hidden: number;
 }
 
 export interface RoomPresenceDeps {
@@ -37,20 +39,21 @@ export class RoomPresenceBook {
     let r = this.#rooms.get(room);
     if (frame.online) {
       this.#asked.delete(room);
-      r = { names: new Map(frame.online.map((u) => [u.id, u])), count: frame.online.length };
+      const hidden = Math.max(0, frame.hidden ?? 0);
+      r = { names: new Map(frame.online.map((u) => [u.id, u])), count: frame.online.length, hidden };
     } else if (frame.joined || frame.left) {
       if (r?.names) {
         for (const u of frame.left ?? []) r.names.delete(u.id);
         for (const u of frame.joined ?? []) r.names.set(u.id, u);
         r.count = count;
-        if (r.names.size !== count) this.#ask(room);
+        if (r.names.size + r.hidden !== count) this.#ask(room);
       } else {
-        r = { names: undefined, count };
+        r = { names: undefined, count, hidden: 0 };
         this.#ask(room);
       }
     } else {
       // A large room: a count, no names.
-      r = { names: undefined, count };
+      r = { names: undefined, count, hidden: 0 };
     }
     this.#rooms.set(room, r);
     this.#emit(room, r);

@@ -276,6 +276,11 @@ export interface PresenceFrame {
   readonly count: number;
   /** A full view: everyone online (replaces what you had). Absent in a change and in a large room. */
   readonly online?: UserRef[];
+  /**
+   * With a full view: how many online users it leaves out (people who block you, docs/protocol.md,
+   * _Blocking_); `count` counts them. Absent when none.
+   */
+  readonly hidden?: number;
   /** A change: who came online in the room since the last presence frame. */
   readonly joined?: UserRef[];
   /** A change: who went. */

@@ -26,6 +26,19 @@ describe('room presence in the SDK', () => {
     expect(asked).toEqual([]);
   });
 
+  it('counts the people hidden from you (they block you) without asking again on every change', () => {
+    const { b, emitted, asked } = book();
+    b.apply({ type: 'presence', room: 'r', count: 3, online: [u('al'), u('bo')], hidden: 1 });
+    b.apply({ type: 'presence', room: 'r', count: 4, joined: [u('cy')] });
+    b.apply({ type: 'presence', room: 'r', count: 3, left: [u('al')] });
+    expect(asked).toEqual([]);
+    // Only the people shown are listed and counted.
+    expect(emitted.map((e) => `${e.online.join()}/${e.count}`)).toEqual(['al,bo/2', 'al,bo,cy/3', 'bo,cy/2']);
+    // The hidden one leaving: an empty change whose count disagrees asks for the view again.
+    b.apply({ type: 'presence', room: 'r', count: 2, left: [] });
+    expect(asked).toEqual(['r']);
+  });
+
   it('asks once for a full view when a change cannot apply or the count does not match', () => {
     const { b, asked } = book();
     b.apply({ type: 'presence', room: 'r', count: 5, joined: [u('al')] });

@@ -17,7 +17,13 @@ export interface BrokerMessage {
    * are unique across nodes); `node` is the sender's id. `hide`: user ids it is not shown to (the
    * sender blocks them, core/block-book.ts).
    */
-  readonly signal?: { readonly node: string; readonly except?: string; readonly hide?: readonly string[] };
+  readonly signal?: {
+    readonly node: string;
+    readonly except?: string;
+    readonly hide?: readonly string[];
+    /** To these users alone. */
+    readonly only?: readonly string[];
+  };
   /** A kick or ban: every node removes this user's sockets from the room before delivering. */
   readonly evict?: { readonly user: string; readonly reason: RemovalKind; readonly by: UserRef };
 }

@@ -31,6 +31,8 @@ export interface BlockBookDeps {
   readonly connections: ReadonlySet<Subscriber>;
   readonly statuses: Pick<StatusSignals, 'who'>;
   readonly log: Logger;
+  /** Sends this connection of the blocked user the full presence of its rooms again. */
+  readonly review?: (conn: Subscriber) => void;
 }
 
 export class BlockBook {
@@ -83,6 +85,7 @@ export class BlockBook {
       } else if (id === changed.id) targets.push(conn);
     }
     if (targets.length === 0) return;
+    for (const conn of targets) this.#d.review?.(conn);
     // The blocked user's view of the blocker: offline now; after an unblock, what is true.
     const told = on
       ? Promise.resolve([{ user: blocker, state: 'offline' as const }])

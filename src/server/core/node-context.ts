@@ -9,7 +9,7 @@ import { UserLimits } from '../limits/user-limits.ts';
 import type { Logger } from '../log.ts';
 import { NodeMetrics } from '../metrics/node-metrics.ts';
 import type { ServerOptions } from '../options.ts';
-import { RoomPresence } from '../presence/room-presence.ts';
+import { RoomPresence, type PresenceViewer } from '../presence/room-presence.ts';
 import { BlockBook } from './block-book.ts';
 import type { ServerContext } from './context.ts';
 
@@ -35,7 +35,10 @@ export function createNodeContext(
   const roomPresence = new RoomPresence({
     presence: engines.presence,
     largeRoomOnline: options.largeRoomOnline,
-    broadcast: (room, json) => hub.broadcast(room, json),
+    broadcast: (room, json, hide, only) => hub.broadcast(room, json, undefined, hide, only),
+    // Read when a flush runs, after `blocks` below exists.
+    hiddenFrom: (userId): readonly string[] | undefined => blocks.hiddenFrom(userId),
+    blockers: (userId, among) => store.blockers(userId, among),
     guard: (work) => guarded(log, { timer: 'presence' }, work),
   });
   // Every enter and exit through the context is recorded as a change of its room.
@@ -48,6 +51,19 @@ export function createNodeContext(
     nodes: hub,
     graceMs: options.presenceGraceMs,
     windowMs: options.statusCoalesceMs,
+  });
+  const blocks = new BlockBook({
+    store,
+    nodes: hub,
+    connections,
+    statuses,
+    log,
+    // A block or unblock changes what the blocked person may see of each room they are in.
+    review: (conn) => {
+      const viewer = conn as Subscriber & Partial<PresenceViewer>;
+      if (viewer.rooms && viewer.send)
+        for (const room of viewer.rooms.keys()) roomPresence.view(room, viewer as PresenceViewer);
+    },
   });
   const ctx: ServerContext = {
     options,
@@ -62,7 +78,7 @@ export function createNodeContext(
     statuses,
     metrics,
     roomPresence,
-    blocks: new BlockBook({ store, nodes: hub, connections, statuses, log }),
+    blocks,
     presenceChanged: (room) => roomPresence.changed(room),
   };
   // Connections a dead node took with it (purged by this node's presence): presence frames, statuses.

@@ -144,13 +144,14 @@ export class Hub implements NodeChannels {
 
   /**
    * Sends an ephemeral frame (presence, typing, receipts) to everyone in the room on every node,
-   * but `except` and the users of `hide` (people the sender blocks).
+   * but `except` and the users of `hide` (people the sender blocks); with `only`, to those users alone.
    */
-  broadcast(room: string, json: string, except?: Subscriber, hide?: readonly string[]): void {
+  broadcast(room: string, json: string, except?: Subscriber, hide?: readonly string[], only?: readonly string[]): void {
     const signal = {
       node: this.node,
       ...(except ? { except: except.id } : {}),
       ...(hide && hide.length > 0 ? { hide } : {}),
+      ...(only ? { only } : {}),
     };
     this.#broker
       .publish({ channel: room, seq: 0, payload: json, signal })
@@ -180,10 +181,11 @@ export class Hub implements NodeChannels {
       this.#metrics?.signalled(message.payload, ch.subs.size);
       const prepared = prepareFrame(message.payload);
       // Connection ids are unique across nodes (prefixed with the node's id).
-      const { except, hide } = signal;
+      const { except, hide, only } = signal;
       for (const conn of ch.subs) {
         if (conn.id === except) continue;
         if (hide && conn.user && hide.includes(conn.user.id)) continue;
+        if (only && !(conn.user && only.includes(conn.user.id))) continue;
         try {
           conn.sendEphemeral(prepared);
         } catch (err) {

@@ -10,12 +10,17 @@
  * - A large room (more than `largeRoomOnline` online) gets `{count}` only; when it is no longer
  *   large everyone gets the full view once. A lapse (another node's users purged) sends the full
  *   view too.
+ * - Blocking (docs/protocol.md, _Blocking_): nobody is listed to a person they block. A full view
+ *   leaves out whoever blocks its viewer and says how many it left out (`hidden`); a change about
+ *   someone who blocks people goes to everyone else as is and to those blocked without that
+ *   someone. With no blocks among the changed users, one frame goes to all, as before.
  */
 import type { PresenceFrame, UserRef } from '../../protocol/index.ts';
 import type { Presence } from './presence.ts';
 
 /** A connection that wants a room's full view: sent only while it is still in the room. */
 export interface PresenceViewer {
+  readonly user: UserRef | undefined;
   readonly rooms: ReadonlyMap<string, unknown>;
   send(frame: PresenceFrame): void;
 }
@@ -24,8 +29,15 @@ export interface RoomPresenceDeps {
   /** The engine. */
   readonly presence: Presence;
   readonly largeRoomOnline: number;
-  /** To every subscriber of the room on every node (ephemeral). */
-  readonly broadcast: (room: string, json: string) => void;
+  /**
+   * To every subscriber of the room on every node (ephemeral), but the users of `hide`; with
+   * `only`, to those users alone.
+   */
+  readonly broadcast: (room: string, json: string, hide?: readonly string[], only?: readonly string[]) => void;
+  /** Whom a user blocks, as this node knows it (core/block-book.ts; every user connected here). */
+  readonly hiddenFrom?: (userId: string) => readonly string[] | undefined;
+  /** Those of `among` who block `userId`, from the store (complete on every node). */
+  readonly blockers?: (userId: string, among: readonly string[]) => Promise<string[]>;
   /** Runs the flush where a failure is logged, not thrown (guard.ts). */
   readonly guard: (work: () => Promise<void>) => void;
 }
@@ -50,6 +62,8 @@ export class RoomPresence {
   /** Joins on this node between their start and their `enter`, by room. */
   readonly #arriving = new Map<string, number>();
   #scheduled = false;
+  /** Flushes run one after another, so a full view is never overtaken by a later change. */
+  #flushing: Promise<void> = Promise.resolve();
 
   constructor(deps: RoomPresenceDeps) {
     this.#d = deps;
@@ -126,7 +140,20 @@ export class RoomPresence {
     if (!p) this.#pending.set(room, (p = { joined: new Map(), left: new Map(), viewers: new Set(), full: false }));
     if (!this.#scheduled) {
       this.#scheduled = true;
-      setImmediate(() => this.#d.guard(() => this.#flush()));
+      setImmediate(() => {
+        this.#flushing = this.#flushing.then(
+          () =>
+            new Promise<void>((done) =>
+              this.#d.guard(async () => {
+                try {
+                  await this.#flush();
+                } finally {
+                  done();
+                }
+              }),
+            ),
+        );
+      });
     }
     return p;
   }
@@ -150,35 +177,84 @@ export class RoomPresence {
         const frame: PresenceFrame = { type: 'presence', room, count };
         const changed = changes.joined.size + changes.left.size > 0 || changes.full || !this.#counted.has(room);
         this.#counted.add(room);
-        this.#show(changes.viewers, room, frame);
+        for (const v of changes.viewers) if (v.rooms.has(room)) v.send(frame);
         if (changed) this.#d.broadcast(room, JSON.stringify(frame));
         continue;
       }
       const wasCounted = this.#counted.delete(room);
       if (wasCounted || changes.full) {
         online ??= await p.online(room);
-        const frame: PresenceFrame = { type: 'presence', room, count: online.length, online: online.map(user) };
-        this.#show(changes.viewers, room, frame);
-        this.#d.broadcast(room, JSON.stringify(frame));
+        await this.#show(changes.viewers, room, online);
+        this.#everyone(room, online);
         continue;
       }
       // The full view first: the changes up to it then apply to it exactly, wherever they arrive.
-      if (online)
-        this.#show(changes.viewers, room, { type: 'presence', room, count: online.length, online: online.map(user) });
-      if (changes.joined.size + changes.left.size > 0) {
-        const frame: PresenceFrame = {
-          type: 'presence',
-          room,
-          count,
-          ...(changes.joined.size > 0 ? { joined: [...changes.joined.values()] } : {}),
-          ...(changes.left.size > 0 ? { left: [...changes.left.values()] } : {}),
-        };
-        this.#d.broadcast(room, JSON.stringify(frame));
-      }
+      if (online) await this.#show(changes.viewers, room, online);
+      if (changes.joined.size + changes.left.size > 0) this.#changes(room, count, changes);
     }
   }
 
-  #show(viewers: ReadonlySet<PresenceViewer>, room: string, frame: PresenceFrame): void {
-    for (const v of viewers) if (v.rooms.has(room)) v.send(frame);
+  /** Each viewer's full view, without the people who block the viewer. */
+  async #show(viewers: ReadonlySet<PresenceViewer>, room: string, online: readonly UserRef[]): Promise<void> {
+    for (const v of viewers) {
+      const me = v.user?.id;
+      const others = online.filter((u) => u.id !== me).map((u) => u.id);
+      const hidden = me && others.length > 0 && this.#d.blockers ? await this.#d.blockers(me, others) : [];
+      if (v.rooms.has(room)) v.send(view(room, online, new Set(hidden)));
+    }
   }
+
+  /** The full view to everyone in the room (a lapse, no longer large): tailored for the blocked. */
+  #everyone(room: string, online: readonly UserRef[]): void {
+    // Blocked user id → the online users who block them.
+    const by = new Map<string, Set<string>>();
+    for (const u of online)
+      for (const id of this.#d.hiddenFrom?.(u.id) ?? []) {
+        let set = by.get(id);
+        if (!set) by.set(id, (set = new Set()));
+        set.add(u.id);
+      }
+    this.#d.broadcast(room, JSON.stringify(view(room, online, new Set())), [...by.keys()]);
+    for (const [id, hidden] of by) this.#d.broadcast(room, JSON.stringify(view(room, online, hidden)), [], [id]);
+  }
+
+  /** A change: one frame for all; those blocked by a changed user get it without that user. */
+  #changes(room: string, count: number, changes: Pending): void {
+    const frame = (leave: ReadonlySet<string>): PresenceFrame => {
+      const joined = [...changes.joined.values()].filter((u) => !leave.has(u.id));
+      const left = [...changes.left.values()].filter((u) => !leave.has(u.id));
+      return {
+        type: 'presence',
+        room,
+        count,
+        ...(joined.length > 0 ? { joined } : {}),
+        // Still a change when nothing in it may be shown (not a large room's bare count).
+        ...(left.length > 0 || joined.length === 0 ? { left } : {}),
+      };
+    };
+    // Blocked user id → the changed users who block them. Empty unless a changed user blocks someone.
+    const by = new Map<string, Set<string>>();
+    for (const id of [...changes.joined.keys(), ...changes.left.keys()])
+      for (const blocked of this.#d.hiddenFrom?.(id) ?? []) {
+        let set = by.get(blocked);
+        if (!set) by.set(blocked, (set = new Set()));
+        set.add(id);
+      }
+    this.#d.broadcast(room, JSON.stringify(frame(new Set())), [...by.keys()]);
+    // The count then disagrees with what these people see: their SDK asks for its full view (`online`).
+    for (const [id, leave] of by) this.#d.broadcast(room, JSON.stringify(frame(leave)), [], [id]);
+  }
+}
+
+/** A full view without the users of `hidden`, saying how many it left out. */
+function view(room: string, online: readonly UserRef[], hidden: ReadonlySet<string>): PresenceFrame {
+  const shown = hidden.size === 0 ? online : online.filter((u) => !hidden.has(u.id));
+  const left = online.length - shown.length;
+  return {
+    type: 'presence',
+    room,
+    count: online.length,
+    online: shown.map(user),
+    ...(left > 0 ? { hidden: left } : {}),
+  };
 }
