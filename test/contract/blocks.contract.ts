@@ -1,5 +1,6 @@
 /** The blocks part of the Store contract (SQLite migration 013, PostgreSQL 003): durable, per direction. */
 import { describe, expect, it } from 'vitest';
+import { unreadCounts } from '../../src/server/core/room-log/unread.ts';
 import type { StoreFactory } from './store.contract.ts';
 
 const ann = { id: 'u-ann', nick: 'ann' };
@@ -35,6 +36,27 @@ export function blocksContract(factory: StoreFactory): void {
       store = await factory.reopen(store);
       expect(await store.blocked(ann.id)).toEqual([cy, { ...bob, guest: true }]);
       expect(await store.blockers(ann.id, [bob.id, cy.id, bob.id])).toEqual([bob.id]);
+      await store.close();
+    });
+
+    it('hands over each mention text with its sender, so a blocked sender’s mention is not counted', async () => {
+      const store = await factory.open();
+      await store.createRoom('m', 'm');
+      await store.append({ room: 'm', sender: ann, kind: 'join', body: '' });
+      const say = (sender: typeof ann, body: string) => store.append({ room: 'm', sender, kind: 'text', body });
+      await say(bob, '@ann one');
+      await say(cy, '@ann two');
+      const edited = await say(bob, 'later');
+      // An edit that adds the mention is the blocked sender's too.
+      if (edited.status === 'appended')
+        await store.append({ room: 'm', sender: bob, kind: 'edit', body: 'now @ann', ref: edited.event.seq });
+      const [r] = await store.unreadMessages(ann.id, 'm', { cap: 99, scan: 99 });
+      expect(r?.texts).toEqual(['now @ann', '@ann two', '@ann one']);
+      expect(r?.senders).toEqual([bob.id, cy.id, bob.id]);
+      expect((await unreadCounts(store, ann, 'm'))[0]).toMatchObject({ unread: 3, mentions: 3 });
+      await store.block(ann.id, bob);
+      expect((await unreadCounts(store, ann, 'm'))[0]).toMatchObject({ unread: 3, mentions: 1 });
+      expect((await unreadCounts(store, ann))[0]).toMatchObject({ room: 'm', mentions: 1 });
       await store.close();
     });
   });

@@ -134,3 +134,31 @@ describe('blocking and room presence', () => {
     await benSees;
   });
 });
+
+describe('blocking and mention counts', () => {
+  it('counts mentions by others, not by someone you block; unblocking counts them again', async () => {
+    const room = 'mentions-bp';
+    const amy = await connect('amy');
+    const bo = await connect('bo');
+    const cy = await connect('cy');
+    for (const c of [amy, bo, cy]) await join_(c, room);
+    await amy.request('blocks', { type: 'block', id: rid('b'), user: uid(bo) });
+    const send = (c: RawClient, body: string) =>
+      c.request('ack', { type: 'send', id: rid('s'), room, kind: 'text', body });
+    await send(bo, '@amy look at this');
+    await send(bo, 'hey @amy, again');
+    await send(cy, '@amy hello');
+    const counts = async () => (await amy.request('unread', { type: 'unread', id: rid('u'), room })).counts[0];
+    expect(await counts()).toMatchObject({ unread: 3, mentions: 1 });
+    // Across rooms too (the `rooms` answer and a fresh join use the same counts).
+    const all = await amy.request('unread', { type: 'unread', id: rid('u') });
+    expect(all.counts.find((c) => c.room === room)).toMatchObject({ mentions: 1 });
+    // Someone else's count is untouched: cy blocks nobody.
+    await send(bo, '@cy too');
+    expect((await cy.request('unread', { type: 'unread', id: rid('u'), room })).counts[0]).toMatchObject({
+      mentions: 1,
+    });
+    await amy.request('blocks', { type: 'unblock', id: rid('u'), user: uid(bo) });
+    expect(await counts()).toMatchObject({ mentions: 3 });
+  });
+});

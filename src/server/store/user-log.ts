@@ -40,6 +40,8 @@ export interface UnreadMessages {
    * text contains `@`, newest first: where mentions may be (none when `unread` is 0).
    */
   readonly texts: readonly string[];
+  /** The sender's user id of each of `texts`, in the same order (mentions by blocked users do not count). */
+  readonly senders?: readonly string[];
 }
 
 export interface UserLogStore {

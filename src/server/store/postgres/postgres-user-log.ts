@@ -156,21 +156,25 @@ export class PgUserLog {
     );
     const unread = counted.rows.filter((r) => r.unread > 0);
     const texts = new Map<string, string[]>();
+    const senders = new Map<string, string[]>();
     if (unread.length > 0) {
       // The texts where mentions may be, newest first; the mention rule itself is core/room-log/unread.ts.
-      const { rows } = await this.#db.query<{ room: string; body: string }>(
-        `SELECT k.room, t.body FROM unnest($2::text[], $3::bigint[]) AS k (room, read)
+      const { rows } = await this.#db.query<{ room: string; body: string; sender: string }>(
+        `SELECT k.room, t.body, t.sender FROM unnest($2::text[], $3::bigint[]) AS k (room, read)
          CROSS JOIN LATERAL (
            SELECT e.seq, coalesce((SELECT x.body FROM events x WHERE x.room = e.room AND x.ref = e.seq AND x.kind = 'edit'
-                                   ORDER BY x.seq DESC LIMIT 1), e.body) AS body
+                                   ORDER BY x.seq DESC LIMIT 1), e.body) AS body, e.sender_id AS sender
            ${UNREAD_MESSAGES('k')} ORDER BY e.seq DESC LIMIT $4) t
          WHERE strpos(t.body, '@') > 0
          ORDER BY k.room, t.seq DESC`,
         [user, unread.map((r) => r.room), unread.map((r) => r.read), bounds.scan],
       );
-      for (const r of rows) texts.set(r.room, [...(texts.get(r.room) ?? []), r.body]);
+      for (const r of rows) {
+        texts.set(r.room, [...(texts.get(r.room) ?? []), r.body]);
+        senders.set(r.room, [...(senders.get(r.room) ?? []), r.sender]);
+      }
     }
-    return counted.rows.map((r) => ({ ...r, texts: texts.get(r.room) ?? [] }));
+    return counted.rows.map((r) => ({ ...r, texts: texts.get(r.room) ?? [], senders: senders.get(r.room) ?? [] }));
   }
 
   async receipts(room: string, limit: number): Promise<Receipt[]> {

@@ -70,10 +70,13 @@ export class SqliteUserLog {
         `SELECT COUNT(*) AS n FROM (SELECT 1 ${UNREAD_MESSAGES} LIMIT @cap)`,
       ),
       // The texts where mentions may be; the mention rule itself is core/room-log/unread.ts.
-      mentionTexts: db.prepare<{ room: string; read: number; user: string; scan: number }, { body: string }>(
-        `SELECT body FROM (
+      mentionTexts: db.prepare<
+        { room: string; read: number; user: string; scan: number },
+        { body: string; sender: string }
+      >(
+        `SELECT body, sender FROM (
            SELECT COALESCE((SELECT x.body FROM events x INDEXED BY events_by_ref_kind WHERE x.room = e.room AND x.ref = e.seq AND x.kind = 'edit'
-                            ORDER BY x.seq DESC LIMIT 1), e.body) AS body
+                            ORDER BY x.seq DESC LIMIT 1), e.body) AS body, e.sender_id AS sender
            ${UNREAD_MESSAGES} ORDER BY e.seq DESC LIMIT @scan)
          WHERE instr(body, '@') > 0`,
       ),
@@ -136,11 +139,11 @@ export class SqliteUserLog {
     return rows.map((r) => {
       const q = { room: r.room, read: r.read, user, cap: bounds.cap };
       const unread = (this.#stmt.countUnread.get(q) as { n: number }).n;
-      const texts =
-        unread === 0
-          ? []
-          : this.#stmt.mentionTexts.all({ room: r.room, read: r.read, user, scan: bounds.scan }).map((t) => t.body);
-      return { room: r.room, read: r.read, head: r.head, unread, texts };
+      const found =
+        unread === 0 ? [] : this.#stmt.mentionTexts.all({ room: r.room, read: r.read, user, scan: bounds.scan });
+      const texts = found.map((t) => t.body);
+      const senders = found.map((t) => t.sender);
+      return { room: r.room, read: r.read, head: r.head, unread, texts, senders };
     });
   }
 
