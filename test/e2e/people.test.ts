@@ -74,9 +74,13 @@ describe.skipIf(skipBrowserTests('e2e people'))('handles, guests and blocking', 
     await folded.getByRole('button', { name: 'Show' }).click();
     await waitForBody(alice, 'can you see me');
 
-    // The guest cannot open a DM with alice: nothing opens.
+    // The guest cannot open a DM with alice: nothing opens, and the app says why.
     await guestBob.getByRole('button', { name: 'Send alice a direct message' }).click();
+    await guestBob
+      .locator('.notice[role="alert"]', { hasText: 'does not accept messages from you' })
+      .waitFor({ timeout: SOON });
     await expect(guestBob.locator('.messages').getAttribute('data-room')).resolves.toBe('general');
+    await guestBob.locator('.notice').getByRole('button').click();
 
     // Settings list the blocked person; Unblock there lifts it.
     await alice.locator('.settings-toggle').first().click();
@@ -108,6 +112,14 @@ describe.skipIf(skipBrowserTests('e2e people'))('handles, guests and blocking', 
     await folded.nth(1).waitFor({ timeout: SOON });
     await folded.last().getByRole('button', { name: '显示' }).click({ timeout: SOON });
     await waitForBody(carl, '你好 carl');
+    // Blocked by alice, carl's "Message" says so in Chinese.
+    const carlRow = alice.locator('.member-list .person:has(.person-nick:text-is("carl"))');
+    await carlRow.getByRole('button', { name: 'Block carl' }).click({ timeout: SOON });
+    await carlRow.locator('.confirm-yes').click();
+    await carlRow.getByRole('button', { name: 'Unblock carl' }).waitFor({ timeout: SOON });
+    await carl.getByRole('button', { name: '给 alice 发私信' }).click();
+    await carl.locator('.notice[role="alert"]', { hasText: '对方不接收你的消息。' }).waitFor({ timeout: SOON });
+    await expect(carl.locator('.messages').getAttribute('data-room')).resolves.toBe('general');
     expect(app.pageErrors).toEqual([]);
   });
 });

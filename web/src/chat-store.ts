@@ -208,6 +208,20 @@ export class ChatStore {
     return this.list.openDm(users);
   }
 
+  /**
+   * Opens a DM from a button that has no form to show an error in (member panel, quick
+   * switcher): a refusal (`blocked`) is said in the notice. True when it opened.
+   */
+  messageUser(userId: string): Promise<boolean> {
+    return this.list.openDm([userId]).then(
+      () => true,
+      (err: unknown) => {
+        this.s.set({ notice: errorText(err) });
+        return false;
+      },
+    );
+  }
+
   /** Owner or moderator (any member of a DM); rejects with the server's error for the form. */
   setRoomMeta(room: string, title: string | undefined, topic: string | undefined): Promise<void> {
     return this.admin.setRoomMeta(room, title, topic);

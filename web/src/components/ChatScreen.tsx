@@ -235,7 +235,7 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
         loadMembers={loadMembers}
         onClose={() => setSwitcher(false)}
         onOpenRoom={openRoom}
-        onOpenDm={(user) => void store.openDm([user.id]).then(leaveSearch, () => undefined)}
+        onOpenDm={(user) => void store.messageUser(user.id).then((opened) => opened && leaveSearch())}
       />
       <MemberPanel
         members={members.members}
@@ -243,7 +243,7 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
         online={view?.online ?? []}
         me={state.user}
         stale={state.conn.state !== 'connected'}
-        onMessage={(user) => void store.openDm([user.id]).catch(() => undefined)}
+        onMessage={(user) => void store.messageUser(user.id)}
         onClose={() => setPeopleOpen(false)}
         invite={
           moderator && (
