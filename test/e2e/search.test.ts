@@ -117,4 +117,23 @@ describe.skipIf(skipBrowserTests('e2e search'))('search and jump to a message in
     await box.press('Escape');
     await expect(page.locator('.search-panel').count()).resolves.toBe(0);
   });
+
+  it('at phone width, Escape in the empty box closes the results and the widened box', async () => {
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 800 });
+    try {
+      await searchFor(page, '会议');
+      await page.locator('.search-panel').waitFor({ timeout: SOON });
+      const box = page.getByRole('searchbox', { name: 'Search messages' });
+      // Open, the box takes the header's width.
+      expect((await box.boundingBox())!.width).toBeGreaterThan(200);
+      await box.fill('');
+      await box.press('Escape');
+      await expect(page.locator('.search-panel').count()).resolves.toBe(0);
+      await expect(box.evaluate((el) => el === document.activeElement)).resolves.toBe(false);
+      expect((await box.boundingBox())!.width).toBeLessThan(60);
+    } finally {
+      if (size) await page.setViewportSize(size);
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { t } from '../i18n/index.ts';
 
 interface Props {
   readonly onSearch: (q: string) => void;
-  /** Escape in an empty box closes the results. */
+  /** Escape in an empty box closes the results (and leaves the box). */
   readonly onClose: () => void;
   /** The box got focus: show the last results again. */
   readonly onFocus: () => void;
@@ -38,7 +38,11 @@ export function SearchBox({ onSearch, onClose, onFocus }: Props) {
           // Clearing the box is this Escape's whole job (the panel's own Escape waits for the next).
           e.preventDefault();
           if (q) setQ('');
-          else onClose();
+          else {
+            // Also leaves the box, so a phone's widened box (open while focused) closes with the results.
+            e.currentTarget.blur();
+            onClose();
+          }
         }}
       />
     </form>
