@@ -215,7 +215,8 @@ export class RoomPresence {
         set.add(u.id);
       }
     this.#d.broadcast(room, JSON.stringify(view(room, online, new Set())), [...by.keys()]);
-    for (const [id, hidden] of by) this.#d.broadcast(room, JSON.stringify(view(room, online, hidden)), [], [id]);
+    for (const [hidden, ids] of grouped(by))
+      this.#d.broadcast(room, JSON.stringify(view(room, online, hidden)), [], ids);
   }
 
   /** A change: one frame for all; those blocked by a changed user get it without that user. */
@@ -242,8 +243,23 @@ export class RoomPresence {
       }
     this.#d.broadcast(room, JSON.stringify(frame(new Set())), [...by.keys()]);
     // The count then disagrees with what these people see: their SDK asks for its full view (`online`).
-    for (const [id, leave] of by) this.#d.broadcast(room, JSON.stringify(frame(leave)), [], [id]);
+    for (const [leave, ids] of grouped(by)) this.#d.broadcast(room, JSON.stringify(frame(leave)), [], ids);
   }
+}
+
+/**
+ * The recipients by the set hidden from them: everyone one blocker blocks shares one frame, so a
+ * user who blocks many people costs one more frame per change, not one per person.
+ */
+function grouped(by: ReadonlyMap<string, ReadonlySet<string>>): [ReadonlySet<string>, string[]][] {
+  const groups = new Map<string, [ReadonlySet<string>, string[]]>();
+  for (const [id, hidden] of by) {
+    const key = [...hidden].sort().join(' ');
+    const g = groups.get(key);
+    if (g) g[1].push(id);
+    else groups.set(key, [hidden, [id]]);
+  }
+  return [...groups.values()];
 }
 
 /** A full view without the users of `hidden`, saying how many it left out. */
