@@ -81,6 +81,7 @@ describe('decodeClientFrame', () => {
       { type: 'block', id: 'b1', user: 'u2' },
       { type: 'unblock', id: 'b2', user: 'u2' },
       { type: 'blocks', id: 'b3' },
+      { type: 'online', room: 'general' },
     ];
     const seen = new Set<string>();
     for (const f of frames) {

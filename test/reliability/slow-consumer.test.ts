@@ -55,9 +55,10 @@ afterAll(async () => {
 
 /** The `ws` sockets the slow client opened, so the test can stop reading the current one. */
 const slowSockets: WebSocket[] = [];
+// Uncompressed: the test needs the replay to fill the kernel's buffers, which deflated frames would not.
 class TappedWebSocket extends WebSocket {
   constructor(url: string) {
-    super(url);
+    super(url, { perMessageDeflate: false });
     slowSockets.push(this);
   }
 }
@@ -206,7 +207,7 @@ describe('slow consumer stalled in a replay', () => {
     const sockets: WebSocket[] = [];
     class ControlledWebSocket extends WebSocket {
       constructor(url: string) {
-        super(away ? 'ws://127.0.0.1:1/ws' : url);
+        super(away ? 'ws://127.0.0.1:1/ws' : url, { perMessageDeflate: false });
         sockets.push(this);
         if (stallNext) {
           stallNext = false;

@@ -63,6 +63,7 @@ const READS: Record<string, Make> = {
   sync: () => ({ type: 'sync' }),
   unread: () => ({ type: 'unread' }),
   ping: () => ({ type: 'ping' }),
+  online: (room) => ({ type: 'online', room }),
   search: () => ({ type: 'search', q: 'hello' }),
   members: (room) => ({ type: 'members', room }),
   blocks: () => ({ type: 'blocks' }),

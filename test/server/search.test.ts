@@ -68,7 +68,7 @@ describe('search', () => {
       room: 'plaza',
       kind: 'text',
       body: 'launch party on friday',
-      sender: olga.welcome.user,
+      sender: { id: olga.welcome.user.id, nick: olga.welcome.user.nick },
     });
     expect(plaza?.ts).toBeGreaterThan(0);
     expect(plaza?.snippet).toBe('launch party on friday');
