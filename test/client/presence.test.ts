@@ -75,7 +75,7 @@ describe('presence over the wire', () => {
     const changes: UserStatus[] = [];
     bo.on('status', ({ users }) => changes.push(...users.filter((u) => u.user.id === adaId)));
 
-    expect(await bo.who([adaId, adaId])).toEqual([{ user: { id: adaId, nick: 'ada' }, state: 'online' }]);
+    expect(await bo.who([adaId, adaId])).toEqual([{ user: { id: adaId, nick: 'ada', guest: true }, state: 'online' }]);
     expect(bo.status(adaId)?.state).toBe('online');
     expect(changes.map((s) => s.state)).toEqual(['online']);
 

@@ -32,7 +32,11 @@ describe('client.search', () => {
         .map((k) => [k.room, k.seq]),
     );
     const hit = first.results[0]!;
-    expect(hit).toMatchObject({ kind: 'text', body: '周报 weekly report 4', sender: c.user });
+    expect(hit).toMatchObject({
+      kind: 'text',
+      body: '周报 weekly report 4',
+      sender: { id: c.user?.id, nick: c.user?.nick },
+    });
     expect(hit.marks.map(([s, e]) => hit.snippet.slice(s, e))).toEqual(['周报', 'report']);
     expect(first.next).toBeTypeOf('number');
     const second = await c.search('周报 REPORT', { limit: 3, before: first.next });

@@ -87,8 +87,16 @@ describe('forged ids and fields', () => {
     expect(b.seq).not.toBe(a.seq);
     const page = await bob.request('history', { type: 'history', id: 'hf', room: 'general', after: a.seq - 1 });
     const [first, second] = page.events;
-    expect(first).toMatchObject({ seq: a.seq, body: 'A', sender: alice.welcome.user });
-    expect(second).toMatchObject({ seq: b.seq, body: 'B', sender: bob.welcome.user });
+    expect(first).toMatchObject({
+      seq: a.seq,
+      body: 'A',
+      sender: { id: alice.welcome.user.id, nick: alice.welcome.user.nick },
+    });
+    expect(second).toMatchObject({
+      seq: b.seq,
+      body: 'B',
+      sender: { id: bob.welcome.user.id, nick: bob.welcome.user.nick },
+    });
   });
 
   it("refuses edits and deletes of someone else's message", async () => {
