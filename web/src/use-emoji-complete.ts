@@ -8,6 +8,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { closedShortcode, replaceRange, shortcodeQuery } from './emoji-complete.ts';
 import { loadEmoji, matchShortcodes, type Emoji, type EmojiSet } from './emoji-data.ts';
 import { locale } from './i18n/index.ts';
+import { popupKeyDown } from './popup-keys.ts';
 
 export interface EmojiMatch {
   readonly code: string;
@@ -98,28 +99,13 @@ export function useEmojiComplete(
       const el = ref.current;
       if (el && el.selectionStart !== caret) setCaret(el.selectionStart);
     },
-    onKeyDown: (e) => {
-      if (matches.length === 0 || e.isComposing) return false;
-      switch (e.key) {
-        case 'ArrowDown':
-          setActive((current + 1) % matches.length);
-          break;
-        case 'ArrowUp':
-          setActive((current - 1 + matches.length) % matches.length);
-          break;
-        case 'Enter':
-        case 'Tab':
-          if (e.shiftKey) return false;
-          pick(matches[current]!);
-          break;
-        case 'Escape':
-          setClosedFor(text);
-          break;
-        default:
-          return false;
-      }
-      e.preventDefault();
-      return true;
-    },
+    onKeyDown: (e) =>
+      popupKeyDown(e, {
+        count: matches.length,
+        current,
+        setActive,
+        pickCurrent: () => pick(matches[current]!),
+        close: () => setClosedFor(text),
+      }),
   };
 }

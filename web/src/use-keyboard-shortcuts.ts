@@ -2,7 +2,7 @@
  * App-wide keys: Ctrl/Cmd+K opens the quick switcher; Alt+↑/↓ opens the previous/next room in the
  * sidebar's order (rooms, then DMs, as listed), wrapping around. docs/web.md lists them.
  */
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 
 /** The sidebar's rooms and DMs, in the order shown. */
 export function sidebarOrder(): string[] {
@@ -18,6 +18,10 @@ export function useKeyboardShortcuts(opts: {
   readonly onOpen: (room: string) => void;
 }): void {
   const { current, onSwitcher, onOpen } = opts;
+  // Read at key time: a key pressed right after a room change must not see the previous room
+  // (effects re-register only after the next paint).
+  const currentRef = useRef(current);
+  currentRef.current = current;
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (e.isComposing) return;
@@ -33,13 +37,17 @@ export function useKeyboardShortcuts(opts: {
         // Before the composer sees ↑ (which would start editing your last message).
         e.preventDefault();
         e.stopPropagation();
-        const at = order.indexOf(current);
+        const now = currentRef.current;
+        const at = order.indexOf(now);
         const step = e.key === 'ArrowDown' ? 1 : -1;
         const next = order[(at < 0 ? 0 : at + step + order.length) % order.length];
-        if (next && next !== current) onOpen(next);
+        if (next && next !== now) {
+          currentRef.current = next;
+          onOpen(next);
+        }
       }
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [current, onSwitcher, onOpen]);
+  }, [onSwitcher, onOpen]);
 }

@@ -2,6 +2,7 @@
 import type { RefObject } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { completeMention, matchNames, mentionQuery } from './mention-complete.ts';
+import { popupKeyDown } from './popup-keys.ts';
 
 export interface MentionComplete {
   /** Names offered now (empty: the popup is closed). */
@@ -57,28 +58,13 @@ export function useMentionComplete(
       const el = ref.current;
       if (el && el.selectionStart !== caret) setCaret(el.selectionStart);
     },
-    onKeyDown: (e) => {
-      if (matches.length === 0 || e.isComposing) return false;
-      switch (e.key) {
-        case 'ArrowDown':
-          setActive((current + 1) % matches.length);
-          break;
-        case 'ArrowUp':
-          setActive((current - 1 + matches.length) % matches.length);
-          break;
-        case 'Enter':
-        case 'Tab':
-          if (e.shiftKey) return false;
-          pick(matches[current]!);
-          break;
-        case 'Escape':
-          setClosedFor(text);
-          break;
-        default:
-          return false;
-      }
-      e.preventDefault();
-      return true;
-    },
+    onKeyDown: (e) =>
+      popupKeyDown(e, {
+        count: matches.length,
+        current,
+        setActive,
+        pickCurrent: () => pick(matches[current]!),
+        close: () => setClosedFor(text),
+      }),
   };
 }
