@@ -66,6 +66,8 @@ export function QuickSwitcher(props: Props) {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const people = usePeople(open, sharedRooms(state), state.user?.id, props.loadMembers) ?? [];
+  // After every render, not only when `open` changes: Escape closes the dialog natively, and a
+  // Ctrl+K right after it can set `open` false and true again within one render.
   useEffect(() => {
     const d = dialog.current;
     if (!d) return;
@@ -75,7 +77,7 @@ export function QuickSwitcher(props: Props) {
       d.showModal();
     }
     if (!open && d.open) d.close();
-  }, [open]);
+  });
 
   const shown = fuzzyFilter(choices(props, people), query, (c) => c.label).slice(0, 30);
   const at = Math.min(active, Math.max(shown.length - 1, 0));
