@@ -39,6 +39,20 @@ export function blocksContract(factory: StoreFactory): void {
       await store.close();
     });
 
+    it('lists everyone who blocks a user (blockedBy), and no longer after an unblock', async () => {
+      const store = await factory.open();
+      expect(await store.blockedBy(cy.id)).toEqual([]);
+      await store.block(ann.id, cy);
+      await store.block(bob.id, cy);
+      await store.block(cy.id, ann);
+      expect((await store.blockedBy(cy.id)).sort()).toEqual([ann.id, bob.id]);
+      expect(await store.blockedBy(ann.id)).toEqual([cy.id]);
+      expect(await store.blockedBy(bob.id)).toEqual([]);
+      await store.unblock(ann.id, cy.id);
+      expect(await store.blockedBy(cy.id)).toEqual([bob.id]);
+      await store.close();
+    });
+
     it('hands over each mention text with its sender, so a blocked sender’s mention is not counted', async () => {
       const store = await factory.open();
       await store.createRoom('m', 'm');

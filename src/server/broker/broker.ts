@@ -23,6 +23,11 @@ export interface BrokerMessage {
     readonly hide?: readonly string[];
     /** To these users alone. */
     readonly only?: readonly string[];
+    /**
+     * A presence or typing signal that each node screens per recipient: whoever blocks the
+     * recipient is left out (fanout/hub.ts `Screen`, core/block-book.ts).
+     */
+    readonly screened?: true;
   };
   /** A kick or ban: every node removes this user's sockets from the room before delivering. */
   readonly evict?: { readonly user: string; readonly reason: RemovalKind; readonly by: UserRef };

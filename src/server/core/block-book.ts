@@ -2,6 +2,9 @@
  * Blocking on one node (docs/protocol.md, _Blocking_). The store holds every block; this book
  * keeps, for the users connected here (loaded at hello) and any block changed since the node
  * started, whom each user blocks, so a typing signal can leave out the blocked without a query.
+ * It also keeps, for the users connected here, who blocks them: what each node screens out of the
+ * presence and typing signals it delivers to its own connections, whichever node sent them (a
+ * blocker on another node is unknown to the sender's book).
  * A change travels on the `~blocks` node channel: every node updates its book, sends the new list
  * to the blocker's connections, and tells the blocked user's connections the blocker's status
  * (offline while blocked, the real one after an unblock).
@@ -35,10 +38,18 @@ export interface BlockBookDeps {
   readonly review?: (conn: Subscriber) => void;
 }
 
+/** Users loaded here but no longer connected are forgotten this long after their load. */
+const FORGET_AFTER_MS = 60_000;
+
 export class BlockBook {
   readonly #d: BlockBookDeps;
   /** Blocker id → the ids they block; only non-empty sets. */
   readonly #of = new Map<string, readonly string[]>();
+  /** User id → the ids of those who block them, for every user loaded here (empty sets too). */
+  readonly #by = new Map<string, { readonly ids: Set<string>; readonly at: number }>();
+  /** Loads under way by user id: the messages heard meanwhile, replayed over the store's answer. */
+  readonly #loading = new Map<string, Set<BlocksMessage[]>>();
+  #swept = 0;
 
   constructor(deps: BlockBookDeps) {
     this.#d = deps;
@@ -50,12 +61,31 @@ export class BlockBook {
     return this.#of.get(userId);
   }
 
-  /** At hello: what this user blocks, from the store. */
+  /** The ids of those who block `userId`, a user connected here (loaded at hello). */
+  blockedBy(userId: string): ReadonlySet<string> | undefined {
+    return this.#by.get(userId)?.ids;
+  }
+
+  /** At hello: what this user blocks and who blocks them, from the store. */
   async load(userId: string): Promise<void> {
-    this.#set(
-      userId,
-      (await this.#d.store.blocked(userId)).map((u) => u.id),
-    );
+    const heard: BlocksMessage[] = [];
+    let loads = this.#loading.get(userId);
+    if (!loads) this.#loading.set(userId, (loads = new Set()));
+    loads.add(heard);
+    try {
+      const [blocked, blockers] = await Promise.all([this.#d.store.blocked(userId), this.#d.store.blockedBy(userId)]);
+      this.#sweep();
+      this.#set(
+        userId,
+        blocked.map((u) => u.id),
+      );
+      this.#by.set(userId, { ids: new Set(blockers), at: Date.now() });
+      // A change heard while the store was read may be missing from its answer: it wins.
+      for (const m of heard) this.#apply(m);
+    } finally {
+      loads.delete(heard);
+      if (loads.size === 0) this.#loading.delete(userId);
+    }
   }
 
   /** After the store changed: every node (this one included) hears it. */
@@ -69,11 +99,34 @@ export class BlockBook {
     else this.#of.delete(userId);
   }
 
-  #received({ blocker, users, changed, on }: BlocksMessage): void {
+  /** One change into both directions of the book. */
+  #apply({ blocker, users, changed, on }: BlocksMessage): void {
     this.#set(
       blocker.id,
       users.map((u) => u.id),
     );
+    const by = this.#by.get(changed.id)?.ids;
+    if (on) by?.add(blocker.id);
+    else by?.delete(blocker.id);
+  }
+
+  /** Forgets the users loaded long ago who have no connection here any more. */
+  #sweep(): void {
+    const now = Date.now();
+    // At most every 10 s, and only when most of the book is people gone: cheap in a join storm.
+    if (this.#by.size < 2 * this.#d.connections.size + 100 || now - this.#swept < 10_000) return;
+    this.#swept = now;
+    const here = new Set<string>();
+    for (const conn of this.#d.connections) if (conn.user) here.add(conn.user.id);
+    const before = now - FORGET_AFTER_MS;
+    for (const [id, { at }] of this.#by)
+      if (at < before && !here.has(id) && !this.#loading.has(id)) this.#by.delete(id);
+  }
+
+  #received(message: BlocksMessage): void {
+    const { blocker, users, changed, on } = message;
+    this.#apply(message);
+    for (const id of [blocker.id, changed.id]) for (const heard of this.#loading.get(id) ?? []) heard.push(message);
     let list: ReturnType<typeof prepareFrame> | undefined;
     const targets: Subscriber[] = [];
     for (const conn of this.#d.connections) {

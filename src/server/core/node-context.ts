@@ -9,7 +9,7 @@ import { UserLimits } from '../limits/user-limits.ts';
 import type { Logger } from '../log.ts';
 import { NodeMetrics } from '../metrics/node-metrics.ts';
 import type { ServerOptions } from '../options.ts';
-import { RoomPresence, type PresenceViewer } from '../presence/room-presence.ts';
+import { RoomPresence, screen, type PresenceViewer } from '../presence/room-presence.ts';
 import { BlockBook } from './block-book.ts';
 import type { ServerContext } from './context.ts';
 
@@ -31,14 +31,19 @@ export function createNodeContext(
   metrics = new NodeMetrics({ node: options.nodeId ?? 'unnamed', exposed: false }, connections),
 ): NodeContext {
   const { store, broker } = engines;
-  const hub = new Hub(broker, log, options.nodeId ?? undefined, { store, intervalMs: options.healIntervalMs }, metrics);
+  // Screened signals (presence, typing) leave out, per recipient here, whoever blocks them.
+  const screenFor = (userId: string, json: string): string | null | undefined => {
+    const by = blocks.blockedBy(userId);
+    return by && by.size > 0 ? screen(json, by) : undefined;
+  };
+  const heal = { store, intervalMs: options.healIntervalMs };
+  const hub = new Hub(broker, log, options.nodeId ?? undefined, heal, metrics, screenFor);
   const roomPresence = new RoomPresence({
     presence: engines.presence,
     largeRoomOnline: options.largeRoomOnline,
-    broadcast: (room, json, hide, only) => hub.broadcast(room, json, undefined, hide, only),
+    broadcast: (room, json, screened) => hub.broadcast(room, json, undefined, undefined, undefined, screened),
     // Read when a flush runs, after `blocks` below exists.
-    hiddenFrom: (userId): readonly string[] | undefined => blocks.hiddenFrom(userId),
-    blockers: (userId, among) => store.blockers(userId, among),
+    blockedBy: (userId): ReadonlySet<string> | undefined => blocks.blockedBy(userId),
     guard: (work) => guarded(log, { timer: 'presence' }, work),
   });
   // Every enter and exit through the context is recorded as a change of its room.

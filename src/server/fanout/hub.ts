@@ -34,6 +34,12 @@ export function newNodeId(): string {
   return randomBytes(6).toString('base64url');
 }
 
+/**
+ * A screened signal as user `userId` may see it (blocking, core/block-book.ts): undefined to send
+ * it as is, null to skip them, else the JSON to send them instead.
+ */
+export type Screen = (userId: string, payload: string) => string | null | undefined;
+
 /** Healing lost publishes (healer.ts): what it reads, and how often it checks positions (0: never). */
 export interface HealOptions {
   readonly store: HealStore;
@@ -54,6 +60,7 @@ export class Hub implements NodeChannels {
   readonly #listeners = new Map<string, NodeHandler>();
   readonly #healer: Healer | undefined;
   readonly #healIntervalMs: number;
+  readonly #screen: Screen | undefined;
   #healTimer: NodeJS.Timeout | undefined;
   #started = false;
 
@@ -63,8 +70,10 @@ export class Hub implements NodeChannels {
     node: string = newNodeId(),
     heal?: HealOptions,
     metrics?: Pick<NodeMetrics, 'delivered' | 'signalled'>,
+    screen?: Screen,
   ) {
     this.node = node;
+    this.#screen = screen;
     this.#broker = broker;
     this.#log = log;
     this.#metrics = metrics;
@@ -144,14 +153,23 @@ export class Hub implements NodeChannels {
 
   /**
    * Sends an ephemeral frame (presence, typing, receipts) to everyone in the room on every node,
-   * but `except` and the users of `hide` (people the sender blocks); with `only`, to those users alone.
+   * but `except` and the users of `hide` (people the sender blocks); with `only`, to those users
+   * alone; `screened`, tailored per recipient by the receiving node's `Screen`.
    */
-  broadcast(room: string, json: string, except?: Subscriber, hide?: readonly string[], only?: readonly string[]): void {
+  broadcast(
+    room: string,
+    json: string,
+    except?: Subscriber,
+    hide?: readonly string[],
+    only?: readonly string[],
+    screened?: boolean,
+  ): void {
     const signal = {
       node: this.node,
       ...(except ? { except: except.id } : {}),
       ...(hide && hide.length > 0 ? { hide } : {}),
       ...(only ? { only } : {}),
+      ...(screened ? { screened: true as const } : {}),
     };
     this.#broker
       .publish({ channel: room, seq: 0, payload: json, signal })
@@ -182,12 +200,26 @@ export class Hub implements NodeChannels {
       const prepared = prepareFrame(message.payload);
       // Connection ids are unique across nodes (prefixed with the node's id).
       const { except, hide, only } = signal;
+      const screen = signal.screened ? this.#screen : undefined;
+      // Tailored frames of this message, by JSON: everyone blocked by the same people shares one.
+      let tailored: Map<string, ReturnType<typeof prepareFrame>> | undefined;
       for (const conn of ch.subs) {
         if (conn.id === except) continue;
         if (hide && conn.user && hide.includes(conn.user.id)) continue;
         if (only && !(conn.user && only.includes(conn.user.id))) continue;
+        let frame = prepared;
+        if (screen && conn.user) {
+          const json = screen(conn.user.id, message.payload);
+          if (json === null) continue;
+          if (json !== undefined) {
+            tailored ??= new Map();
+            const known = tailored.get(json);
+            if (known) frame = known;
+            else tailored.set(json, (frame = prepareFrame(json)));
+          }
+        }
         try {
-          conn.sendEphemeral(prepared);
+          conn.sendEphemeral(frame);
         } catch (err) {
           this.#failed(conn, err);
         }

@@ -12,8 +12,8 @@ export function typing(conn: ConnectionPort, frame: ClientFrameOf<'typing'>): vo
     if (on && (conn.closing || !conn.rooms.has(room))) return;
     const out: TypingFrame = { type: 'typing', room, user, on };
     try {
-      // Not to the people the user blocks (core/block-book.ts).
-      ctx.hub.broadcast(room, JSON.stringify(out), conn, ctx.blocks.hiddenFrom(user.id));
+      // Not to the people the user blocks (core/block-book.ts); screened on every node too.
+      ctx.hub.broadcast(room, JSON.stringify(out), conn, ctx.blocks.hiddenFrom(user.id), undefined, true);
     } catch (err) {
       ctx.log.error({ conn: conn.id, room, err }, 'typing signal failed');
     }

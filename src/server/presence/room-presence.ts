@@ -11,11 +11,12 @@
  *   large everyone gets the full view once. A lapse (another node's users purged) sends the full
  *   view too.
  * - Blocking (docs/protocol.md, _Blocking_): nobody is listed to a person they block. A full view
- *   leaves out whoever blocks its viewer and says how many it left out (`hidden`); a change about
- *   someone who blocks people goes to everyone else as is and to those blocked without that
- *   someone. With no blocks among the changed users, one frame goes to all, as before.
+ *   leaves out whoever blocks its viewer and says how many it left out (`hidden`). Frames to a
+ *   whole room go out once, `screened`: each node leaves out of them, per recipient, whoever blocks
+ *   that recipient (`screen` below), from its own book of its own connections — the blocker may
+ *   be on any node, unknown to the sender's.
  */
-import type { PresenceFrame, UserRef } from '../../protocol/index.ts';
+import type { PresenceFrame, TypingFrame, UserRef } from '../../protocol/index.ts';
 import type { Presence } from './presence.ts';
 
 /** A connection that wants a room's full view: sent only while it is still in the room. */
@@ -30,14 +31,12 @@ export interface RoomPresenceDeps {
   readonly presence: Presence;
   readonly largeRoomOnline: number;
   /**
-   * To every subscriber of the room on every node (ephemeral), but the users of `hide`; with
-   * `only`, to those users alone.
+   * To every subscriber of the room on every node (ephemeral); `screened`: each node leaves out,
+   * per recipient, whoever blocks them (`screen`).
    */
-  readonly broadcast: (room: string, json: string, hide?: readonly string[], only?: readonly string[]) => void;
-  /** Whom a user blocks, as this node knows it (core/block-book.ts; every user connected here). */
-  readonly hiddenFrom?: (userId: string) => readonly string[] | undefined;
-  /** Those of `among` who block `userId`, from the store (complete on every node). */
-  readonly blockers?: (userId: string, among: readonly string[]) => Promise<string[]>;
+  readonly broadcast: (room: string, json: string, screened?: boolean) => void;
+  /** Who blocks a user connected here (core/block-book.ts, loaded at hello, kept current). */
+  readonly blockedBy?: (userId: string) => ReadonlySet<string> | undefined;
   /** Runs the flush where a failure is logged, not thrown (guard.ts). */
   readonly guard: (work: () => Promise<void>) => void;
 }
@@ -184,82 +183,68 @@ export class RoomPresence {
       const wasCounted = this.#counted.delete(room);
       if (wasCounted || changes.full) {
         online ??= await p.online(room);
-        await this.#show(changes.viewers, room, online);
-        this.#everyone(room, online);
+        this.#show(changes.viewers, room, online);
+        this.#d.broadcast(room, JSON.stringify(view(room, online, new Set())), true);
         continue;
       }
       // The full view first: the changes up to it then apply to it exactly, wherever they arrive.
-      if (online) await this.#show(changes.viewers, room, online);
+      if (online) this.#show(changes.viewers, room, online);
       if (changes.joined.size + changes.left.size > 0) this.#changes(room, count, changes);
     }
   }
 
   /** Each viewer's full view, without the people who block the viewer. */
-  async #show(viewers: ReadonlySet<PresenceViewer>, room: string, online: readonly UserRef[]): Promise<void> {
+  #show(viewers: ReadonlySet<PresenceViewer>, room: string, online: readonly UserRef[]): void {
     for (const v of viewers) {
       const me = v.user?.id;
-      const others = online.filter((u) => u.id !== me).map((u) => u.id);
-      const hidden = me && others.length > 0 && this.#d.blockers ? await this.#d.blockers(me, others) : [];
-      if (v.rooms.has(room)) v.send(view(room, online, new Set(hidden)));
+      const hidden = (me && this.#d.blockedBy?.(me)) || new Set<string>();
+      if (v.rooms.has(room)) v.send(view(room, online, hidden));
     }
   }
 
-  /** The full view to everyone in the room (a lapse, no longer large): tailored for the blocked. */
-  #everyone(room: string, online: readonly UserRef[]): void {
-    // Blocked user id → the online users who block them.
-    const by = new Map<string, Set<string>>();
-    for (const u of online)
-      for (const id of this.#d.hiddenFrom?.(u.id) ?? []) {
-        let set = by.get(id);
-        if (!set) by.set(id, (set = new Set()));
-        set.add(u.id);
-      }
-    this.#d.broadcast(room, JSON.stringify(view(room, online, new Set())), [...by.keys()]);
-    for (const [hidden, ids] of grouped(by))
-      this.#d.broadcast(room, JSON.stringify(view(room, online, hidden)), [], ids);
-  }
-
-  /** A change: one frame for all; those blocked by a changed user get it without that user. */
+  /**
+   * A change, one frame for all, screened: those blocked by a changed user get it without them.
+   * The count then disagrees with what they see: their SDK asks for its full view (`online`).
+   */
   #changes(room: string, count: number, changes: Pending): void {
-    const frame = (leave: ReadonlySet<string>): PresenceFrame => {
-      const joined = [...changes.joined.values()].filter((u) => !leave.has(u.id));
-      const left = [...changes.left.values()].filter((u) => !leave.has(u.id));
-      return {
-        type: 'presence',
-        room,
-        count,
-        ...(joined.length > 0 ? { joined } : {}),
-        // Still a change when nothing in it may be shown (not a large room's bare count).
-        ...(left.length > 0 || joined.length === 0 ? { left } : {}),
-      };
+    const frame: PresenceFrame = {
+      type: 'presence',
+      room,
+      count,
+      ...(changes.joined.size > 0 ? { joined: [...changes.joined.values()] } : {}),
+      ...(changes.left.size > 0 ? { left: [...changes.left.values()] } : {}),
     };
-    // Blocked user id → the changed users who block them. Empty unless a changed user blocks someone.
-    const by = new Map<string, Set<string>>();
-    for (const id of [...changes.joined.keys(), ...changes.left.keys()])
-      for (const blocked of this.#d.hiddenFrom?.(id) ?? []) {
-        let set = by.get(blocked);
-        if (!set) by.set(blocked, (set = new Set()));
-        set.add(id);
-      }
-    this.#d.broadcast(room, JSON.stringify(frame(new Set())), [...by.keys()]);
-    // The count then disagrees with what these people see: their SDK asks for its full view (`online`).
-    for (const [leave, ids] of grouped(by)) this.#d.broadcast(room, JSON.stringify(frame(leave)), [], ids);
+    this.#d.broadcast(room, JSON.stringify(frame), true);
   }
 }
 
 /**
- * The recipients by the set hidden from them: everyone one blocker blocks shares one frame, so a
- * user who blocks many people costs one more frame per change, not one per person.
+ * A screened signal (presence or typing) as someone blocked by `blockers` may see it: undefined
+ * when it names none of them, null when there is nothing left to send (typing by a blocker).
+ * A change with nothing left in it is still sent, as `left: []` (not a large room's bare count).
  */
-function grouped(by: ReadonlyMap<string, ReadonlySet<string>>): [ReadonlySet<string>, string[]][] {
-  const groups = new Map<string, [ReadonlySet<string>, string[]]>();
-  for (const [id, hidden] of by) {
-    const key = [...hidden].sort().join(' ');
-    const g = groups.get(key);
-    if (g) g[1].push(id);
-    else groups.set(key, [hidden, [id]]);
+export function screen(json: string, blockers: ReadonlySet<string>): string | null | undefined {
+  if (blockers.size === 0) return undefined;
+  const f = JSON.parse(json) as PresenceFrame | TypingFrame;
+  if (f.type === 'typing') return blockers.has(f.user.id) ? null : undefined;
+  if (f.type !== 'presence') return undefined;
+  const keep = (us: readonly UserRef[] | undefined): UserRef[] => (us ?? []).filter((u) => !blockers.has(u.id));
+  if (f.online) {
+    const online = keep(f.online);
+    const left = f.online.length - online.length;
+    return left === 0 ? undefined : JSON.stringify({ ...f, online, hidden: (f.hidden ?? 0) + left });
   }
-  return [...groups.values()];
+  const joined = keep(f.joined);
+  const left = keep(f.left);
+  if (joined.length === (f.joined?.length ?? 0) && left.length === (f.left?.length ?? 0)) return undefined;
+  const out: PresenceFrame = {
+    type: 'presence',
+    room: f.room,
+    count: f.count,
+    ...(joined.length > 0 ? { joined } : {}),
+    ...(left.length > 0 || joined.length === 0 ? { left } : {}),
+  };
+  return JSON.stringify(out);
 }
 
 /** A full view without the users of `hidden`, saying how many it left out. */

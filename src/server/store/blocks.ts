@@ -13,4 +13,6 @@ export interface BlockStore {
   blocked(blocker: string): Promise<UserRef[]>;
   /** Those of `among` who block `userId`. */
   blockers(userId: string, among: readonly string[]): Promise<string[]>;
+  /** Everyone who blocks `userId` (what a node screens out of that user's signals, core/block-book.ts). */
+  blockedBy(userId: string): Promise<string[]>;
 }

@@ -45,4 +45,11 @@ export class PgBlocks implements BlockStore {
     );
     return rows.map((r) => r.blocker);
   }
+
+  async blockedBy(userId: string): Promise<string[]> {
+    const { rows } = await this.#db.query<{ blocker: string }>('SELECT blocker FROM blocks WHERE blocked = $1', [
+      userId,
+    ]);
+    return rows.map((r) => r.blocker);
+  }
 }

@@ -201,6 +201,9 @@ export class PostgresStore implements Store {
   blockers(userId: string, among: readonly string[]): Promise<string[]> {
     return this.#blocks.blockers(userId, among);
   }
+  blockedBy(userId: string): Promise<string[]> {
+    return this.#blocks.blockedBy(userId);
+  }
 
   /** Waits for the appends in flight, then ends the pool. */
   async close(): Promise<void> {

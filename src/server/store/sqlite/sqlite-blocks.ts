@@ -39,4 +39,8 @@ export class SqliteBlocks {
       .map((r) => r.blocker)
       .filter((id) => wanted.has(id));
   }
+
+  blockedBy(userId: string): string[] {
+    return this.#stmt.blockers.all(userId).map((r) => r.blocker);
+  }
 }

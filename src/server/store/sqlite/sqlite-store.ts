@@ -214,6 +214,9 @@ export class SqliteStore implements Store {
   async blockers(userId: string, among: readonly string[]): Promise<string[]> {
     return this.#blocks.blockers(userId, among);
   }
+  async blockedBy(userId: string): Promise<string[]> {
+    return this.#blocks.blockedBy(userId);
+  }
 
   async close(): Promise<void> {
     // Appends queued in this tick still commit before the file closes.

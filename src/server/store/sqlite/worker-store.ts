@@ -324,6 +324,9 @@ export class SqliteWorkerStore implements S.Store {
   blockers(userId: string, among: readonly string[]): Promise<string[]> {
     return this.#reader.blockers(userId, among);
   }
+  blockedBy(userId: string): Promise<string[]> {
+    return this.#reader.blockedBy(userId);
+  }
 
   /** What is queued commits in the worker, then both connections close. */
   close(): Promise<void> {
