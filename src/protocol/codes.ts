@@ -43,6 +43,11 @@ export const ERRORS = {
   too_many_rooms: { message: 'This user has joined too many rooms; leave one first', retryable: false },
   blocked: { message: 'This person does not accept direct messages from you', retryable: false },
   block_invalid: { message: 'You cannot block yourself', retryable: false },
+  display_name_invalid: {
+    message: 'Display names are 1 to 64 characters, without control, invisible or direction-changing characters',
+    retryable: false,
+  },
+  account_required: { message: 'Only accounts can do this; sign in or create an account', retryable: false },
   // Accounts (HTTP /api/auth/* answers and the WebSocket handshake's 401).
   bad_request: { message: 'The request is malformed', retryable: false },
   username_invalid: { message: 'Username is not allowed', retryable: false },

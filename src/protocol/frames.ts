@@ -20,6 +20,12 @@ export interface UserRef {
    * later. Absent for an account. Compare people by `id`, never by `nick`.
    */
   readonly guest?: true;
+  /**
+   * An account's display name, when it set one (never a guest's): show it, with @nick beside it
+   * where there is room. Not unique and it may change (`profile` frames); room-log events carry
+   * only id and nick. Absent: show the nick.
+   */
+  readonly name?: string;
 }
 
 /** An uploaded file as a message carries it (docs/protocol.md, _Files_). All of it comes from the server. */
@@ -245,6 +251,17 @@ export interface BlocksFrame {
   readonly users: UserRef[];
 }
 
+/**
+ * An account's display name changed: the answer to `profile` (with its `id`), and live (without
+ * `id`) to the user's other connections and to the online people who share a room with the user.
+ */
+export interface ProfileFrame {
+  readonly type: 'profile';
+  readonly id?: string;
+  /** The user as they are now: `name` absent when it was cleared. */
+  readonly user: UserRef;
+}
+
 export interface LeftFrame {
   readonly type: 'left';
   readonly id: string;
@@ -388,6 +405,7 @@ export type ServerFrame =
   | ResultsFrame
   | MembersFrame
   | BlocksFrame
+  | ProfileFrame
   | PongFrame;
 
 export type ServerFrameType = ServerFrame['type'];

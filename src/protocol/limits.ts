@@ -28,6 +28,8 @@ export const LIMITS = {
   /** Largest page of search results. */
   searchMaxLimit: 50,
   searchDefaultLimit: 20,
+  /** Longest display name, in characters (code points, after normalisation). */
+  displayNameMax: 64,
   /** Most users asked about in one `who`. */
   whoMax: 200,
 } as const;

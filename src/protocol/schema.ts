@@ -64,6 +64,31 @@ const titleSchema = v.pipe(
 
 export const bodySchema = v.pipe(v.string(), v.transform(cleanText));
 
+/** Control characters and format characters (bidi controls among them), emoji parts aside. */
+const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/u;
+
+/**
+ * An account's display name: NFC, whitespace runs collapsed to one space, trimmed; '' (or only
+ * whitespace) clears it. Refused, not cleaned: control, format, bidi and invisible characters (a
+ * name is shown beside others, so it must not hide or reorder text), blank names, more than
+ * displayNameMax code points.
+ */
+export const displayNameSchema = v.pipe(
+  v.string(),
+  // Bounds the work below; the real limit is counted after normalising.
+  v.maxLength(LIMITS.displayNameMax * 16, `display name is longer than ${LIMITS.displayNameMax} characters`),
+  v.transform((s) => s.replace(LONE_SURROGATE, '\ufffd').normalize('NFC').replace(/\s+/gu, ' ').trim()),
+  v.check(
+    (s) => [...s].length <= LIMITS.displayNameMax,
+    `display name is longer than ${LIMITS.displayNameMax} characters`,
+  ),
+  v.check((s) => {
+    const bare = s.replace(EMOJI_PARTS, '');
+    return !CONTROL_OR_FORMAT.test(bare) && !INVISIBLE.test(bare);
+  }, 'display name may not hold control, invisible or direction-changing characters'),
+  v.check((s) => s === '' || s.replace(EMOJI_PARTS, '').trim() !== '', 'display name is blank'),
+);
+
 export const helloSchema = v.object({
   type: v.literal('hello'),
   v: v.literal(PROTOCOL_VERSION),
@@ -275,6 +300,13 @@ export const unblockSchema = v.object({ type: v.literal('unblock'), id: requestI
 /** The people you block. Answered with `blocks`. */
 export const blocksSchema = v.object({ type: v.literal('blocks'), id: requestId });
 
+/** Sets your display name ('' clears it); accounts only. Answered with `profile`. */
+export const profileSchema = v.object({
+  type: v.literal('profile'),
+  id: v.optional(requestId),
+  name: displayNameSchema,
+});
+
 const FRAME_SCHEMAS = {
   hello: helloSchema,
   create: createSchema,
@@ -307,6 +339,7 @@ const FRAME_SCHEMAS = {
   block: blockSchema,
   unblock: unblockSchema,
   blocks: blocksSchema,
+  profile: profileSchema,
 } as const;
 
 export type ClientFrame = {
@@ -376,6 +409,9 @@ export function decodeClientFrame(text: string): DecodeResult {
     if (field === 'nick') return fail('nick_invalid', `Invalid nickname: ${what}`, id, known);
     if (field === 'room') return fail('room_invalid', `Invalid room name: ${what}`, id, known);
     if (field === 'q' && known === 'search') return fail('query_invalid', `Invalid query: ${what}`, id, known);
+    if (field === 'name' && known === 'profile') {
+      return fail('display_name_invalid', `Invalid display name: ${what}`, id, known);
+    }
     return fail('bad_frame', `Invalid ${type} frame: ${field}: ${what}`, id, known);
   }
   return { ok: true, frame: result.output as ClientFrame };

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/server/store/store.ts';
 import { blocksContract } from './blocks.contract.ts';
+import { displayNamesContract } from './display-names.contract.ts';
 import { roomsContract } from './rooms.contract.ts';
 import { rulesContract } from './rules.contract.ts';
 import { searchContract } from './search.contract.ts';
@@ -22,6 +23,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
     roomsContract(factory);
     rulesContract(factory);
     blocksContract(factory);
+    displayNamesContract(factory);
 
     it('creates rooms once, with a fixed epoch and head 0', async () => {
       const store = await factory.open();

@@ -61,6 +61,7 @@ export const PLAUSIBLE: Record<string, readonly string[]> = {
   users: ['["u-1"]', '["u-1","u-2"]'],
   q: ['"hello"', '"\\"quoted phrase\\""'],
   topic: ['"A topic"', '""'],
+  name: ['"Ada Lovelace"', '""'],
 };
 
 const json = (x: unknown): string => JSON.stringify(x);
@@ -99,6 +100,7 @@ export const EDGY: Record<string, readonly string[]> = {
   ],
   q: [json('q'.repeat(200)), json('"a b" c "'), json('* OR NEAR( ) ^ -x'), json('a '.repeat(60))],
   topic: [json('t'.repeat(250)), json('')],
+  name: [json('😀'.repeat(64)), json('  Zoë \n\t 李  '), json('👩\u200d💻'), json(' ')],
 };
 
 /** Keys that have broken servers: prototype pollution, coercion hooks, thenables. */

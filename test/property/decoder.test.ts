@@ -31,6 +31,7 @@ const DECODER_CODES = new Set([
   'nick_invalid',
   'room_invalid',
   'query_invalid',
+  'display_name_invalid',
 ]);
 /** A message is for humans: short, whatever the input (it may quote a short excerpt of it). */
 const MESSAGE_MAX = 300;

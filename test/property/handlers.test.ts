@@ -74,13 +74,14 @@ const REPLY: Record<FrameType, string | null> = {
   block: 'blocks',
   unblock: 'blocks',
   blocks: 'blocks',
+  profile: 'profile',
 };
 
 /** Frames pushed by the server, never answers: room events, ephemeral signals, the user log. */
 function isPush(f: ServerFrame): boolean {
   if (f.type === 'event' || f.type === 'presence' || f.type === 'typing' || f.type === 'receipts') return true;
   if (f.type === 'user' || f.type === 'removed') return true;
-  if (f.type === 'blocks' && f.id === undefined) return true;
+  if ((f.type === 'blocks' || f.type === 'profile') && f.id === undefined) return true;
   return f.type === 'status' && f.id === undefined;
 }
 

@@ -81,6 +81,8 @@ describe('decodeClientFrame', () => {
       { type: 'block', id: 'b1', user: 'u2' },
       { type: 'unblock', id: 'b2', user: 'u2' },
       { type: 'blocks', id: 'b3' },
+      { type: 'profile', id: 'p1', name: 'Ada Lovelace' },
+      { type: 'profile', name: '' },
       { type: 'online', room: 'general' },
     ];
     const seen = new Set<string>();

@@ -12,6 +12,7 @@ import type { Subscriber } from '../fanout/subscriber.ts';
 import type { UserLimits } from '../limits/user-limits.ts';
 import type { Store } from '../store/store.ts';
 import type { BlockBook } from './block-book.ts';
+import type { NameBook } from './name-book.ts';
 
 export interface ServerContext {
   readonly options: ServerOptions;
@@ -33,6 +34,8 @@ export interface ServerContext {
   readonly roomPresence: RoomPresence;
   /** Whom each user blocks, on this node; block changes to every node (block-book.ts). */
   readonly blocks: BlockBook;
+  /** Display-name changes to every node: identities, presence and `profile` frames (name-book.ts). */
+  readonly names: NameBook;
   /** Marks a room's online list as changed (the change itself is recorded by `presence`); flushed per tick. */
   presenceChanged(room: string): void;
 }

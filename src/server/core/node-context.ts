@@ -11,6 +11,7 @@ import { NodeMetrics } from '../metrics/node-metrics.ts';
 import type { ServerOptions } from '../options.ts';
 import { RoomPresence, screen, type PresenceViewer } from '../presence/room-presence.ts';
 import { BlockBook } from './block-book.ts';
+import { NameBook } from './name-book.ts';
 import type { ServerContext } from './context.ts';
 
 export interface NodeContext {
@@ -45,6 +46,8 @@ export function createNodeContext(
     // Read when a flush runs, after `blocks` below exists.
     blockedBy: (userId): ReadonlySet<string> | undefined => blocks.blockedBy(userId),
     guard: (work) => guarded(log, { timer: 'presence' }, work),
+    // Read at each flush: a rename since this node started overrides the name presence stored.
+    named: (u) => names.named(u),
   });
   // Every enter and exit through the context is recorded as a change of its room.
   const presence = roomPresence.presence;
@@ -70,6 +73,7 @@ export function createNodeContext(
         for (const room of viewer.rooms.keys()) roomPresence.view(room, viewer as PresenceViewer);
     },
   });
+  const names = new NameBook({ nodes: hub, connections, log });
   const ctx: ServerContext = {
     options,
     log,
@@ -84,6 +88,7 @@ export function createNodeContext(
     metrics,
     roomPresence,
     blocks,
+    names,
     presenceChanged: (room) => roomPresence.changed(room),
   };
   // Connections a dead node took with it (purged by this node's presence): presence frames, statuses.

@@ -2,6 +2,7 @@
 import { nanoid } from 'nanoid';
 import { CLOSE, PROPOSED_SESSION, PROTOCOL_VERSION, type ClientFrameOf, type UserRef } from '../../protocol/index.ts';
 import type { ConnectionPort } from '../core/connection-port.ts';
+import { withName } from '../core/name-book.ts';
 
 export async function hello(conn: ConnectionPort, frame: ClientFrameOf<'hello'>): Promise<void> {
   const { store, presence, options } = conn.ctx;
@@ -11,7 +12,9 @@ export async function hello(conn: ConnectionPort, frame: ClientFrameOf<'hello'>)
   }
   const known = frame.session === undefined ? undefined : await store.findSession(frame.session);
   // With an access token (checked at the upgrade) the user is the account; hello's nick is ignored.
-  const account = conn.account?.user;
+  const claimed = conn.account?.user;
+  // The account's display name as stored now (later changes reach this connection: name-book.ts).
+  const account = claimed && withName(claimed, (await store.getAccount(claimed.id))?.displayName);
   // A session keeps its nickname; asking for another one starts a new guest identity.
   const resumed = account
     ? known?.id === account.id

@@ -13,6 +13,7 @@ import { leave } from './leave.ts';
 import { ban, invite, kick, role, unban } from './moderate.ts';
 import { edit, react, remove } from './mutate.ts';
 import { ping } from './ping.ts';
+import { profile } from './profile.ts';
 import { online } from './online.ts';
 import { read } from './read.ts';
 import { rooms } from './rooms.ts';
@@ -61,6 +62,7 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   block,
   unblock,
   blocks,
+  profile,
 };
 
 /** Frames a connection may send before its hello is accepted. */

@@ -21,6 +21,7 @@ export const WRITE_TYPES: ReadonlySet<string> = new Set<ClientFrame['type']>([
   'dm',
   'block',
   'unblock',
+  'profile',
   // Each moderation and room-setting kind is also the type of its request frame.
   ...MODERATION_KINDS,
   ...ROOM_META_KINDS,

@@ -41,6 +41,7 @@ const SERVER_FRAME_TYPES: Record<ServerFrameType, 0> = {
   unread: 0,
   results: 0,
   members: 0,
+  profile: 0,
   pong: 0,
 };
 

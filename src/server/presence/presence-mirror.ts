@@ -5,9 +5,13 @@
  */
 import type { UserRef } from '../../protocol/index.ts';
 
-/** The stored form of a user: exactly id and nick, and the guest flag (a blocking/handles change). */
+/** The stored form of a user: exactly id and nick, and the guest flag or an account's display name. */
 export const userJson = (user: UserRef): string =>
-  JSON.stringify(user.guest ? { id: user.id, nick: user.nick, guest: true } : { id: user.id, nick: user.nick });
+  JSON.stringify(
+    user.guest
+      ? { id: user.id, nick: user.nick, guest: true }
+      : { id: user.id, nick: user.nick, ...(user.name === undefined ? {} : { name: user.name }) },
+  );
 
 export class PresenceMirror {
   /** Lower-cased nickname → holder and this node's connections holding it. */

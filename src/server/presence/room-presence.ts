@@ -37,6 +37,8 @@ export interface RoomPresenceDeps {
   readonly broadcast: (room: string, json: string, screened?: boolean) => void;
   /** Who blocks a user connected here (core/block-book.ts, loaded at hello, kept current). */
   readonly blockedBy?: (userId: string) => ReadonlySet<string> | undefined;
+  /** The user with the freshest display name this node knows (core/name-book.ts). */
+  readonly named?: (u: UserRef) => UserRef;
   /** Runs the flush where a failure is logged, not thrown (guard.ts). */
   readonly guard: (work: () => Promise<void>) => void;
 }
@@ -49,7 +51,8 @@ interface Pending {
   full: boolean;
 }
 
-const user = (u: UserRef): UserRef => ({ id: u.id, nick: u.nick });
+/** As listed: id, nick and the display name (when it has one; read at flush time). */
+const user = (u: UserRef): UserRef => ({ id: u.id, nick: u.nick, ...(u.name === undefined ? {} : { name: u.name }) });
 
 export class RoomPresence {
   /** The engine, wrapped so that every change of a room's online set is recorded here. */
@@ -166,7 +169,7 @@ export class RoomPresence {
     // now, so a full view and the changes after it never overlap.
     const reads = pending.map(([room, changes]) => {
       const listed = !this.#counted.has(room) && (changes.full || changes.viewers.size > 0);
-      return { room, changes, count: p.count(room), online: listed ? p.online(room) : undefined };
+      return { room, changes, count: p.count(room), online: listed ? this.#online(room) : undefined };
     });
     for (const r of reads) {
       const count = await r.count;
@@ -182,7 +185,7 @@ export class RoomPresence {
       }
       const wasCounted = this.#counted.delete(room);
       if (wasCounted || changes.full) {
-        online ??= await p.online(room);
+        online ??= await this.#online(room);
         this.#show(changes.viewers, room, online);
         this.#d.broadcast(room, JSON.stringify(view(room, online, new Set())), true);
         continue;
@@ -191,6 +194,13 @@ export class RoomPresence {
       if (online) this.#show(changes.viewers, room, online);
       if (changes.joined.size + changes.left.size > 0) this.#changes(room, count, changes);
     }
+  }
+
+  /** The room's online users, each with the freshest display name this node knows. */
+  async #online(room: string): Promise<UserRef[]> {
+    const online = await this.#d.presence.online(room);
+    const named = this.#d.named;
+    return named ? online.map((u) => named(u)) : online;
   }
 
   /** Each viewer's full view, without the people who block the viewer. */

@@ -9,6 +9,8 @@ export interface Account {
   /** Self-describing password hash (scheme, parameters, salt, hash). */
   readonly passwordHash: string;
   readonly createdAt: number;
+  /** The name shown beside the handle (migration 014); absent when none is set. */
+  readonly displayName?: string;
 }
 
 export interface NewAccount {
@@ -41,6 +43,11 @@ export interface AccountStore {
   /** By username, case-insensitively. */
   findAccount(username: string): Promise<Account | undefined>;
   getAccount(id: string): Promise<Account | undefined>;
+  /**
+   * Sets the account's display name (already validated), or clears it with undefined. False when
+   * no account has this id (a guest).
+   */
+  setDisplayName(userId: string, name: string | undefined): Promise<boolean>;
   /**
    * Starts a login session (a refresh-token family) for the user with its first refresh token
    * (only its hash is stored), valid until `expiresAt` (ms). Returns the session id.

@@ -9,6 +9,7 @@ interface AccountRow {
   username: string;
   password_hash: string;
   created_at: number;
+  display_name: string | null;
 }
 
 interface RefreshRow {
@@ -24,12 +25,13 @@ const toAccount = (r: AccountRow): Account => ({
   username: r.username,
   passwordHash: r.password_hash,
   createdAt: r.created_at,
+  ...(r.display_name === null ? {} : { displayName: r.display_name }),
 });
 
 /** Tokens are stored only as their SHA-256 (as the SQLite engine does). */
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
-const ACCOUNT = 'SELECT id, username, password_hash, created_at FROM accounts';
+const ACCOUNT = 'SELECT id, username, password_hash, created_at, display_name FROM accounts';
 const INSERT_REFRESH =
   'INSERT INTO refresh_tokens (token_hash, user_id, created_at, expires_at, session_id) VALUES ($1, $2, $3, $4, $5)';
 /** The token's row with its login session's end, the token row locked: one rotation at a time. */
@@ -75,10 +77,18 @@ export class PgAccounts implements AccountStore {
     const { id, username, passwordHash } = account;
     const { rows } = await this.#db.query<AccountRow>(
       `INSERT INTO accounts (id, username, username_key, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING RETURNING id, username, password_hash, created_at`,
+       ON CONFLICT DO NOTHING RETURNING id, username, password_hash, created_at, display_name`,
       [id, username, username.toLowerCase(), passwordHash, Date.now()],
     );
     return rows[0] && toAccount(rows[0]);
+  }
+
+  async setDisplayName(userId: string, name: string | undefined): Promise<boolean> {
+    const { rowCount } = await this.#db.query('UPDATE accounts SET display_name = $1 WHERE id = $2', [
+      name ?? null,
+      userId,
+    ]);
+    return rowCount === 1;
   }
 
   async findAccount(username: string): Promise<Account | undefined> {

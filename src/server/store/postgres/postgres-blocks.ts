@@ -2,6 +2,7 @@
 import type { UserRef } from '../../../protocol/index.ts';
 import type { BlockStore } from '../blocks.ts';
 import type { PgDb } from './postgres-db.ts';
+import { userRef } from './postgres-rows.ts';
 
 export class PgBlocks implements BlockStore {
   readonly #db: PgDb;
@@ -27,14 +28,12 @@ export class PgBlocks implements BlockStore {
   }
 
   async blocked(blocker: string): Promise<UserRef[]> {
-    const { rows } = await this.#db.query<{ blocked: string; nick: string; account: boolean }>(
-      `SELECT b.blocked, b.nick, EXISTS (SELECT 1 FROM accounts a WHERE a.id = b.blocked) AS account
-         FROM blocks b WHERE b.blocker = $1 ORDER BY b.ts, b.blocked`,
+    const { rows } = await this.#db.query<{ blocked: string; nick: string; account: boolean; name: string | null }>(
+      `SELECT b.blocked, b.nick, a.id IS NOT NULL AS account, a.display_name AS name
+         FROM blocks b LEFT JOIN accounts a ON a.id = b.blocked WHERE b.blocker = $1 ORDER BY b.ts, b.blocked`,
       [blocker],
     );
-    return rows.map((r) =>
-      r.account ? { id: r.blocked, nick: r.nick } : { id: r.blocked, nick: r.nick, guest: true },
-    );
+    return rows.map((r) => userRef(r.blocked, r.nick, r.account, r.name));
   }
 
   async blockers(userId: string, among: readonly string[]): Promise<string[]> {

@@ -10,7 +10,7 @@ import type { MemberPage, MembershipStore } from '../membership.ts';
 import type { CreateRoomOptions } from '../room-log.ts';
 import type { PgDb, Queryable } from './postgres-db.ts';
 import { toRoom, type RoomRow } from '../event-row.ts';
-import { HAS_ACCOUNT, NICK_OF, userRef } from './postgres-rows.ts';
+import { NICK_OF, userRef } from './postgres-rows.ts';
 
 interface DecoratedRow extends RoomRow {
   /** A DM's people by nickname then id; null for other rooms. */
@@ -19,8 +19,10 @@ interface DecoratedRow extends RoomRow {
 }
 
 const ROOM = 'r.name, r.title, r.epoch, r.head, r.created_at, r.visibility, r.owner_id, r.topic';
-const DM = `(SELECT json_agg(json_build_object('id', d.user_id, 'nick', d.nick) ORDER BY d.nick COLLATE "C", d.user_id COLLATE "C")
-   FROM dm_users d WHERE d.room = r.name) AS dm`;
+// json_strip_nulls: an account without a display name (and every guest) has no `name`.
+const DM = `(SELECT json_agg(json_strip_nulls(json_build_object('id', d.user_id, 'nick', d.nick, 'name', a.display_name))
+     ORDER BY d.nick COLLATE "C", d.user_id COLLATE "C")
+   FROM dm_users d LEFT JOIN accounts a ON a.id = d.user_id WHERE d.room = r.name) AS dm`;
 const COUNT = '(SELECT count(*) FROM members m WHERE m.room = r.name) AS members';
 
 const decorate = (r: DecoratedRow): RoomInfo => ({
@@ -118,15 +120,16 @@ export class PgRooms implements MembershipStore {
       is_owner: boolean;
       nick: string;
       account: boolean;
+      name: string | null;
     }>(
       `SELECT m.user_id, m.role, (r.owner_id IS NOT DISTINCT FROM m.user_id) AS is_owner, ${NICK_OF('m.user_id')} AS nick,
-         ${HAS_ACCOUNT('m.user_id')} AS account
-       FROM members m JOIN rooms r ON r.name = m.room
+         a.id IS NOT NULL AS account, a.display_name AS name
+       FROM members m JOIN rooms r ON r.name = m.room LEFT JOIN accounts a ON a.id = m.user_id
        WHERE m.room = $1 ORDER BY is_owner DESC, m.joined_at, m.user_id COLLATE "C" LIMIT $2`,
       [room, limit + 1],
     );
     const members = rows.slice(0, limit).map((r): Member => ({
-      user: userRef(r.user_id, r.nick, r.account),
+      user: userRef(r.user_id, r.nick, r.account, r.name),
       role: r.is_owner ? 'owner' : (r.role as RoomRole),
     }));
     return { members, more: rows.length > limit };

@@ -127,6 +127,9 @@ export class PostgresStore implements Store {
   getAccount(id: string): Promise<Account | undefined> {
     return this.#accounts.getAccount(id);
   }
+  setDisplayName(userId: string, name: string | undefined): Promise<boolean> {
+    return this.#accounts.setDisplayName(userId, name);
+  }
   createLoginSession(userId: string, refreshToken: string, expiresAt: number): Promise<string> {
     return this.#accounts.createLoginSession(userId, refreshToken, expiresAt);
   }

@@ -1,5 +1,5 @@
 /**
- * The SQLite accounts and sessions (migrations 001, 003, 005): guest sessions, accounts, login
+ * The SQLite accounts and sessions (migrations 001, 003, 005, 014): guest sessions, accounts, login
  * sessions, refresh tokens. Synchronous: SqliteStore runs the writes inside its group commit.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -12,6 +12,7 @@ interface AccountRow {
   username: string;
   password_hash: string;
   created_at: number;
+  display_name: string | null;
 }
 
 interface RefreshRow {
@@ -28,6 +29,7 @@ const toAccount = (r: AccountRow): Account => ({
   username: r.username,
   passwordHash: r.password_hash,
   createdAt: r.created_at,
+  ...(r.display_name === null ? {} : { displayName: r.display_name }),
 });
 
 /** Tokens are stored only as their SHA-256. */
@@ -52,6 +54,7 @@ export class SqliteAccounts {
       ),
       accountByKey: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE username_key = ?'),
       accountById: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id = ?'),
+      setDisplayName: db.prepare('UPDATE accounts SET display_name = ? WHERE id = ?'),
       insertRefresh: db.prepare(
         'INSERT INTO refresh_tokens (token_hash, user_id, created_at, expires_at, session_id) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -110,6 +113,10 @@ export class SqliteAccounts {
   getAccount(id: string): Account | undefined {
     const row = this.#stmt.accountById.get(id);
     return row && toAccount(row);
+  }
+
+  setDisplayName(userId: string, name: string | undefined): boolean {
+    return this.#stmt.setDisplayName.run(name ?? null, userId).changes === 1;
   }
 
   createLoginSession(userId: string, refreshToken: string, expiresAt: number): string {

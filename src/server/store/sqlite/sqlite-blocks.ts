@@ -9,9 +9,9 @@ export class SqliteBlocks {
     this.#stmt = {
       insert: db.prepare('INSERT INTO blocks (blocker, blocked, nick, ts) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       remove: db.prepare('DELETE FROM blocks WHERE blocker = ? AND blocked = ?'),
-      list: db.prepare<[string], { blocked: string; nick: string; account: number }>(
-        `SELECT b.blocked, b.nick, EXISTS (SELECT 1 FROM accounts a WHERE a.id = b.blocked) AS account
-           FROM blocks b WHERE b.blocker = ? ORDER BY b.ts, b.blocked`,
+      list: db.prepare<[string], { blocked: string; nick: string; account: number; name: string | null }>(
+        `SELECT b.blocked, b.nick, a.id IS NOT NULL AS account, a.display_name AS name
+           FROM blocks b LEFT JOIN accounts a ON a.id = b.blocked WHERE b.blocker = ? ORDER BY b.ts, b.blocked`,
       ),
       blockers: db.prepare<[string], { blocker: string }>('SELECT blocker FROM blocks WHERE blocked = ?'),
     };
@@ -28,7 +28,11 @@ export class SqliteBlocks {
   blocked(blocker: string): UserRef[] {
     return this.#stmt.list
       .all(blocker)
-      .map((r) => (r.account ? { id: r.blocked, nick: r.nick } : { id: r.blocked, nick: r.nick, guest: true }));
+      .map((r): UserRef =>
+        r.account
+          ? { id: r.blocked, nick: r.nick, ...(r.name === null ? {} : { name: r.name }) }
+          : { id: r.blocked, nick: r.nick, guest: true },
+      );
   }
 
   blockers(userId: string, among: readonly string[]): string[] {

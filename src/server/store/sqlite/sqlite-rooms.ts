@@ -17,6 +17,7 @@ interface MemberRow {
   is_owner: number;
   nick: string;
   account: number;
+  name: string | null;
 }
 
 export class SqliteRooms implements MembershipStore {
@@ -42,8 +43,9 @@ export class SqliteRooms implements MembershipStore {
         'SELECT 1 AS one FROM bans WHERE room = ? AND user_id = ?',
       ),
       count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM members WHERE room = ?'),
-      dmUsers: db.prepare<[string], { user_id: string; nick: string }>(
-        'SELECT user_id, nick FROM dm_users WHERE room = ? ORDER BY nick, user_id',
+      dmUsers: db.prepare<[string], { user_id: string; nick: string; name: string | null }>(
+        `SELECT d.user_id, d.nick, a.display_name AS name FROM dm_users d LEFT JOIN accounts a ON a.id = d.user_id
+           WHERE d.room = ? ORDER BY d.nick, d.user_id`,
       ),
       isDmUser: db.prepare<[string, string], { one: number }>(
         'SELECT 1 AS one FROM dm_users WHERE room = ? AND user_id = ?',
@@ -54,8 +56,8 @@ export class SqliteRooms implements MembershipStore {
         `SELECT m.user_id, m.role, (r.owner_id IS m.user_id) AS is_owner,
            coalesce((SELECT s.nick FROM sessions s WHERE s.user_id = m.user_id ORDER BY s.created_at DESC LIMIT 1),
                     (SELECT a.username FROM accounts a WHERE a.id = m.user_id), m.user_id) AS nick,
-           EXISTS (SELECT 1 FROM accounts a WHERE a.id = m.user_id) AS account
-         FROM members m JOIN rooms r ON r.name = m.room
+           a.id IS NOT NULL AS account, a.display_name AS name
+         FROM members m JOIN rooms r ON r.name = m.room LEFT JOIN accounts a ON a.id = m.user_id
          WHERE m.room = ? ORDER BY is_owner DESC, m.joined_at, m.user_id LIMIT ?`,
       ),
     };
@@ -85,7 +87,9 @@ export class SqliteRooms implements MembershipStore {
   #decorate(room: RoomInfo, count: boolean): RoomInfo {
     // Only DM names have people (addDmUsers): other rooms skip the query (every join reads its room).
     const dm = isDmName(room.name)
-      ? this.#stmt.dmUsers.all(room.name).map((r): UserRef => ({ id: r.user_id, nick: r.nick }))
+      ? this.#stmt.dmUsers
+          .all(room.name)
+          .map((r): UserRef => ({ id: r.user_id, nick: r.nick, ...(r.name === null ? {} : { name: r.name }) }))
       : [];
     const members = count ? { members: this.#stmt.count.get(room.name)?.n ?? 0 } : {};
     return { ...room, ...members, ...(dm.length > 0 ? { dm } : {}) };
@@ -115,7 +119,9 @@ export class SqliteRooms implements MembershipStore {
   async members(room: string, limit: number): Promise<MemberPage> {
     const rows = this.#stmt.members.all(room, limit + 1);
     const members = rows.slice(0, limit).map((r): Member => ({
-      user: r.account ? { id: r.user_id, nick: r.nick } : { id: r.user_id, nick: r.nick, guest: true },
+      user: r.account
+        ? { id: r.user_id, nick: r.nick, ...(r.name === null ? {} : { name: r.name }) }
+        : { id: r.user_id, nick: r.nick, guest: true },
       role: r.is_owner ? 'owner' : (r.role as RoomRole),
     }));
     return { members, more: rows.length > limit };

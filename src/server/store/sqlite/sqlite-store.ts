@@ -140,6 +140,9 @@ export class SqliteStore implements Store {
   async getAccount(id: string): Promise<Account | undefined> {
     return this.#accounts.getAccount(id);
   }
+  setDisplayName(userId: string, name: string | undefined): Promise<boolean> {
+    return this.#commit.run(() => this.#accounts.setDisplayName(userId, name));
+  }
   createLoginSession(userId: string, refreshToken: string, expiresAt: number): Promise<string> {
     return this.#commit.run(() => this.#accounts.createLoginSession(userId, refreshToken, expiresAt));
   }

@@ -11,6 +11,7 @@ export const WRITES = [
   'openDm',
   'createSession',
   'createAccount',
+  'setDisplayName',
   'createLoginSession',
   'rotateRefreshToken',
   'endLoginSessions',

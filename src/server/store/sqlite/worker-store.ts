@@ -250,6 +250,9 @@ export class SqliteWorkerStore implements S.Store {
   getAccount(id: string): Promise<S.Account | undefined> {
     return this.#reader.getAccount(id);
   }
+  setDisplayName(userId: string, name: string | undefined): Promise<boolean> {
+    return this.#call('setDisplayName', [userId, name]);
+  }
   createLoginSession(userId: string, refreshToken: string, expiresAt: number): Promise<string> {
     return this.#call('createLoginSession', [userId, refreshToken, expiresAt]);
   }

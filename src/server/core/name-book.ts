@@ -1,0 +1,74 @@
+/**
+ * Display names on one node (docs/protocol.md, _Display names_). An account's name is loaded at
+ * hello into its connection's identity; a change travels on the `~profiles` node channel: every
+ * node updates the identity of the user's connections there, remembers the name (presence entries
+ * stored before the change still hold the old one: `named` overrides them), and sends `profile`
+ * to its connections of the user and of the people who share a room with them.
+ */
+import type { ProfileFrame, UserRef } from '../../protocol/index.ts';
+import type { NodeChannels } from '../fanout/hub.ts';
+import type { Subscriber } from '../fanout/subscriber.ts';
+import { prepareFrame } from '../gateway/wire.ts';
+import type { Logger } from '../log.ts';
+
+export const PROFILES_CHANNEL = '~profiles';
+
+interface ProfileMessage {
+  /** The user as they are now (`name` absent: cleared). */
+  readonly user: UserRef;
+  /** Ids of the users who share a room with them (store.roomPeers). */
+  readonly peers: readonly string[];
+  /** The connection that asked: it has its answer (with the request id) already. */
+  readonly from: string;
+}
+
+export interface NameBookDeps {
+  readonly nodes: NodeChannels;
+  readonly connections: ReadonlySet<Subscriber>;
+  readonly log: Logger;
+}
+
+/** The identity of an account with this name (never for a guest). */
+export function withName(user: UserRef, name: string | undefined): UserRef {
+  if (user.guest) return user;
+  return { id: user.id, nick: user.nick, ...(name === undefined ? {} : { name }) };
+}
+
+export class NameBook {
+  readonly #d: NameBookDeps;
+  /** User id → the name set since this node started (undefined: cleared). */
+  readonly #names = new Map<string, string | undefined>();
+
+  constructor(deps: NameBookDeps) {
+    this.#d = deps;
+    deps.nodes.listen(PROFILES_CHANNEL, (payload) => this.#received(JSON.parse(payload) as ProfileMessage));
+  }
+
+  /** The user with the freshest name this node knows (a stored presence entry may be older). */
+  named(user: UserRef): UserRef {
+    if (user.guest || !this.#names.has(user.id)) return user;
+    return withName(user, this.#names.get(user.id));
+  }
+
+  /** After the store changed: every node (this one included) hears it. */
+  changed(user: UserRef, peers: readonly string[], from: string): void {
+    const message: ProfileMessage = { user, peers, from };
+    this.#d.nodes.tell(PROFILES_CHANNEL, JSON.stringify(message));
+  }
+
+  #received({ user, peers, from }: ProfileMessage): void {
+    this.#names.set(user.id, user.name);
+    const frame: ProfileFrame = { type: 'profile', user };
+    const prepared = prepareFrame(JSON.stringify(frame));
+    const told = new Set(peers);
+    for (const conn of this.#d.connections) {
+      const id = conn.user?.id;
+      if (id === undefined) continue;
+      if (id === user.id) {
+        // The identity its next frames are sent with (typing, receipts, presence on a join).
+        (conn as { user: UserRef | undefined }).user = user;
+        if (conn.id !== from) conn.sendEphemeral(prepared);
+      } else if (told.has(id)) conn.sendEphemeral(prepared);
+    }
+  }
+}
