@@ -224,6 +224,13 @@ export class Client implements ParleyClient {
     return this.#blocks({ type: 'blocks', id: newId() });
   }
 
+  /** Idempotent (the same name again changes nothing), so a drop is retried. */
+  setDisplayName(name: string): Promise<UserRef> {
+    return this.#requests
+      .request({ type: 'profile', id: newId(), name }, 'profile', { onDrop: 'retry' })
+      .then((f) => f.user);
+  }
+
   #blocks(frame: ClientFrameOf<'block' | 'unblock' | 'blocks'>): Promise<UserRef[]> {
     return this.#requests.request(frame, 'blocks', { onDrop: 'retry' }).then((f) => f.users);
   }

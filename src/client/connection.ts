@@ -154,6 +154,11 @@ export class Connection implements Link {
     this.#dropped({ code, reason });
   }
 
+  /** A `profile` frame: when it is this user's, `user` has the new display name from now on. */
+  renamed(user: UserRef): void {
+    if (this.#user && user.id === this.#user.id) this.#user = user;
+  }
+
   welcome(frame: WelcomeFrame): void {
     if (this.#state !== 'connecting') return;
     this.#clearTimer('welcome');

@@ -9,8 +9,8 @@ import { Deadlines } from './deadlines.ts';
 import { ClientError, closedError } from './errors.ts';
 import type { Link } from './link.ts';
 
-/** Frames that carry a request id and get exactly one answer with it. */
-export type RequestFrame = Extract<
+/** Frames that carry a request id and get exactly one answer with it (`profile`'s id is optional on the wire). */
+export type RequestFrame = { readonly id: string } & Extract<
   ClientFrame,
   {
     type:
@@ -34,7 +34,8 @@ export type RequestFrame = Extract<
       | 'members'
       | 'block'
       | 'unblock'
-      | 'blocks';
+      | 'blocks'
+      | 'profile';
   }
 >;
 

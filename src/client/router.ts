@@ -13,6 +13,7 @@ import type {
   StatusFrame,
   TypingFrame,
   BlocksFrame,
+  ProfileFrame,
   UserEventFrame,
   WelcomeFrame,
 } from '../protocol/index.ts';
@@ -32,6 +33,8 @@ export interface Routes {
   receipts(frame: ReceiptsFrame): void;
   /** Whom you block: an answer (after it is handed to its request) or a change from another tab. */
   blocks(frame: BlocksFrame): void;
+  /** A display name changed: yours (an answer, or from another tab) or someone's you share a room with. */
+  profile(frame: ProfileFrame): void;
   /** The answer to request `id`; false when no request waits for it. */
   answer(id: string, frame: ServerFrame): boolean;
   /** The server refused request `id`; false when no request waits for it. */
@@ -48,7 +51,11 @@ export interface Routes {
 
 /** The parts routes lead to, as the router sees them. */
 export interface RouteTargets {
-  readonly connection: { welcome(frame: WelcomeFrame): void; refused(error: ClientError): void };
+  readonly connection: {
+    welcome(frame: WelcomeFrame): void;
+    refused(error: ClientError): void;
+    renamed(user: ProfileFrame['user']): void;
+  };
   readonly subscriptions: { event(frame: EventFrame): void; removed(frame: RemovedFrame): void };
   readonly requests: Pick<Routes, 'answer' | 'reject'>;
   readonly writer: {
@@ -78,6 +85,10 @@ export function routesTo(t: RouteTargets): Routes {
     user: (frame) => t.read.userEvent(frame),
     receipts: (frame) => t.read.receiptsFrame(frame),
     blocks: (frame) => t.emitter.emit('blocks', { users: frame.users }),
+    profile: (frame) => {
+      t.connection.renamed(frame.user);
+      t.emitter.emit('profile', { user: frame.user });
+    },
     answer: (id, frame) => t.requests.answer(id, frame),
     reject: (id, error) => t.requests.reject(id, error),
     acked: (frame) => t.writer.acked(frame),
@@ -119,6 +130,9 @@ export function route(frame: ServerFrame, to: Routes): void {
     case 'blocks':
       if (frame.id !== undefined) to.answer(frame.id, frame);
       return to.blocks(frame);
+    case 'profile':
+      if (frame.id !== undefined) to.answer(frame.id, frame);
+      return to.profile(frame);
     case 'pong':
       return; // heartbeat pings carry no id; any inbound frame already counted as a sign of life
     case 'room':

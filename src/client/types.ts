@@ -145,6 +145,12 @@ export interface ClientEvents {
   /** The people you block, whenever the list is answered or changes (also from another tab). */
   blocks: { users: UserRef[] };
   /**
+   * Someone's display name changed (docs/protocol.md, _Display names_): yours (after
+   * setDisplayName, also from another tab; `client.user` has it already) or that of someone who
+   * shares a room with you. `user.name` is absent when it was cleared.
+   */
+  profile: { user: UserRef };
+  /**
    * You were kicked or banned from the room (on any connection of yours). The client has already
    * forgotten it: its join waiters and queued writes failed with `not_member` / `banned`.
    */
@@ -209,6 +215,11 @@ export interface ParleyClient {
   unblock(userId: string): Promise<UserRef[]>;
   /** Everyone you block. */
   blocked(): Promise<UserRef[]>;
+  /**
+   * Accounts only: sets your display name ('' clears it). Resolves with you as you are now;
+   * rejects with `display_name_invalid` or, for a guest, `account_required`.
+   */
+  setDisplayName(name: string): Promise<UserRef>;
   /** Idempotent; remembered and re-joined after every reconnect. */
   join(room: string): Promise<RoomInfo>;
   leave(room: string): Promise<void>;

@@ -12,6 +12,7 @@ import type {
   RoomInfo,
   SendOptions,
   SendResult,
+  UserRef,
 } from '../../src/client/index.ts';
 import { ClientError } from '../../src/client/index.ts';
 import { ChatStore, pendingItems, sentCids } from '../../web/src/chat-store.ts';
@@ -155,6 +156,8 @@ class FakeClient implements ParleyClient {
   block = (): Promise<never[]> => Promise.resolve([]);
   unblock = (): Promise<never[]> => Promise.resolve([]);
   blocked = (): Promise<never[]> => Promise.resolve([]);
+  setDisplayName = (name: string): Promise<UserRef> =>
+    Promise.resolve({ id: 'me', nick: 'me', ...(name === '' ? {} : { name }) });
   // Files are not used by these tests.
   upload = (): ReturnType<ParleyClient['upload']> => new Promise(() => undefined);
   sendFile = (): Promise<SendResult> => new Promise(() => undefined);
