@@ -203,7 +203,7 @@ export class Client implements ParleyClient {
   members(room: string): Promise<MemberList> {
     return this.#requests
       .request({ type: 'members', id: newId(), room }, 'members', { onDrop: 'retry' })
-      .then((f) => ({ members: f.members, more: f.more }));
+      .then((f) => ({ members: f.members, more: f.more, total: f.total }));
   }
 
   /**

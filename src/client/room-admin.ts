@@ -10,6 +10,8 @@ export interface MemberList {
   readonly members: readonly Member[];
   /** The room has more members than were listed. */
   readonly more: boolean;
+  /** How many members the room has now (all of them, listed or not). */
+  readonly total: number;
 }
 
 /** `users`: user ids (not nicknames) of the other people; you are added by the server. */

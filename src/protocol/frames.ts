@@ -239,6 +239,8 @@ export interface MembersFrame {
   readonly members: Member[];
   /** True when the room has more members than MEMBERS_MAX and the list stops there. */
   readonly more: boolean;
+  /** How many members the room has now (all of them, listed or not). */
+  readonly total: number;
 }
 
 /**

@@ -152,7 +152,8 @@ class FakeClient implements ParleyClient {
   dm = (): Promise<RoomInfo> => new Promise(() => undefined);
   rename = (): Promise<SendResult> => new Promise(() => undefined);
   setTopic = (): Promise<SendResult> => new Promise(() => undefined);
-  members = (): Promise<{ members: never[]; more: boolean }> => Promise.resolve({ members: [], more: false });
+  members = (): Promise<{ members: never[]; more: boolean; total: number }> =>
+    Promise.resolve({ members: [], more: false, total: 0 });
   block = (): Promise<never[]> => Promise.resolve([]);
   unblock = (): Promise<never[]> => Promise.resolve([]);
   blocked = (): Promise<never[]> => Promise.resolve([]);

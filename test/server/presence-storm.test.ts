@@ -89,6 +89,7 @@ describe('a join storm into one room', () => {
     // Membership is durable and counted, quiet joins included.
     const members = await creator.request('members', { type: 'members', id: 'm', room: 'storm' });
     expect(members.members).toHaveLength(STORM + 1);
+    expect(members).toMatchObject({ more: false, total: STORM + 1 });
     const rooms = await creator.request('rooms', { type: 'rooms', id: 'r' });
     expect(rooms.rooms.find((r) => r.name === 'storm')?.members).toBe(STORM + 1);
     // A quiet joiner's own log says so (its other devices learn of the room).
@@ -122,6 +123,7 @@ describe('a join storm into one room', () => {
     // Leaves are durable: members left the room; those who closed are still members.
     const after = await creator.request('members', { type: 'members', id: 'm2', room: 'storm' });
     expect(after.members).toHaveLength(STORM + 1 - goByLeave.length);
+    expect(after.total).toBe(STORM + 1 - goByLeave.length);
   }, 60_000);
 
   it('a late joiner of a small room gets the full list once; others get one entry for it', async () => {

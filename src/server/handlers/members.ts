@@ -10,5 +10,6 @@ export async function members(conn: ConnectionPort, frame: ClientFrameOf<'member
     return;
   }
   const page = await conn.ctx.store.members(frame.room, MEMBERS_MAX);
-  conn.send({ type: 'members', id: frame.id, room: frame.room, members: page.members, more: page.more });
+  const { members: list, more, total } = page;
+  conn.send({ type: 'members', id: frame.id, room: frame.room, members: list, more, total });
 }

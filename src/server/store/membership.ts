@@ -5,6 +5,8 @@ export interface MemberPage {
   /** The owner first (when a member), then by join time. */
   readonly members: Member[];
   readonly more: boolean;
+  /** How many members the room has now (all of them, `more` or not). */
+  readonly total: number;
 }
 
 export interface MembershipStore {

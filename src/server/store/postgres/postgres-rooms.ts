@@ -132,6 +132,10 @@ export class PgRooms implements MembershipStore {
       user: userRef(r.user_id, r.nick, r.account, r.name),
       role: r.is_owner ? 'owner' : (r.role as RoomRole),
     }));
-    return { members, more: rows.length > limit };
+    const more = rows.length > limit;
+    // Counted only when the list stops short: otherwise the list is every member.
+    if (!more) return { members, more, total: members.length };
+    const count = await this.#db.query<{ n: string }>('SELECT count(*) AS n FROM members WHERE room = $1', [room]);
+    return { members, more, total: Number(count.rows[0]?.n ?? 0) };
   }
 }

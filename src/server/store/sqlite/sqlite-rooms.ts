@@ -124,6 +124,8 @@ export class SqliteRooms implements MembershipStore {
         : { id: r.user_id, nick: r.nick, guest: true },
       role: r.is_owner ? 'owner' : (r.role as RoomRole),
     }));
-    return { members, more: rows.length > limit };
+    const more = rows.length > limit;
+    // Counted only when the list stops short: otherwise the list is every member.
+    return { members, more, total: more ? (this.#stmt.count.get(room)?.n ?? 0) : members.length };
   }
 }
