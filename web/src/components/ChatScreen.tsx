@@ -65,7 +65,9 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
   // Search: results over the room pane; a click opens the message in its room, highlighted.
   const find = useSearch(store);
   // Members with roles: the member panel, and whether you may edit the title and topic.
-  const members = useMembers(store, room, view?.events, view?.status === 'joined');
+  // A large room (presence a count only) does not log joins: its open panel asks again now and then.
+  const quiet = (view?.online.length ?? 0) === 0 && (view?.onlineCount ?? 0) > 0;
+  const members = useMembers(store, room, view?.events, view?.status === 'joined', { open: peopleOpen, quiet });
   const loadMembers = useCallback((name: string) => store.members(name), [store]);
   const moderator = canModerate(info, members.members, state.user);
   useMessageFocus(find.focus);
@@ -239,6 +241,7 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
       />
       <MemberPanel
         members={members.members}
+        total={members.total}
         error={members.error}
         online={view?.online ?? []}
         me={state.user}

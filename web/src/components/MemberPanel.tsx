@@ -17,6 +17,8 @@ import { PresenceDot } from './PresenceDot.tsx';
 
 interface Props {
   readonly members: readonly Member[];
+  /** The room's member count (the list may stop short of it); the list's length until known. */
+  readonly total?: number | undefined;
   readonly error?: string | undefined;
   readonly online: readonly UserRef[];
   readonly me: UserRef | undefined;
@@ -31,7 +33,8 @@ interface Props {
 
 const ROLE_ORDER = { owner: 0, moderator: 1, member: 2 } as const;
 
-export function MemberPanel({ members, error, online, me, stale, onMessage, onClose, invite, onRemove }: Props) {
+export function MemberPanel(props: Props) {
+  const { members, total, error, online, me, stale, onMessage, onClose, invite, onRemove } = props;
   const onlineIds = new Set(online.map((u) => u.id));
   const people = [...members].sort(
     (a, b) =>
@@ -42,7 +45,7 @@ export function MemberPanel({ members, error, online, me, stale, onMessage, onCl
   return (
     <aside class="people" aria-label={t('rooms.membersLabel')} data-stale={stale ? 'true' : 'false'}>
       <header class="people-header">
-        <h2>{t('rooms.members', { count: people.length })}</h2>
+        <h2 data-total={total ?? people.length}>{t('rooms.members', { count: total ?? people.length })}</h2>
         <button type="button" class="icon-button people-close" aria-label={t('common.close')} onClick={onClose}>
           ×
         </button>
