@@ -83,6 +83,8 @@ export function QuickSwitcher(props: Props) {
   const at = Math.min(active, Math.max(shown.length - 1, 0));
   const pick = (c: Choice | undefined) => {
     if (!c) return;
+    // Closed now, not in the effect after the next paint: the room opens with no modal over it.
+    dialog.current?.close();
     onClose();
     c.go();
   };
