@@ -10,11 +10,14 @@ import { join } from 'node:path';
 
 /** The wire protocol a server speaks (the load generator's side). */
 export type ServerKind = 'parley' | 'socketio' | 'ws';
-/** What is measured: the three servers, and Parley again with `/metrics` on and scraped every second. */
-export type Contender = ServerKind | 'parley+metrics';
+/**
+ * What is measured: the three servers; Parley again with `/metrics` on and scraped every second;
+ * Parley with its SQLite writes on the main thread (`--sqlite-worker off`).
+ */
+export type Contender = ServerKind | 'parley+metrics' | 'parley+inthread';
 export const KINDS: readonly Contender[] = ['parley', 'socketio', 'ws'];
-export const CONTENDERS: readonly Contender[] = [...KINDS, 'parley+metrics'];
-export const kindOf = (c: Contender): ServerKind => (c === 'parley+metrics' ? 'parley' : c);
+export const CONTENDERS: readonly Contender[] = [...KINDS, 'parley+metrics', 'parley+inthread'];
+export const kindOf = (c: Contender): ServerKind => (c.startsWith('parley') ? 'parley' : (c as ServerKind));
 const SCRAPE_MS = 1_000;
 
 function has(cmd: string, args: string[]): boolean {
@@ -111,6 +114,7 @@ export async function startServer(contender: Contender, rooms: number): Promise<
         ...['--web-dir', 'none', '--log-level', 'warn', '--default-rooms', names],
         ...PARLEY_RAISED,
         ...(metrics ? ['--metrics', 'on'] : []),
+        ...(contender === 'parley+inthread' ? ['--sqlite-worker', 'off'] : []),
       ];
     }
     return [`bench/peers/servers/${kind === 'ws' ? 'plain-ws' : 'socketio'}.ts`, String(port)];

@@ -38,28 +38,36 @@ function atTop(sizes: Sizes, metric: Metric, v: number | undefined): boolean {
   return v !== undefined && ladder.length > 0 && v === ladder[ladder.length - 1];
 }
 
+/** Parley variants that get their own columns when they ran (--servers=…,parley+metrics,parley+inthread). */
+const VARIANTS = [
+  ['parley+metrics', 'Parley, /metrics scraped each second', 'with ÷ without metrics'],
+  ['parley+inthread', 'Parley, SQLite writes on the main thread', 'main thread ÷ worker'],
+] as const;
+
 export function table(sizes: Sizes, results: Partial<Record<Contender, ServerResult>>): string {
   const p = results.parley?.figures ?? {};
   const s = results.socketio?.figures ?? {};
   const w = results.ws?.figures ?? {};
-  // Parley with /metrics scraped: a column only when it ran (--servers=…,parley+metrics).
-  const m = results['parley+metrics'];
-  const mHead = m ? ' Parley, /metrics scraped each second | with ÷ without metrics |' : '';
+  const variants = VARIANTS.flatMap(([kind, head, ratioHead]) => {
+    const r = results[kind];
+    return r ? [{ r, head, ratioHead }] : [];
+  });
+  const vHead = variants.map((v) => ` ${v.head} | ${v.ratioHead} |`).join('');
   const lines = [
-    `| scenario | Parley | Socket.IO | ws, framed once | Parley ÷ Socket.IO | Parley ÷ ws |${mHead}`,
-    `|---|---|---|---|---|---|${m ? '---|---|' : ''}`,
+    `| scenario | Parley | Socket.IO | ws, framed once | Parley ÷ Socket.IO | Parley ÷ ws |${vHead}`,
+    `|---|---|---|---|---|---|${'---|---|'.repeat(variants.length)}`,
   ];
   for (const [metric, label, digits] of ROWS) {
     const cell = (f: Figures): string => `${atTop(sizes, metric, f[metric]) ? '≥ ' : ''}${fmt(f[metric], digits)}`;
-    const mCells = m ? ` ${cell(m.figures)} | ${ratio(m.figures[metric], p[metric])} |` : '';
+    const vCells = variants.map((v) => ` ${cell(v.r.figures)} | ${ratio(v.r.figures[metric], p[metric])} |`).join('');
     lines.push(
-      `| ${label(sizes)} | ${cell(p)} | ${cell(s)} | ${cell(w)} | ${ratio(p[metric], s[metric])} | ${ratio(p[metric], w[metric])} |${mCells}`,
+      `| ${label(sizes)} | ${cell(p)} | ${cell(s)} | ${cell(w)} | ${ratio(p[metric], s[metric])} | ${ratio(p[metric], w[metric])} |${vCells}`,
     );
   }
   const check = (r: ServerResult | undefined): string =>
     r ? `${r.deliveries.toLocaleString('en-US')} delivered, ${r.lost} lost, ${r.dups} duplicated` : '—';
   lines.push(
-    `| deliveries checked (all scenarios) | ${check(results.parley)} | ${check(results.socketio)} | ${check(results.ws)} | | |${m ? ` ${check(m)} | |` : ''}`,
+    `| deliveries checked (all scenarios) | ${check(results.parley)} | ${check(results.socketio)} | ${check(results.ws)} | | |${variants.map((v) => ` ${check(v.r)} | |`).join('')}`,
   );
   return lines.join('\n');
 }

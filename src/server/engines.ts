@@ -21,6 +21,7 @@ import { MemoryPresence } from './presence/memory-presence.ts';
 import type { Presence } from './presence/presence.ts';
 import { RedisPresence } from './presence/redis-presence.ts';
 import { PostgresStore } from './store/postgres/postgres-store.ts';
+import { SqliteStore } from './store/sqlite/sqlite-store.ts';
 import { SqliteWorkerStore } from './store/sqlite/worker-store.ts';
 import type { Store } from './store/store.ts';
 
@@ -86,7 +87,9 @@ export function resolveEngines(
       given.store ??
       own(
         postgres === undefined
-          ? new SqliteWorkerStore(options.dataDir, log ? { log } : {})
+          ? options.sqliteWorker
+            ? new SqliteWorkerStore(options.dataDir, log ? { log } : {})
+            : new SqliteStore(options.dataDir)
           : new PostgresStore({ connectionString: postgres, onError: poolError(log, 'store') }),
       ),
     broker: given.broker ?? own(redis === undefined ? new MemoryBroker() : new RedisBroker({ ...redis, log })),

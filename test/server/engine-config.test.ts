@@ -16,6 +16,7 @@ import { DiskStorage } from '../../src/server/files/disk-storage.ts';
 import { helpText, resolveOptions } from '../../src/server/index.ts';
 import { MemoryLimiters } from '../../src/server/limits/memory-limiter.ts';
 import { MemoryPresence } from '../../src/server/presence/memory-presence.ts';
+import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.ts';
 import { SqliteWorkerStore } from '../../src/server/store/sqlite/worker-store.ts';
 import { inState, makeClient, roomName, waitUntil } from '../client/helpers.ts';
 import { PARLEY_CLI } from '../support/parley-cli.ts';
@@ -67,6 +68,35 @@ describe('engine options', () => {
     } finally {
       for (const engine of [...owned].reverse()) await engine.close();
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('--sqlite-worker off writes SQLite on the main thread, and a node so configured chats', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'parley-engines-'));
+    const { engines, owned } = resolveEngines(
+      resolveOptions(['--data-dir', dataDir, '--sqlite-worker', 'off']),
+      {},
+      'n1',
+    );
+    try {
+      expect(engines.store).toBeInstanceOf(SqliteStore);
+      expect(engines.store).not.toBeInstanceOf(SqliteWorkerStore);
+    } finally {
+      for (const engine of [...owned].reverse()) await engine.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    const server = await startServer({ args: ['--sqlite-worker', 'off'] });
+    try {
+      const ada = makeClient(server.wsUrl, 'ada');
+      const ben = makeClient(server.wsUrl, 'ben');
+      await Promise.all([inState(ada, 'connected'), inState(ben, 'connected')]);
+      const room = roomName('main-thread');
+      await ada.createRoom(room);
+      await Promise.all([ada.join(room), ben.join(room)]);
+      const ack = await ada.send(room, 'written on the main thread');
+      await waitUntil(() => ben.seen.room(room).some((e) => e.seq === ack.seq), { what: 'the message on ben' });
+    } finally {
+      await server.dispose();
     }
   });
 

@@ -68,6 +68,11 @@ export const OPTIONS = {
     'memory',
     'broker, presence and limits: memory (this node only) or redis://… (shared by every node)',
   ),
+  /**
+   * SQLite writes (and their fsync) in a worker thread, keeping the event loop free of them; off
+   * writes on the main thread, which costs less CPU at low rates (docs/performance.md).
+   */
+  sqliteWorker: opt(bool(), true, 'SQLite writes and fsync in a worker thread (off: on the main thread)'),
   /** Prefix of every Redis key and channel: several clusters may share one Redis. */
   redisPrefix: opt(text({ minLength: 1 }), 'parley:', 'prefix of the Redis keys and channels of this cluster'),
   /** Where upload bytes live: auto = postgres with a postgres store, else disk under --data-dir. */
