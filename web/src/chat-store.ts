@@ -20,6 +20,7 @@ import type {
 import { FileTransfers } from './file-transfers.ts';
 import { PresenceBook } from './presence-book.ts';
 import { BlockList } from './block-list.ts';
+import { PeopleBook } from './people-book.ts';
 import { errorText } from './format.ts';
 import { t } from './i18n/index.ts';
 import { OutboxRows } from './store/outbox-rows.ts';
@@ -50,6 +51,8 @@ export class ChatStore {
   readonly presence: PresenceBook;
   /** Whom you block (block-list.ts). */
   readonly blocks: BlockList;
+  /** Everyone's freshest name, by user id (people-book.ts). */
+  readonly people: PeopleBook;
   private readonly history: RoomHistory;
   private readonly joins: RoomJoins;
   private readonly list: RoomList;
@@ -83,6 +86,7 @@ export class ChatStore {
     this.files = new FileTransfers(this.client);
     this.presence = new PresenceBook(this.client, opts.idleMs);
     this.blocks = new BlockList(this.client);
+    this.people = new PeopleBook(this.client);
     this.history = new RoomHistory(s);
     this.joins = new RoomJoins(s, this.history, opts.onRoom);
     this.list = new RoomList(s, this.joins, opts.onUserSeq);
@@ -111,6 +115,10 @@ export class ChatStore {
       c.on('unread', (u) => this.joins.onUnread(u)),
       c.on('receipt', (r) => s.updateView(r.room, (v) => ({ ...v, receipts: r.receipts }))),
       c.on('user', (e) => this.list.onUserEvent(e)),
+      // Your display name changed (here or in another tab).
+      c.on('profile', ({ user }) => {
+        if (user.id === this.s.state.user?.id) this.s.set({ user });
+      }),
     );
   }
 
@@ -154,6 +162,7 @@ export class ChatStore {
     this.files.dispose();
     this.presence.dispose();
     this.blocks.close();
+    this.people.close();
     this.client.close();
     this.opts.onDispose?.();
   }
@@ -228,7 +237,10 @@ export class ChatStore {
   }
 
   members(room: string): Promise<MemberList> {
-    return this.admin.members(room);
+    return this.admin.members(room).then((list) => {
+      this.people.see(list.members.map((m) => m.user));
+      return list;
+    });
   }
 
   /** Leave `room` and show general; rejects with the server's error. Other tabs follow by the user log. */

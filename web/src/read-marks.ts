@@ -37,7 +37,7 @@ export function seenBy(
 
 /** "Seen by Alice", "Seen by Alice and Bob", "Seen by Alice, Bob and 3 others". */
 export function seenByText(users: readonly UserRef[]): string {
-  const names = users.map((u) => u.nick);
+  const names = users.map((u) => u.name ?? u.nick);
   if (names.length === 0) return '';
   const [a = '', b = '', c = ''] = names;
   if (names.length === 1) return t('read.seenOne', { a });

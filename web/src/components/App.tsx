@@ -5,6 +5,7 @@ import { t } from '../i18n/index.ts';
 import { openStore, restoreSession, type TabSession } from '../open-store.ts';
 import { PresenceContext } from '../presence-context.ts';
 import { BlocksContext } from '../use-blocks.ts';
+import { PeopleContext } from '../use-people-book.ts';
 import { lastNick, saveSession, savedSession } from '../storage.ts';
 import { onTabs, tellTabs } from '../tab-guard.ts';
 import { useLocale } from '../use-locale.ts';
@@ -172,18 +173,20 @@ export function App() {
       <FilesContext.Provider value={store.files}>
         <PresenceContext.Provider value={store.presence}>
           <BlocksContext.Provider value={store.blocks}>
-            {guestSession ? (
-              <div class="with-notice">
-                <GuestNotice
-                  key={lang}
-                  nick={state.nick}
-                  onUpgrade={(username, password) => account('register', username, password, guestSession)}
-                />
+            <PeopleContext.Provider value={store.people}>
+              {guestSession ? (
+                <div class="with-notice">
+                  <GuestNotice
+                    key={lang}
+                    nick={state.nick}
+                    onUpgrade={(username, password) => account('register', username, password, guestSession)}
+                  />
+                  <ChatScreen key={lang} store={store} state={state} onSignOut={signOut} />
+                </div>
+              ) : (
                 <ChatScreen key={lang} store={store} state={state} onSignOut={signOut} />
-              </div>
-            ) : (
-              <ChatScreen key={lang} store={store} state={state} onSignOut={signOut} />
-            )}
+              )}
+            </PeopleContext.Provider>
           </BlocksContext.Provider>
         </PresenceContext.Provider>
       </FilesContext.Provider>

@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import type { UserRef } from '../../../src/client/index.ts';
 import { t } from '../i18n/index.ts';
+import { personMatches } from '../people-book.ts';
 import { usePendingAction } from '../use-pending-action.ts';
 import { usePeople, type LoadMembers } from '../use-people.ts';
 import { PeopleFilter } from './PeopleFilter.tsx';
@@ -37,7 +38,7 @@ export function InvitePicker({ room, rooms, memberIds, me, loadMembers, onInvite
   };
 
   const needle = filter.trim().toLowerCase();
-  const shown = (people ?? []).filter((u) => !memberIds.has(u.id) && u.nick.toLowerCase().includes(needle));
+  const shown = (people ?? []).filter((u) => !memberIds.has(u.id) && personMatches(u, needle));
   return (
     <details class="invite-form" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary aria-label={t('rooms.inviteLabel', { room })}>{t('rooms.invite')}</summary>

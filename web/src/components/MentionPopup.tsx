@@ -1,4 +1,5 @@
 import { t } from '../i18n/index.ts';
+import { usePeopleBook } from '../use-people-book.ts';
 
 export const MENTION_LIST_ID = 'mention-list';
 
@@ -10,6 +11,7 @@ interface Props {
 
 /** The names an @mention being typed may complete to, above the composer. */
 export function MentionPopup({ matches, active, onPick }: Props) {
+  const book = usePeopleBook();
   if (matches.length === 0) return null;
   return (
     <ul class="mention-popup" id={MENTION_LIST_ID} role="listbox" aria-label={t('messages.mentionList')}>
@@ -27,7 +29,11 @@ export function MentionPopup({ matches, active, onPick }: Props) {
             onPick(name);
           }}
         >
-          @{name}
+          {/* The handle is what gets inserted (unique); the display name helps to pick. */}
+          <span class="mention-handle">@{name}</span>
+          {book?.byHandle(name)?.name !== undefined && (
+            <span class="mention-name muted"> {book.byHandle(name)?.name}</span>
+          )}
         </li>
       ))}
     </ul>

@@ -2,6 +2,7 @@ import { useContext } from 'preact/hooks';
 import { mentionRanges } from '../../../src/client/index.ts';
 import { linkSpans } from '../link-spans.ts';
 import { MentionContext } from '../message-context.ts';
+import { usePeopleBook } from '../use-people-book.ts';
 
 interface Span {
   readonly start: number;
@@ -44,6 +45,7 @@ export function MentionText({ text }: { text: string }) {
 /** Plain text with @mentions of people in the room highlighted (yours more strongly). */
 function Mentions({ text }: { text: string }) {
   const { me, nicks } = useContext(MentionContext);
+  const book = usePeopleBook();
   if (!text.includes('@') || nicks.length === 0) return <>{text}</>;
   const spans = findMentions(text, nicks);
   if (spans.length === 0) return <>{text}</>;
@@ -54,7 +56,12 @@ function Mentions({ text }: { text: string }) {
     if (s.start > pos) parts.push(text.slice(pos, s.start));
     const mine = s.nick.toLocaleLowerCase() === meKey;
     parts.push(
-      <span key={s.start} class={mine ? 'mention mention-me' : 'mention'} data-mention={s.nick}>
+      <span
+        key={s.start}
+        class={mine ? 'mention mention-me' : 'mention'}
+        data-mention={s.nick}
+        title={book?.byHandle(s.nick)?.name}
+      >
         {text.slice(s.start, s.end)}
       </span>,
     );

@@ -3,9 +3,10 @@ import { useContext } from 'preact/hooks';
 import { mentions, type RoomEvent, type UserRef } from '../../../src/client/index.ts';
 import type { OutboxItem } from '../chat-store.ts';
 import type { MessageChanges } from '../fold.ts';
-import { formatFull, formatTime, hueOf } from '../format.ts';
+import { formatFull, formatTime } from '../format.ts';
 import { t } from '../i18n/index.ts';
 import { Avatar } from './Avatar.tsx';
+import { SenderName } from './PersonName.tsx';
 import { BlockedFold } from './BlockControls.tsx';
 import { FileAttachment } from './FileAttachment.tsx';
 import { MentionContext, MessageActionsContext } from '../message-context.ts';
@@ -121,12 +122,12 @@ function EventView({ event, mine, sent, changes, grouped }: Props) {
       <div class="message-main">
         {grouped ? (
           // The name stays for screen readers, which do not see the grouping.
-          <span class="sr-only">{event.sender.nick}</span>
+          <span class="sr-only">
+            <SenderName user={event.sender} plain />
+          </span>
         ) : (
           <header class="message-meta">
-            <span class="nick" style={{ '--hue': String(hueOf(event.sender.id)) }}>
-              {event.sender.nick}
-            </span>
+            <SenderName user={event.sender} />
             <Time ts={event.ts} />
             {flags}
           </header>
@@ -187,12 +188,12 @@ export function PendingItem({ item, me, onRetry, onDiscard, grouped }: PendingPr
       {grouped ? <Time ts={item.createdAt} class="gutter-time" /> : <Avatar user={me} />}
       <div class="message-main">
         {grouped ? (
-          <span class="sr-only">{me.nick}</span>
+          <span class="sr-only">
+            <SenderName user={me} plain />
+          </span>
         ) : (
           <header class="message-meta">
-            <span class="nick" style={{ '--hue': String(hueOf(me.id)) }}>
-              {me.nick}
-            </span>
+            <SenderName user={me} />
             <Time ts={item.createdAt} />
             {status}
           </header>

@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks';
 import { DM_MAX_USERS, type MemberList, type UserRef } from '../../../src/client/index.ts';
 import { t } from '../i18n/index.ts';
+import { personMatches } from '../people-book.ts';
 import { usePendingAction } from '../use-pending-action.ts';
 import { usePeople } from '../use-people.ts';
 import { Avatar } from './Avatar.tsx';
@@ -48,7 +49,7 @@ export function NewDmPicker({ rooms, me, loadMembers, onStart }: Props) {
   };
 
   const needle = filter.trim().toLowerCase();
-  const shown = (people ?? []).filter((u) => u.nick.toLowerCase().includes(needle));
+  const shown = (people ?? []).filter((u) => personMatches(u, needle));
   return (
     <details class="new-dm" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary aria-label={t('rooms.newDmLabel')}>{t('rooms.newDm')}</summary>

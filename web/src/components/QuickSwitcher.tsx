@@ -51,7 +51,7 @@ function choices(props: Props, people: readonly UserRef[]): Choice[] {
     if (withDm.has(p.id)) continue;
     out.push({
       key: `user:${p.id}`,
-      label: `@${p.nick}`,
+      label: p.name ? `${p.name} @${p.nick}` : `@${p.nick}`,
       hint: t('layout.switcherPerson'),
       user: p,
       go: () => props.onOpenDm(p),

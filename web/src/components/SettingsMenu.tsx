@@ -3,6 +3,7 @@ import { LOCALES, locale, setLocale, t, type Locale } from '../i18n/index.ts';
 import { notificationsSupported, notifyEnabled, setNotifyEnabled } from '../notifications.ts';
 import { THEMES, savedTheme, setTheme, type ThemeChoice } from '../theme.ts';
 import { BlockedList } from './BlockControls.tsx';
+import { DisplayNameField } from './DisplayNameField.tsx';
 
 /** Language and theme pickers; with `notifications`, the notification switch too (asks permission on click only). */
 export function SettingsMenu({ notifications = false }: { readonly notifications?: boolean }) {
@@ -28,6 +29,8 @@ export function SettingsMenu({ notifications = false }: { readonly notifications
         <span aria-hidden="true">⚙</span>
       </summary>
       <div class="settings-panel">
+        {/* Accounts in the chat only. */}
+        <DisplayNameField />
         <label class="field">
           <span>{t('settings.language')}</span>
           <select name="language" value={locale()} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>

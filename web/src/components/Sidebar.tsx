@@ -92,8 +92,8 @@ export function Sidebar(props: Props) {
         <div class="me">
           <Avatar user={state.user} />
           <div class="me-text">
-            <span class="me-nick" title={state.user.nick}>
-              {state.user.nick}
+            <span class="me-nick" title={`@${state.user.nick}`}>
+              {state.user.name ?? state.user.nick}
             </span>
             <button type="button" class="link" onClick={onSignOut}>
               {t('chat.signOut')}

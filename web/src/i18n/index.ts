@@ -13,6 +13,7 @@ import { login } from './login.ts';
 import { history } from './history.ts';
 import { layout } from './layout.ts';
 import { messages } from './messages.ts';
+import { names } from './names.ts';
 import { people } from './people.ts';
 import { presence } from './presence.ts';
 import { rooms } from './rooms.ts';
@@ -39,6 +40,7 @@ export const AREAS: readonly Strings[] = [
   log,
   layout,
   people,
+  names,
 ];
 
 const LOCALE_KEY = 'parley.locale';
