@@ -174,6 +174,10 @@ export function renderOnline(
   if (online === undefined) return `nobody seen online in #${oneLine(room)} yet`;
   const names = [...online]
     .sort((a, b) => a.nick.localeCompare(b.nick))
-    .map((u) => oneLine(u.nick) + (away.has(u.id) ? ' (away)' : ''));
+    // An account's display name first, its unique handle beside it: `Ann Lee (@ann)`.
+    .map(
+      (u) =>
+        (u.name ? `${oneLine(u.name)} (@${oneLine(u.nick)})` : oneLine(u.nick)) + (away.has(u.id) ? ' (away)' : ''),
+    );
   return `online in #${oneLine(room)} (${names.length}): ${names.join(', ')}`;
 }
