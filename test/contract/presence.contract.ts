@@ -24,6 +24,20 @@ export interface PresenceNodes {
 export function presenceContract(name: string, make: () => Promise<Presence>, nodes?: PresenceNodes): void {
   if (nodes) crossNodeContract(name, nodes);
   describe(`Presence contract: ${name}`, () => {
+    it('rename rewrites the user’s entry in a room they are in, and nowhere else', async () => {
+      const p = await make();
+      await p.enter('rn-room', ada);
+      await p.rename?.('rn-room', { ...ada, name: 'Ada L' });
+      await p.rename?.('rn-other', { ...ada, name: 'Ada L' });
+      if (p.rename) {
+        expect(await p.online('rn-room')).toEqual([{ ...ada, name: 'Ada L' }]);
+        expect(await p.online('rn-other')).toEqual([]);
+      }
+      // Still one entry: the last exit takes it out.
+      expect(await p.exit('rn-room', ada)).toBe(true);
+      expect(await p.online('rn-room')).toEqual([]);
+    });
+
     it('aggregates the activity of all of a user’s connections', async () => {
       const p = await make();
       expect(await p.activity(ada, 'c1', 'active')).toBe('online');

@@ -2,8 +2,9 @@
  * Display names over real sockets (docs/protocol.md, _Display names_): an account sets, changes
  * and clears its name; hostile names are refused with display_name_invalid and the connection
  * survives; guests are refused; the name reaches the user's other tabs and the people who share a
- * room with them, members and presence carry it, and it survives a restart — on one node and
- * across two.
+ * room with them, members and presence carry it, and it survives a restart — on one node, across
+ * two in one process, and across two processes on PostgreSQL and Redis (a node started after a
+ * rename lists the new name).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,9 +19,19 @@ import { MemoryLimiters } from '../../src/server/limits/memory-limiter.ts';
 import { MemoryPresence } from '../../src/server/presence/memory-presence.ts';
 import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.ts';
 import * as v from 'valibot';
+import { Redis } from 'ioredis';
 import { RawClient } from '../support/raw-client.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 import { startServer, type TestServer } from '../support/server.ts';
+import { waitUntil } from '../support/wait.ts';
+import {
+  createTestDatabase,
+  hasPostgres,
+  hasRedis,
+  REDIS_URL,
+  redisTestPrefix,
+  type TestDatabase,
+} from '../support/services.ts';
 
 type Client = RawClient & { welcome: WelcomeFrame };
 
@@ -256,4 +267,67 @@ describe('display names across two nodes', () => {
     const view = await peer.next('presence', (p) => p.room === 'dn-two' && p.online !== undefined);
     expect(view.online?.find((u) => u.id === uid(ann))?.name).toBe('Two Nodes');
   });
+});
+
+const services = (await hasPostgres('display names')) && (await hasRedis('display names'));
+
+describe.skipIf(!services)('display names across nodes on PostgreSQL and Redis', () => {
+  let database: TestDatabase;
+  const prefix = redisTestPrefix();
+  const servers: TestServer[] = [];
+  const args = (node: string): string[] => [
+    ...['--store', database.url, '--broker', REDIS_URL, '--redis-prefix', prefix, '--token-secret', 'n'.repeat(32)],
+    ...['--node-id', node],
+  ];
+
+  beforeAll(async () => {
+    database = await createTestDatabase('parley_names');
+  });
+
+  afterAll(async () => {
+    for (const s of servers) await s.dispose();
+    await database?.drop();
+    const redis = new Redis(REDIS_URL);
+    try {
+      for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 200 })) {
+        if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
+      }
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('a node started after a rename lists the new name; a later rename reaches its peers', async () => {
+    const b = await startServer({ args: args('names-b') });
+    servers.push(b);
+    const token = await register(b.url, 'dn_redis');
+    const ann = await connect(b.wsUrl, 'x', token);
+    await join_(ann, 'dn-redis');
+    // Entered presence without a name, then renamed: the shared entry is rewritten.
+    await setName(ann, 'Before A');
+    // The rewrite travels through the node channel: wait until Redis holds it.
+    const redis = new Redis(REDIS_URL);
+    try {
+      await waitUntil(
+        async () => (await redis.hget(`${prefix}presence:room:dn-redis`, uid(ann)))?.includes('Before A'),
+        { what: 'the presence entry renamed' },
+      );
+    } finally {
+      redis.disconnect();
+    }
+    const a = await startServer({ args: args('names-a') });
+    servers.push(a);
+    const cal = await connect(a.wsUrl, 'dn-cal');
+    await join_(cal, 'dn-redis');
+    const view = await cal.next('presence', (p) => p.room === 'dn-redis' && p.online !== undefined);
+    expect(view.online?.find((u) => u.id === uid(ann))).toEqual({ id: uid(ann), nick: 'dn_redis', name: 'Before A' });
+    expect(await members(cal, 'dn-redis')).toContainEqual({ id: uid(ann), nick: 'dn_redis', name: 'Before A' });
+
+    const told = cal.next('profile', (f) => f.user.id === uid(ann));
+    await setName(ann, 'After A');
+    expect((await told).user.name).toBe('After A');
+    cal.sendJson({ type: 'online', room: 'dn-redis' });
+    const again = await cal.next('presence', (p) => p.room === 'dn-redis' && p.online !== undefined);
+    expect(again.online?.find((u) => u.id === uid(ann))?.name).toBe('After A');
+  }, 30_000);
 });

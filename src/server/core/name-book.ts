@@ -1,9 +1,9 @@
 /**
  * Display names on one node (docs/protocol.md, _Display names_). An account's name is loaded at
  * hello into its connection's identity; a change travels on the `~profiles` node channel: every
- * node updates the identity of the user's connections there, remembers the name (presence entries
- * stored before the change still hold the old one: `named` overrides them), and sends `profile`
- * to its connections of the user and of the people who share a room with them.
+ * node updates the identity of the user's connections there, rewrites their presence entries,
+ * remembers the name (so an entry rewritten late still shows the new one here: `named`), and sends
+ * `profile` to its connections of the user and of the people who share a room with them.
  */
 import type { ProfileFrame, UserRef } from '../../protocol/index.ts';
 import type { NodeChannels } from '../fanout/hub.ts';
@@ -26,6 +26,8 @@ export interface NameBookDeps {
   readonly nodes: NodeChannels;
   readonly connections: ReadonlySet<Subscriber>;
   readonly log: Logger;
+  /** Rewrites the user's presence entry in a room (the engine's `rename`; shared across nodes). */
+  readonly rename?: (room: string, user: UserRef) => Promise<void>;
 }
 
 /** The identity of an account with this name (never for a guest). */
@@ -61,14 +63,26 @@ export class NameBook {
     const frame: ProfileFrame = { type: 'profile', user };
     const prepared = prepareFrame(JSON.stringify(frame));
     const told = new Set(peers);
+    /** Rooms the user is in on this node: this node's presence entries there get the new name. */
+    const rooms = new Set<string>();
     for (const conn of this.#d.connections) {
       const id = conn.user?.id;
       if (id === undefined) continue;
       if (id === user.id) {
         // The identity its next frames are sent with (typing, receipts, presence on a join).
         (conn as { user: UserRef | undefined }).user = user;
+        for (const room of (conn as Partial<{ rooms: ReadonlyMap<string, unknown> }>).rooms?.keys() ?? []) {
+          rooms.add(room);
+        }
         if (conn.id !== from) conn.sendEphemeral(prepared);
       } else if (told.has(id)) conn.sendEphemeral(prepared);
+    }
+    // So a node that never heard this change (started later) lists the new name too.
+    const rename = this.#d.rename;
+    if (rename) {
+      for (const room of rooms) {
+        rename(room, user).catch((err: unknown) => this.#d.log.warn({ err, room }, 'presence rename failed'));
+      }
     }
   }
 }

@@ -73,7 +73,12 @@ export function createNodeContext(
         for (const room of viewer.rooms.keys()) roomPresence.view(room, viewer as PresenceViewer);
     },
   });
-  const names = new NameBook({ nodes: hub, connections, log });
+  const names = new NameBook({
+    nodes: hub,
+    connections,
+    log,
+    rename: (room, user) => engines.presence.rename?.(room, user) ?? Promise.resolve(),
+  });
   const ctx: ServerContext = {
     options,
     log,

@@ -3,7 +3,7 @@ import type { UserRef, UserState } from '../../protocol/index.ts';
 import type { Activity, Holder, Presence } from './presence.ts';
 
 interface Held {
-  readonly user: UserRef;
+  user: UserRef;
   count: number;
 }
 
@@ -48,6 +48,11 @@ export class MemoryPresence implements Presence {
     members.delete(user.id);
     if (members.size === 0) this.#rooms.delete(room);
     return true;
+  }
+
+  async rename(room: string, user: UserRef): Promise<void> {
+    const held = this.#rooms.get(room)?.get(user.id);
+    if (held) held.user = user;
   }
 
   async online(room: string): Promise<UserRef[]> {

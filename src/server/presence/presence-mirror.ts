@@ -43,6 +43,12 @@ export class PresenceMirror {
     else this.#rooms.set(field, { room, uid: user.id, user: userJson(user), count: 1 });
   }
 
+  /** The user's display name changed: what this node writes back holds the new one. */
+  renamed(user: UserRef): void {
+    const json = userJson(user);
+    for (const held of this.#rooms.values()) if (held.uid === user.id) held.user = json;
+  }
+
   exited(field: string): void {
     const held = this.#rooms.get(field);
     if (held && --held.count <= 0) this.#rooms.delete(field);

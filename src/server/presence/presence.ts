@@ -36,6 +36,8 @@ export interface Presence {
   /** True when the user's last connection left the room. */
   exit(room: string, user: UserRef): Promise<boolean>;
   online(room: string): Promise<UserRef[]>;
+  /** The user's display name changed: their entry in the room, if any, holds `user` from now on. */
+  rename?(room: string, user: UserRef): Promise<void>;
   /** How many users `online` would list, without listing them. */
   count(room: string): Promise<number>;
   /**

@@ -129,6 +129,13 @@ redis.call('HSET', P .. 'room:' .. ARGV[4], ARGV[5], ARGV[6])
 if redis.call('HINCRBY', P .. 'roomn:' .. ARGV[4], ARGV[5], 1) == 1 then return 1 end
 return 0`),
 
+  /** ARGV[3] room, [4] user id, [5] user JSON: the user's entry in the room, if any, is now this (a rename). */
+  rename: script(`${guard}
+if redis.call('HEXISTS', P .. 'room:' .. ARGV[3], ARGV[4]) == 1 then
+  redis.call('HSET', P .. 'room:' .. ARGV[3], ARGV[4], ARGV[5])
+end
+return 1`),
+
   /** ARGV[3] field, [4] room, [5] user id → {counted here (0/1), last connection left (0/1)}. */
   exit: script(`${guard}
 if not redis.call('HGET', BASE .. ':rooms', ARGV[3]) then return { 0, 0 } end

@@ -103,6 +103,10 @@ export class RedisPresence implements Presence {
     });
   }
 
+  async rename(room: string, user: UserRef): Promise<void> {
+    await this.#op(LUA.rename, [room, user.id, userJson(user)], () => this.#mirror.renamed(user));
+  }
+
   async online(room: string): Promise<UserRef[]> {
     await this.#settled();
     const users = (await this.#redis.hvals(`${this.#p}room:${room}`)).map((u) => JSON.parse(u) as UserRef);
