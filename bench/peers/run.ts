@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- --peers`: Parley against Socket.IO 4.8 and a plain framed-once `ws` server,
  * each in its own process on core 0, this load generator on core 1 (docs/performance.md).
- * Options: BENCH_SCALE=full (the issue's sizes) or tiny; --servers=parley,ws (parley+metrics: /metrics on, scraped each second; parley+inthread: --sqlite-worker off); --scenarios=fan-out,idle
+ * Options: BENCH_SCALE=full (the issue's sizes) or tiny; --servers=parley,ws (parley+metrics: /metrics on, scraped each second; parley+worker: --sqlite-worker on); --scenarios=fan-out,idle
  * (names: fan-out, many-to-many, idle, join storm, reconnect storm); BENCH_PROFILE=<dir>: CPU profiles of Parley.
  */
 import { loadavg } from 'node:os';

@@ -38,10 +38,10 @@ function atTop(sizes: Sizes, metric: Metric, v: number | undefined): boolean {
   return v !== undefined && ladder.length > 0 && v === ladder[ladder.length - 1];
 }
 
-/** Parley variants that get their own columns when they ran (--servers=…,parley+metrics,parley+inthread). */
+/** Parley variants that get their own columns when they ran (--servers=…,parley+metrics,parley+worker). */
 const VARIANTS = [
   ['parley+metrics', 'Parley, /metrics scraped each second', 'with ÷ without metrics'],
-  ['parley+inthread', 'Parley, SQLite writes on the main thread', 'main thread ÷ worker'],
+  ['parley+worker', 'Parley, SQLite writes in a worker thread', 'worker ÷ main thread'],
 ] as const;
 
 export function table(sizes: Sizes, results: Partial<Record<Contender, ServerResult>>): string {

@@ -5,6 +5,7 @@
  * RedisBroker, RedisPresence, RedisLimiters). Pass your own to `createParleyServer` to run on
  * another engine, or to run several nodes in one process on one shared store, bus and presence.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Broker } from './broker/broker.ts';
 import { MemoryBroker } from './broker/memory-broker.ts';
@@ -57,6 +58,10 @@ const poolError =
     else console.error(`parley: ${engine} connection error: ${err.message}`);
   };
 
+/** `--sqlite-worker`: `auto` writes in a worker when there is a second core to run it on (taskset counts). */
+export const sqliteInWorker = (options: Pick<ServerOptions, 'sqliteWorker'>, cores = availableParallelism()): boolean =>
+  options.sqliteWorker === 'on' || (options.sqliteWorker === 'auto' && cores > 1);
+
 /**
  * The engines to run on: each one given, else the one the options name (`--store`, `--broker`,
  * `--files`; by default a SQLite file and disk under `dataDir`, in-process broker, presence and
@@ -87,7 +92,7 @@ export function resolveEngines(
       given.store ??
       own(
         postgres === undefined
-          ? options.sqliteWorker
+          ? sqliteInWorker(options)
             ? new SqliteWorkerStore(options.dataDir, log ? { log } : {})
             : new SqliteStore(options.dataDir)
           : new PostgresStore({ connectionString: postgres, onError: poolError(log, 'store') }),

@@ -6,12 +6,12 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBroker } from '../../src/server/broker/memory-broker.ts';
-import { filesEngine, resolveEngines } from '../../src/server/engines.ts';
+import { filesEngine, resolveEngines, sqliteInWorker } from '../../src/server/engines.ts';
 import { DiskStorage } from '../../src/server/files/disk-storage.ts';
 import { helpText, resolveOptions } from '../../src/server/index.ts';
 import { MemoryLimiters } from '../../src/server/limits/memory-limiter.ts';
@@ -60,7 +60,8 @@ describe('engine options', () => {
     expect(filesEngine(options)).toBe('disk');
     const { engines, owned } = resolveEngines(options, {}, 'n1');
     try {
-      expect(engines.store).toBeInstanceOf(SqliteWorkerStore);
+      expect(options.sqliteWorker).toBe('auto');
+      expect(engines.store).toBeInstanceOf(availableParallelism() > 1 ? SqliteWorkerStore : SqliteStore);
       expect(engines.broker).toBeInstanceOf(MemoryBroker);
       expect(engines.presence).toBeInstanceOf(MemoryPresence);
       expect(engines.files).toBeInstanceOf(DiskStorage);
@@ -71,7 +72,7 @@ describe('engine options', () => {
     }
   });
 
-  it('--sqlite-worker off writes SQLite on the main thread, and a node so configured chats', async () => {
+  it('--sqlite-worker off writes SQLite on the main thread (auto: with one core), and a node so configured chats', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'parley-engines-'));
     const { engines, owned } = resolveEngines(
       resolveOptions(['--data-dir', dataDir, '--sqlite-worker', 'off']),
@@ -81,6 +82,11 @@ describe('engine options', () => {
     try {
       expect(engines.store).toBeInstanceOf(SqliteStore);
       expect(engines.store).not.toBeInstanceOf(SqliteWorkerStore);
+      // auto: a worker only with a second core to run it on.
+      expect(sqliteInWorker({ sqliteWorker: 'auto' }, 1)).toBe(false);
+      expect(sqliteInWorker({ sqliteWorker: 'auto' }, 2)).toBe(true);
+      expect(sqliteInWorker({ sqliteWorker: 'on' }, 1)).toBe(true);
+      expect(sqliteInWorker({ sqliteWorker: 'off' }, 8)).toBe(false);
     } finally {
       for (const engine of [...owned].reverse()) await engine.close();
       rmSync(dataDir, { recursive: true, force: true });

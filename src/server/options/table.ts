@@ -69,10 +69,15 @@ export const OPTIONS = {
     'broker, presence and limits: memory (this node only) or redis://… (shared by every node)',
   ),
   /**
-   * SQLite writes (and their fsync) in a worker thread, keeping the event loop free of them; off
-   * writes on the main thread, which costs less CPU at low rates (docs/performance.md).
+   * SQLite writes (and their fsync) in a worker thread, so a slow fsync never stalls the event
+   * loop. It pays only with a second core to run on: on one core the thread hops cost more than
+   * they save (docs/performance.md), so `auto` uses it when this process may run on two or more.
    */
-  sqliteWorker: opt(bool(), true, 'SQLite writes and fsync in a worker thread (off: on the main thread)'),
+  sqliteWorker: opt(
+    oneOf(['auto', 'on', 'off']),
+    'auto',
+    'SQLite writes in a worker thread: on, off (main thread), auto (on with 2+ usable cores)',
+  ),
   /** Prefix of every Redis key and channel: several clusters may share one Redis. */
   redisPrefix: opt(text({ minLength: 1 }), 'parley:', 'prefix of the Redis keys and channels of this cluster'),
   /** Where upload bytes live: auto = postgres with a postgres store, else disk under --data-dir. */
