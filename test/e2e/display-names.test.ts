@@ -77,6 +77,12 @@ describe.skipIf(skipBrowserTests('e2e display names'))('display names', () => {
     await send(ann, 'after the name');
     await waitForBody(ben, 'after the name');
     await expect(messageRow(ben, 'after the name').first().locator('.nick').textContent()).resolves.toBe('Ann Lee');
+    // System lines name people as messages do: ann's join, logged before the name, now reads "Ann Lee joined".
+    await ben
+      .locator('.message.system[data-kind="join"] .body')
+      .filter({ hasText: /^Ann Lee joined$/ })
+      .first()
+      .waitFor({ timeout: SOON });
   }, 60_000);
 
   it('a guest keeps the guest tag and has no display-name field', async () => {

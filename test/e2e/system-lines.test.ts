@@ -32,7 +32,7 @@ describe('system lines', () => {
         ev('rename', 'New <b>name</b>'),
         ev('topic', 'Ship it'),
         ev('topic', ''),
-      ].map(systemText),
+      ].map((e) => systemText(e)),
     ).toEqual([
       'ann joined',
       'ann left',
@@ -45,6 +45,9 @@ describe('system lines', () => {
       'ann changed the topic to “Ship it”',
       'ann cleared the topic',
     ]);
+    // Names as the app shows them (display names from its people directory), not the handles.
+    const shown = (u: { nick: string }) => (u.nick === 'ann' ? 'Ann Lee' : u.nick);
+    expect(systemText(ev('kick', '', ben), shown)).toBe('Ann Lee removed ben');
     expect(isSystemLine(ev('text', 'hi'))).toBe(false);
     expect(isSystemLine(ev('rename', 'x'))).toBe(true);
   });
@@ -67,6 +70,7 @@ describe('DM names', () => {
   it('names a DM by the other people, and knows DM room names', () => {
     expect(dmLabel(room, ann)).toBe('ben');
     expect(dmLabel(room, ben)).toBe('ann');
+    expect(dmLabel(room, ben, (u) => `${u.nick}!`)).toBe('ann!');
     expect(dmLabel({ ...room, dm: [ann, ben, { id: 'u3', nick: 'cal' }] }, ann)).toBe('ben, cal');
     expect(isDmName('dm-abc')).toBe(true);
     expect(isDmName('gdm-abc')).toBe(true);

@@ -3,11 +3,18 @@ import { dmPeers, isDmName, type RoomInfo, type UserRef } from '../../src/client
 
 export { isDmName };
 
-/** The other people's nicknames, for the DM list and the room header (never the room name). */
-export function dmLabel(room: Pick<RoomInfo, 'name' | 'dm'> | undefined, me: UserRef | undefined): string {
+/**
+ * The other people's names, for the DM list and the room header (never the room name): each
+ * `nameOf` (the display name where the caller knows it), else the handle.
+ */
+export function dmLabel(
+  room: Pick<RoomInfo, 'name' | 'dm'> | undefined,
+  me: UserRef | undefined,
+  nameOf: (u: UserRef) => string = (u) => u.nick,
+): string {
   if (!room?.dm) return room?.name ?? '';
   return dmPeers(room as RoomInfo, me?.id)
-    .map((u) => u.nick)
+    .map(nameOf)
     .join(', ');
 }
 

@@ -9,6 +9,8 @@ import { PresenceDot } from './PresenceDot.tsx';
 import { UnreadBadge } from './UnreadBadge.tsx';
 import { sharedRooms } from '../use-people.ts';
 import { myRooms as joinedRooms } from '../store/room-list.ts';
+import { shownName } from '../people-book.ts';
+import { useFreshPeople } from '../use-people-book.ts';
 
 interface Props {
   readonly state: ChatState;
@@ -23,8 +25,9 @@ export function DmList({ state, onOpen, loadMembers, onStartDm }: Props) {
   const dms: RoomInfo[] = state.rooms.filter((r) => r.dm !== undefined && mine.has(r.name));
   // Whose members to offer (use-people.ts).
   const myRooms = sharedRooms(state);
+  const fresh = useFreshPeople();
   const labelled = dms
-    .map((r) => ({ room: r, label: dmLabel(r, state.user) }))
+    .map((r) => ({ room: r, label: dmLabel(r, state.user, (u) => shownName(fresh(u))) }))
     .sort((a, b) => a.label.localeCompare(b.label));
   return (
     <section class="dms" aria-label={t('rooms.dms')}>

@@ -16,7 +16,9 @@ import { MessageActions } from './MessageActions.tsx';
 import { ReactionBar } from './ReactionBar.tsx';
 import { ReplyQuote } from './ReplyQuote.tsx';
 import { RichText } from './RichText.tsx';
+import { shownName } from '../people-book.ts';
 import { isSystemLine, systemText } from '../system-lines.ts';
+import { useFreshPeople } from '../use-people-book.ts';
 
 interface Props {
   readonly event: RoomEvent;
@@ -85,8 +87,9 @@ function EventView({ event, mine, sent, changes, grouped }: Props) {
   // Contexts re-render a row when the actions (e.g. which message is edited) or the names change.
   const actions = useContext(MessageActionsContext);
   const names = useContext(MentionContext);
+  const fresh = useFreshPeople();
   if (isSystemLine(event)) {
-    const text = systemText(event);
+    const text = systemText(event, (u) => shownName(fresh(u)));
     return (
       <div class="message system" data-seq={event.seq} data-kind={event.kind}>
         <span class="body">{text}</span>

@@ -11,6 +11,8 @@ import { ConfirmButton } from './ConfirmButton.tsx';
 import { LockIcon } from './LockIcon.tsx';
 import { RoomSettingsForm } from './RoomSettingsForm.tsx';
 import { TopicText } from './TopicText.tsx';
+import { shownName } from '../people-book.ts';
+import { useFreshPeople } from '../use-people-book.ts';
 
 interface Props {
   readonly room: string;
@@ -28,7 +30,8 @@ interface Props {
 export function RoomHeading({ room, info, me, canEdit, oneToOne = false, onSave, onLeave }: Props) {
   const [editing, setEditing] = useState(false);
   const dm = info?.dm !== undefined || isDmName(room);
-  const names = dm ? dmLabel(info ?? { name: room }, me) : '';
+  const fresh = useFreshPeople();
+  const names = dm ? dmLabel(info ?? { name: room }, me, (u) => shownName(fresh(u))) : '';
   // A DM's stored title is its people's names when opened: show it only once someone renamed it.
   const sorted = (nicks: readonly string[]) => [...nicks].sort().join(', ');
   const original = info?.dm !== undefined && sorted(info.title.split(', ')) === sorted(info.dm.map((u) => u.nick));
