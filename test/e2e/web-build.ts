@@ -57,7 +57,14 @@ export async function ensureWebBuilt(): Promise<void> {
             '--logLevel',
             'warn',
           ],
-          { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: BUILD_TIMEOUT_MS },
+          // vitest sets NODE_ENV=test, which would make vite build a development bundle (Preact's
+          // debug hooks included) that `npm start` would then serve as it stands.
+          {
+            cwd: ROOT,
+            env: { ...process.env, NODE_ENV: 'production' },
+            stdio: ['ignore', 'inherit', 'inherit'],
+            timeout: BUILD_TIMEOUT_MS,
+          },
         );
         if (!existsSync(INDEX)) throw new Error(`vite build finished but ${INDEX} is missing`);
         return;

@@ -177,7 +177,7 @@ export function App() {
               {guestSession ? (
                 <div class="with-notice">
                   <GuestNotice
-                    key={lang}
+                    key={`notice-${lang}`}
                     nick={state.nick}
                     onUpgrade={(username, password) => account('register', username, password, guestSession)}
                   />
