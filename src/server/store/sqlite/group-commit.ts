@@ -19,8 +19,11 @@ export class GroupCommit {
   #scheduled = false;
   /** The batch's transaction. */
   readonly #batch: (batch: readonly Pending[]) => Outcome[];
+  readonly #afterCommit: (() => void) | undefined;
 
-  constructor(db: Database.Database) {
+  /** `afterCommit`: called after each commit, once its writes are settled (to schedule work off their path). */
+  constructor(db: Database.Database, afterCommit?: () => void) {
+    this.#afterCommit = afterCommit;
     // Inside an open transaction, better-sqlite3 runs a transaction function as a savepoint.
     const one = db.transaction((run: () => unknown) => run());
     this.#batch = db.transaction((batch: readonly Pending[]) =>
@@ -63,5 +66,6 @@ export class GroupCommit {
       if (o.ok) p.resolve(o.value as never);
       else p.reject(o.err);
     });
+    this.#afterCommit?.();
   }
 }

@@ -1,8 +1,11 @@
 /**
  * Full-text search for the SQLite store: an FTS5 trigram index over the current text of every
  * message. What is indexed is decided above (core/room-log/search-doc.ts); `apply` writes it to
- * search_docs inside each append's transaction, and migration 007's triggers keep the FTS table
- * in step with search_docs.
+ * search_docs inside each append's transaction. The FTS table follows search_docs lazily
+ * (migration 015): `catchUp` indexes, in a transaction of its own, every doc above the mark
+ * search_indexed.upto, so FTS5's cost at COMMIT stays off the append's commit. A search catches up
+ * first, so it sees every committed message; an edit or delete of an indexed doc updates the
+ * index at once (015's triggers).
  *
  * Every page has a fixed bound on its work, whatever the query and the data (issue 10, finding 4):
  * - nothing is read for a user who is a member of no room (or not of the named room);
@@ -75,17 +78,45 @@ const SCANNED = (oneRoom: boolean): string => `SELECT d.id AS cursor, d.room, d.
 const MEMBER_OF_ANY = 'SELECT 1 FROM members WHERE user_id = @user LIMIT 1';
 const MEMBER_OF = 'SELECT 1 FROM members WHERE user_id = @user AND room = @room';
 
+export interface SqliteSearchOptions {
+  /** False on a read-only connection: `search` reads the index as it is (its caller catches it up). */
+  readonly catchUp?: boolean;
+}
+
 export class SqliteSearch {
   readonly #db: Database.Database;
   readonly #budget: SearchBudget;
+  readonly #catchUpFirst: boolean;
   readonly #statements = new Map<string, Database.Statement<[Params], unknown>>();
   readonly #event: Database.Statement<[string, number], EventRow>;
   readonly #write;
+  readonly #index;
+  /** Docs added since the last catch-up (an estimate: a rolled-back add counts too). */
+  #added = 0;
 
-  constructor(db: Database.Database, budget: Partial<SearchBudget> = {}) {
+  constructor(db: Database.Database, budget: Partial<SearchBudget> = {}, options: SqliteSearchOptions = {}) {
     this.#db = db;
     this.#budget = { ...SEARCH_BUDGET, ...budget };
+    this.#catchUpFirst = options.catchUp ?? true;
     this.#event = db.prepare('SELECT * FROM events WHERE room = ? AND seq = ?');
+    const behind = db.prepare<[], { upto: number; top: number }>(
+      'SELECT (SELECT upto FROM search_indexed) AS upto, coalesce((SELECT max(id) FROM search_docs), 0) AS top',
+    );
+    const index = db.prepare<[number, number]>(
+      'INSERT INTO search_fts (rowid, body) SELECT id, body FROM search_docs WHERE id > ? AND id <= ? ORDER BY id',
+    );
+    const mark = db.prepare<[number]>('UPDATE search_indexed SET upto = ?');
+    this.#index = {
+      behind,
+      // In one transaction: no doc is indexed twice or missed, and the triggers see the new mark.
+      run: db.transaction((): number => {
+        const { upto, top } = behind.get()!;
+        if (top <= upto) return 0;
+        const n = index.run(upto, top).changes;
+        mark.run(top);
+        return n;
+      }),
+    };
     this.#write = {
       add: db.prepare('INSERT INTO search_docs (room, seq, body) VALUES (?, ?, ?)'),
       // An edit that raced past a delete finds no row and changes nothing.
@@ -96,12 +127,33 @@ export class SqliteSearch {
 
   /** Applies an index change decided by the core. Call inside the event's transaction. */
   apply(change: SearchChange): void {
-    if (change.op === 'add') this.#write.add.run(change.room, change.seq, change.text);
-    else if (change.op === 'replace') this.#write.replace.run(change.text, change.room, change.seq);
+    if (change.op === 'add') {
+      this.#write.add.run(change.room, change.seq, change.text);
+      this.#added++;
+    } else if (change.op === 'replace') this.#write.replace.run(change.text, change.room, change.seq);
     else this.#write.remove.run(change.room, change.seq);
   }
 
+  /** Docs added since the last catch-up, to decide when to run it (an estimate). */
+  get added(): number {
+    return this.#added;
+  }
+
+  /** Whether some committed doc is not in the FTS index yet. */
+  behind(): boolean {
+    const { upto, top } = this.#index.behind.get()!;
+    return top > upto;
+  }
+
+  /** Indexes every doc above the mark, in a transaction of its own (call outside any). Returns how many. */
+  catchUp(): number {
+    const n = this.#index.run();
+    this.#added = 0;
+    return n;
+  }
+
   search(q: SearchQuery): SqliteSearchPage {
+    if (this.#catchUpFirst) this.catchUp();
     const oneRoom = q.room !== undefined;
     const params: Params = { user: q.userId, before: q.before ?? Number.MAX_SAFE_INTEGER, rows: this.#budget.rows };
     if (q.room !== undefined) params.room = q.room;

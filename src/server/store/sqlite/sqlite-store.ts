@@ -47,8 +47,22 @@ export { openSqlite } from './sqlite-db.ts';
 export { toEvent, type EventRow } from '../event-row.ts';
 export { hashToken } from './sqlite-accounts.ts';
 
+/** The FTS index catches up this long after a commit that added docs (sqlite-search.ts)… */
+const INDEX_DELAY_MS = 250;
+/** …or at once, off the commit's path, when this many docs wait. */
+const INDEX_AT_ONCE = 500;
+
+export interface SqliteStoreConnection {
+  readonly db: Database.Database;
+  /** A read-only connection (the worker store's reads): its owner catches the search index up. */
+  readonly readOnly?: boolean;
+}
+
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
+  readonly #readOnly: boolean;
+  #indexTimer: NodeJS.Timeout | undefined;
+  #indexSoon: NodeJS.Immediate | undefined;
   readonly #commit: GroupCommit;
   readonly #log: SqliteRoomLog;
   readonly #rooms: SqliteRooms;
@@ -63,17 +77,20 @@ export class SqliteStore implements Store {
   readonly #blocks: SqliteBlocks;
 
   /** `dataDir`: the directory of parley.db (opened and migrated here); or an open, migrated connection. */
-  constructor(source: string | { readonly db: Database.Database }) {
+  constructor(source: string | SqliteStoreConnection) {
     let db: Database.Database;
     if (typeof source === 'string') {
       mkdirSync(source, { recursive: true });
       db = openSqlite(join(source, 'parley.db'));
     } else db = source.db;
     this.#db = db;
-    this.#commit = new GroupCommit(db);
+    this.#readOnly = typeof source !== 'string' && source.readOnly === true;
+    this.#commit = new GroupCommit(db, () => this.#afterCommit());
     this.#rooms = new SqliteRooms(db);
     this.#userLog = new SqliteUserLog(db);
-    this.#search = new SqliteSearch(db);
+    this.#search = new SqliteSearch(db, {}, { catchUp: !this.#readOnly });
+    // Docs a previous run committed but did not index (it stopped before its catch-up).
+    if (!this.#readOnly) this.#search.catchUp();
     this.#log = new SqliteRoomLog(db, this.#commit, this.#rooms, new SqliteAppend(db, this.#userLog, this.#search));
     this.#accounts = new SqliteAccounts(db);
     this.#files = new SqliteFiles(db);
@@ -190,7 +207,38 @@ export class SqliteStore implements Store {
 
   // Search.
   async search(query: SearchQuery): Promise<SearchPage> {
+    // Catches the index up first (unless read-only), so every committed message is found.
     return this.#search.search(query);
+  }
+  /** Whether the FTS index lags the committed messages (the worker store asks before a search). */
+  searchBehind(): boolean {
+    return this.#search.behind();
+  }
+  /** Brings the FTS index up to date now, in a transaction of its own. Returns the docs indexed. */
+  async catchUpSearch(): Promise<number> {
+    return this.#catchUp();
+  }
+
+  #catchUp(): number {
+    clearTimeout(this.#indexTimer);
+    clearImmediate(this.#indexSoon);
+    this.#indexTimer = this.#indexSoon = undefined;
+    return this.#search.catchUp();
+  }
+
+  /** After a commit that added docs: index them soon, never on the commit's own path. */
+  #afterCommit(): void {
+    const added = this.#search.added;
+    if (added === 0 || this.#readOnly) return;
+    const later = () => {
+      try {
+        this.#catchUp();
+      } catch {
+        // The next commit or search tries again; a search reports the error to its caller.
+      }
+    };
+    if (added >= INDEX_AT_ONCE) this.#indexSoon ??= setImmediate(later);
+    else this.#indexTimer ??= setTimeout(later, INDEX_DELAY_MS).unref();
   }
 
   // Last seen.
@@ -222,8 +270,9 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    // Appends queued in this tick still commit before the file closes.
+    // Appends queued in this tick still commit before the file closes, and get indexed.
     this.#commit.flush();
+    if (this.#db.open && !this.#readOnly) this.#catchUp();
     this.#db.close();
   }
 }

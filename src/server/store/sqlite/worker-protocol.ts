@@ -2,9 +2,12 @@
  * What the server and its store worker (store-worker.ts, worker-store.ts) say to each other: the
  * writes of one tick in one message, their outcomes in one message back.
  */
-import type { Store } from '../store.ts';
+import type { SqliteStore } from './sqlite-store.ts';
 
-/** The Store methods that write: they run in the worker, inside its group commit. */
+/**
+ * The Store methods that write: they run in the worker, inside its group commit; and
+ * catchUpSearch, the search index's catch-up (its own transaction), which a search awaits.
+ */
 export const WRITES = [
   'createRoom',
   'append',
@@ -21,7 +24,8 @@ export const WRITES = [
   'setLastSeen',
   'block',
   'unblock',
-] as const satisfies readonly (keyof Store)[];
+  'catchUpSearch',
+] as const satisfies readonly (keyof SqliteStore)[];
 
 export type WriteMethod = (typeof WRITES)[number];
 

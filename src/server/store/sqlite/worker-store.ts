@@ -78,7 +78,7 @@ export class SqliteWorkerStore implements S.Store {
     // Opened and migrated here, before the worker opens its own connection to the same file.
     this.#db = openSqlite(join(dataDir, 'parley.db'));
     this.#db.pragma('query_only = ON');
-    this.#reader = new SqliteStore({ db: this.#db });
+    this.#reader = new SqliteStore({ db: this.#db, readOnly: true });
     this.#start();
   }
 
@@ -152,7 +152,7 @@ export class SqliteWorkerStore implements S.Store {
     if (this.#waiting.size === 0) this.#worker.unref();
   }
 
-  #call<M extends WriteMethod>(method: M, args: Parameters<S.Store[M]>): ReturnType<S.Store[M]> {
+  #call<M extends WriteMethod>(method: M, args: Parameters<SqliteStore[M]>): ReturnType<SqliteStore[M]> {
     return new Promise((resolve, reject) => {
       if (this.#failed || this.#closing) {
         reject(this.#failed ?? new StoreWorkerError('the store is closed'));
@@ -163,7 +163,7 @@ export class SqliteWorkerStore implements S.Store {
       this.#outbox.push([id, method, args]);
       if (this.#waiting.size === 1) this.#worker.ref();
       this.#schedule();
-    }) as ReturnType<S.Store[M]>;
+    }) as ReturnType<SqliteStore[M]>;
   }
 
   /** The writes of this tick leave together, when the tick's I/O callbacks are done. */
@@ -299,7 +299,11 @@ export class SqliteWorkerStore implements S.Store {
   }
 
   // Search.
-  search(query: S.SearchQuery): Promise<S.SearchPage> {
+  async search(query: S.SearchQuery): Promise<S.SearchPage> {
+    // The worker indexes lazily: when the index lags what is committed, it catches up first, so
+    // the search finds every message already acknowledged. With no worker left (writes refused)
+    // or while closing (the close catches up), the index as it is.
+    if (!this.#failed && !this.#closing && this.#reader.searchBehind()) await this.#call('catchUpSearch', []);
     return this.#reader.search(query);
   }
 
