@@ -45,7 +45,7 @@ describe.skipIf(skipBrowserTests('e2e rooms directory'))('your rooms, the direct
     olga = await nodeClient(app.server.wsUrl, 'olga');
     await olga.createRoom('den', 'The den');
     await olga.join('den');
-    await olga.send('den', 'secret plans for friday');
+    await olga.send('den', '**secret** plans for friday');
     bob = await app.guestPage('bob');
   }, 120_000);
 
@@ -58,7 +58,10 @@ describe.skipIf(skipBrowserTests('e2e rooms directory'))('your rooms, the direct
     // Not his room: not in his sidebar, but in the directory.
     await expect(bob.locator('.room-link[data-room="den"]').count()).resolves.toBe(0);
     await previewRoom(bob, 'den');
-    await bob.locator('.preview-messages li', { hasText: 'secret plans for friday' }).waitFor({ timeout: SOON });
+    const line = bob.locator('.preview-messages li', { hasText: 'secret plans for friday' });
+    await line.waitFor({ timeout: SOON });
+    // Formatted as in the room: Markdown as elements, never the asterisks.
+    await expect(line.locator('.preview-text strong').textContent()).resolves.toBe('secret');
     await expect(bob.locator('.directory-preview .preview-join').textContent()).resolves.toBe('Join #den');
     // Reading it told nobody: olga's room still has her alone, and no join in its log.
     expect((await olga.members('den')).members.map((m) => m.user.nick)).toEqual(['olga']);

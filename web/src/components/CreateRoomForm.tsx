@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.ts';
 import { overLimit } from '../length-limit.ts';
 import { usePendingAction } from '../use-pending-action.ts';
@@ -13,6 +13,7 @@ export function CreateRoomForm({ onCreate }: Props) {
   const [name, setName] = useState('');
   const [title, setTitle] = useState('');
   const [priv, setPriv] = useState(false);
+  const details = useRef<HTMLDetailsElement>(null);
   const { busy, error, setError, run } = usePendingAction();
   // Said while typing, and the form is not sent: too long is never silently cut.
   const nameLong = overLimit(name.trim(), ROOM_MAX, 'layout.roomTooLong');
@@ -31,11 +32,13 @@ export function CreateRoomForm({ onCreate }: Props) {
       setName('');
       setTitle('');
       setPriv(false);
+      // Done: the new room is open; fold the form away.
+      if (details.current) details.current.open = false;
     }
   };
 
   return (
-    <details class="create-room">
+    <details ref={details} class="create-room">
       <summary>{t('create.summary')}</summary>
       <form onSubmit={submit} noValidate>
         <label class="field">

@@ -1,15 +1,17 @@
 /**
  * "Browse rooms": a dialog listing the public rooms you are not in (store/room-list.ts
  * directoryRooms, so it never disagrees with the sidebar), with a filter, a preview of the picked
- * room's latest messages read without joining (nobody is told), and a "Join" button — the only
+ * room's latest messages read without joining (nobody is told; formatted and named as in the room), and a "Join" button — the only
  * way the app joins a room you are not in. Escape or the backdrop closes it.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { RoomEvent, RoomInfo } from '../../../src/client/index.ts';
+import type { RoomEvent, RoomInfo, UserRef } from '../../../src/client/index.ts';
 import { foldLog, isMessage } from '../fold.ts';
 import { errorText } from '../format.ts';
 import { t } from '../i18n/index.ts';
 import { dateFormat } from '../i18n/intl.ts';
+import { SenderName } from './PersonName.tsx';
+import { RichText } from './RichText.tsx';
 
 /** Messages the preview shows, newest last. */
 const PREVIEW_LIMIT = 30;
@@ -30,7 +32,7 @@ type Preview =
 
 interface PreviewLine {
   readonly seq: number;
-  readonly nick: string;
+  readonly sender: UserRef;
   readonly ts: number;
   readonly text: string;
   readonly file?: string;
@@ -43,7 +45,7 @@ export function previewLines(events: readonly RoomEvent[]): PreviewLine[] {
     .filter((e) => isMessage(e) && !changes.get(e.seq)?.deleted)
     .map((e) => ({
       seq: e.seq,
-      nick: e.sender.nick,
+      sender: e.sender,
       ts: e.ts,
       text: changes.get(e.seq)?.body ?? e.body,
       ...(e.file ? { file: e.file.name } : {}),
@@ -171,9 +173,16 @@ function PreviewPane({
             {preview.lines.map((l) => (
               <li key={l.seq} data-seq={l.seq}>
                 <span class="preview-meta">
-                  <b>{l.nick}</b> <time dateTime={new Date(l.ts).toISOString()}>{time.format(l.ts)}</time>
+                  <b>
+                    <SenderName user={l.sender} />
+                  </b>{' '}
+                  <time dateTime={new Date(l.ts).toISOString()}>{time.format(l.ts)}</time>
                 </span>
-                {l.text && <span class="preview-text">{l.text}</span>}
+                {l.text && (
+                  <div class="preview-text">
+                    <RichText text={l.text} />
+                  </div>
+                )}
                 {l.file && <span class="preview-file muted">{t('directory.file', { name: l.file })}</span>}
               </li>
             ))}
