@@ -1,7 +1,7 @@
 /**
  * A big room for history tests and benchmarks: `count` text messages from one sender, spread evenly
  * over the `span` ms up to `end`. The room and its first message go through the Store; the rest in
- * one SQL statement (the Store's triggers index them for search) and the room's head is set: a
+ * one SQL statement (indexed for search when a store next opens the file: its catch-up runs at start) and the room's head is set: a
  * couple of seconds for 100,000, where as many appends through the Store take 10–30 s here.
  */
 import { join } from 'node:path';
