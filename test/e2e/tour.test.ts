@@ -1,6 +1,6 @@
 /**
  * A morning in the web app, end to end against the real server, and the README's screenshots:
- * Alice and Bob talk in #general with a link, a reply, a reaction, an image and a mention, then in
+ * Alice (an account, with a display name) and Bob (a guest) talk in #general with a link, a reply, a reaction, an image and a mention, then in
  * a DM; hostile markup in a nickname, a room's title and topic and a message stays text and runs
  * nothing. The same scene is saved light, dark, in Chinese and at phone width
  * (`npm run screenshots` writes them to docs/screenshots/).
@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClient } from '../client/helpers.ts';
 import type { TestServer } from '../support/server.ts';
-import { SOON, loginAsGuest, messageRow, send, waitForBody, waitForRoom } from '../support/web-page.ts';
+import { SOON, TEST_PASSWORD, loginAsGuest, messageRow, send, waitForBody, waitForRoom } from '../support/web-page.ts';
 import { screenshotPath, skipBrowserTests } from './chromium.ts';
 import { openWebApp, type WebApp } from './web-app.ts';
 import { previewRoom } from './directory-steps.ts';
@@ -64,7 +64,17 @@ describe.skipIf(skipBrowserTests('e2e tour'))('a morning in the web app', () => 
     expect(refused).toBe('nick_invalid');
     mallory.close();
 
-    await loginAsGuest(alice, server.url, 'alice');
+    // Alice has an account with a display name; Bob is a guest (tagged as one).
+    await alice.getByRole('tab', { name: 'Create account' }).click();
+    await alice.locator('input[name="username"]').fill('alice');
+    await alice.locator('input[name="password"]').fill(TEST_PASSWORD);
+    await alice.getByRole('button', { name: 'Create account' }).click();
+    await waitForRoom(alice);
+    await openSettings(alice);
+    await alice.locator('#display-name').fill('Alice Chen');
+    await alice.locator('button[name="display-name-save"]').click();
+    await alice.locator('.settings-panel .field-ok').waitFor({ timeout: SOON });
+    await alice.locator('.me .settings-menu summary').click();
     await loginAsGuest(bob, server.url, 'bob');
   }, 60_000);
 
@@ -119,6 +129,10 @@ describe.skipIf(skipBrowserTests('e2e tour'))('a morning in the web app', () => 
     await send(bob, '下午三点在三楼会议室过一遍发布清单。');
     await send(bob, '@alice the banner looks great, ship it');
     await messageRow(alice, '@alice the banner looks great, ship it').locator('.mention-me').waitFor({ timeout: SOON });
+    // Bob sees Alice by her display name, her @handle beside it.
+    const hers = messageRow(bob, `Yes. The checklist is at ${CHECKLIST}`);
+    await expect(hers.locator('.nick').textContent()).resolves.toBe('Alice Chen');
+    await expect(hers.locator('.person-handle').textContent()).resolves.toBe('@alice');
     // Bob starts typing the next line: Alice sees it.
     await bob.locator('.composer textarea[name="message"]').pressSequentially('One more thing');
     await alice.locator('.typing-line', { hasText: 'bob is typing' }).waitFor({ timeout: SOON });

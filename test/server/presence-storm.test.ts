@@ -141,6 +141,8 @@ describe('a join storm into one room', () => {
     const full = await late.next('presence', (p) => p.room === 'small');
     expect(full.online?.map((u) => u.nick).sort()).toEqual([...nicks, 'late'].sort());
     expect(full.count).toBe(21);
+    // Guests are listed as guests: an app marks them without loading the member list.
+    expect(full.online?.every((u) => u.guest === true)).toBe(true);
     for (const [i, c] of early.entries()) {
       await c.onlineWhen('small', (n) => n.includes('late'));
       expect(entries(c, 'small') - before[i]!).toBe(1);

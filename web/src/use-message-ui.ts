@@ -10,6 +10,7 @@ import { foldLog } from './fold.ts';
 import type { MentionNames, MessageActions, RoomLog } from './message-context.ts';
 import { showMessage } from './message-jump.ts';
 import { currentText, excerpt, lastEditable } from './message-text.ts';
+import { shownName } from './people-book.ts';
 import { useMessageFocus, type MessageFocus } from './use-message-focus.ts';
 
 export interface ReplyTarget {
@@ -78,7 +79,8 @@ export function useMessageUi(
       remove: (seq) => store.remove(room, seq),
       react: (seq, emoji, on) => store.react(room, seq, emoji, on),
       reply: (event, changes) => {
-        setReplyTo({ room, seq: event.seq, nick: event.sender.nick, text: excerpt(currentText(event, changes)) });
+        const nick = shownName(store.people.fresh(event.sender));
+        setReplyTo({ room, seq: event.seq, nick, text: excerpt(currentText(event, changes)) });
         focusComposer();
       },
     }),

@@ -51,8 +51,13 @@ interface Pending {
   full: boolean;
 }
 
-/** As listed: id, nick and the display name (when it has one; read at flush time). */
-const user = (u: UserRef): UserRef => ({ id: u.id, nick: u.nick, ...(u.name === undefined ? {} : { name: u.name }) });
+/** As listed: id, nick, the guest flag, and the display name (when it has one; read at flush time). */
+const user = (u: UserRef): UserRef => ({
+  id: u.id,
+  nick: u.nick,
+  ...(u.guest ? { guest: true as const } : {}),
+  ...(u.name === undefined ? {} : { name: u.name }),
+});
 
 export class RoomPresence {
   /** The engine, wrapped so that every change of a room's online set is recorded here. */

@@ -2,13 +2,17 @@ import { useContext } from 'preact/hooks';
 import { t } from '../i18n/index.ts';
 import { RoomLogContext } from '../message-context.ts';
 import { currentText, excerpt } from '../message-text.ts';
+import { shownName } from '../people-book.ts';
+import { useFreshPeople } from '../use-people-book.ts';
 
 /** Above a reply: who wrote the original and a line of it; a click jumps to the original. */
 export function ReplyQuote({ seq }: { seq: number }) {
   const log = useContext(RoomLogContext);
   const found = log?.lookup(seq);
   const deleted = found?.changes?.deleted === true;
-  const nick = found?.event.sender.nick;
+  const fresh = useFreshPeople();
+  // The original's author as the room names them (display name), not only the handle.
+  const nick = found && shownName(fresh(found.event.sender));
   const text = !found
     ? t('messages.quoteMissing')
     : deleted
