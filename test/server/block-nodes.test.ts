@@ -6,7 +6,6 @@
  * to every presence frame A delivers — full views, changes relayed from B, and the full view A
  * sends the whole room when it stops being large. After an unblock the viewer sees the blocker.
  */
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PresenceFrame, WelcomeFrame } from '../../src/protocol/index.ts';
 import { RawClient } from '../support/raw-client.ts';
@@ -16,6 +15,7 @@ import {
   hasPostgres,
   hasRedis,
   REDIS_URL,
+  dropRedisPrefix,
   redisTestPrefix,
   type TestDatabase,
 } from '../support/services.ts';
@@ -92,14 +92,7 @@ describe.skipIf(!services)('blocking across nodes on PostgreSQL and Redis', () =
     for (const c of open) c.close();
     for (const server of servers) await server.dispose();
     await database?.drop();
-    const redis = new Redis(REDIS_URL);
-    try {
-      for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 200 })) {
-        if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
-      }
-    } finally {
-      redis.disconnect();
-    }
+    await dropRedisPrefix(prefix);
   });
 
   it('the viewer’s full view on node A leaves out the blocker on node B', async () => {

@@ -16,6 +16,7 @@ import { MemoryPresence } from '../../src/server/presence/memory-presence.ts';
 import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.ts';
 import { RawClient } from '../support/raw-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
+import { registerForToken as register } from '../support/accounts.ts';
 
 type Client = RawClient & { welcome: WelcomeFrame };
 
@@ -30,16 +31,6 @@ async function connect(url: string, nick: string, token?: string): Promise<Clien
   const c = await RawClient.connect(token ? `${url}?token=${encodeURIComponent(token)}` : url, nick);
   open.push(c);
   return c;
-}
-async function register(base: string, username: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/register`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: 'correct horse battery' }),
-  });
-  const body = (await res.json()) as { accessToken: string };
-  expect(res.status, JSON.stringify(body)).toBe(200);
-  return body.accessToken;
 }
 const errorOf = async (c: RawClient, frame: Record<string, unknown>): Promise<ErrorFrame> => {
   const id = rid('x');

@@ -29,9 +29,11 @@ import {
   hasPostgres,
   hasRedis,
   REDIS_URL,
+  dropRedisPrefix,
   redisTestPrefix,
   type TestDatabase,
 } from '../support/services.ts';
+import { registerForToken as register } from '../support/accounts.ts';
 
 type Client = RawClient & { welcome: WelcomeFrame };
 
@@ -45,16 +47,6 @@ async function connect(url: string, nick: string, token?: string, session?: stri
   const c = await RawClient.connect(token ? `${url}?token=${encodeURIComponent(token)}` : url, nick, session);
   open.push(c);
   return c;
-}
-async function register(base: string, username: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/register`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: 'correct horse battery' }),
-  });
-  const body = (await res.json()) as { accessToken: string };
-  expect(res.status, JSON.stringify(body)).toBe(200);
-  return body.accessToken;
 }
 const setName = (c: RawClient, name: string) => c.request('profile', { type: 'profile', id: rid('p'), name });
 const refused = async (c: RawClient, name: unknown): Promise<ErrorFrame> => {
@@ -287,14 +279,7 @@ describe.skipIf(!services)('display names across nodes on PostgreSQL and Redis',
   afterAll(async () => {
     for (const s of servers) await s.dispose();
     await database?.drop();
-    const redis = new Redis(REDIS_URL);
-    try {
-      for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 200 })) {
-        if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
-      }
-    } finally {
-      redis.disconnect();
-    }
+    await dropRedisPrefix(prefix);
   });
 
   it('a node started after a rename lists the new name; a later rename reaches its peers', async () => {

@@ -8,7 +8,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBroker } from '../../src/server/broker/memory-broker.ts';
 import { filesEngine, resolveEngines, sqliteInWorker } from '../../src/server/engines.ts';
@@ -26,6 +25,7 @@ import {
   hasPostgres,
   hasRedis,
   REDIS_URL,
+  dropRedisPrefix,
   redisTestPrefix,
   type TestDatabase,
 } from '../support/services.ts';
@@ -191,15 +191,7 @@ describe.skipIf(!services)('nodes on --store postgres://… --broker redis://…
   afterAll(async () => {
     for (const server of servers) await server.dispose();
     await database?.drop();
-    // Only this file's keys: SCAN with its prefix, never a DB-wide command.
-    const redis = new Redis(REDIS_URL);
-    try {
-      for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 200 })) {
-        if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
-      }
-    } finally {
-      redis.disconnect();
-    }
+    await dropRedisPrefix(prefix);
   });
 
   it('two nodes share one chat and its files', async () => {

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Socket } from 'node:net';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 export const POSTGRES_ADMIN_URL = process.env['PARLEY_TEST_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -89,3 +90,15 @@ export async function createTestDatabase(prefix = 'parley_test'): Promise<TestDa
 
 /** A Redis key prefix no other test file uses, e.g. `parley-test-3f9a…:`. */
 export const redisTestPrefix = (): string => `parley-test-${uniqueSuffix()}:`;
+
+/** Deletes this test file's Redis keys: SCAN with its prefix, never a DB-wide command. */
+export async function dropRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 200 })) {
+      if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
