@@ -9,7 +9,13 @@ import type { Socket } from 'node:net';
 import { constants, inflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { deflateNegotiation, releaseInflate, takesDeflate } from '../../src/server/gateway/deflate.ts';
+import {
+  deflateNegotiation,
+  releaseInflate,
+  shareDeflate,
+  takesDeflate,
+  type DeflateShared,
+} from '../../src/server/gateway/deflate.ts';
 import { deflatedWire, prepareFrame } from '../../src/server/gateway/wire.ts';
 import { RawClient } from '../support/raw-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -139,6 +145,59 @@ describe('inflate contexts', () => {
       peer.terminate();
       ws.terminate();
     }
+  });
+});
+
+describe('deflate state', () => {
+  let wss: WebSocketServer | undefined;
+  const peers: WebSocket[] = [];
+  afterEach(async () => {
+    for (const p of peers.splice(0)) p.terminate();
+    const s = wss;
+    wss = undefined;
+    await new Promise((resolve) => s?.close(resolve));
+  });
+
+  it('is shared by the sockets of a server that negotiated alike, and each still inflates', async () => {
+    wss = new WebSocketServer({
+      host: '127.0.0.1',
+      port: 0,
+      perMessageDeflate: deflateNegotiation({ perMessageDeflate: true }),
+      clientTracking: false,
+    });
+    await new Promise((resolve) => wss!.once('listening', resolve));
+    const shared: DeflateShared = { params: new Map() };
+    const connect = async (offer: object): Promise<WebSocket> => {
+      const accepted = new Promise<WebSocket>((resolve) => wss!.once('connection', resolve));
+      const peer = new WebSocket(`ws://127.0.0.1:${(wss!.address() as AddressInfo).port}`, {
+        perMessageDeflate: offer,
+      });
+      peers.push(peer);
+      const ws = await withDeadline(accepted, 5_000, 'connection');
+      await withDeadline(
+        new Promise((resolve) => (peer.readyState === WebSocket.OPEN ? resolve(0) : peer.once('open', resolve))),
+        5_000,
+        'open',
+      );
+      shareDeflate(ws, shared);
+      return ws;
+    };
+    const ext = (ws: WebSocket): { params: Record<string, unknown>; _options: object } =>
+      (ws as unknown as { _extensions: Record<string, { params: Record<string, unknown>; _options: object }> })
+        ._extensions['permessage-deflate']!;
+    const a = await connect({});
+    // A window below the 15 bits our shared compressed frames use: negotiated apart, sent plain.
+    const narrow = await connect({ serverMaxWindowBits: 10 });
+    const b = await connect({});
+    expect(ext(b).params).toBe(ext(a).params);
+    expect(ext(b)._options).toBe(ext(a)._options);
+    expect(ext(narrow)._options).toBe(ext(a)._options);
+    expect(ext(narrow).params).not.toBe(ext(a).params);
+    expect(ext(narrow).params['server_max_window_bits']).toBe(10);
+    expect(ext(a).params).toEqual({ server_no_context_takeover: true, client_no_context_takeover: true });
+    expect(takesDeflate(a)).toBe(true);
+    expect(takesDeflate(narrow)).toBe(false);
+    await exchange(b, peers[2]!);
   });
 });
 

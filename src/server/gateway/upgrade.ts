@@ -11,6 +11,7 @@ import type { AccessTokens } from '../auth/tokens.ts';
 import type { ServerContext } from '../core/context.ts';
 import { requestUrl } from '../http/request-url.ts';
 import { Connection } from './connection.ts';
+import { shareDeflate, type DeflateShared } from './deflate.ts';
 import { refusal, type GuardVerdict, type IpSlot, type UpgradeGuard } from './upgrade-guard.ts';
 
 export interface UpgradeDeps {
@@ -31,6 +32,8 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
   // Made once, not per request: a listener made inside the request's scope would keep the
   // request, its headers and `head` alive as long as the socket (≈ 1.5 KiB per idle socket).
   const onSocketError = (err: Error): void => log.debug({ err: err.message }, 'upgrade socket error');
+  /** What this server's sockets share of their permessage-deflate state (deflate.ts). */
+  const deflateShared: DeflateShared = { params: new Map() };
   return (req, socket, head) => {
     // A peer that resets a refused upgrade must not crash the server with an unhandled 'error'.
     socket.on('error', onSocketError);
@@ -75,6 +78,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
         }
         wss.handleUpgrade(req, socket, head, (ws) => {
           dropIdleTimer(socket);
+          shareDeflate(ws, deflateShared);
           const conn = new Connection(ws, ctx, ip);
           if (auth.claims) {
             conn.account = auth.claims;
