@@ -38,6 +38,9 @@ export interface BlockBookDeps {
   readonly review?: (conn: Subscriber) => void;
 }
 
+/** Blocked by nobody: shared by every such user in the book (never changed). */
+const NOBODY: ReadonlySet<string> = new Set<string>();
+
 /** Users loaded here but no longer connected are forgotten this long after their load. */
 const FORGET_AFTER_MS = 60_000;
 
@@ -45,8 +48,11 @@ export class BlockBook {
   readonly #d: BlockBookDeps;
   /** Blocker id → the ids they block; only non-empty sets. */
   readonly #of = new Map<string, readonly string[]>();
-  /** User id → the ids of those who block them, for every user loaded here (empty sets too). */
-  readonly #by = new Map<string, { readonly ids: Set<string>; readonly at: number }>();
+  /**
+   * User id → the ids of those who block them, for every user loaded here. Nobody blocks most
+   * users: they share NOBODY until someone does (#apply), so an idle connection holds no Set.
+   */
+  readonly #by = new Map<string, { ids: ReadonlySet<string>; readonly at: number }>();
   /** Loads under way by user id: the messages heard meanwhile, replayed over the store's answer. */
   readonly #loading = new Map<string, Set<BlocksMessage[]>>();
   #swept = 0;
@@ -79,13 +85,23 @@ export class BlockBook {
         userId,
         blocked.map((u) => u.id),
       );
-      this.#by.set(userId, { ids: new Set(blockers), at: Date.now() });
+      this.#by.set(userId, { ids: blockers.length > 0 ? new Set(blockers) : NOBODY, at: Date.now() });
       // A change heard while the store was read may be missing from its answer: it wins.
       for (const m of heard) this.#apply(m);
     } finally {
       loads.delete(heard);
       if (loads.size === 0) this.#loading.delete(userId);
     }
+  }
+
+  /**
+   * At hello, for a user id made just now (a new guest): nobody can block it yet and it blocks
+   * nobody, so there is nothing to read. A later change reaches the book as any other (#apply).
+   */
+  fresh(userId: string): void {
+    this.#sweep();
+    this.#of.delete(userId);
+    this.#by.set(userId, { ids: NOBODY, at: Date.now() });
   }
 
   /** After the store changed: every node (this one included) hears it. */
@@ -105,9 +121,13 @@ export class BlockBook {
       blocker.id,
       users.map((u) => u.id),
     );
-    const by = this.#by.get(changed.id)?.ids;
-    if (on) by?.add(blocker.id);
-    else by?.delete(blocker.id);
+    const entry = this.#by.get(changed.id);
+    if (!entry || on === entry.ids.has(blocker.id)) return;
+    // A copy, never NOBODY itself (shared by every unblocked user).
+    const ids = new Set(entry.ids);
+    if (on) ids.add(blocker.id);
+    else ids.delete(blocker.id);
+    entry.ids = ids.size > 0 ? ids : NOBODY;
   }
 
   /** Forgets the users loaded long ago who have no connection here any more. */

@@ -23,8 +23,11 @@ export async function hello(conn: ConnectionPort, frame: ClientFrameOf<'hello'>)
     : known && known.nick.toLowerCase() === frame.nick.toLowerCase() && !(await store.getAccount(known.id))
       ? known
       : undefined; // A guest session that became an account (auth/accounts.ts register) no longer resumes.
-  // A guest is marked (`guest`) wherever its UserRef goes: its nickname is not a handle.
-  const user: UserRef = account ?? { ...(resumed ?? { id: nanoid(), nick: frame.nick }), guest: true };
+  // A guest is marked (`guest`) wherever its UserRef goes: its nickname is not a handle. A plain
+  // literal, not a spread: V8 gives each spread-then-extended object a hidden class of its own,
+  // and this one lives as long as the connection.
+  const fresh = !account && !resumed;
+  const user: UserRef = account ?? guestRef(resumed?.id ?? nanoid(), resumed?.nick ?? frame.nick);
   // A registered username belongs to its account: a guest may not take it.
   if (!account && (await store.findAccount(frame.nick))) {
     conn.error('nick_taken', undefined, `"${frame.nick}" is a registered username; sign in to use it`);
@@ -51,7 +54,9 @@ export async function hello(conn: ConnectionPort, frame: ClientFrameOf<'hello'>)
     return;
   }
   // Whom the user blocks, for the signals this node sends on their behalf (core/block-book.ts).
-  await conn.ctx.blocks.load(user.id);
+  // A guest id made just now is in no block yet: nothing to read.
+  if (fresh) conn.ctx.blocks.fresh(user.id);
+  else await conn.ctx.blocks.load(user.id);
   // An unknown, random-looking token is adopted: the client's retry after a lost welcome is then
   // the same session (and so may hold the nickname its first, half-open connection still holds).
   const proposed = !known && frame.session !== undefined && PROPOSED_SESSION.test(frame.session);
@@ -77,4 +82,8 @@ export async function hello(conn: ConnectionPort, frame: ClientFrameOf<'hello'>)
       maxUploadBytes: options.maxUploadBytes,
     },
   });
+}
+
+function guestRef(id: string, nick: string): UserRef {
+  return { id, nick, guest: true };
 }
