@@ -20,6 +20,8 @@ import { listen } from './socket-events.ts';
 import { prepareFrame, queuedBytes, writePrepared, type PreparedFrame } from './wire.ts';
 
 let nextId = 1;
+/** The frame chain of every connection with no frame waiting. */
+const SETTLED: Promise<void> = Promise.resolve();
 /** Grace for a close handshake before the socket is cut (a slow peer may never read it). */
 const CLOSE_GRACE_MS = 2_000;
 /**
@@ -51,7 +53,7 @@ export class Connection implements ConnectionPort {
   #feeds: Map<string, FeedCursor> | undefined;
   /** Cleared on every ping, set only by a pong (frames do not count); see heartbeat.ts. */
   alive = true;
-  #chain: Promise<void> = Promise.resolve();
+  #chain: Promise<void> = SETTLED;
   /** Frames on #chain not yet handled, and their size on the wire. */
   #waiting = 0;
   #waitingBytes = 0;
@@ -319,6 +321,8 @@ export class Connection implements ConnectionPort {
   #handled(bytes: number): void {
     this.#waiting--;
     this.#waitingBytes -= bytes;
+    // Nothing more on the chain: an idle connection holds no promise of its own.
+    if (this.#waiting === 0) this.#chain = SETTLED;
     // Once closing, frames are dropped unread: reading them would only cost time.
     if (!this.#readPaused || this.#closing || this.#waiting > MAX_WAITING_FRAMES / 2) return;
     if (this.#waitingBytes > MAX_WAITING_BYTES / 2) return;

@@ -37,9 +37,14 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
   return (req, socket, head) => {
     // A peer that resets a refused upgrade must not crash the server with an unhandled 'error'.
     socket.on('error', onSocketError);
-    const url = requestUrl(req.url);
-    if (url?.pathname !== '/ws' || deps.closing()) {
-      const status = deps.closing() ? '503 Service Unavailable' : url ? '404 Not Found' : '400 Bad Request';
+    // The usual target needs no URL parser.
+    const path = req.url === '/ws' ? '/ws' : requestUrl(req.url)?.pathname;
+    if (path !== '/ws' || deps.closing()) {
+      const status = deps.closing()
+        ? '503 Service Unavailable'
+        : path !== undefined
+          ? '404 Not Found'
+          : '400 Bad Request';
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
       return;
     }

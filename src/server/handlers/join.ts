@@ -56,17 +56,21 @@ async function joinRoom(conn: ConnectionPort, frame: ClientFrameOf<'join'>, larg
     // ours: once subscribed (so any later one evicts us), check that the membership still stands.
     admit: () => store.isMember(frame.room, user.id),
     start: async () => {
-      const room = (await store.getRoom(frame.room)) as RoomInfo;
+      // Read together (one wait, not four, with a store across the network). Read state for
+      // badges and "seen by" after a reload (`unread.at` says which events it covers); your role,
+      // so an app can offer what it allows (e.g. deleting others' messages); the server still checks.
+      const [found, [unread], receipts, role] = await Promise.all([
+        store.getRoom(frame.room),
+        unreadCounts(store, user, frame.room),
+        store.receipts(frame.room, RECEIPTS_MAX),
+        store.roleOf(frame.room, user.id),
+      ]);
+      const room = found as RoomInfo;
       // `after: 0` holds nothing that could be stale: the whole log, with or without an epoch.
       const resumable =
         frame.after === 0 || (frame.after !== undefined && frame.epoch === room.epoch && frame.after <= room.head);
       const from = resumable ? (frame.after as number) : room.head;
       const reset = frame.after !== undefined && !resumable;
-      // Read state for badges and "seen by" after a reload; `unread.at` says which events it covers.
-      const [unread] = await unreadCounts(store, user, frame.room);
-      const receipts = await store.receipts(frame.room, RECEIPTS_MAX);
-      // Your role, so an app can offer what it allows (e.g. deleting others' messages); the server still checks.
-      const role = await store.roleOf(frame.room, user.id);
       conn.send({
         type: 'joined',
         id: frame.id,
