@@ -48,6 +48,7 @@ const WRITES: Record<string, Make> = {
   role: (room, user) => ({ type: 'role', room, user, role: 'moderator' }),
   block: (_room, user) => ({ type: 'block', user }),
   unblock: (_room, user) => ({ type: 'unblock', user }),
+  profile: () => ({ type: 'profile', name: 'Someone Else' }),
 };
 
 /** Every other frame type after hello: reads, and ephemeral signals that store nothing. */
