@@ -40,6 +40,8 @@ describe.skipIf(skipBrowserTests('e2e read receipts'))('unread badges and read r
     const bobs = await app.browser.newContext({ viewport: { width: 1280, height: 760 } });
     bob1 = await signedInTab(bobs, server.url, 'bob');
     bob2 = await signedInTab(bobs, server.url, 'bob');
+    // Bob acts on his first tab: a background tab gets no animation frames, and actions wait on them.
+    await bob1.bringToFront();
     for (const p of [bob1, bob2]) p.on('pageerror', (err) => app.pageErrors.push(err.message));
   }, 120_000);
 

@@ -204,8 +204,11 @@ describe.skipIf(skipBrowserTests('e2e rooms'))('rooms, history and nicknames in 
       const [a, b] = [await who(first), await who(copy)];
       expect(b.user).toBe(a.user);
       expect(b.scope).not.toBe(a.scope);
-      // Both keep working, neither pushes the other off.
+      // Both keep working, neither pushes the other off. (Each to the front before it acts: a
+      // background tab gets no animation frames, and actions wait on them.)
+      await first.bringToFront();
       await send(first, 'still here');
+      await copy.bringToFront();
       await send(copy, 'me too');
       for (const page of [first, copy]) {
         await waitForBody(page, 'still here');
