@@ -14,7 +14,7 @@ import type { AccessClaims } from '../auth/tokens.ts';
 import type { ConnectionPort, RoomCursor, FeedCursor } from '../core/connection-port.ts';
 import type { ServerContext } from '../core/context.ts';
 import { dispatch } from '../handlers/index.ts';
-import { ConnectionLimits, type Verdict } from '../limits/user-limits.ts';
+import { ConnectionLimits, rateLimitedFrame, type Verdict } from '../limits/user-limits.ts';
 import { takesDeflate } from './deflate.ts';
 import { listen } from './socket-events.ts';
 import { prepareFrame, queuedBytes, writePrepared, type PreparedFrame } from './wire.ts';
@@ -338,14 +338,7 @@ export class Connection implements ConnectionPort {
 
   /** Refused by a rate limit: nothing was done; after too many refusals the connection is closed. */
   #rateLimited(verdict: Verdict & { ok: false }, id: string | undefined): void {
-    const frame: ServerFrame = {
-      type: 'error',
-      code: 'rate_limited',
-      message: `Too many frames; retry in ${verdict.retryAfterMs} ms`,
-      retryable: true,
-      retryAfterMs: verdict.retryAfterMs,
-    };
-    this.send(id === undefined ? frame : { ...frame, id });
+    this.send(rateLimitedFrame(verdict, id));
     if (verdict.close) {
       this.ctx.log.warn({ conn: this.id, ip: this.ip }, 'rate limit abuse; closing');
       this.close(verdict.close.code, verdict.close.reason);

@@ -5,7 +5,14 @@
  * joined rooms (counted per node), and the typing throttle (per node). See docs/security.md
  * ("Limits") for the defaults and why.
  */
-import { CLOSE, type ClientFrame, MODERATION_KINDS, ROOM_META_KINDS, TokenBucket } from '../../protocol/index.ts';
+import {
+  CLOSE,
+  type ClientFrame,
+  type ErrorFrame,
+  MODERATION_KINDS,
+  ROOM_META_KINDS,
+  TokenBucket,
+} from '../../protocol/index.ts';
 import type { ServerOptions } from '../options.ts';
 import type { Limiter, Limiters, Wait } from './limiter.ts';
 import { MemoryLimiters } from './memory-limiter.ts';
@@ -47,6 +54,20 @@ export type Verdict =
   | { readonly ok: false; readonly retryAfterMs: number; readonly close?: { code: number; reason: string } };
 
 const GRANTED: Verdict = { ok: true };
+
+/** The answer to a frame a rate limit refused: nothing was done; retry after `retryAfterMs`. */
+export function rateLimitedFrame(verdict: Verdict & { ok: false }, id: string | undefined): ErrorFrame {
+  const { retryAfterMs } = verdict;
+  const message = `Too many frames; retry in ${retryAfterMs} ms`;
+  return {
+    type: 'error',
+    ...(id === undefined ? {} : { id }),
+    code: 'rate_limited',
+    message,
+    retryable: true,
+    retryAfterMs,
+  };
+}
 
 /**
  * One per server node. The user's write budget is a bucket of the Limiters engine (`user-writes`,
