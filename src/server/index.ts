@@ -29,6 +29,9 @@ import { createUpgradeHandler } from './gateway/upgrade.ts';
 import { deflateNegotiation } from './gateway/deflate.ts';
 import { UpgradeGuard } from './gateway/upgrade-guard.ts';
 
+/** Pending connections the kernel may queue for accept (capped by net.core.somaxconn). */
+const LISTEN_BACKLOG = 8192;
+
 /** How long shutdown waits for in-flight sends, then for sockets to close. */
 const SHUTDOWN_DRAIN_MS = 3_000;
 
@@ -140,7 +143,10 @@ export function createParleyServer(init: ParleyServerInit = {}): ParleyServer {
       await node.start();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
-        http.listen(options.port, options.host, () => {
+        // A deep accept queue: after a restart every client reconnects within the spread window,
+        // and with Node's default (511) the kernel drops the SYNs past it, which clients only
+        // retry after 1, 3, 7, 15… s. The kernel caps it at net.core.somaxconn.
+        http.listen({ port: options.port, host: options.host, backlog: LISTEN_BACKLOG }, () => {
           http.off('error', reject);
           // Later server errors (e.g. EMFILE on accept) are logged; an unheard 'error' would throw.
           http.on('error', (err) => log.error({ err }, 'http server error'));
