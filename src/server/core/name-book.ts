@@ -33,7 +33,8 @@ export interface NameBookDeps {
 /** The identity of an account with this name (never for a guest). */
 export function withName(user: UserRef, name: string | undefined): UserRef {
   if (user.guest) return user;
-  return { id: user.id, nick: user.nick, ...(name === undefined ? {} : { name }) };
+  // Plain literals: a spread would give each identity a hidden class of its own (memory per connection).
+  return name === undefined ? { id: user.id, nick: user.nick } : { id: user.id, nick: user.nick, name };
 }
 
 export class NameBook {
