@@ -115,6 +115,18 @@ describe('deflatedWire', () => {
   });
 });
 
+/** A bare ws server on an ephemeral port, negotiating permessage-deflate as Parley does. */
+async function deflateServer(): Promise<WebSocketServer> {
+  const server = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    perMessageDeflate: deflateNegotiation({ perMessageDeflate: true }),
+    clientTracking: false,
+  });
+  await new Promise((resolve) => server.once('listening', resolve));
+  return server;
+}
+
 describe('inflate contexts', () => {
   let wss: WebSocketServer | undefined;
   afterEach(async () => {
@@ -124,13 +136,7 @@ describe('inflate contexts', () => {
   });
 
   it('are let go between messages and made again for the next compressed frame', async () => {
-    wss = new WebSocketServer({
-      host: '127.0.0.1',
-      port: 0,
-      perMessageDeflate: deflateNegotiation({ perMessageDeflate: true }),
-      clientTracking: false,
-    });
-    await new Promise((resolve) => wss!.once('listening', resolve));
+    wss = await deflateServer();
     const accepted = new Promise<WebSocket>((resolve) => wss!.once('connection', resolve));
     const peer = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
     const ws = await withDeadline(accepted, 5_000, 'connection');
@@ -159,13 +165,7 @@ describe('deflate state', () => {
   });
 
   it('is shared by the sockets of a server that negotiated alike, and each still inflates', async () => {
-    wss = new WebSocketServer({
-      host: '127.0.0.1',
-      port: 0,
-      perMessageDeflate: deflateNegotiation({ perMessageDeflate: true }),
-      clientTracking: false,
-    });
-    await new Promise((resolve) => wss!.once('listening', resolve));
+    wss = await deflateServer();
     const shared: DeflateShared = { params: new Map() };
     const connect = async (offer: object): Promise<WebSocket> => {
       const accepted = new Promise<WebSocket>((resolve) => wss!.once('connection', resolve));
