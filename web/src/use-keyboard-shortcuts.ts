@@ -17,12 +17,16 @@ export function useKeyboardShortcuts(opts: {
   readonly onSwitcher: () => void;
   readonly onOpen: (room: string) => void;
 }): void {
-  const { current, onSwitcher, onOpen } = opts;
-  // Read at key time: a key pressed right after a room change must not see the previous room
-  // (effects re-register only after the next paint).
-  const currentRef = useRef(current);
-  currentRef.current = current;
+  // Everything is read at key time and the listener is added once: an effect re-registering it
+  // after a render would leave a gap until the next paint, and a key pressed then (Ctrl+K right
+  // after Escape, Alt+↓ right after a room change) would be lost or see the previous room.
+  const latest = useRef(opts);
+  latest.current = opts;
+  const currentRef = useRef(opts.current);
+  currentRef.current = opts.current;
   useEffect(() => {
+    const onSwitcher = (): void => latest.current.onSwitcher();
+    const onOpen = (room: string): void => latest.current.onOpen(room);
     const onKey = (e: KeyboardEvent): void => {
       if (e.isComposing) return;
       if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k') {
@@ -49,5 +53,5 @@ export function useKeyboardShortcuts(opts: {
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [onSwitcher, onOpen]);
+  }, []);
 }
