@@ -26,6 +26,9 @@ interface LoginCard {
   readonly mode?: LoginMode;
 }
 
+/** Tabs (stores) the app has left for the sign-in card. */
+const left = new WeakSet<object>();
+
 export function App() {
   // Who this tab is is found out at load (restoreSession): until then, an empty card.
   const [booting, setBooting] = useState(true);
@@ -60,7 +63,10 @@ export function App() {
   /** Leaves the chat for the sign-in card: an account's card opens on "Sign in" with its name. */
   const leave = useCallback(
     (card: { error?: string } = {}, how: 'sign-out' | 'forget' | 'keep' = 'forget') => {
-      if (!tab) return;
+      // Once per tab: a second way of hearing the same end (4411 and then the sign-out it starts)
+      // may arrive through a listener still holding this tab, and must not wipe the first's message.
+      if (!tab || left.has(tab)) return;
+      left.add(tab);
       // Signing out: a new login gets a new outbox scope, so nothing could send these any more.
       if (how === 'sign-out') tab.store.discardUnsent();
       // `keep`: the connection failed, the identity did not; a reload tries it again.
