@@ -32,3 +32,30 @@ export function popupKeyDown(e: KeyboardEvent, p: PopupKeys): boolean {
   e.preventDefault();
   return true;
 }
+
+/** What both completion hooks hand the composer: follow the caret, and the popup's keys. */
+export function popupHandlers<T>(o: {
+  readonly ref: { readonly current: HTMLTextAreaElement | null };
+  readonly caret: number;
+  readonly setCaret: (at: number) => void;
+  readonly matches: readonly T[];
+  readonly current: number;
+  readonly setActive: (index: number) => void;
+  readonly pick: (match: T) => void;
+  readonly close: () => void;
+}): { onCaret(): void; onKeyDown(e: KeyboardEvent): boolean } {
+  return {
+    onCaret: () => {
+      const el = o.ref.current;
+      if (el && el.selectionStart !== o.caret) o.setCaret(el.selectionStart);
+    },
+    onKeyDown: (e) =>
+      popupKeyDown(e, {
+        count: o.matches.length,
+        current: o.current,
+        setActive: o.setActive,
+        pickCurrent: () => o.pick(o.matches[o.current]!),
+        close: o.close,
+      }),
+  };
+}

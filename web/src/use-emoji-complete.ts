@@ -8,7 +8,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { closedShortcode, replaceRange, shortcodeQuery } from './emoji-complete.ts';
 import { loadEmoji, matchShortcodes, type Emoji, type EmojiSet } from './emoji-data.ts';
 import { locale } from './i18n/index.ts';
-import { popupKeyDown } from './popup-keys.ts';
+import { popupHandlers } from './popup-keys.ts';
 
 export interface EmojiMatch {
   readonly code: string;
@@ -95,17 +95,6 @@ export function useEmojiComplete(
       setCaret(done.caret);
       return done.text;
     },
-    onCaret: () => {
-      const el = ref.current;
-      if (el && el.selectionStart !== caret) setCaret(el.selectionStart);
-    },
-    onKeyDown: (e) =>
-      popupKeyDown(e, {
-        count: matches.length,
-        current,
-        setActive,
-        pickCurrent: () => pick(matches[current]!),
-        close: () => setClosedFor(text),
-      }),
+    ...popupHandlers({ ref, caret, setCaret, matches, current, setActive, pick, close: () => setClosedFor(text) }),
   };
 }

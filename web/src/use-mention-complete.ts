@@ -2,7 +2,7 @@
 import type { RefObject } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { completeMention, matchNames, mentionQuery } from './mention-complete.ts';
-import { popupKeyDown } from './popup-keys.ts';
+import { popupHandlers } from './popup-keys.ts';
 
 export interface MentionComplete {
   /** Names offered now (empty: the popup is closed). */
@@ -54,17 +54,6 @@ export function useMentionComplete(
     matches,
     active: current,
     pick,
-    onCaret: () => {
-      const el = ref.current;
-      if (el && el.selectionStart !== caret) setCaret(el.selectionStart);
-    },
-    onKeyDown: (e) =>
-      popupKeyDown(e, {
-        count: matches.length,
-        current,
-        setActive,
-        pickCurrent: () => pick(matches[current]!),
-        close: () => setClosedFor(text),
-      }),
+    ...popupHandlers({ ref, caret, setCaret, matches, current, setActive, pick, close: () => setClosedFor(text) }),
   };
 }
