@@ -195,6 +195,8 @@ describe.skipIf(skipBrowserTests('e2e layout and keys'))(
       // The dialog loses [open] at once; the app hears its close event a task later: wait for that
       // (the input goes), or a Ctrl+K in between is undone by the close.
       await bob.locator('dialog.switcher input[name="switcher"]').waitFor({ state: 'detached', timeout: SOON });
+      // And one frame more, so the effects of that render have run (a person's next key is later still).
+      await bob.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
       await bob.keyboard.press('Control+k');
       await input.fill('olga');
       await person.waitFor({ timeout: SOON });

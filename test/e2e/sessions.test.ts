@@ -150,7 +150,9 @@ describe.skipIf(skipBrowserTests('e2e sessions'))('sessions in the web app', () 
     await dialog.getByRole('button', { name: 'Create account' }).click();
     await guest.locator('.guest-notice').waitFor({ state: 'detached', timeout: SOON });
     for (const page of [guest, second]) {
-      // The other tab follows: the same account, no notice any more.
+      // The other tab follows: the same account, no notice any more. (Looked at in front: a
+      // background tab's timers are throttled.)
+      await page.bringToFront();
       await page.locator('.guest-notice').waitFor({ state: 'detached', timeout: SOON });
       await page.locator('.room-header .conn[data-state="connected"]').waitFor({ timeout: SOON });
       await expect(me(page)).resolves.toBe('gus');
