@@ -90,8 +90,9 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
     [store, leaveSearch],
   );
   // Keys (docs/web.md): Ctrl/Cmd+K, Alt+↑/↓; one Tab stop for the messages.
-  const [switcher, setSwitcher] = useState(false);
-  const openSwitcher = useCallback(() => setSwitcher(true), []);
+  // A count, not a flag: every Ctrl+K renders, even one pressed before the dialog's close event.
+  const [switcher, setSwitcher] = useState(0);
+  const openSwitcher = useCallback(() => setSwitcher((n) => n + 1), []);
   useKeyboardShortcuts({ current: room, onSwitcher: openSwitcher, onOpen: openRoom });
   const bodyRef = useRef<HTMLDivElement>(null);
   useRovingMessages(bodyRef, room);
@@ -232,10 +233,10 @@ export function ChatScreen({ store, state, onSignOut }: Props) {
         )}
       </main>
       <QuickSwitcher
-        open={switcher}
+        open={switcher > 0}
         state={state}
         loadMembers={loadMembers}
-        onClose={() => setSwitcher(false)}
+        onClose={() => setSwitcher(0)}
         onOpenRoom={openRoom}
         onOpenDm={(user) => void store.messageUser(user.id).then((opened) => opened && leaveSearch())}
       />

@@ -2,7 +2,7 @@
  * Ctrl/Cmd+K: jump to one of your rooms or DMs, or to a person (their DM, opened if new). Typing
  * filters (fuzzy.ts); ↑/↓ choose, Enter opens, Escape or a click outside closes.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { dmPeers, type UserRef } from '../../../src/client/index.ts';
 import type { ChatState } from '../chat-store.ts';
 import { dmLabel, isDmName } from '../dm.ts';
@@ -66,9 +66,10 @@ export function QuickSwitcher(props: Props) {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const people = usePeople(open, sharedRooms(state), state.user?.id, props.loadMembers) ?? [];
-  // After every render, not only when `open` changes: Escape closes the dialog natively, and a
-  // Ctrl+K right after it can set `open` false and true again within one render.
-  useEffect(() => {
+  // After every render, not only when `open` changes, and before paint: Escape closes the dialog
+  // natively and its close event comes a task later, which a Ctrl+K can overtake (input jumps the
+  // queue). The opener re-renders on every Ctrl+K, so a dialog closed natively opens again here.
+  useLayoutEffect(() => {
     const d = dialog.current;
     if (!d) return;
     if (open && !d.open) {
@@ -93,7 +94,9 @@ export function QuickSwitcher(props: Props) {
       ref={dialog}
       class="switcher"
       aria-label={t('layout.switcher')}
-      onClose={onClose}
+      // Escape: closed now, not when the close event arrives; that event is stale if reopened.
+      onCancel={onClose}
+      onClose={() => !dialog.current?.open && onClose()}
       onClick={(e) => e.target === dialog.current && onClose()}
     >
       {open && (
