@@ -88,7 +88,9 @@ export function RoomDirectory({ open, rooms, onClose, onJoin, loadPreview }: Pro
       ref={dialog}
       class="directory"
       aria-labelledby="directory-heading"
-      onClose={onClose}
+      // Escape: closed now; the close event comes a task later and is stale if reopened by then.
+      onCancel={onClose}
+      onClose={() => !dialog.current?.open && onClose()}
       onClick={(e) => e.target === dialog.current && onClose()}
     >
       <header class="directory-header">
