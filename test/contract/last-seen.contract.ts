@@ -33,5 +33,22 @@ export function lastSeenContract(name: string, factory: StoreFactory): void {
       expect([...seen.entries()]).toEqual([[alice.id, { user: { id: alice.id, nick: 'alice2' }, ts: 2_000 }]]);
       await store.close();
     });
+
+    it('stores many last seen times in one write, over older ones', async () => {
+      let store = await factory.open();
+      await store.setLastSeen(bob, 500);
+      await store.setLastSeenMany([]);
+      await store.setLastSeenMany([
+        { user: alice, ts: 3_000 },
+        { user: { ...bob, nick: 'bobby' }, ts: 4_000 },
+      ]);
+      store = await factory.reopen(store);
+      const seen = await store.lastSeen([alice.id, bob.id, eve.id]);
+      expect([...seen.entries()]).toEqual([
+        [alice.id, { user: alice, ts: 3_000 }],
+        [bob.id, { user: { id: bob.id, nick: 'bobby' }, ts: 4_000 }],
+      ]);
+      await store.close();
+    });
   });
 }

@@ -12,6 +12,8 @@ export interface LastSeenStore {
   roomPeers(userId: string): Promise<string[]>;
   /** The user's last connection closed at `ts` (kept across restarts). */
   setLastSeen(user: UserRef, ts: number): Promise<void>;
+  /** Many users' last seen in one write (a shutdown's thousands: one commit, not one each). */
+  setLastSeenMany(seen: readonly LastSeen[]): Promise<void>;
   /** Last seen times of those of these users that have one. */
   lastSeen(userIds: readonly string[]): Promise<Map<string, LastSeen>>;
 }

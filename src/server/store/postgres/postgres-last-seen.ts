@@ -17,6 +17,19 @@ export class PgLastSeen implements LastSeenStore {
     );
   }
 
+  async setLastSeenMany(seen: readonly LastSeen[]): Promise<void> {
+    // One statement; an upsert may touch a row only once, so the last entry per user wins here.
+    const byId = new Map(seen.map((s) => [s.user.id, s]));
+    if (byId.size === 0) return;
+    const rows = [...byId.values()];
+    await this.#db.query(
+      `INSERT INTO last_seen (user_id, nick, ts)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+       ON CONFLICT (user_id) DO UPDATE SET nick = excluded.nick, ts = excluded.ts`,
+      [rows.map((r) => r.user.id), rows.map((r) => r.user.nick), rows.map((r) => r.ts)],
+    );
+  }
+
   async lastSeen(userIds: readonly string[]): Promise<Map<string, LastSeen>> {
     const ids = [...new Set(userIds)];
     const { rows } = await this.#db.query<{ user_id: string; nick: string; ts: number }>(

@@ -187,6 +187,9 @@ export class PostgresStore implements Store {
   setLastSeen(user: UserRef, ts: number): Promise<void> {
     return this.#lastSeen.setLastSeen(user, ts);
   }
+  setLastSeenMany(seen: readonly LastSeen[]): Promise<void> {
+    return this.#lastSeen.setLastSeenMany(seen);
+  }
   lastSeen(userIds: readonly string[]): Promise<Map<string, LastSeen>> {
     return this.#lastSeen.lastSeen(userIds);
   }

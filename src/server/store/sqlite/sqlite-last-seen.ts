@@ -28,6 +28,10 @@ export class SqliteLastSeen {
     this.#stmt.upsert.run(user.id, user.nick, ts);
   }
 
+  setMany(seen: readonly LastSeen[]): void {
+    for (const { user, ts } of seen) this.#stmt.upsert.run(user.id, user.nick, ts);
+  }
+
   get(userIds: readonly string[]): Map<string, LastSeen> {
     const out = new Map<string, LastSeen>();
     for (const id of new Set(userIds)) {

@@ -248,6 +248,9 @@ export class SqliteStore implements Store {
   setLastSeen(user: UserRef, ts: number): Promise<void> {
     return this.#commit.run(() => this.#lastSeen.set(user, ts));
   }
+  setLastSeenMany(seen: readonly LastSeen[]): Promise<void> {
+    return this.#commit.run(() => this.#lastSeen.setMany(seen));
+  }
   async lastSeen(userIds: readonly string[]): Promise<Map<string, LastSeen>> {
     return this.#lastSeen.get(userIds);
   }

@@ -22,6 +22,7 @@ export const WRITES = [
   'deleteFile',
   'markRead',
   'setLastSeen',
+  'setLastSeenMany',
   'block',
   'unblock',
   'catchUpSearch',

@@ -314,6 +314,9 @@ export class SqliteWorkerStore implements S.Store {
   setLastSeen(user: UserRef, ts: number): Promise<void> {
     return this.#call('setLastSeen', [user, ts]);
   }
+  setLastSeenMany(seen: readonly S.LastSeen[]): Promise<void> {
+    return this.#call('setLastSeenMany', [seen]);
+  }
   lastSeen(userIds: readonly string[]): Promise<Map<string, S.LastSeen>> {
     return this.#reader.lastSeen(userIds);
   }
