@@ -48,5 +48,6 @@ const worker: StoreFactory = {
 };
 
 storeContract('SQLite in a worker', worker);
+lastSeenContract('SQLite in a worker', worker);
 userLogContract('SQLite in a worker', worker);
 lastSeenContract('SQLite in a worker', worker);
