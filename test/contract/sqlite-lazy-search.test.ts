@@ -280,6 +280,8 @@ describe('SQLite lazy search index', () => {
     expect(await hits(store, { terms: ['two'] })).toEqual([]);
     expect(await hits(store, { terms: ['gamma'] })).toEqual([]);
     expect(await hits(store, { terms: ['epsilon'] })).toEqual([['r', 9, 'epsilon nine']]);
-    expect(checkIntegrity(dir)).toEqual({ upto: 5, top: 5 });
+    // Since migration 016 a new id is one above the highest doc and the mark: the deleted doc's id
+    // 4 was never indexed (above the mark 3), so it may be given again.
+    expect(checkIntegrity(dir)).toEqual({ upto: 4, top: 4 });
   });
 });

@@ -118,7 +118,13 @@ export class SqliteSearch {
       }),
     };
     this.#write = {
-      add: db.prepare('INSERT INTO search_docs (room, seq, body) VALUES (?, ?, ?)'),
+      // Above the highest doc and the mark (migration 016: no AUTOINCREMENT): an id at or below
+      // the mark counts as indexed, so a new doc must never get one, even after the newest doc
+      // was deleted. Every cursor a search handed out is at or below the mark (it caught up first).
+      add: db.prepare(
+        `INSERT INTO search_docs (id, room, seq, body) VALUES (
+           max(coalesce((SELECT max(id) FROM search_docs), 0), (SELECT upto FROM search_indexed)) + 1, ?, ?, ?)`,
+      ),
       // An edit that raced past a delete finds no row and changes nothing.
       replace: db.prepare('UPDATE search_docs SET body = ? WHERE room = ? AND seq = ?'),
       remove: db.prepare('DELETE FROM search_docs WHERE room = ? AND seq = ?'),

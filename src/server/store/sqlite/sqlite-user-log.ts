@@ -34,14 +34,14 @@ const toUserEvent = (r: UserEventRow): UserEvent => ({
 });
 
 /**
- * Messages that count as unread: not yours, not deleted. `@read` is the watermark. The indexes
- * are named: the planner does not see that `ref = ?` meets a partial index's `ref IS NOT NULL`,
- * and without them a count would walk every event of the room.
+ * Messages that count as unread: not yours, not deleted. `@read` is the watermark. search_docs
+ * holds exactly the messages (text, image, file) not deleted (core/room-log/search-doc.ts), in the
+ * append's own transaction (only the FTS index behind it is lazy), so its (room, seq) index walks
+ * just them, with no delete to look up (migration 016). Named, and joined in this order, so a count
+ * never walks a room's whole log.
  */
-const UNREAD_MESSAGES = `FROM events e INDEXED BY events_messages
-  WHERE e.room = @room AND e.seq > @read AND e.kind IN ('text', 'image', 'file') AND e.sender_id <> @user
-    AND NOT EXISTS (SELECT 1 FROM events d INDEXED BY events_by_ref_kind
-                    WHERE d.room = e.room AND d.ref = e.seq AND d.kind = 'delete')`;
+const UNREAD_MESSAGES = `FROM search_docs s INDEXED BY search_docs_by_seq CROSS JOIN events e
+  WHERE s.room = @room AND s.seq > @read AND e.room = s.room AND e.seq = s.seq AND e.sender_id <> @user`;
 
 /**
  * A statement with its LIMIT written in, made once per limit: SQLite runs `LIMIT ?` markedly slower
@@ -110,7 +110,7 @@ export class SqliteUserLog {
         `SELECT body, sender FROM (
            SELECT COALESCE((SELECT x.body FROM events x INDEXED BY events_by_ref_kind WHERE x.room = e.room AND x.ref = e.seq AND x.kind = 'edit'
                             ORDER BY x.seq DESC LIMIT 1), e.body) AS body, e.sender_id AS sender
-           ${UNREAD_MESSAGES} ORDER BY e.seq DESC LIMIT ${n})
+           ${UNREAD_MESSAGES} ORDER BY s.seq DESC LIMIT ${n})
          WHERE instr(body, '@') > 0`,
       ),
     );
