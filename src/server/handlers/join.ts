@@ -3,8 +3,8 @@
  * in pages, release the live events that arrived meanwhile — no gap, no duplicate), then the
  * room's presence once; others hear of the join as a presence change.
  */
-import { RECEIPTS_MAX, type ClientFrameOf, type RoomInfo } from '../../protocol/index.ts';
-import { roomNotFound, visibleRoom } from '../core/access.ts';
+import { RECEIPTS_MAX, type ClientFrameOf, type RoomInfo, type UserRef } from '../../protocol/index.ts';
+import { roomNotFound } from '../core/access.ts';
 import { commit } from '../core/commit.ts';
 import type { ConnectionPort } from '../core/connection-port.ts';
 import { follow } from '../core/feed.ts';
@@ -21,15 +21,22 @@ export async function join(conn: ConnectionPort, frame: ClientFrameOf<'join'>): 
 }
 
 async function joinRoom(conn: ConnectionPort, frame: ClientFrameOf<'join'>, large: boolean): Promise<void> {
-  const { store, presence } = conn.ctx;
+  const { store } = conn.ctx;
   const user = conn.user;
   if (!user) return;
-  // A private room the user is not in answers exactly like a missing one.
-  const visible = await visibleRoom(conn, frame.room);
-  if (!visible) {
+  // The room and the user's role in one wait: a private room the user is not in answers exactly
+  // like a missing one, and a member (a client resuming after a reconnect) has nothing to write.
+  const [visible, role] = await Promise.all([store.getRoom(frame.room), store.roleOf(frame.room, user.id)]);
+  if (!visible || (visible.visibility === 'private' && role === undefined)) {
     roomNotFound(conn, frame.id, frame.room);
     return;
   }
+  // A member joining (a client resuming after a reconnect): the store's write would change
+  // nothing (no event, no membership; a ban removes the membership, so a member is not banned).
+  // Skip it: the membership is checked again once subscribed (`admit`), and one lost in between
+  // (a leave on another connection, a kick) takes the write path below, as if asked after it.
+  const member = role !== undefined && !conn.rooms.has(frame.room);
+  if (member && (await followRoom(conn, frame, visible, true)) !== 'lost') return;
   // Becoming a member is a log event too, so every member's copy of the room agrees on it.
   // One store write does both (a re-join by a member appends nothing): a crash between a
   // membership row and its event would leave the log without the join forever.
@@ -47,7 +54,22 @@ async function joinRoom(conn: ConnectionPort, frame: ClientFrameOf<'join'>, larg
     else conn.error('banned', frame.id, `You are banned from "${frame.room}"`);
     return;
   }
+  await followRoom(conn, frame, visible, false);
+}
 
+/**
+ * Follows the room once the membership is written (or was there already: `member`), answers
+ * `joined`, replays, then presence. 'lost': `member` was true but the membership is gone now
+ * (left on another connection, kicked): nothing was sent, the caller takes the write path.
+ */
+async function followRoom(
+  conn: ConnectionPort,
+  frame: ClientFrameOf<'join'>,
+  visible: RoomInfo,
+  member: boolean,
+): Promise<'done' | 'lost'> {
+  const { store, presence } = conn.ctx;
+  const user = conn.user as UserRef;
   const previous = conn.rooms.has(frame.room);
   const outcome = await follow(conn, {
     channel: frame.room,
@@ -87,15 +109,17 @@ async function joinRoom(conn: ConnectionPort, frame: ClientFrameOf<'join'>, larg
     encode: (event) => JSON.stringify({ type: 'event', ...event }),
   });
   if (outcome === 'refused') {
+    if (member) return 'lost';
     if (visible.visibility === 'private') roomNotFound(conn, frame.id, frame.room);
     else conn.error((await store.isBanned(frame.room, user.id)) ? 'banned' : 'not_member', frame.id);
-    return;
+    return 'done';
   }
   // Kicked or banned while replaying: the room is gone from this connection; stop here.
-  if (outcome === 'stopped') return;
+  if (outcome === 'stopped') return 'done';
 
   // The full view once (read with the changes of its turn, so every later change applies to it);
   // everyone else hears of this join as a change (presence/room-presence.ts).
   if (!previous) await presence.enter(frame.room, user);
   conn.ctx.roomPresence.view(frame.room, conn);
+  return 'done';
 }
