@@ -27,6 +27,12 @@ export interface ConnectionPort extends Subscriber {
   user: UserRef | undefined;
   /** Set at the upgrade from a verified access token: `hello` makes this account the user. */
   account: AccessClaims | undefined;
+  /**
+   * While hello's session write is being committed (`user` is already set, so a join sent with
+   * the hello shares the commit): true once the welcome is out, false when the write failed (the
+   * connection is closing). Nothing may answer a later frame before it settles.
+   */
+  welcomed?: Promise<boolean> | undefined;
   /** Rooms this connection is subscribed to, with their delivery state. */
   readonly rooms: Map<string, RoomCursor>;
   /** Hub channels that are not rooms, by channel name: the user's own log once it sent `sync`. */

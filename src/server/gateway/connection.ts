@@ -42,6 +42,8 @@ export class Connection implements ConnectionPort {
   #user: UserRef | undefined;
   /** Set at the upgrade from a verified access token: `hello` makes this account the user. */
   account: AccessClaims | undefined;
+  /** Hello's session write under way (connection-port.ts). */
+  welcomed: Promise<boolean> | undefined;
   readonly rooms = new Map<string, RoomCursor>();
   get #floodBytes(): number {
     return MAX_WAITING_BYTES + READ_CHUNK_BYTES + 2 * this.ctx.options.maxFrameBytes;
@@ -359,10 +361,15 @@ export class Connection implements ConnectionPort {
 
   /** dispatch, plus the per-user cap on rooms joined at once (connections per user: claimUserSlot). */
   async #run(frame: ClientFrame): Promise<void> {
+    // Hello's session write still committing: a join goes on (its write shares that commit, its
+    // answer waits for the welcome: handlers/join.ts); anything else waits for the welcome.
+    const welcomed = this.welcomed;
+    if (welcomed && frame.type !== 'join' && !(await welcomed)) return;
     // Counted from the user's connections' rooms when asked (user-limits.ts): a kick or ban
     // that takes a room away without a leave frame needs no bookkeeping.
     if (frame.type === 'join' && this.#countedAs !== undefined && !this.rooms.has(frame.room)) {
       if (!this.ctx.userLimits.mayJoin(this.#countedAs, frame.room)) {
+        if (welcomed && !(await welcomed)) return;
         const max = this.ctx.options.maxRoomsPerUser;
         this.error('too_many_rooms', frame.id, `You may have at most ${max} rooms joined at once; leave one first`);
         return;
@@ -378,8 +385,10 @@ export class Connection implements ConnectionPort {
     this.#helloTimer = undefined;
     const { ctx } = this;
     ctx.connections.delete(this);
-    // Let the handler in progress finish first, so cleanup sees every room it joined.
+    // Let the handler in progress finish first, so cleanup sees every room it joined, and a
+    // welcome under way count the connection before it is released.
     await this.#chain;
+    await this.welcomed;
     if (this.#countedAs !== undefined) ctx.userLimits.detach(this.#countedAs, this);
     for (const channel of this.#feeds?.keys() ?? []) await ctx.hub.unsubscribe(channel, this);
     this.#feeds?.clear();

@@ -60,11 +60,39 @@ export async function hello(conn: ConnectionPort, frame: ClientFrameOf<'hello'>)
   // An unknown, random-looking token is adopted: the client's retry after a lost welcome is then
   // the same session (and so may hold the nickname its first, half-open connection still holds).
   const proposed = !known && frame.session !== undefined && PROPOSED_SESSION.test(frame.session);
-  const session =
-    resumed && frame.session !== undefined
-      ? frame.session
-      : await store.createSession(user, proposed ? frame.session : undefined);
   conn.user = user;
+  if (resumed && frame.session !== undefined) {
+    welcome(conn, frame.session);
+    return;
+  }
+  // A new session is durable before the welcome. The frames behind the hello do not wait for it
+  // here: a join sent with the hello writes in the same group commit, and answers only once the
+  // welcome is out (`welcomed`; gateway/connection.ts holds every other frame until then).
+  const written = store.createSession(user, proposed ? frame.session : undefined).then(
+    (session) => {
+      welcome(conn, session);
+      return true;
+    },
+    (err: unknown) => {
+      conn.ctx.log.error({ err, conn: conn.id }, 'session write failed');
+      conn.error('internal', undefined, 'The session could not be stored; reconnect');
+      conn.close(CLOSE.server_error, 'internal error; reconnect');
+      return false;
+    },
+  );
+  conn.welcomed = written;
+  // Dropped once the welcome is out; after a failure it stays, so nothing later answers.
+  void written.then((ok) => {
+    if (ok && conn.welcomed === written) conn.welcomed = undefined;
+  });
+  // A graceful shutdown lets the welcome go out first.
+  conn.track(written.then(() => undefined));
+}
+
+/** The user is in: counted for status, told its session and the server's limits. */
+function welcome(conn: ConnectionPort, session: string): void {
+  const { options } = conn.ctx;
+  const user = conn.user as UserRef;
   conn.ctx.statuses.connected(conn);
   conn.send({
     type: 'welcome',

@@ -28,7 +28,7 @@ async function joinRoom(conn: ConnectionPort, frame: ClientFrameOf<'join'>, larg
   // like a missing one, and a member (a client resuming after a reconnect) has nothing to write.
   const [visible, role] = await Promise.all([store.getRoom(frame.room), store.roleOf(frame.room, user.id)]);
   if (!visible || (visible.visibility === 'private' && role === undefined)) {
-    roomNotFound(conn, frame.id, frame.room);
+    if (await welcomed(conn)) roomNotFound(conn, frame.id, frame.room);
     return;
   }
   // A member joining (a client resuming after a reconnect): the store's write would change
@@ -36,6 +36,7 @@ async function joinRoom(conn: ConnectionPort, frame: ClientFrameOf<'join'>, larg
   // Skip it: the membership is checked again once subscribed (`admit`), and one lost in between
   // (a leave on another connection, a kick) takes the write path below, as if asked after it.
   const member = role !== undefined && !conn.rooms.has(frame.room);
+  if (member && !(await welcomed(conn))) return;
   if (member && (await followRoom(conn, frame, visible, true)) !== 'lost') return;
   // Becoming a member is a log event too, so every member's copy of the room agrees on it.
   // One store write does both (a re-join by a member appends nothing): a crash between a
@@ -49,6 +50,9 @@ async function joinRoom(conn: ConnectionPort, frame: ClientFrameOf<'join'>, larg
     body: '',
     ...(large ? { quiet: true } : {}),
   });
+  // Sent with a hello whose session write shared this commit: answer after its welcome, or not
+  // at all when that write failed (the connection is closing).
+  if (!(await welcomed(conn))) return;
   if (joined.status === 'forbidden') {
     if (visible.visibility === 'private') roomNotFound(conn, frame.id, frame.room);
     else conn.error('banned', frame.id, `You are banned from "${frame.room}"`);
@@ -122,4 +126,9 @@ async function followRoom(
   if (!previous) await presence.enter(frame.room, user);
   conn.ctx.roomPresence.view(frame.room, conn);
   return 'done';
+}
+
+/** Whether this connection's welcome is out (at once unless hello's session write is under way). */
+function welcomed(conn: ConnectionPort): boolean | Promise<boolean> {
+  return conn.welcomed ?? true;
 }
