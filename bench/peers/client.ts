@@ -8,6 +8,36 @@ import WebSocket from 'ws';
 import type { ServerKind } from './proc.ts';
 import type { Tracker } from './tracker.ts';
 
+/**
+ * Deliveries are read by position, not JSON.parse: at the fan-out's top rates the load generator
+ * is the limit, and a full parse of every frame was ~40 % of its time. Same for all three servers;
+ * only the bench's own frames take this path (values without escapes), anything else is parsed.
+ */
+function str(s: string, key: string): string | undefined {
+  const i = s.indexOf(key);
+  if (i < 0) return undefined;
+  const from = i + key.length;
+  return s.slice(from, s.indexOf('"', from));
+}
+
+function int(s: string, key: string): number {
+  let i = s.indexOf(key) + key.length;
+  let n = 0;
+  for (let c = s.charCodeAt(i); c >= 48 && c <= 57; c = s.charCodeAt(++i)) n = n * 10 + c - 48;
+  return n;
+}
+
+const EVENT = '{"type":"event",';
+const ROOM = '"room":"';
+const SEQ = '"seq":';
+const KIND_TEXT = '"kind":"text"';
+const BODY = '"body":"';
+const SIO_MSG = '42["msg",';
+const WS_MSG = '{"t":"msg",';
+
+/** Parley's hello and joins in one go (see connectAndJoin); BENCH_PIPELINE=off: join after the welcome. */
+const PIPELINE = process.env['BENCH_PIPELINE'] !== 'off';
+
 interface RoomState {
   epoch: string;
   last: number;
@@ -38,8 +68,27 @@ export class Client {
     readonly tracker: Tracker,
   ) {}
 
-  /** Connect and finish the handshake: Parley's hello → welcome, engine.io open → socket.io connect. */
-  open(): Promise<void> {
+  /**
+   * Connect and join: Parley sends the joins right behind its hello, unanswered (the protocol
+   * handles a connection's frames in order, so the joins run once the hello is done:
+   * docs/protocol.md), unless BENCH_PIPELINE=off; the others join once connected.
+   */
+  async connectAndJoin(rooms: readonly string[]): Promise<void> {
+    if (this.kind !== 'parley' || !PIPELINE) {
+      await this.open();
+      for (const room of rooms) await this.join(room);
+      return;
+    }
+    let joins: Promise<void>[] = [];
+    await this.open(() => (joins = rooms.map((room) => this.join(room))));
+    await Promise.all(joins);
+  }
+
+  /**
+   * Connect and finish the handshake: Parley's hello → welcome, engine.io open → socket.io connect.
+   * `afterHello`: Parley only, called right after the hello is sent (frames to pipeline behind it).
+   */
+  open(afterHello?: () => void): Promise<void> {
     const path = { parley: '/ws', socketio: '/socket.io/?EIO=4&transport=websocket', ws: '/' }[this.kind];
     const ws = new WebSocket(`ws://127.0.0.1:${this.port}${path}`);
     this.ws = ws;
@@ -51,6 +100,7 @@ export class Client {
       ws.once('open', () => {
         if (this.kind === 'parley') {
           ws.send(JSON.stringify({ type: 'hello', v: 1, nick: `u${this.idx}`, session: this.session }));
+          afterHello?.();
         } else if (this.kind === 'ws') this.ready();
       });
       ws.on('message', (data) => this.onMessage(String(data)));
@@ -115,13 +165,17 @@ export class Client {
   private onMessage(s: string): void {
     if (this.kind === 'parley') return this.onParley(s);
     if (this.kind === 'ws') {
+      if (s.startsWith(WS_MSG)) return this.tracker.record(this.idx, str(s, BODY) ?? '');
       const f = JSON.parse(s) as { t: string; room: string; body?: string };
       if (f.t === 'msg') this.tracker.record(this.idx, f.body ?? '');
       else if (f.t === 'joined') this.answered(f.room);
       return;
     }
     // engine.io: 0 open, 2 ping, 4 message; socket.io inside: 0 connect, 2 event.
-    if (s.startsWith('42')) {
+    if (s.startsWith(SIO_MSG)) {
+      // 42["msg","<room>","<body>"]
+      this.tracker.record(this.idx, s.slice(s.lastIndexOf(',"') + 2, -2));
+    } else if (s.startsWith('42')) {
       const [name, room, body] = JSON.parse(s.slice(2)) as [string, string, string?];
       if (name === 'msg') this.tracker.record(this.idx, body ?? '');
       else if (name === 'joined') this.answered(room);
@@ -131,10 +185,9 @@ export class Client {
   }
 
   private onParley(s: string): void {
-    const f = JSON.parse(s) as Record<string, unknown> & { type: string };
-    if (f.type === 'event') {
-      const room = f['room'] as string;
-      const seq = f['seq'] as number;
+    if (s.startsWith(EVENT)) {
+      const room = str(s, ROOM) ?? '';
+      const seq = int(s, SEQ);
       const r = this.rooms.get(room);
       if (r) {
         if (seq <= r.last) {
@@ -144,8 +197,11 @@ export class Client {
         if (seq > r.last + 1) this.tracker.seqGaps += seq - r.last - 1;
         r.last = seq;
       }
-      if (f['kind'] === 'text') this.tracker.record(this.idx, f['body'] as string);
-    } else if (f.type === 'joined') {
+      if (s.includes(KIND_TEXT)) this.tracker.record(this.idx, str(s, BODY) ?? '');
+      return;
+    }
+    const f = JSON.parse(s) as Record<string, unknown> & { type: string };
+    if (f.type === 'joined') {
       const info = f['room'] as { name: string; epoch: string };
       this.rooms.set(info.name, { epoch: info.epoch, last: f['from'] as number });
       if (f['reset'] === true) this.resets++;

@@ -23,8 +23,8 @@ export async function openClients(
     while (next < n) {
       const i = next++;
       const c = new Client(server.kind, server.port, first + i, tracker);
-      await c.open();
-      if (roomOf) await c.join(roomOf(first + i));
+      if (roomOf) await c.connectAndJoin([roomOf(first + i)]);
+      else await c.open();
       clients[i] = c;
     }
   };
