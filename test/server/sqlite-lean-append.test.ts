@@ -3,12 +3,14 @@
  * events_messages, search_docs without AUTOINCREMENT. A database built by migrations 001–015 with
  * messages, edits, deletes, reactions and a lazy index behind keeps every row and answer; a new
  * doc never takes an id at or below the index's mark, even after the newest indexed doc is deleted.
+ * A search in one room walks (room, seq) and still pages right when the cursor's doc is gone.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteSearch } from '../../src/server/store/sqlite/sqlite-search.ts';
 import { openSqlite, SqliteStore } from '../../src/server/store/sqlite/sqlite-store.ts';
 
 const MIGRATIONS = new URL('../../src/server/store/sqlite/migrations/', import.meta.url);
@@ -135,7 +137,7 @@ describe('SQLite migration 016 (fewer pages per append)', () => {
       .all()
       .map((r) => (r as { name: string }).name)
       .sort();
-    expect(indexes).toEqual(['events_by_cid', 'events_by_ref_kind', 'search_docs_by_room', 'search_docs_by_seq']);
+    expect(indexes).toEqual(['events_by_cid', 'events_by_ref_kind', 'search_docs_by_seq']);
     // No AUTOINCREMENT left: the table SQLite keeps for it has no row to write.
     expect(db.prepare('SELECT count(*) AS n FROM sqlite_sequence').get()).toEqual({ n: 0 });
 
@@ -205,5 +207,62 @@ describe('SQLite migration 016 (fewer pages per append)', () => {
     ]);
     expect(db.prepare('SELECT upto FROM search_indexed').get()).toEqual({ upto: 3 });
     db.close();
+  });
+
+  it('pages a one-room scan by (room, seq), also from a deleted cursor doc or one of another room', async () => {
+    const dir = tempDir();
+    const store = new SqliteStore(dir);
+    open.push(store);
+    for (const room of ['a', 'busy']) {
+      await store.createRoom(room, room);
+      await store.append({ room, sender: alice, kind: 'join', body: '' });
+    }
+    const seqs: number[] = [];
+    const say = async (room: string, body: string) => {
+      const r = await store.append({ room, sender: alice, kind: 'text', body });
+      if (r.status !== 'appended') throw new Error(r.status);
+      if (room === 'a') seqs.push(r.event.seq);
+    };
+    for (let i = 0; i < 6; i++) await say('a', `开会 ${i}`);
+    for (let i = 0; i < 20; i++) await say('busy', `开会 busy ${i}`);
+    for (let i = 6; i < 10; i++) await say('a', `开会 ${i}`);
+    const db = openSqlite(join(dir, 'parley.db'), { migrate: false });
+    open.push(db);
+    const rows = 5;
+    const search = new SqliteSearch(db, { rows });
+    // A term of two characters has no trigram: the search scans windows of `rows` docs.
+    const page = (before?: number, limit = 2) =>
+      search.search({ userId: alice.id, terms: ['开会'], room: 'a', limit, ...(before ? { before } : {}) });
+
+    const first = page();
+    expect(first.hits.map((h) => h.event.body)).toEqual(['开会 9', '开会 8']);
+    // The cursor's doc is deleted before the next page is asked for.
+    await store.append({ room: 'a', sender: alice, kind: 'delete', body: '', ref: seqs[8]! });
+    const got = first.hits.map((h) => h.event.seq);
+    let before = first.next;
+    for (let n = 0; before !== undefined && n < 20; n++) {
+      const p = page(before);
+      expect(p.examined).toBeLessThanOrEqual(2 * rows);
+      got.push(...p.hits.map((h) => h.event.seq));
+      before = p.next;
+    }
+    expect(got).toEqual([...seqs].reverse());
+
+    // A cursor of another room's newest doc: pages with no hits walk down past that room's docs,
+    // each bounded, then the room's older docs follow.
+    const busyTop = (db.prepare("SELECT max(id) AS id FROM search_docs WHERE room = 'busy'").get() as { id: number })
+      .id;
+    const older: number[] = [];
+    let empty = 0;
+    let cursor: number | undefined = busyTop;
+    for (let n = 0; cursor !== undefined && n < 20; n++) {
+      const p = page(cursor, 10);
+      expect(p.examined).toBeLessThanOrEqual(2 * rows);
+      if (p.hits.length === 0 && p.next !== undefined) empty++;
+      older.push(...p.hits.map((h) => h.event.seq));
+      cursor = p.next;
+    }
+    expect(older).toEqual(seqs.slice(0, 6).reverse());
+    expect(empty).toBeGreaterThan(0);
   });
 });

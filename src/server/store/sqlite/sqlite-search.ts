@@ -48,6 +48,9 @@ interface Params {
   match?: string;
   room?: string;
   low?: number;
+  /** One room's scan: the docs below this seq, and down to lowSeq. */
+  top?: number;
+  lowSeq?: number;
 }
 
 /** An FTS5 string literal: the trigram is one phrase, so operators, columns, NEAR, * and ^ are plain text. */
@@ -63,17 +66,35 @@ const INDEXED = (oneRoom: boolean): string => `SELECT d.id AS cursor, d.room, d.
   JOIN search_docs d ON d.id = f.rowid
   ORDER BY d.id DESC`;
 
+/*
+ * One room's docs are walked by (room, seq), the index the appends keep anyway (migration 016):
+ * within a room ids and seqs grow together, so "id below the cursor" is "seq below the cursor
+ * doc's seq" (@top).
+ */
+
 /** The newest @rows messages before the cursor (of the room, or of every room): the scan's window. */
-const WINDOW = (oneRoom: boolean): string => `SELECT min(id) AS low, count(*) AS n FROM (
-    SELECT d.id FROM search_docs d WHERE d.id < @before ${oneRoom ? 'AND d.room = @room' : ''}
-    ORDER BY d.id DESC LIMIT @rows
-  )`;
+const WINDOW = (oneRoom: boolean): string =>
+  oneRoom
+    ? `SELECT min(id) AS low, min(seq) AS lowSeq, count(*) AS n FROM (
+        SELECT d.id, d.seq FROM search_docs d INDEXED BY search_docs_by_seq WHERE d.room = @room AND d.seq < @top
+        ORDER BY d.seq DESC LIMIT @rows)`
+    : `SELECT min(id) AS low, count(*) AS n FROM (
+        SELECT d.id FROM search_docs d WHERE d.id < @before ORDER BY d.id DESC LIMIT @rows)`;
 
 /** Candidates of a scan: that window, with text only for readable rooms. */
-const SCANNED = (oneRoom: boolean): string => `SELECT d.id AS cursor, d.room, d.seq,
-    CASE WHEN ${oneRoom ? 'true' : READABLE} THEN d.body END AS current
-  FROM search_docs d WHERE d.id < @before AND d.id >= @low ${oneRoom ? 'AND d.room = @room' : ''}
-  ORDER BY d.id DESC`;
+const SCANNED = (oneRoom: boolean): string =>
+  oneRoom
+    ? `SELECT d.id AS cursor, d.room, d.seq, d.body AS current FROM search_docs d INDEXED BY search_docs_by_seq
+      WHERE d.room = @room AND d.seq < @top AND d.seq >= @lowSeq ORDER BY d.seq DESC`
+    : `SELECT d.id AS cursor, d.room, d.seq, CASE WHEN ${READABLE} THEN d.body END AS current
+      FROM search_docs d WHERE d.id < @before AND d.id >= @low ORDER BY d.id DESC`;
+
+/** The cursor's doc: in its room, the docs before it are those of a lower seq. */
+const CURSOR_DOC = 'SELECT room, seq FROM search_docs WHERE id = @before';
+
+/** The cursor's doc gone (deleted since) or of another room: the room's newest among the @rows docs before it. */
+const ROOM_BELOW = `SELECT max(CASE WHEN room = @room THEN seq END) AS seq, min(id) AS low, count(*) AS n FROM (
+    SELECT id, room, seq FROM search_docs WHERE id < @before ORDER BY id DESC LIMIT @rows)`;
 
 const MEMBER_OF_ANY = 'SELECT 1 FROM members WHERE user_id = @user LIMIT 1';
 const MEMBER_OF = 'SELECT 1 FROM members WHERE user_id = @user AND room = @room';
@@ -171,9 +192,16 @@ export class SqliteSearch {
     let windowed = false;
     if (trigrams.length > 0) params.match = trigrams.map(phrase).join(' AND ');
     else {
-      const win = this.#prepare(WINDOW(oneRoom)).get(params) as { low: number | null; n: number } | undefined;
+      if (oneRoom) {
+        const top = this.#roomTop(params, q.before === undefined);
+        if (typeof top !== 'number') return { hits: [], ...top, compared: 0 };
+        params.top = top;
+      }
+      const win = this.#prepare(WINDOW(oneRoom)).get(params) as
+        { low: number | null; lowSeq?: number; n: number } | undefined;
       if (!win || win.low === null) return none;
       params.low = win.low;
+      if (win.lowSeq !== undefined) params.lowSeq = win.lowSeq;
       windowed = win.n >= this.#budget.rows;
     }
     const needles = q.terms.map((t) => t.toLowerCase());
@@ -208,6 +236,21 @@ export class SqliteSearch {
     // The scan's window ended before the log did: older messages are for the next page.
     if (windowed && params.low !== undefined) return { hits, next: params.low, ...page };
     return { hits, ...page };
+  }
+
+  /**
+   * One room's scan: the seq its docs before the cursor are below. Or, when no doc of the room is
+   * among the @rows docs before a cursor whose doc is gone, an empty page continuing below them.
+   */
+  #roomTop(params: Params, first: boolean): number | { examined: number; next?: number } {
+    if (first) return Number.MAX_SAFE_INTEGER;
+    const doc = this.#prepare(CURSOR_DOC).get(params) as { room: string; seq: number } | undefined;
+    if (doc !== undefined && doc.room === params.room) return doc.seq;
+    const below = this.#prepare(ROOM_BELOW).get(params) as { seq: number | null; low: number | null; n: number };
+    if (below.seq !== null) return below.seq + 1;
+    return below.n >= params.rows && below.low !== null
+      ? { examined: below.n, next: below.low }
+      : { examined: below.n };
   }
 
   #prepare(sql: string): Database.Statement<[Params], unknown> {

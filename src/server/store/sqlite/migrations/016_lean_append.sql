@@ -39,7 +39,8 @@ CREATE INDEX events_by_ref_kind ON events (room, ref, kind, seq) WHERE ref IS NO
 -- search_docs: no AUTOINCREMENT, so no sqlite_sequence row to write per message. An insert takes
 -- an id above both the highest doc and the lazy index's mark (sqlite-search.ts), so no id at or
 -- below search_indexed.upto is ever given to a new doc, even after the newest doc is deleted.
--- (room, seq) is a named unique index: the unread count names it.
+-- (room, seq) is a named unique index: the unread count names it, and a search in one room walks it
+-- (sqlite-search.ts: in a room ids and seqs grow together), so search_docs_by_room (room, id) goes.
 CREATE TABLE search_docs_new (
   id INTEGER PRIMARY KEY,
   room TEXT NOT NULL,
@@ -53,8 +54,6 @@ DROP TABLE search_docs;
 ALTER TABLE search_docs_new RENAME TO search_docs;
 
 CREATE UNIQUE INDEX search_docs_by_seq ON search_docs (room, seq);
--- Newest first within one room (search with `room`).
-CREATE INDEX search_docs_by_room ON search_docs (room, id);
 
 -- As in migration 015 (dropped with the old table).
 CREATE TRIGGER search_docs_ad AFTER DELETE ON search_docs
