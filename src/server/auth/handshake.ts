@@ -3,7 +3,6 @@
  * `?token=` or a `Sec-WebSocket-Protocol` entry `bearer.<token>` offered next to `parley.v1`.
  */
 import type { IncomingMessage } from 'node:http';
-import { CLOSE } from '../../protocol/index.ts';
 import { requestUrl } from '../http/request-url.ts';
 import type { AccessClaims, AccessTokens } from './tokens.ts';
 
@@ -58,25 +57,4 @@ export function unauthorized(reason: string): string {
     'HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nWWW-Authenticate: Bearer\r\n' +
     `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
   );
-}
-
-/** setTimeout's longest delay; a later expiry re-arms. */
-const MAX_DELAY_MS = 2 ** 31 - 1;
-
-/**
- * Closes the connection with 4410 `token_expired` when its access token expires. Returns a
- * function that cancels the timer (call it when the socket closes).
- */
-export function closeOnExpiry(expiresAt: number, close: (code: number, reason: string) => void): () => void {
-  let timer: NodeJS.Timeout;
-  const arm = (): void => {
-    const delay = expiresAt - Date.now();
-    timer =
-      delay > MAX_DELAY_MS
-        ? setTimeout(arm, MAX_DELAY_MS)
-        : setTimeout(() => close(CLOSE.token_expired, 'token expired'), Math.max(0, delay));
-    timer.unref();
-  };
-  arm();
-  return () => clearTimeout(timer);
 }

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
-import { authenticateUpgrade, closeOnExpiry, unauthorized } from '../auth/handshake.ts';
+import { authenticateUpgrade, unauthorized } from '../auth/handshake.ts';
 import type { LoginSessions } from '../auth/login-sessions.ts';
 import type { AccessTokens } from '../auth/tokens.ts';
 import type { ServerContext } from '../core/context.ts';
@@ -86,11 +86,8 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
           shareDeflate(ws, deflateShared);
           const conn = new Connection(ws, ctx, ip);
           if (auth.claims) {
+            // Closed with 4410 once the token expires, by the heartbeat's expiry sweep (heartbeat.ts).
             conn.account = auth.claims;
-            ws.once(
-              'close',
-              closeOnExpiry(auth.claims.expiresAt, (code, reason) => conn.close(code, reason)),
-            );
             // Closed with 4411 when its login session ends (also if that happened during the upgrade).
             ws.once('close', sessions.attach(auth.claims.sessionId, conn));
           }
