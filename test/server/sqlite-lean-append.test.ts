@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteSearch } from '../../src/server/store/sqlite/sqlite-search.ts';
+import { CURSOR_DOC, ROOM_BELOW, SCANNED, SqliteSearch, WINDOW } from '../../src/server/store/sqlite/sqlite-search.ts';
+import { UNREAD_MESSAGES } from '../../src/server/store/sqlite/sqlite-user-log.ts';
 import { openSqlite, SqliteStore } from '../../src/server/store/sqlite/sqlite-store.ts';
 
 const MIGRATIONS = new URL('../../src/server/store/sqlite/migrations/', import.meta.url);
@@ -19,6 +20,10 @@ const bob = { id: 'u-bob', nick: 'bob' };
 const BOUNDS = { cap: 99, scan: 50 };
 
 const open: { close(): unknown }[] = [];
+const dbs: Database.Database[] = [];
+afterEach(() => {
+  for (const db of dbs.splice(0)) db.close();
+});
 afterEach(async () => {
   for (const x of open.splice(0).reverse()) await x.close();
 });
@@ -264,5 +269,29 @@ describe('SQLite migration 016 (fewer pages per append)', () => {
     }
     expect(older).toEqual(seqs.slice(0, 6).reverse());
     expect(empty).toBeGreaterThan(0);
+  });
+
+  it('answers the queries that used a dropped index by index searches, never a scan of a log', () => {
+    const db = openSqlite(':memory:');
+    dbs.push(db);
+    const params = { room: 'r', read: 1, user: 'u', top: 9, lowSeq: 2, rows: 5, before: 7 };
+    const plan = (sql: string) => {
+      const used = Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`@${k}`)));
+      return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(used) as { detail: string }[]).map((r) => r.detail);
+    };
+    // What each table is read by (a subquery's own rows are not a table).
+    const searches = (sql: string) => plan(sql).filter((d) => /^(SEARCH|SCAN) (?!\(subquery)/.test(d));
+    expect(searches(`SELECT 1 ${UNREAD_MESSAGES} LIMIT 100`)).toEqual([
+      'SEARCH s USING COVERING INDEX search_docs_by_seq (room=? AND seq>?)',
+      'SEARCH e USING PRIMARY KEY (room=? AND seq=?)',
+    ]);
+    expect(searches(WINDOW(true))).toEqual(['SEARCH d USING COVERING INDEX search_docs_by_seq (room=? AND seq<?)']);
+    expect(searches(SCANNED(true))).toEqual(['SEARCH d USING INDEX search_docs_by_seq (room=? AND seq>? AND seq<?)']);
+    expect(searches(CURSOR_DOC)).toEqual(['SEARCH search_docs USING INTEGER PRIMARY KEY (rowid=?)']);
+    expect(searches(ROOM_BELOW)).toEqual(['SEARCH search_docs USING INTEGER PRIMARY KEY (rowid<?)']);
+    expect(
+      // sqlite-room-log.ts `deleted` (events_by_ref, dropped, was never its index).
+      searches("SELECT 1 FROM events WHERE room = @room AND ref = @read AND kind = 'delete' LIMIT 1"),
+    ).toEqual(['SEARCH events USING COVERING INDEX events_by_ref_kind (room=? AND ref=? AND kind=?)']);
   });
 });

@@ -73,7 +73,7 @@ const INDEXED = (oneRoom: boolean): string => `SELECT d.id AS cursor, d.room, d.
  */
 
 /** The newest @rows messages before the cursor (of the room, or of every room): the scan's window. */
-const WINDOW = (oneRoom: boolean): string =>
+export const WINDOW = (oneRoom: boolean): string =>
   oneRoom
     ? `SELECT min(id) AS low, min(seq) AS lowSeq, count(*) AS n FROM (
         SELECT d.id, d.seq FROM search_docs d INDEXED BY search_docs_by_seq WHERE d.room = @room AND d.seq < @top
@@ -82,7 +82,7 @@ const WINDOW = (oneRoom: boolean): string =>
         SELECT d.id FROM search_docs d WHERE d.id < @before ORDER BY d.id DESC LIMIT @rows)`;
 
 /** Candidates of a scan: that window, with text only for readable rooms. */
-const SCANNED = (oneRoom: boolean): string =>
+export const SCANNED = (oneRoom: boolean): string =>
   oneRoom
     ? `SELECT d.id AS cursor, d.room, d.seq, d.body AS current FROM search_docs d INDEXED BY search_docs_by_seq
       WHERE d.room = @room AND d.seq < @top AND d.seq >= @lowSeq ORDER BY d.seq DESC`
@@ -90,10 +90,10 @@ const SCANNED = (oneRoom: boolean): string =>
       FROM search_docs d WHERE d.id < @before AND d.id >= @low ORDER BY d.id DESC`;
 
 /** The cursor's doc: in its room, the docs before it are those of a lower seq. */
-const CURSOR_DOC = 'SELECT room, seq FROM search_docs WHERE id = @before';
+export const CURSOR_DOC = 'SELECT room, seq FROM search_docs WHERE id = @before';
 
 /** The cursor's doc gone (deleted since) or of another room: the room's newest among the @rows docs before it. */
-const ROOM_BELOW = `SELECT max(CASE WHEN room = @room THEN seq END) AS seq, min(id) AS low, count(*) AS n FROM (
+export const ROOM_BELOW = `SELECT max(CASE WHEN room = @room THEN seq END) AS seq, min(id) AS low, count(*) AS n FROM (
     SELECT id, room, seq FROM search_docs WHERE id < @before ORDER BY id DESC LIMIT @rows)`;
 
 const MEMBER_OF_ANY = 'SELECT 1 FROM members WHERE user_id = @user LIMIT 1';

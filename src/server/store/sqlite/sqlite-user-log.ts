@@ -40,7 +40,7 @@ const toUserEvent = (r: UserEventRow): UserEvent => ({
  * just them, with no delete to look up (migration 016). Named, and joined in this order, so a count
  * never walks a room's whole log.
  */
-const UNREAD_MESSAGES = `FROM search_docs s INDEXED BY search_docs_by_seq CROSS JOIN events e
+export const UNREAD_MESSAGES = `FROM search_docs s INDEXED BY search_docs_by_seq CROSS JOIN events e
   WHERE s.room = @room AND s.seq > @read AND e.room = s.room AND e.seq = s.seq AND e.sender_id <> @user`;
 
 /**
