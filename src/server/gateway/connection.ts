@@ -42,8 +42,7 @@ export class Connection implements ConnectionPort {
   #user: UserRef | undefined;
   /** Set at the upgrade from a verified access token: `hello` makes this account the user. */
   account: AccessClaims | undefined;
-  /** Hello's session write under way (connection-port.ts). */
-  welcomed: Promise<boolean> | undefined;
+  welcomed: Promise<boolean> | undefined; // hello's session write under way (connection-port.ts)
   readonly rooms = new Map<string, RoomCursor>();
   get #floodBytes(): number {
     return MAX_WAITING_BYTES + READ_CHUNK_BYTES + 2 * this.ctx.options.maxFrameBytes;
@@ -361,8 +360,7 @@ export class Connection implements ConnectionPort {
 
   /** dispatch, plus the per-user cap on rooms joined at once (connections per user: claimUserSlot). */
   async #run(frame: ClientFrame): Promise<void> {
-    // Hello's session write still committing: a join goes on (its write shares that commit, its
-    // answer waits for the welcome: handlers/join.ts); anything else waits for the welcome.
+    // Hello's session write committing: a join goes on (shares the commit, answers after the welcome).
     const welcomed = this.welcomed;
     if (welcomed && frame.type !== 'join' && !(await welcomed)) return;
     // Counted from the user's connections' rooms when asked (user-limits.ts): a kick or ban
@@ -385,8 +383,7 @@ export class Connection implements ConnectionPort {
     this.#helloTimer = undefined;
     const { ctx } = this;
     ctx.connections.delete(this);
-    // Let the handler in progress finish first, so cleanup sees every room it joined, and a
-    // welcome under way count the connection before it is released.
+    // The handler in progress (cleanup sees every room it joined) and a welcome under way first.
     await this.#chain;
     await this.welcomed;
     if (this.#countedAs !== undefined) ctx.userLimits.detach(this.#countedAs, this);
