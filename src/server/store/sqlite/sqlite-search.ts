@@ -15,7 +15,8 @@
  *   text is read only for the readable ones;
  * - every term is checked in JS against at most `text` characters per page in all
  *   (body length × terms checked), linear-time substring search;
- * - short terms (no trigram) scan the newest messages before the cursor under the same caps.
+ * - short terms (no trigram) scan the newest messages before the cursor under the same caps (in
+ *   one room, when the cursor's doc is gone, after reading at most `rows` ids to find where).
  * A page that stops at a cap says where to continue (`next`), possibly with fewer hits, even none.
  */
 import type Database from 'better-sqlite3';
