@@ -1,9 +1,11 @@
 /**
  * npx tsx bench/append-cpu.ts: CPU per appended message through the real SQLite store, in this
  * thread and in its worker (process CPU, both threads). BENCH_MESSAGES messages (default 20 000),
- * BENCH_BATCH per group commit (default 10), realistic chat text (indexed for search).
+ * BENCH_BATCH per group commit (default 10), realistic chat text (indexed for search). BENCH_CID=1:
+ * each message carries a random client id, as clients' sends do (one more index page per commit).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { nanoid } from 'nanoid';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../src/server/store/sqlite/sqlite-store.ts';
@@ -12,6 +14,7 @@ import type { Store } from '../src/server/store/store.ts';
 
 const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 20_000);
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 10);
+const CID = process.env['BENCH_CID'] === '1';
 const WORDS = [
   'deploy',
   'release',
@@ -39,7 +42,9 @@ async function run(name: string, make: (dir: string) => Store): Promise<void> {
   const t0 = performance.now();
   for (let i = 0; i < MESSAGES; i += BATCH) {
     await Promise.all(
-      Array.from({ length: BATCH }, () => store.append({ room: 'r', sender: alice, kind: 'text', body: body() })),
+      Array.from({ length: BATCH }, () =>
+        store.append({ room: 'r', sender: alice, kind: 'text', body: body(), ...(CID ? { cid: nanoid() } : {}) }),
+      ),
     );
   }
   const cpu = process.cpuUsage(cpu0);
@@ -52,7 +57,7 @@ async function run(name: string, make: (dir: string) => Store): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   const us = (c: NodeJS.CpuUsage) => (c.user + c.system) / MESSAGES;
   console.log(
-    `${name.padEnd(12)} ${MESSAGES} msgs, ${BATCH}/commit: ${us(cpu).toFixed(1)} µs CPU/msg while appending ` +
+    `${name.padEnd(12)} ${MESSAGES} msgs${CID ? ' with cid' : ''}, ${BATCH}/commit: ${us(cpu).toFixed(1)} µs CPU/msg while appending ` +
       `(+${us(tail).toFixed(1)} at the first search), ${((wall * 1000) / MESSAGES).toFixed(1)} µs wall/msg, hits ${hits}`,
   );
 }
