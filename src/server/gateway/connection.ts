@@ -108,9 +108,10 @@ export class Connection implements ConnectionPort {
     return this.#closing;
   }
 
-  send(frame: ServerFrame): void {
+  /** `prepared`: `frame` already encoded, when the same bytes go to many connections. */
+  send(frame: ServerFrame, prepared?: PreparedFrame): void {
     this.ctx.metrics.sent(frame);
-    this.sendPrepared(prepareFrame(JSON.stringify(frame)));
+    this.sendPrepared(prepared ?? prepareFrame(JSON.stringify(frame)));
   }
 
   sendPrepared(prepared: PreparedFrame): void {

@@ -17,13 +17,15 @@
  *   be on any node, unknown to the sender's.
  */
 import type { PresenceFrame, TypingFrame, UserRef } from '../../protocol/index.ts';
+import { prepareFrame, type PreparedFrame } from '../gateway/wire.ts';
 import type { Presence } from './presence.ts';
 
 /** A connection that wants a room's full view: sent only while it is still in the room. */
 export interface PresenceViewer {
   readonly user: UserRef | undefined;
   readonly rooms: ReadonlyMap<string, unknown>;
-  send(frame: PresenceFrame): void;
+  /** `prepared`: the frame already encoded (and compressed once), shared by every viewer. */
+  send(frame: PresenceFrame, prepared?: PreparedFrame): void;
 }
 
 export interface RoomPresenceDeps {
@@ -210,10 +212,22 @@ export class RoomPresence {
 
   /** Each viewer's full view, without the people who block the viewer. */
   #show(viewers: ReadonlySet<PresenceViewer>, room: string, online: readonly UserRef[]): void {
+    // One frame, encoded and compressed once, for every viewer nobody in it blocks (most of them:
+    // a storm of resumes asks for hundreds of views of one room in a flush).
+    let shared: { frame: PresenceFrame; prepared: PreparedFrame } | undefined;
     for (const v of viewers) {
+      if (!v.rooms.has(room)) continue;
       const me = v.user?.id;
-      const hidden = (me && this.#d.blockedBy?.(me)) || new Set<string>();
-      if (v.rooms.has(room)) v.send(view(room, online, hidden));
+      const hidden = me && this.#d.blockedBy?.(me);
+      if (hidden && hidden.size > 0) {
+        v.send(view(room, online, hidden));
+        continue;
+      }
+      if (!shared) {
+        const frame = view(room, online, NOBODY);
+        shared = { frame, prepared: prepareFrame(JSON.stringify(frame)) };
+      }
+      v.send(shared.frame, shared.prepared);
     }
   }
 
@@ -261,6 +275,8 @@ export function screen(json: string, blockers: ReadonlySet<string>): string | nu
   };
   return JSON.stringify(out);
 }
+
+const NOBODY: ReadonlySet<string> = new Set();
 
 /** A full view without the users of `hidden`, saying how many it left out. */
 function view(room: string, online: readonly UserRef[], hidden: ReadonlySet<string>): PresenceFrame {
