@@ -8,16 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE, type ServerFrame, type UserRef } from '../../src/protocol/index.ts';
-import { MemoryBus } from '../../src/server/broker/memory-broker.ts';
-import { createNodeContext, type NodeContext } from '../../src/server/core/node-context.ts';
-import { DiskStorage } from '../../src/server/files/disk-storage.ts';
+import type { NodeContext } from '../../src/server/core/node-context.ts';
 import { dispatch } from '../../src/server/handlers/index.ts';
-import { MemoryLimiters } from '../../src/server/limits/memory-limiter.ts';
-import { createLogger } from '../../src/server/log.ts';
-import { resolveOptions } from '../../src/server/options.ts';
-import { MemoryPresence } from '../../src/server/presence/memory-presence.ts';
 import type { AppendInput, Store } from '../../src/server/store/store.ts';
 import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.ts';
+import { memoryNode } from '../support/memory-node.ts';
 import { RawClient } from '../support/raw-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { TestPort } from '../support/test-port.ts';
@@ -89,16 +84,7 @@ describe('hello and join sent together, through the port', () => {
   let node: NodeContext;
 
   beforeAll(async () => {
-    const options = resolveOptions([], {}, { dataDir, webDir: null, logLevel: 'silent' });
-    const engines = {
-      store,
-      broker: new MemoryBus().broker(),
-      presence: new MemoryPresence(),
-      limits: new MemoryLimiters(),
-      files: new DiskStorage(join(dataDir, 'files')),
-    };
-    node = createNodeContext(options, createLogger('silent'), engines, new Set<TestPort>());
-    await node.start();
+    node = await memoryNode(store, dataDir, 'silent');
     await real.createRoom('lobby', 'lobby');
   });
 

@@ -8,15 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JoinedFrame } from '../../src/protocol/index.ts';
-import { MemoryBus } from '../../src/server/broker/memory-broker.ts';
-import { createNodeContext, type NodeContext } from '../../src/server/core/node-context.ts';
-import { DiskStorage } from '../../src/server/files/disk-storage.ts';
-import { MemoryLimiters } from '../../src/server/limits/memory-limiter.ts';
-import { createLogger } from '../../src/server/log.ts';
-import { resolveOptions } from '../../src/server/options.ts';
-import { MemoryPresence } from '../../src/server/presence/memory-presence.ts';
+import type { NodeContext } from '../../src/server/core/node-context.ts';
 import type { AppendInput, Store } from '../../src/server/store/store.ts';
 import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.ts';
+import { memoryNode } from '../support/memory-node.ts';
 import { of, TestPort } from '../support/test-port.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-join-resume-'));
@@ -47,16 +42,7 @@ const store = new Proxy(real, {
 let node: NodeContext;
 
 beforeAll(async () => {
-  const options = resolveOptions([], {}, { dataDir, webDir: null, logLevel: 'warn' });
-  const engines = {
-    store,
-    broker: new MemoryBus().broker(),
-    presence: new MemoryPresence(),
-    limits: new MemoryLimiters(),
-    files: new DiskStorage(join(dataDir, 'files')),
-  };
-  node = createNodeContext(options, createLogger('warn'), engines, new Set<TestPort>());
-  await node.start();
+  node = await memoryNode(store, dataDir, 'warn');
   await real.createRoom('lobby', 'lobby');
 });
 
