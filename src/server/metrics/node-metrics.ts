@@ -3,10 +3,9 @@
  * no label hashing, never once per recipient) read into prom-client metrics of the node's own
  * registry only when /metrics is scraped, so several nodes in one process keep theirs apart. The
  * two histograms observe once per commit and once per event. Gauges read the node's connection
- * set at scrape time. prom-client itself is loaded only when /metrics is served (≈ 0.1 s of a
- * node's start-up otherwise).
+ * set at scrape time.
  */
-import type { Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import {
   CLIENT_FRAME_TYPES,
   CLOSE,
@@ -65,6 +64,8 @@ export interface MetricsSettings {
 }
 
 export class NodeMetrics {
+  /** This node's registry (never prom-client's global one). */
+  readonly registry = new Registry();
   readonly #framesIn = new Counts([...CLIENT_FRAME_TYPES, 'binary', 'invalid']);
   readonly #framesOut = new Counts(Object.keys(SERVER_FRAME_TYPES));
   readonly #errors = new Counts(ERROR_CODES);
@@ -72,44 +73,19 @@ export class NodeMetrics {
   readonly #evictions = new Counts(['slow_consumer', 'kick', 'ban']);
   readonly #refusals = new Counts(['frames', 'writes']);
   readonly #deliveries = new Counts(['']);
-  readonly #commit = new Buckets(
-    'parley_commit_seconds',
-    'Time of store.append, group commit included, for every write',
-  );
-  readonly #fanout = new Buckets(
-    'parley_fanout_seconds',
-    'From the commit of an event until it is written to every local subscriber, on the node that committed it',
-  );
+  readonly #commit: Histogram;
+  readonly #fanout: Histogram;
   readonly #marks = new Map<string, number>();
-  readonly #settings: MetricsSettings;
-  readonly #connections: Watched;
-  #registry: Promise<Registry> | undefined;
 
   constructor(settings: MetricsSettings, connections: Watched) {
-    this.#settings = settings;
-    this.#connections = connections;
-    // Served: Node's process metrics (event-loop lag, GC) are sampled from the start.
-    if (settings.exposed) this.registry().catch(() => undefined);
-  }
-
-  /** This node's registry (never prom-client's global one), made on first use. */
-  registry(): Promise<Registry> {
-    return (this.#registry ??= this.#makeRegistry());
-  }
-
-  async #makeRegistry(): Promise<Registry> {
-    const prom = await import('prom-client');
-    const { Counter, Gauge } = prom;
-    const registry = new prom.Registry();
-    const registers = [registry];
-    const connections = this.#connections;
+    const registers = [this.registry];
     const info = new Gauge({
       name: 'parley_node_info',
       help: "This node's id (--node-id) as a label; the value is always 1",
       labelNames: ['node'],
       registers,
     });
-    info.set({ node: this.#settings.node }, 1);
+    info.set({ node: settings.node }, 1);
     const open: Gauge = new Gauge({
       name: 'parley_connections',
       help: 'Open WebSocket connections on this node',
@@ -154,12 +130,19 @@ export class NodeMetrics {
       undefined,
       this.#deliveries,
     );
-    // Read as prom-client reads its own histograms (Registry takes any metric with name and get).
-    for (const histogram of [this.#commit, this.#fanout]) {
-      registry.registerMetric(histogram as unknown as Parameters<Registry['registerMetric']>[0]);
-    }
-    if (this.#settings.exposed) prom.collectDefaultMetrics({ register: registry, prefix: 'parley_' });
-    return registry;
+    this.#commit = new Histogram({
+      name: 'parley_commit_seconds',
+      help: 'Time of store.append, group commit included, for every write',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.#fanout = new Histogram({
+      name: 'parley_fanout_seconds',
+      help: 'From the commit of an event until it is written to every local subscriber, on the node that committed it',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    if (settings.exposed) collectDefaultMetrics({ register: this.registry, prefix: 'parley_' });
 
     function counter(name: string, help: string, label: string | undefined, counts: Counts): void {
       const metric: Counter = new Counter({
@@ -245,42 +228,4 @@ function queuedBytes(connections: Watched): number {
   let bytes = 0;
   for (const conn of connections) bytes += (conn as { ws?: { bufferedAmount?: number } }).ws?.bufferedAmount ?? 0;
   return bytes;
-}
-
-/** A histogram without labels, in prom-client's shape: observed on the hot path without loading it. */
-class Buckets {
-  readonly type = 'histogram';
-  readonly aggregator = 'sum';
-  /** Observations per bucket (the first bound they fit under); the last one is +Inf. */
-  readonly #counts = new Array<number>(LATENCY_BUCKETS.length + 1).fill(0);
-  #sum = 0;
-  #count = 0;
-
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
-
-  observe(value: number): void {
-    let i = 0;
-    while (i < LATENCY_BUCKETS.length && value > (LATENCY_BUCKETS[i] as number)) i++;
-    this.#counts[i] = (this.#counts[i] as number) + 1;
-    this.#sum += value;
-    this.#count++;
-  }
-
-  get(): { name: string; help: string; type: string; aggregator: string; values: object[] } {
-    let acc = 0;
-    const bucket = `${this.name}_bucket`;
-    const values: object[] = LATENCY_BUCKETS.map((le, i) => {
-      acc += this.#counts[i] as number;
-      return { labels: { le }, value: acc, metricName: bucket };
-    });
-    values.push(
-      { labels: { le: '+Inf' }, value: this.#count, metricName: bucket },
-      { labels: {}, value: this.#sum, metricName: `${this.name}_sum` },
-      { labels: {}, value: this.#count, metricName: `${this.name}_count` },
-    );
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
-  }
 }

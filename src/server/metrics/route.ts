@@ -34,10 +34,9 @@ export function metricsRoute(ctx: ServerContext): Handler {
       });
       return;
     }
-    const registry = await metrics.registry();
-    const body = await registry.metrics();
+    const body = await metrics.registry.metrics();
     if (res.headersSent) return;
-    res.writeHead(200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
+    res.writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' });
     res.end(body);
   };
 }
