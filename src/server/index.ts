@@ -32,14 +32,8 @@ import { UpgradeGuard } from './gateway/upgrade-guard.ts';
 /** Pending connections the kernel may queue for accept (capped by net.core.somaxconn). */
 const LISTEN_BACKLOG = 8192;
 
-/** How long shutdown waits for in-flight sends, then for the close frames to be written. */
+/** How long shutdown waits for in-flight sends, then for sockets to close. */
 const SHUTDOWN_DRAIN_MS = 3_000;
-/**
- * How long shutdown waits for clients' close replies once every close frame is written: a client
- * needs the frame (its retry hint), not the handshake, and 10,000 replies from a loaded machine
- * took ≈ 2.5 s. Sockets still open are then ended (the kernel delivers the frame, then a FIN).
- */
-const CLOSE_REPLY_MS = 250;
 
 export { DEFAULTS, helpText, OPTION_SPECS, resolveOptions, type ServerOptions } from './options.ts';
 
@@ -177,14 +171,10 @@ export function createParleyServer(init: ParleyServerInit = {}): ParleyServer {
           return conn.shutdown(CLOSE.going_away, JSON.stringify({ retryMs }), SHUTDOWN_DRAIN_MS);
         }),
       );
-      await waitFor(() => allCloseSent(connections), SHUTDOWN_DRAIN_MS);
-      await waitFor(() => connections.size === 0, CLOSE_REPLY_MS);
+      await waitFor(() => connections.size === 0, SHUTDOWN_DRAIN_MS);
       // Idle keep-alive and preconnected sockets would hold http.close() open until they time out.
       http.closeAllConnections();
-      // A close frame still unwritten after the drain is a peer that does not read: cut (connection.ts).
-      for (const conn of connections)
-        if (conn.closeSent) conn.end();
-        else conn.cut();
+      for (const conn of connections) conn.cut();
       wss.close();
       await closed;
       await node.stop();
@@ -193,11 +183,6 @@ export function createParleyServer(init: ParleyServerInit = {}): ParleyServer {
       log.info('stopped');
     },
   };
-}
-
-function allCloseSent(connections: ReadonlySet<Connection>): boolean {
-  for (const conn of connections) if (!conn.closeSent) return false;
-  return true;
 }
 
 function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {

@@ -240,20 +240,6 @@ export class Connection implements ConnectionPort {
     setTimeout(() => this.cut(), CLOSE_GRACE_MS).unref();
   }
 
-  /** The close frame is in the kernel's hands (ws sets this from the write's callback), or the socket is gone. */
-  get closeSent(): boolean {
-    const ws = this.ws as WebSocket & { _closeFrameSent?: boolean };
-    return ws._closeFrameSent === true || ws.readyState === ws.CLOSED;
-  }
-
-  /**
-   * Ends the socket now without waiting for the peer's close reply: the kernel still sends what it
-   * holds (the close frame), then a FIN. For a stopping server once `closeSent`.
-   */
-  end(): void {
-    this.ws.terminate();
-  }
-
   /**
    * Ends the socket now, with a TCP reset: after a plain close, a peer that does not read would
    * hold the kernel's send buffer (up to megabytes, zero-window probes answered for as long as the
