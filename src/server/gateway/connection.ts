@@ -127,10 +127,7 @@ export class Connection implements ConnectionPort {
     writePrepared(this.ws, prepared, prepared.bytes >= this.#deflateFrom);
   }
 
-  /**
-   * Ephemeral frames (presence, typing) are dropped rather than queued once the socket is a
-   * quarter full, so they never delay durable events or push a client into eviction.
-   */
+  /** Ephemeral frames (presence, typing) are dropped once the socket is a quarter full: never delay events. */
   sendEphemeral(prepared: PreparedFrame): void {
     if (queuedBytes(this.ws, this.ctx.options.maxQueuedBytes / 4) > this.ctx.options.maxQueuedBytes / 4) return;
     this.sendPrepared(prepared);
@@ -201,10 +198,7 @@ export class Connection implements ConnectionPort {
     });
   }
 
-  /**
-   * For the heartbeat: whether reading was paused at any time since the last call. The server
-   * did not read the peer's pong then, so a missing pong proves nothing.
-   */
+  /** For the heartbeat: reading was paused since the last call, so a missing pong proves nothing. */
   readPausedSinceBeat(): boolean {
     const paused = this.#readPaused || this.#pausedSinceBeat;
     this.#pausedSinceBeat = false;
