@@ -4,7 +4,7 @@
  * room's presence once; others hear of the join as a presence change.
  */
 import { RECEIPTS_MAX, type ClientFrameOf, type RoomInfo, type UserRef } from '../../protocol/index.ts';
-import { roomNotFound } from '../core/access.ts';
+import { roomNotFound, visibleRoom } from '../core/access.ts';
 import { commit } from '../core/commit.ts';
 import type { ConnectionPort } from '../core/connection-port.ts';
 import { follow } from '../core/feed.ts';
@@ -21,23 +21,14 @@ export async function join(conn: ConnectionPort, frame: ClientFrameOf<'join'>): 
 }
 
 async function joinRoom(conn: ConnectionPort, frame: ClientFrameOf<'join'>, large: boolean): Promise<void> {
-  const { store } = conn.ctx;
   const user = conn.user;
   if (!user) return;
-  // The room and the user's role in one wait: a private room the user is not in answers exactly
-  // like a missing one, and a member (a client resuming after a reconnect) has nothing to write.
-  const [visible, role] = await Promise.all([store.getRoom(frame.room), store.roleOf(frame.room, user.id)]);
-  if (!visible || (visible.visibility === 'private' && role === undefined)) {
+  // A private room the user is not in answers exactly like a missing one.
+  const visible = await visibleRoom(conn, frame.room);
+  if (!visible) {
     if (await welcomed(conn)) roomNotFound(conn, frame.id, frame.room);
     return;
   }
-  // A member joining (a client resuming after a reconnect): the store's write would change
-  // nothing (no event, no membership; a ban removes the membership, so a member is not banned).
-  // Skip it: the membership is checked again once subscribed (`admit`), and one lost in between
-  // (a leave on another connection, a kick) takes the write path below, as if asked after it.
-  const member = role !== undefined && !conn.rooms.has(frame.room);
-  if (member && !(await welcomed(conn))) return;
-  if (member && (await followRoom(conn, frame, visible, true)) !== 'lost') return;
   // Becoming a member is a log event too, so every member's copy of the room agrees on it.
   // One store write does both (a re-join by a member appends nothing): a crash between a
   // membership row and its event would leave the log without the join forever.
