@@ -49,20 +49,13 @@ async function joinRoom(conn: ConnectionPort, frame: ClientFrameOf<'join'>, larg
     else conn.error('banned', frame.id, `You are banned from "${frame.room}"`);
     return;
   }
-  await followRoom(conn, frame, visible, false);
+  await followRoom(conn, frame, visible);
 }
 
 /**
- * Follows the room once the membership is written (or was there already: `member`), answers
- * `joined`, replays, then presence. 'lost': `member` was true but the membership is gone now
- * (left on another connection, kicked): nothing was sent, the caller takes the write path.
+ * Follows the room once the membership is written: answers `joined`, replays, then presence.
  */
-async function followRoom(
-  conn: ConnectionPort,
-  frame: ClientFrameOf<'join'>,
-  visible: RoomInfo,
-  member: boolean,
-): Promise<'done' | 'lost'> {
+async function followRoom(conn: ConnectionPort, frame: ClientFrameOf<'join'>, visible: RoomInfo): Promise<void> {
   const { store, presence } = conn.ctx;
   const user = conn.user as UserRef;
   const previous = conn.rooms.has(frame.room);
@@ -104,19 +97,17 @@ async function followRoom(
     encode: (event) => JSON.stringify({ type: 'event', ...event }),
   });
   if (outcome === 'refused') {
-    if (member) return 'lost';
     if (visible.visibility === 'private') roomNotFound(conn, frame.id, frame.room);
     else conn.error((await store.isBanned(frame.room, user.id)) ? 'banned' : 'not_member', frame.id);
-    return 'done';
+    return;
   }
   // Kicked or banned while replaying: the room is gone from this connection; stop here.
-  if (outcome === 'stopped') return 'done';
+  if (outcome === 'stopped') return;
 
   // The full view once (read with the changes of its turn, so every later change applies to it);
   // everyone else hears of this join as a change (presence/room-presence.ts).
   if (!previous) await presence.enter(frame.room, user);
   conn.ctx.roomPresence.view(frame.room, conn);
-  return 'done';
 }
 
 /** Whether this connection's welcome is out (at once unless hello's session write is under way). */
