@@ -95,7 +95,13 @@ describe.skipIf(!ready)('a node stopped gracefully in a cluster', () => {
       expect(leftMs.told).toBeLessThanOrEqual(LEAVE_BOUND_MS);
       // The stopped node's clients were told to go (1001), not cut.
       const codes = r.members.flatMap((m) => m.states.flatMap((s) => (s.state === 'reconnecting' ? [s.code] : [])));
-      expect(codes.filter((code) => code !== 1001)).toEqual([]);
+      const story = r.members
+        .filter((m) => m.states.some((s) => s.state === 'reconnecting' && s.code !== 1001))
+        .map((m) => ({ nick: m.nick, nodes: m.nodes, states: m.states }));
+      expect(
+        codes.filter((code) => code !== 1001),
+        JSON.stringify(story),
+      ).toEqual([]);
       console.log(
         `[cluster] deploy: ${moved} clients moved; the ghost left presence ${Math.round(leftMs.store)} ms after ` +
           `the SIGTERM, every member was told in ${Math.round(leftMs.told)} ms (TTL ${PRESENCE_TTL_MS} ms)`,

@@ -80,6 +80,18 @@ describe('round-robin proxy', () => {
     await waitUntil(() => echoed.includes('ping'), { timeoutMs: 5_000, what: 'the echo' });
   });
 
+  it('tries each target once per connection, however many connect at the same time', async () => {
+    // Two targets, as in the cluster suite: a second visit to the closed one exhausts the tries.
+    const targets = await Promise.all(['a', 'b'].map(target));
+    proxy = await RoundRobinProxy.start(targets.map((t) => t.port));
+    await new Promise<void>((r) => targets[0]?.server.close(() => r()));
+    // Connections arriving together move the shared counter between one's refusal and its retry;
+    // a retry that followed the counter could land on the closed target again and be refused.
+    const dialled = await Promise.all(Array.from({ length: 30 }, () => dial(proxy?.port ?? 0)));
+    expect(dialled.map((d) => d.name).filter((name) => name === 'a')).toEqual([]);
+    expect(proxy.refused).toBe(0);
+  });
+
   it('cuts one target, shuts (cuts all, refuses new) and opens again', async () => {
     const targets = await Promise.all(['a', 'b'].map(target));
     proxy = await RoundRobinProxy.start(targets.map((t) => t.port));

@@ -86,6 +86,10 @@ export class RoundRobinProxy {
       link.upstream?.destroy();
     };
     client.once('close', drop);
+    // A connection tries every target once, from its turn on. The shared counter still moves on
+    // a skip (so the next connection does not pick the dead target again), but it only says where
+    // to start: concurrent connections also move it, and following it could repeat a dead target.
+    const first = this.#next++;
     const attempt = (tries: number): void => {
       if (client.destroyed) return;
       if (tries >= this.#targets.length || !this.#open) {
@@ -93,7 +97,8 @@ export class RoundRobinProxy {
         drop();
         return;
       }
-      const index = this.#next++ % this.#targets.length;
+      if (tries > 0) this.#next++;
+      const index = (first + tries) % this.#targets.length;
       const upstream = connect(this.#targets[index] as number, '127.0.0.1');
       let connected = false;
       upstream.once('connect', () => {
