@@ -53,6 +53,21 @@ describe('hello and join sent together, through a socket', () => {
     c.close();
     again.close();
   });
+
+  // Found by test/property/stalled.test.ts: frames are checked as they arrive, the first hello
+  // was still being handled, and a broken hello behind it was taken for a refused first hello.
+  it('a broken hello behind a good one gets its error; the connection stays open', async () => {
+    const c = await RawClient.open(server.wsUrl);
+    c.sendJson({ type: 'hello', v: 1, nick: 'pax' });
+    c.sendRaw(JSON.stringify({ type: 'hello', id: 'h2', session: 'sessionsessionsession01' }));
+    c.sendJson({ type: 'ping', id: 'p' });
+    await c.next('pong', (f) => f.id === 'p');
+    expect(kinds(c.frames)).toEqual(['welcome', 'pong']);
+    expect(c.frames.filter((f) => f.type === 'error').map((f) => f.type === 'error' && f.code)).toEqual([
+      'version_unsupported',
+    ]);
+    c.close();
+  });
 });
 
 describe('hello and join sent together, through the port', () => {

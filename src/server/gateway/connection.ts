@@ -62,6 +62,8 @@ export class Connection implements ConnectionPort {
   #readPaused = false;
   #pausedSinceBeat = false;
   #closing = false;
+  /** A valid hello is on the chain: a broken one behind it is not the connection's first. */
+  #helloQueued = false;
   /** Set on shutdown: new frames are refused while in-flight work finishes. */
   #draining = false;
   /** Sends stored or being stored whose ack has not been written yet. */
@@ -275,7 +277,7 @@ export class Connection implements ConnectionPort {
     if (!decoded.ok) {
       this.error(decoded.code, decoded.id, decoded.message);
       // A refused hello leaves nothing to do on this connection: close with a "stop" code.
-      if (!this.user && decoded.type === 'hello') {
+      if (!this.user && !this.#helloQueued && decoded.type === 'hello') {
         this.close(decoded.code === 'version_unsupported' ? CLOSE.unsupported_protocol : CLOSE.rejected, decoded.code);
       }
       return;
@@ -291,6 +293,7 @@ export class Connection implements ConnectionPort {
       this.close(CLOSE.too_big, 'too many inflated frames waiting');
       return;
     }
+    if (decoded.frame.type === 'hello') this.#helloQueued = true;
     this.#waiting++;
     this.#waitingBytes += bytes;
     if (!this.#readPaused && (this.#waiting > MAX_WAITING_FRAMES || this.#waitingBytes > MAX_WAITING_BYTES)) {
