@@ -12,7 +12,8 @@
  * - a peer that stops reading (or never answers pings) is ended by the server (close and cut, or
  *   heartbeat) within a bound derived from the flags after its last burst;
  * - every frame gets its documented answer: a peer that reads and answers pings gets exactly the
- *   documented reply or a documented error to each frame, or is closed as a slow consumer (4001);
+ *   documented reply or a documented error to each frame, or is closed as a slow consumer (4001)
+ *   or, when its pong came later than one beat, cut by the heartbeat (the server's log says so);
  *   whatever any peer receives is never `internal`;
  * - the server's memory stays bounded: its anonymous RSS, sampled throughout, stays within a bound
  *   of the figure after a warm-up, and within a smaller one once the runs are over;
