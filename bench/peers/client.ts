@@ -27,6 +27,14 @@ function int(s: string, key: string): number {
   return n;
 }
 
+/**
+ * Whether the clients offer permessage-deflate (`BENCH_DEFLATE=on`, as browsers do). Off by
+ * default: neither peer server compresses by default, so with it on only Parley's frames arrive
+ * compressed and the generator alone pays to inflate them (async zlib, ≈ 30 % of its time in a
+ * reconnect storm), which measures the generator rather than the servers.
+ */
+const OFFER_DEFLATE = process.env['BENCH_DEFLATE'] === 'on';
+
 const EVENT = '{"type":"event",';
 const ROOM = '"room":"';
 const SEQ = '"seq":';
@@ -90,7 +98,7 @@ export class Client {
    */
   open(afterHello?: () => void): Promise<void> {
     const path = { parley: '/ws', socketio: '/socket.io/?EIO=4&transport=websocket', ws: '/' }[this.kind];
-    const ws = new WebSocket(`ws://127.0.0.1:${this.port}${path}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${this.port}${path}`, { perMessageDeflate: OFFER_DEFLATE });
     this.ws = ws;
     this.closing = false;
     this.up = false;

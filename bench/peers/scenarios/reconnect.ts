@@ -5,6 +5,7 @@
  * seq; the peers: at once, rejoining) and the rooms send again. The figure is SIGTERM → all back.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay, DEFAULT_BACKOFF } from '../../../src/client/backoff.ts';
 import type { Client } from '../client.ts';
 import { closeAll, drain, openClients, until } from '../load.ts';
 import type { Scenario } from './types.ts';
@@ -34,6 +35,8 @@ export const reconnectStorm: Scenario = {
       // Clients connected again with every room joined: a client dropped again (after it was back)
       // leaves the set until it is back once more, so "all back" means all at once.
       const back = new Set<Client>();
+      /** When each client came back (ms, performance.now()): where the time goes, not just the end. */
+      const backAt: number[] = [];
       let failed = 0;
       let drops = 0;
       const comeBack = async (c: Client, retryMs: number): Promise<void> => {
@@ -45,11 +48,15 @@ export const reconnectStorm: Scenario = {
             await c.connectAndJoin([...c.joined]);
             break;
           } catch {
-            if (tries > 600) return void failed++;
-            await sleep(100);
+            if (tries > 60) return void failed++;
+            // As the SDK does (full jitter): a fixed 100 ms made thousands of clients retry in
+            // step while the server was down, then arrive in one burst that overflowed the
+            // accept queue (SYNs dropped, retried 1 s, 3 s later): run-to-run 13–64 s.
+            await sleep(backoffDelay(tries, DEFAULT_BACKOFF));
           }
         }
         back.add(c);
+        backAt.push(performance.now());
       };
       for (const c of clients) c.onDrop = (retryMs) => void comeBack(c, retryMs);
       const t0 = performance.now();
@@ -59,12 +66,15 @@ export const reconnectStorm: Scenario = {
       const ok = await until(() => back.size + failed === clients.length, DEADLINE_MS);
       const secs = (performance.now() - t0) / 1000;
       const resets = clients.reduce((sum, c) => sum + c.resets, 0);
+      backAt.sort((a, b) => a - b);
+      const at = (q: number): string => (((backAt[Math.floor(q * (backAt.length - 1))] ?? t0) - t0) / 1000).toFixed(1);
       burst();
       await drain(t, 20_000);
       log(
         `reconnect storm ${sizes.reconnect} clients in rooms of ${size}: all back in ${secs.toFixed(2)} s (server down and up again in ${restart.toFixed(2)} s)` +
           `${ok && failed === 0 ? '' : ` (${back.size} back, ${failed} failed)`}${server.kind === 'parley' ? `, ${resets} resets` : ''}` +
-          `${drops > clients.length ? `, ${drops - clients.length} dropped again` : ''}`,
+          `${drops > clients.length ? `, ${drops - clients.length} dropped again` : ''}` +
+          `; back by ${at(0.1)} / ${at(0.5)} / ${at(0.9)} / ${at(0.99)} s (10th / 50th / 90th / 99th percentile)`,
       );
       if (!ok || failed > 0) t.errors.push(`reconnect: ${back.size} of ${clients.length} back`);
       if (resets > 0) t.errors.push(`reconnect: ${resets} joins answered reset`);
