@@ -17,10 +17,13 @@ export class SqliteLastSeen {
       get: db.prepare<[string], { user_id: string; nick: string; ts: number }>(
         'SELECT user_id, nick, ts FROM last_seen WHERE user_id = ?',
       ),
-      peers: db.prepare<[string, string], { user_id: string }>(
-        `SELECT DISTINCT o.user_id FROM members m JOIN members o ON o.room = m.room
+      // Plucked: ids as strings, no object per row (a hello's peers are often hundreds; half the time).
+      peers: db
+        .prepare<[string, string], string>(
+          `SELECT DISTINCT o.user_id FROM members m JOIN members o ON o.room = m.room
            WHERE m.user_id = ? AND o.user_id <> ?`,
-      ),
+        )
+        .pluck(),
     };
   }
 
@@ -42,6 +45,6 @@ export class SqliteLastSeen {
   }
 
   peers(userId: string): string[] {
-    return this.#stmt.peers.all(userId, userId).map((r) => r.user_id);
+    return this.#stmt.peers.all(userId, userId);
   }
 }
