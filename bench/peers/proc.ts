@@ -56,6 +56,15 @@ export function cpuMs(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
 }
 
+/** Write syscalls a process has made (`syscw` in /proc/<pid>/io; 0 where it cannot be read). */
+export function writeCalls(pid: number): number {
+  try {
+    return Number(/syscw:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 export function rssKiB(pid: number): number {
   const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m?.[1] ?? 0);
@@ -82,6 +91,8 @@ export interface ServerProc {
   pid(): number;
   cpuMs(): number;
   rssKiB(): number;
+  /** Write syscalls so far (0 where /proc/<pid>/io cannot be read). */
+  writeCalls(): number;
   /** SIGTERM and wait for the exit. */
   stop(): Promise<void>;
   /** Start again on the same port (and for Parley the same data dir). */
@@ -175,6 +186,7 @@ export async function startServer(contender: Contender, rooms: number): Promise<
     pid,
     cpuMs: () => cpuMs(pid()),
     rssKiB: () => rssKiB(pid()),
+    writeCalls: () => writeCalls(pid()),
     stop,
     start,
     async dispose() {

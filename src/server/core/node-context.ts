@@ -12,6 +12,7 @@ import type { ServerOptions } from '../options.ts';
 import { RoomPresence, screen, type PresenceViewer } from '../presence/room-presence.ts';
 import { BlockBook } from './block-book.ts';
 import { NameBook } from './name-book.ts';
+import { SignalClock } from '../fanout/signal-clock.ts';
 import type { ServerContext } from './context.ts';
 
 export interface NodeContext {
@@ -39,7 +40,10 @@ export function createNodeContext(
   };
   const heal = { store, intervalMs: options.healIntervalMs };
   const hub = new Hub(broker, log, options.nodeId ?? undefined, heal, metrics, screenFor);
+  // Presence and status flush on the same ticks: a socket gets both in one write.
+  const clock = new SignalClock(options.statusCoalesceMs);
   const roomPresence = new RoomPresence({
+    clock,
     presence: engines.presence,
     largeRoomOnline: options.largeRoomOnline,
     broadcast: (room, json, screened) => hub.broadcast(room, json, undefined, undefined, undefined, screened),
@@ -59,6 +63,7 @@ export function createNodeContext(
     nodes: hub,
     graceMs: options.presenceGraceMs,
     windowMs: options.statusCoalesceMs,
+    clock,
   });
   const blocks = new BlockBook({
     store,

@@ -4,8 +4,9 @@
  *
  * - A user goes offline `graceMs` after their last connection closed, so a reload or a quick
  *   reconnect shows no change; "last seen" (the close time) is then stored.
- * - Changes are coalesced per recipient: within `windowMs` they go out as one `status` frame
- *   holding each changed user's latest state. A change that leaves the aggregate as it was (a
+ * - Changes are coalesced per recipient: they go out at the first tick of the signal clock at
+ *   least `windowMs` after the first of them, as one `status` frame holding each changed user's
+ *   latest state. A change that leaves the aggregate as it was (a
  *   second tab opening or closing) sends nothing.
  * - Across nodes: the node where a user's aggregate changes decides the change and publishes it,
  *   with its recipients, on the `~status` node channel; every node (this one included, through
@@ -23,6 +24,7 @@ import type { AccountStore } from '../store/accounts.ts';
 import type { LastSeenStore } from '../store/last-seen.ts';
 import { prepareFrame } from '../gateway/wire.ts';
 import type { Activity, Presence } from '../presence/presence.ts';
+import { SignalClock } from './signal-clock.ts';
 
 export interface StatusDeps {
   readonly presence: Presence;
@@ -33,6 +35,8 @@ export interface StatusDeps {
   readonly nodes: NodeChannels;
   readonly graceMs: number;
   readonly windowMs: number;
+  /** Flushes land on its ticks, with room presence's (signal-clock.ts); by default one of `windowMs`. */
+  readonly clock?: SignalClock;
 }
 
 /** The node channel of status changes. */
@@ -66,13 +70,15 @@ export class StatusSignals {
   readonly #outgoing = new Map<string, Map<string, UserStatus>>();
   /** What others had been told of each user changed in this window, before the window: unchanged ones are left out. */
   readonly #before = new Map<string, UserState>();
-  #flushTimer: NodeJS.Timeout | undefined;
+  readonly #clock: SignalClock;
+  #flushQueued = false;
   /** Changes run one at a time, so a close never overtakes the hello before it. */
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
 
   constructor(deps: StatusDeps) {
     this.#d = deps;
+    this.#clock = deps.clock ?? new SignalClock(deps.windowMs);
     deps.nodes.listen(STATUS_CHANNEL, (payload, fromHere) =>
       this.#received(JSON.parse(payload) as StatusMessage, fromHere),
     );
@@ -148,7 +154,6 @@ export class StatusSignals {
     // Changes already queued (the connections that just closed) start their graces first.
     await this.#chain;
     this.#closed = true;
-    clearTimeout(this.#flushTimer);
     const now = Date.now();
     const seen = new Map<string, { user: UserRef; ts: number }>();
     for (const [id, g] of this.#graces) {
@@ -226,16 +231,16 @@ export class StatusSignals {
       if (!changes) this.#outgoing.set(r, (changes = new Map()));
       changes.set(status.user.id, status);
     }
-    this.#flushTimer ??= setTimeout(
-      () => guarded(this.#d.log, { timer: 'status' }, () => this.#flush()),
-      this.#d.windowMs,
-    );
-    this.#flushTimer.unref();
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    // At least a window after the first change: an idle tab reloaded (online, then away) is no change.
+    this.#clock.at(this.#d.windowMs, () => guarded(this.#d.log, { timer: 'status' }, () => this.#flush()));
   }
 
   /** One frame per recipient, framed once and written to each of their connections on this node. */
   #flush(): void {
-    this.#flushTimer = undefined;
+    this.#flushQueued = false;
+    if (this.#closed) return;
     const outgoing = new Map(this.#outgoing);
     const before = new Map(this.#before);
     this.#outgoing.clear();

@@ -19,6 +19,7 @@
 import type { PresenceFrame, TypingFrame, UserRef } from '../../protocol/index.ts';
 import { prepareFrame, type PreparedFrame } from '../gateway/wire.ts';
 import type { Presence } from './presence.ts';
+import type { SignalClock } from '../fanout/signal-clock.ts';
 
 /** A connection that wants a room's full view: sent only while it is still in the room. */
 export interface PresenceViewer {
@@ -43,6 +44,11 @@ export interface RoomPresenceDeps {
   readonly named?: (u: UserRef) => UserRef;
   /** Runs the flush where a failure is logged, not thrown (guard.ts). */
   readonly guard: (work: () => Promise<void>) => void;
+  /**
+   * The clock status signals flush on: a change less than a period after the last flush waits
+   * for its next tick (and shares the sockets' writes with status); otherwise it goes at once.
+   */
+  readonly clock?: SignalClock;
 }
 
 interface Pending {
@@ -71,6 +77,8 @@ export class RoomPresence {
   /** Joins on this node between their start and their `enter`, by room. */
   readonly #arriving = new Map<string, number>();
   #scheduled = false;
+  /** When the last flush started (performance.now()). */
+  #lastFlush = -Infinity;
   /** Flushes run one after another, so a full view is never overtaken by a later change. */
   #flushing: Promise<void> = Promise.resolve();
 
@@ -149,7 +157,7 @@ export class RoomPresence {
     if (!p) this.#pending.set(room, (p = { joined: new Map(), left: new Map(), viewers: new Set(), full: false }));
     if (!this.#scheduled) {
       this.#scheduled = true;
-      setImmediate(() => {
+      const run = (): void => {
         this.#flushing = this.#flushing.then(
           () =>
             new Promise<void>((done) =>
@@ -162,13 +170,18 @@ export class RoomPresence {
               }),
             ),
         );
-      });
+      };
+      // Busy (a storm of joins): one flush per tick, in the same write as status, not one per turn.
+      const clock = this.#d.clock;
+      if (clock && performance.now() - this.#lastFlush < clock.periodMs) clock.at(0, run);
+      else setImmediate(run);
     }
     return p;
   }
 
   async #flush(): Promise<void> {
     this.#scheduled = false;
+    this.#lastFlush = performance.now();
     const pending = [...this.#pending];
     this.#pending.clear();
     const p = this.#d.presence;

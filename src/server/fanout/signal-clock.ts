@@ -1,0 +1,63 @@
+/**
+ * One clock for the coalesced signals (room presence and user status): their flushes land on the
+ * same ticks, so a socket gets a tick's presence and status frames in one write (wire.ts corks a
+ * socket until the end of the turn).
+ *
+ * Ticks fall on a grid of `periodMs` (multiples of it since the clock started), so two signals
+ * waiting for "the next tick" at about the same time wait for the same one. In a storm of 10,000
+ * resumes, presence flushed every event-loop turn and status every 250 ms from its own first
+ * change made ≈ 50 writes per resumed client; on one grid, ≈ 10–18 (docs/performance.md).
+ */
+export class SignalClock {
+  readonly periodMs: number;
+  readonly #origin = performance.now();
+  /** Grid time → work due then. */
+  readonly #due = new Map<number, (() => void)[]>();
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Infinity;
+
+  constructor(periodMs: number) {
+    this.periodMs = periodMs;
+  }
+
+  /**
+   * Runs `work` at the first tick at least `delayMs` from now (with a period of 0: after `delayMs`).
+   * `work` must not throw (the callers run it guarded): the rest of its tick would be skipped.
+   */
+  at(delayMs: number, work: () => void): void {
+    const now = performance.now() - this.#origin;
+    const p = this.periodMs;
+    const tick = p > 0 ? Math.ceil((now + delayMs) / p) * p : now + delayMs;
+    const list = this.#due.get(tick);
+    if (list) list.push(work);
+    else this.#due.set(tick, [work]);
+    if (tick < this.#timerAt) this.#arm(tick, now);
+  }
+
+  #arm(tick: number, now: number): void {
+    clearTimeout(this.#timer);
+    this.#timerAt = tick;
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, tick - now));
+    this.#timer.unref();
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    // A timer may fire a little early (it counts whole milliseconds): a tick within 1 ms is due.
+    const now = performance.now() - this.#origin + 1;
+    const work: (() => void)[] = [];
+    let next = Infinity;
+    for (const [tick, list] of this.#due) {
+      if (tick <= now) {
+        work.push(...list);
+        this.#due.delete(tick);
+      } else next = Math.min(next, tick);
+    }
+    if (next < Infinity) this.#arm(next, now - 1);
+    // In one microtask: writes of async flushes whose reads answer at once share the turn's flush.
+    queueMicrotask(() => {
+      for (const w of work) w();
+    });
+  }
+}
