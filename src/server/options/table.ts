@@ -234,7 +234,11 @@ export const OPTIONS = {
   /** A user whose last connection closed shows as offline only after this long (reloads do not flap). */
   presenceGraceMs: opt(int(), 10_000, 'time after the last connection closes before a user shows as offline'),
   /** Status changes within this window reach each recipient as one `status` frame. */
-  statusCoalesceMs: opt(int(), STATUS_COALESCE_MS, 'tick of the clock status (and, when busy, room presence) flushes on'),
+  statusCoalesceMs: opt(
+    int(),
+    STATUS_COALESCE_MS,
+    'tick of the clock status (and, when busy, room presence) flushes on',
+  ),
   /**
    * A room with more users online than this is large: presence to its members is a count, not
    * names, and joins and leaves there change membership without a log event (docs/protocol.md).
