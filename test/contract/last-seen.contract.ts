@@ -24,6 +24,22 @@ export function lastSeenContract(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
+    it('answers room peers as of the last write, read between writes (kept reads are dropped)', async () => {
+      const store = await factory.open();
+      await store.createRoom('pub', 'pub');
+      await store.append({ room: 'pub', sender: alice, kind: 'join', body: '' });
+      expect(await store.roomPeers(alice.id)).toEqual([]);
+      (await store.roomPeers(alice.id)).push('changed by a caller');
+      expect(await store.roomPeers(alice.id)).toEqual([]);
+      await store.append({ room: 'pub', sender: bob, kind: 'join', body: '' });
+      expect(await store.roomPeers(alice.id)).toEqual([bob.id]);
+      await store.append({ room: 'pub', sender: eve, kind: 'join', body: '' });
+      expect((await store.roomPeers(alice.id)).sort()).toEqual([bob.id, eve.id]);
+      await store.append({ room: 'pub', sender: bob, kind: 'leave', body: '' });
+      expect(await store.roomPeers(alice.id)).toEqual([eve.id]);
+      await store.close();
+    });
+
     it('keeps the latest last seen per user across a reopen', async () => {
       let store = await factory.open();
       await store.setLastSeen(alice, 1_000);

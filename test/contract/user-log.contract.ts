@@ -145,5 +145,29 @@ export function userLogContract(name: string, factory: StoreFactory): void {
       expect(await store.receipts('missing', 10)).toEqual([]);
       await store.close();
     });
+
+    it('answers receipts as of the last write, read between every kind of write (kept reads are dropped)', async () => {
+      const store = await factory.open();
+      await store.createRoom('r', 'r');
+      await store.append({ room: 'r', sender: alice, kind: 'join', body: '' });
+      await store.append({ room: 'r', sender: alice, kind: 'text', body: 'm' });
+      expect(await store.receipts('r', 10)).toEqual([{ user: { id: alice.id, nick: alice.id, guest: true }, seq: 1 }]);
+      // A copy each time: changing an answer changes no later one.
+      (await store.receipts('r', 10)).pop();
+      // A new session names her.
+      await store.createSession(alice);
+      expect(await store.receipts('r', 10)).toEqual([{ user: { ...alice, guest: true }, seq: 1 }]);
+      // An account: no longer a guest.
+      await store.createAccount({ id: alice.id, username: alice.nick, passwordHash: 'h' });
+      expect(await store.receipts('r', 10)).toEqual([{ user: alice, seq: 1 }]);
+      await store.markRead('r', alice.id, 2);
+      expect(await store.receipts('r', 10)).toEqual([{ user: alice, seq: 2 }]);
+      // A joiner's watermark starts at the head.
+      await store.append({ room: 'r', sender: bob, kind: 'join', body: '' });
+      expect((await store.receipts('r', 10)).map((r) => r.user.id)).toEqual([bob.id, alice.id]);
+      await store.append({ room: 'r', sender: alice, kind: 'leave', body: '' });
+      expect((await store.receipts('r', 10)).map((r) => r.user.id)).toEqual([bob.id]);
+      await store.close();
+    });
   });
 }

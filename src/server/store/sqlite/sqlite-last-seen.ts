@@ -17,13 +17,9 @@ export class SqliteLastSeen {
       get: db.prepare<[string], { user_id: string; nick: string; ts: number }>(
         'SELECT user_id, nick, ts FROM last_seen WHERE user_id = ?',
       ),
-      // Plucked: ids as strings, no object per row (a hello's peers are often hundreds; half the time).
-      peers: db
-        .prepare<[string, string], string>(
-          `SELECT DISTINCT o.user_id FROM members m JOIN members o ON o.room = m.room
-           WHERE m.user_id = ? AND o.user_id <> ?`,
-        )
-        .pluck(),
+      // Plucked: ids as strings, no object per row (a room's peers are often hundreds).
+      rooms: db.prepare<[string], string>('SELECT room FROM members WHERE user_id = ?').pluck(),
+      members: db.prepare<[string], string>('SELECT user_id FROM members WHERE room = ?').pluck(),
     };
   }
 
@@ -44,7 +40,17 @@ export class SqliteLastSeen {
     return out;
   }
 
-  peers(userId: string): string[] {
-    return this.#stmt.peers.all(userId, userId);
+  /**
+   * Everyone who shares a room with the user, from each room's members: `members` may answer from
+   * what it read before (unchanged-reads.ts), so the 100 members of a room resuming after a restart
+   * read its members once, not 100 times.
+   */
+  peers(userId: string, members: (room: string, read: () => readonly string[]) => readonly string[]): string[] {
+    const peers = new Set<string>();
+    for (const room of this.#stmt.rooms.all(userId)) {
+      for (const id of members(room, () => this.#stmt.members.all(room))) peers.add(id);
+    }
+    peers.delete(userId);
+    return [...peers];
   }
 }

@@ -37,6 +37,7 @@ import { SqliteAppend } from './sqlite-append.ts';
 import { SqliteBlocks } from './sqlite-blocks.ts';
 import { openSqlite } from './sqlite-db.ts';
 import { SqliteFiles } from './sqlite-files.ts';
+import { UnchangedReads } from './unchanged-reads.ts';
 import { SqliteLastSeen } from './sqlite-last-seen.ts';
 import { SqliteRoomLog } from './sqlite-room-log.ts';
 import { SqliteRooms } from './sqlite-rooms.ts';
@@ -75,6 +76,8 @@ export class SqliteStore implements Store {
   readonly #lastSeen: SqliteLastSeen;
   /** Who blocks whom (migration 013). */
   readonly #blocks: SqliteBlocks;
+  /** Receipts and room peers, read again only once something was written. */
+  readonly #unchanged: UnchangedReads;
 
   /** `dataDir`: the directory of parley.db (opened and migrated here); or an open, migrated connection. */
   constructor(source: string | SqliteStoreConnection) {
@@ -96,6 +99,7 @@ export class SqliteStore implements Store {
     this.#files = new SqliteFiles(db);
     this.#lastSeen = new SqliteLastSeen(db);
     this.#blocks = new SqliteBlocks(db);
+    this.#unchanged = new UnchangedReads(db);
   }
 
   // Room log.
@@ -202,7 +206,8 @@ export class SqliteStore implements Store {
     return this.#userLog.unreadMessages(userId, room, bounds);
   }
   async receipts(room: string, limit: number): Promise<Receipt[]> {
-    return this.#userLog.receipts(room, limit);
+    // A copy: the kept answer is shared by every join until the next write.
+    return this.#unchanged.get(`receipts\n${limit}\n${room}`, () => this.#userLog.receipts(room, limit)).slice();
   }
 
   // Search.
@@ -243,7 +248,7 @@ export class SqliteStore implements Store {
 
   // Last seen.
   async roomPeers(userId: string): Promise<string[]> {
-    return this.#lastSeen.peers(userId);
+    return this.#lastSeen.peers(userId, (room, read) => this.#unchanged.get(`members\n${room}`, read));
   }
   setLastSeen(user: UserRef, ts: number): Promise<void> {
     return this.#commit.run(() => this.#lastSeen.set(user, ts));
