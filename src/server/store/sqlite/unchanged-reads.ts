@@ -2,8 +2,8 @@
  * Reads kept while the database has not changed: any row written since, by this connection
  * (`total_changes()`) or by another one (`data_version`: the store worker's writer), drops them
  * all. For reads that every connection repeats in a storm that writes nothing: after a restart,
- * 10,000 resumes of members read their room's receipts and their room peers, and a member's
- * re-join writes no row (≈ 110 + 55 µs each in the storm’s profile, for the same answers; a room’s members serve all of its users’ peers).
+ * 10,000 resumes of members read their room's receipts and members (their peers), and a member's
+ * re-join writes no row (≈ 110 + 55 µs each in the storm's profile, for the same answers).
  * Never used inside a transaction, whose reads may see rows a rollback takes back.
  */
 import type Database from 'better-sqlite3';
