@@ -50,6 +50,30 @@ describe('the signal clock', () => {
     }
   });
 
+  it('keeps ticks a period apart (less 10 ms of lateness), even after a tick the event loop delayed', async () => {
+    const clock = new SignalClock(PERIOD);
+    const gaps = await withDeadline(
+      new Promise<number[]>((resolve) => {
+        const at: number[] = [];
+        const next = (): void =>
+          clock.at(0, () => {
+            at.push(performance.now());
+            // The second tick is made late: the event loop is held past its slot.
+            if (at.length === 1) {
+              const until = performance.now() + PERIOD * 1.5;
+              while (performance.now() < until);
+            }
+            if (at.length < 4) next();
+            else resolve(at.slice(1).map((t, i) => t - (at[i] ?? 0)));
+          });
+        next();
+      }),
+      2_000,
+      'four ticks',
+    );
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(PERIOD - 10 - 1);
+  });
+
   it('with a period of 0 runs each work after its own delay', async () => {
     const clock = new SignalClock(0);
     const [a, b] = await runAll(clock, [0, 20]);

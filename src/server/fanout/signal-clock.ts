@@ -8,6 +8,12 @@
  * resumes, presence flushed every event-loop turn and status every 250 ms from its own first
  * change made ≈ 50 writes per resumed client; on one grid, ≈ 10–18 (docs/performance.md).
  */
+/**
+ * A tick this late (or less) is on time: the next one stays on the next slot of the grid. Later
+ * (a saturated event loop), the next one skips a slot: fewer, bigger flushes while it lasts.
+ */
+const LATE_MS = 10;
+
 export class SignalClock {
   readonly periodMs: number;
   readonly #origin = performance.now();
@@ -15,6 +21,8 @@ export class SignalClock {
   readonly #due = new Map<number, (() => void)[]>();
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Infinity;
+  /** When the last tick fired (clock time). */
+  #lastFire = -Infinity;
 
   constructor(periodMs: number) {
     this.periodMs = periodMs;
@@ -27,7 +35,9 @@ export class SignalClock {
   at(delayMs: number, work: () => void): void {
     const now = performance.now() - this.#origin;
     const p = this.periodMs;
-    const tick = p > 0 ? Math.ceil((now + delayMs) / p) * p : now + delayMs;
+    // Ticks a period apart, counted from when the last one ran (LATE_MS).
+    const earliest = Math.max(now + delayMs, this.#lastFire + p - LATE_MS);
+    const tick = p > 0 ? Math.ceil(earliest / p) * p : now + delayMs;
     const list = this.#due.get(tick);
     if (list) list.push(work);
     else this.#due.set(tick, [work]);
@@ -46,6 +56,7 @@ export class SignalClock {
     this.#timerAt = Infinity;
     // A timer may fire a little early (it counts whole milliseconds): a tick within 1 ms is due.
     const now = performance.now() - this.#origin + 1;
+    this.#lastFire = now - 1;
     const work: (() => void)[] = [];
     let next = Infinity;
     for (const [tick, list] of this.#due) {
