@@ -22,7 +22,7 @@ import type { NodeChannels } from './hub.ts';
 import type { Logger } from '../log.ts';
 import type { AccountStore } from '../store/accounts.ts';
 import type { LastSeenStore } from '../store/last-seen.ts';
-import { prepareFrame } from '../gateway/wire.ts';
+import { prepareFrame, type PreparedFrame } from '../gateway/wire.ts';
 import type { Activity, Presence } from '../presence/presence.ts';
 import { SignalClock } from './signal-clock.ts';
 
@@ -66,8 +66,10 @@ export class StatusSignals {
    */
   readonly #announced = new Map<string, { user: UserRef; state: Exclude<UserState, 'offline'>; here: boolean }>();
   readonly #graces = new Map<string, Grace>();
-  /** Recipient user id → changed user id → latest status, until the window ends. */
-  readonly #outgoing = new Map<string, Map<string, UserStatus>>();
+  /** Recipient user id → changed user id → latest change, until the window ends. */
+  readonly #outgoing = new Map<string, Map<string, Change>>();
+  /** Numbers the changes received, so recipients told the same ones share one frame. */
+  #changeCount = 0;
   /** What others had been told of each user changed in this window, before the window: unchanged ones are left out. */
   readonly #before = new Map<string, UserState>();
   readonly #clock: SignalClock;
@@ -226,10 +228,11 @@ export class StatusSignals {
       else this.#announced.set(status.user.id, { user: status.user, state: status.state, here: false });
     }
     if (!this.#before.has(status.user.id)) this.#before.set(status.user.id, before);
+    const change: Change = { status, n: ++this.#changeCount };
     for (const r of recipients) {
       let changes = this.#outgoing.get(r);
       if (!changes) this.#outgoing.set(r, (changes = new Map()));
-      changes.set(status.user.id, status);
+      changes.set(status.user.id, change);
     }
     if (this.#flushQueued) return;
     this.#flushQueued = true;
@@ -237,7 +240,10 @@ export class StatusSignals {
     this.#clock.at(this.#d.windowMs, () => guarded(this.#d.log, { timer: 'status' }, () => this.#flush()));
   }
 
-  /** One frame per recipient, framed once and written to each of their connections on this node. */
+  /**
+   * One frame per recipient, framed once and written to each of their connections on this node;
+   * recipients told the same changes (a room's members, in a storm of resumes) share one frame.
+   */
   #flush(): void {
     this.#flushQueued = false;
     if (this.#closed) return;
@@ -247,21 +253,36 @@ export class StatusSignals {
     this.#before.clear();
     // Back where it was at the window's start (e.g. an idle tab reloaded): nothing to tell.
     for (const changes of outgoing.values()) {
-      for (const [id, s] of changes) if (s.state !== 'offline' && before.get(id) === s.state) changes.delete(id);
+      for (const [id, c] of changes) {
+        if (c.status.state !== 'offline' && before.get(id) === c.status.state) changes.delete(id);
+      }
     }
-    const prepared = new Map<string, ReturnType<typeof prepareFrame>>();
+    const byRecipient = new Map<string, PreparedFrame>();
+    const byChanges = new Map<string, PreparedFrame>();
     for (const conn of this.#d.connections) {
       const id = conn.user?.id;
       const changes = id === undefined ? undefined : outgoing.get(id);
       if (id === undefined || !changes || changes.size === 0) continue;
-      let frame = prepared.get(id);
+      let frame = byRecipient.get(id);
       if (!frame) {
-        const json: StatusFrame = { type: 'status', users: [...changes.values()] };
-        prepared.set(id, (frame = prepareFrame(JSON.stringify(json))));
+        let key = '';
+        for (const c of changes.values()) key += `${c.n},`;
+        frame = byChanges.get(key);
+        if (!frame) {
+          const json: StatusFrame = { type: 'status', users: [...changes.values()].map((c) => c.status) };
+          byChanges.set(key, (frame = prepareFrame(JSON.stringify(json))));
+        }
+        byRecipient.set(id, frame);
       }
       conn.sendEphemeral(frame);
     }
   }
+}
+
+/** A change as queued for its recipients: `n` numbers it, so equal lists of changes are known. */
+interface Change {
+  readonly status: UserStatus;
+  readonly n: number;
 }
 
 /** Connection ids are per process; a distributed Presence would prefix its node id. */
