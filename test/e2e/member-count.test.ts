@@ -61,6 +61,9 @@ describe.skipIf(skipBrowserTests('e2e member count'))('the member count counts c
     // Logged joins while small: alice, ben and cy are three, more than 2 online — large now.
     await counted(alice, 3);
     await alice.locator('.people-toggle').waitFor({ state: 'hidden' });
+    // The page knows the room is large (presence a count: "3 online") before it may ask again
+    // now and then; presence changes that come fast may wait for the server's next signal tick.
+    await alice.locator('.people-toggle', { hasText: '3 online' }).waitFor({ state: 'attached', timeout: SOON });
     const dan = await member('dan');
     // Dan's join is quiet: no event; the panel's next ask (at most 30 s away) counts him.
     const history = await dan.request('history', { type: 'history', id: rid('h'), room: ROOM, after: 0, limit: 50 });
