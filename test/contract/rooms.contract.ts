@@ -8,6 +8,20 @@ const ben = { id: 'u-ben', nick: 'ben' };
 const cal = { id: 'u-cal', nick: 'cal' };
 
 export function roomsContract(factory: StoreFactory): void {
+  it('answers a room as of the last write, read between writes (kept reads are dropped)', async () => {
+    const store = await factory.open();
+    expect(await store.getRoom('r')).toBeUndefined();
+    await store.createRoom('r', 'R', { ownerId: ann.id });
+    expect(await store.getRoom('r')).toMatchObject({ title: 'R', head: 0 });
+    await store.append({ room: 'r', sender: ann, kind: 'join', body: '' });
+    expect((await store.getRoom('r'))?.head).toBe(1);
+    await store.append({ room: 'r', sender: ann, kind: 'rename', body: 'Room R' });
+    expect(await store.getRoom('r')).toMatchObject({ title: 'Room R', head: 2 });
+    await store.append({ room: 'r', sender: ann, kind: 'topic', body: 'About R' });
+    expect(await store.getRoom('r')).toMatchObject({ topic: 'About R', head: 3 });
+    await store.close();
+  });
+
   it('applies rename and topic in the event’s write, and appends nothing when unchanged', async () => {
     const store = await factory.open();
     await store.createRoom('r', 'R', { ownerId: ann.id });

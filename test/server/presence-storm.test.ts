@@ -49,6 +49,12 @@ const entries = (c: RawClient, room: string): number =>
 const presenceBytes = (c: RawClient, room: string): number =>
   presenceOf(c, room).reduce((n, f) => n + JSON.stringify(f).length, 0);
 const last = (c: RawClient, room: string) => presenceOf(c, room).at(-1);
+/** How many presence entries of the room name the user (in full views and in changes). */
+const naming = (c: RawClient, room: string, nick: string): number =>
+  presenceOf(c, room).reduce(
+    (n, f) => n + [...(f.online ?? []), ...(f.joined ?? []), ...(f.left ?? [])].filter((u) => u.nick === nick).length,
+    0,
+  );
 
 /** Every seq the client was sent for the room, once, none skipped, from its join on. */
 function gapFree(c: RawClient, room: string, from: number): void {
@@ -134,7 +140,6 @@ describe('a join storm into one room', () => {
     await Promise.all(early.map((c, i) => c.request('joined', { type: 'join', id: `j${i}`, room: 'small' })));
     const nicks = early.map((c) => c.welcome.user.nick).sort();
     for (const c of early) await c.onlineWhen('small', (n) => n.join() === nicks.join());
-    const before = early.map((c) => entries(c, 'small'));
     const late = await RawClient.connect(server.wsUrl, 'late');
     open.push(late);
     const j = await late.request('joined', { type: 'join', id: 'jl', room: 'small' });
@@ -143,9 +148,11 @@ describe('a join storm into one room', () => {
     expect(full.count).toBe(21);
     // Guests are listed as guests: an app marks them without loading the member list.
     expect(full.online?.every((u) => u.guest === true)).toBe(true);
-    for (const [i, c] of early.entries()) {
+    // One entry each for the late join. (A change from before it may still come after the full
+    // view it repeats, as the protocol allows: the view goes to its viewer, the change to the room.)
+    for (const c of early) {
       await c.onlineWhen('small', (n) => n.includes('late'));
-      expect(entries(c, 'small') - before[i]!).toBe(1);
+      expect(naming(c, 'small', 'late')).toBe(1);
     }
     // The joiner never gets the whole list again for changes.
     await early[0]!.request('left', { type: 'leave', id: 'l', room: 'small' });

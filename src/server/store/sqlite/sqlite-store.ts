@@ -76,7 +76,7 @@ export class SqliteStore implements Store {
   readonly #lastSeen: SqliteLastSeen;
   /** Who blocks whom (migration 013). */
   readonly #blocks: SqliteBlocks;
-  /** Receipts and room peers, read again only once something was written. */
+  /** Rooms, receipts and room members, read again only once something was written. */
   readonly #unchanged: UnchangedReads;
 
   /** `dataDir`: the directory of parley.db (opened and migrated here); or an open, migrated connection. */
@@ -106,8 +106,10 @@ export class SqliteStore implements Store {
   createRoom(name: string, title: string, options?: CreateRoomOptions): Promise<RoomInfo | undefined> {
     return this.#log.createRoom(name, title, options);
   }
-  getRoom(name: string): Promise<RoomInfo | undefined> {
-    return this.#log.getRoom(name);
+  async getRoom(name: string): Promise<RoomInfo | undefined> {
+    // Kept until the next write: a join reads its room twice, and a storm of resumes writes nothing.
+    // Shared by every caller until then: RoomInfo is read-only.
+    return this.#unchanged.get(`room\n${name}`, () => this.#rooms.get(name));
   }
   listRooms(userId?: string): Promise<RoomInfo[]> {
     return this.#log.listRooms(userId);
