@@ -39,14 +39,14 @@ describe('the signal clock', () => {
     expect(c?.turn).toBe(1);
   });
 
-  it('never runs work before its delay, and runs it within a period after', async () => {
+  it('never runs work before its delay, and runs it within two periods after', async () => {
     const clock = new SignalClock(PERIOD);
     const runs = await runAll(clock, [PERIOD, 2 * PERIOD, 10]);
     for (const [i, delay] of [PERIOD, 2 * PERIOD, 10].entries()) {
       const r = runs[i];
       expect(r?.after).toBeGreaterThanOrEqual(delay - 1);
-      // A timer is late by a loaded machine's jitter at most, not by whole periods.
-      expect(r?.after).toBeLessThan(delay + PERIOD + 500);
+      // Within two periods (two when the event loop is busy) and a loaded machine's timer jitter.
+      expect(r?.after).toBeLessThan(delay + 2 * PERIOD + 1_000);
     }
   });
 
@@ -58,9 +58,10 @@ describe('the signal clock', () => {
         const next = (): void =>
           clock.at(0, () => {
             at.push(performance.now());
-            // The second tick is made late: the event loop is held past its slot.
+            // The second tick is made late: the event loop is held past its slot, for ten periods, so
+            // it was busy > 80 % of the time up to that tick whatever the grid and the timers do.
             if (at.length === 1) {
-              const until = performance.now() + PERIOD * 1.5;
+              const until = performance.now() + PERIOD * 10;
               while (performance.now() < until);
             }
             if (at.length < 4) next();
