@@ -1,16 +1,6 @@
 import { performance as perfHooks } from 'node:perf_hooks';
 
 /**
- * One clock for the coalesced signals (room presence and user status): their flushes land on the
- * same ticks, so a socket gets a tick's presence and status frames in one write (wire.ts corks a
- * socket until the end of the turn).
- *
- * Ticks fall on a grid of `periodMs` (multiples of it since the clock started), so two signals
- * waiting for "the next tick" at about the same time wait for the same one. In a storm of 10,000
- * resumes, presence flushed every event-loop turn and status every 250 ms from its own first
- * change made ≈ 50 writes per resumed client; on one grid, ≈ 10–18 (docs/performance.md).
- */
-/**
  * A tick this late (or less) is on time: the next one stays on the next slot of the grid. Later
  * (a saturated event loop), the next one skips a slot: fewer, bigger flushes while it lasts.
  */
@@ -23,6 +13,17 @@ const LATE_MS = 10;
 const BUSY = 0.8;
 const eventLoopUtilization = perfHooks.eventLoopUtilization.bind(perfHooks);
 
+/**
+ * One clock for the coalesced signals (room presence and user status): their flushes land on the
+ * same ticks, so a socket gets a tick's presence and status frames in one write (wire.ts corks a
+ * socket until the end of the turn).
+ *
+ * Ticks fall on a grid of `periodMs` (multiples of it since the clock started), so two signals
+ * waiting for "the next tick" at about the same time wait for the same one, and they are a period
+ * apart (two while the event loop is saturated). In a storm of 10,000 resumes, presence flushed
+ * every event-loop turn and status every 250 ms from its own first change made ≈ 50 writes per
+ * resumed client; on this clock ≈ 8–18 (docs/performance.md).
+ */
 export class SignalClock {
   readonly periodMs: number;
   readonly #origin = performance.now();

@@ -6,8 +6,8 @@
  *   reconnect shows no change; "last seen" (the close time) is then stored.
  * - Changes are coalesced per recipient: they go out at the first tick of the signal clock at
  *   least `windowMs` after the first of them, as one `status` frame holding each changed user's
- *   latest state. A change that leaves the aggregate as it was (a
- *   second tab opening or closing) sends nothing.
+ *   latest state. A change that leaves the aggregate as it was (a second tab opening or closing)
+ *   sends nothing.
  * - Across nodes: the node where a user's aggregate changes decides the change and publishes it,
  *   with its recipients, on the `~status` node channel; every node (this one included, through
  *   the broker) records what everyone was told, coalesces, and writes to its own connections

@@ -233,7 +233,7 @@ export const OPTIONS = {
   maxHttpConnectionsPerIp: opt(atLeast1, 256, 'open plain-HTTP sockets per client IP'),
   /** A user whose last connection closed shows as offline only after this long (reloads do not flap). */
   presenceGraceMs: opt(int(), 10_000, 'time after the last connection closes before a user shows as offline'),
-  /** Status changes within this window reach each recipient as one `status` frame. */
+  /** The signal clock's tick: status changes reach each recipient as one frame per tick (signal-clock.ts). */
   statusCoalesceMs: opt(
     int(),
     STATUS_COALESCE_MS,
