@@ -40,7 +40,7 @@ const BODY = Array.from({ length: 120 }, (_, i) => `line ${i % 17} of the deploy
   .join('\n')
   .slice(0, 3000);
 
-async function client(nick: string, deflate: boolean): Promise<RawClient> {
+async function client(nick: string, deflate: boolean): Promise<Awaited<ReturnType<typeof RawClient.connect>>> {
   const c = await RawClient.connect(server!.wsUrl, nick, undefined, { perMessageDeflate: deflate });
   clients.push(c);
   await c.request('joined', { type: 'join', id: 'j', room: 'general' });
@@ -58,8 +58,16 @@ describe('permessage-deflate', () => {
     ];
     expect(negotiated(zipped1)).toMatchObject({ server_no_context_takeover: true, client_no_context_takeover: true });
     expect(negotiated(plain)).toBeUndefined();
-    // Presence and join frames may still be on their way: wait until the sender's own join is seen.
-    await Promise.all([zipped1, zipped2, plain].map((c) => c.next('event', (e) => e.sender.nick === 's')));
+    // Join, presence and status frames may still be on their way (signals flush on the server's
+    // ticks): wait until each client has the sender's join, sees it online in the room and has its
+    // own status (told to its own connections since its hello), so only the event is counted below.
+    await Promise.all(
+      [zipped1, zipped2, plain].map(async (c) => {
+        await c.next('event', (e) => e.sender.nick === 's');
+        await c.onlineWhen('general', (n) => n.includes('s'));
+        await c.next('status', (f) => f.users.some((u) => u.user.id === c.welcome.user.id));
+      }),
+    );
     const before = [zipped1, zipped2, plain].map(bytesRead);
     await sender.request('ack', { type: 'send', id: 'm1', room: 'general', kind: 'text', body: BODY });
     const got = await Promise.all([zipped1, zipped2, plain].map((c) => c.next('event', (e) => e.body === BODY)));
