@@ -8,8 +8,14 @@
  */
 import type Database from 'better-sqlite3';
 
-/** Entries kept at most: a storm's working set (rooms, users), not every key ever read. */
-const MAX_ENTRIES = 50_000;
+/**
+ * Entries kept at most: a storm's working set (100 rooms' receipts, members and rows in the
+ * restart of 10,000), not every room a long quiet spell reads; an entry may be a big room's members.
+ */
+const MAX_ENTRIES = 10_000;
+
+/** A read answered from what was kept, or read and kept. */
+export type KeptRead = <T>(key: string, read: () => T) => T;
 
 export class UnchangedReads {
   readonly #db: Database.Database;
@@ -27,16 +33,27 @@ export class UnchangedReads {
 
   /** `read()`'s answer for `key`, from the last read when nothing has changed since. */
   get<T>(key: string, read: () => T): T {
-    if (this.#db.inTransaction) return read();
+    return this.current()(key, read);
+  }
+
+  /**
+   * Checks once that nothing changed, for several reads made in the same synchronous call (no
+   * write can come between them): a user's peers read each of their rooms' members.
+   */
+  current(): KeptRead {
+    if (this.#db.inTransaction) return (_key, read) => read();
     const v = this.#version.get() as { changes: number; data: number };
-    if (v.changes !== this.#changes || v.data !== this.#dataVersion || this.#kept.size >= MAX_ENTRIES) {
+    if (v.changes !== this.#changes || v.data !== this.#dataVersion) {
       this.#kept.clear();
       this.#changes = v.changes;
       this.#dataVersion = v.data;
     }
-    if (this.#kept.has(key)) return this.#kept.get(key) as T;
-    const value = read();
-    this.#kept.set(key, value);
-    return value;
+    return <T>(key: string, read: () => T): T => {
+      if (this.#kept.has(key)) return this.#kept.get(key) as T;
+      const value = read();
+      if (this.#kept.size >= MAX_ENTRIES) this.#kept.clear();
+      this.#kept.set(key, value);
+      return value;
+    };
   }
 }
